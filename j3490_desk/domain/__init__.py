@@ -1,0 +1,1 @@
+"""Billing rules as plain Python: no Qt, no database. Every rule cites its source."""

@@ -1,0 +1,33 @@
+"""What a rule says about a claim: one `Finding` per problem, the same for wizard, CLI and packet."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Severity(enum.StrEnum):
+    BLOCKER = "blocker"  # a payer would deny or reject; stops "Ready to submit"
+    WARNING = "warning"  # likely trouble; the clerk should look
+    INFO = "info"  # worth knowing, nothing to fix
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str  # stable, e.g. "NDC_MISSING"; scripts and the denial reports key on it
+    severity: Severity
+    item: str  # "1".."10" for the documentation items, else a checklist name ("prior_auth", ...)
+    message: str  # what is wrong, in words a clerk understands
+    fix: str  # what to do about it
+    line: int | None = None  # index of the drug line, None for the claim
+    source: str = ""  # the published rule behind it (domain.md section or a URL)
+
+
+@dataclass(frozen=True)
+class ClinicRules:
+    """Clinic-wide settings the rules read. Defaults follow domain.md section 16."""
+
+    submit_within_days: int = 14  # clinic standard: submit within 14 days of service
+    prior_auth_warning_days: int = 14
+    filing_warning_days: int = 30
+    retention_years: int = 7  # never less than 7 (42 CFR 424.516(f))
