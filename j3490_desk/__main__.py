@@ -1,0 +1,31 @@
+"""Entry point: `j3490-desk` with a command runs the CLI; without one it opens the app."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if _wants_cli(args):
+        from j3490_desk.cli import run
+
+        return run(args)
+    from j3490_desk.ui.app import run_app  # Qt is imported only when the window is wanted
+
+    return run_app(args)
+
+
+def _wants_cli(args: list[str]) -> bool:
+    """Anything but `--data-dir DIR` alone (or nothing) is a CLI call."""
+    rest = list(args)
+    if "--data-dir" in rest:
+        at = rest.index("--data-dir")
+        del rest[at : at + 2]
+    rest = [a for a in rest if not a.startswith("--data-dir=")]
+    return bool(rest)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,52 @@
+"""The command line: the same services as the app, from a terminal.
+
+Each command group lives in its own module with a `register(subparsers)` that adds its
+commands; a command's handler takes the parsed arguments and returns the exit status.
+Exit statuses: 0 success, 1 "not found" or "check failed", 2 invalid input or a known
+environment problem (the message says which and what to do).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from j3490_desk import __version__
+from j3490_desk.cli import claim_commands, reference_commands
+from j3490_desk.errors import KnownError
+
+Handler = Callable[[argparse.Namespace], int]
+
+COMMAND_GROUPS = (claim_commands, reference_commands)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="j3490-desk",
+        description="J3490 Desk: document, check and export unclassified-drug claims, offline.",
+    )
+    parser.add_argument("--version", action="version", version=f"j3490-desk {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="data folder to use (default: $J3490_DESK_DATA_DIR, else the per-user app-data folder)",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for group in COMMAND_GROUPS:
+        group.register(subparsers)
+    return parser
+
+
+def run(argv: Sequence[str]) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return 2
+    try:
+        return handler(args)
+    except KnownError as error:
+        print(f"j3490-desk: {error}", file=sys.stderr)
+        return error.exit_status
