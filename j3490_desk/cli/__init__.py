@@ -13,12 +13,12 @@ import sys
 from collections.abc import Callable, Sequence
 
 from j3490_desk import __version__
-from j3490_desk.cli import claim_commands, reference_commands
+from j3490_desk.cli import claim_commands
 from j3490_desk.errors import KnownError
 
 Handler = Callable[[argparse.Namespace], int]
 
-COMMAND_GROUPS = (claim_commands, reference_commands)
+COMMAND_GROUPS = (claim_commands,)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--data-dir",
         metavar="DIR",
-        help="data folder to use (default: $J3490_DESK_DATA_DIR, else the per-user app-data folder)",
+        help="data folder (default: $J3490_DESK_DATA_DIR, else the per-user app-data folder)",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for group in COMMAND_GROUPS:

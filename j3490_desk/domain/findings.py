@@ -1,4 +1,4 @@
-"""What a rule says about a claim: one `Finding` per problem, the same for wizard, CLI and packet."""
+"""What a rule says about a claim: one `Finding` per problem, for wizard, CLI and packet alike."""
 
 from __future__ import annotations
 

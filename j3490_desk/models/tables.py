@@ -1,0 +1,213 @@
+"""The tables of the claims database. Alembic migrations create them; never `create_all()`.
+
+Enumerated columns hold the values of the enums in `j3490_desk.domain.claim` as text, so a
+database stays readable without the app. Money and amounts are exact (`DecimalText`);
+every stored time carries its UTC offset (`AwareDateTime`).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Column, ForeignKey, Integer
+from sqlmodel import Field, SQLModel
+
+from j3490_desk.models.column_types import AwareDateTime, DecimalText
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _decimal(default: Decimal | None = None) -> Decimal | None:
+    return Field(default=default, sa_type=DecimalText)
+
+
+def _moment() -> datetime | None:
+    return Field(default=None, sa_type=AwareDateTime)
+
+
+class ClinicSettings(SQLModel, table=True):
+    """One row: the clinic and its rules (domain.findings.ClinicRules holds the defaults)."""
+
+    __tablename__ = "clinic_settings"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = ""
+    address: str = ""
+    phone: str = ""
+    fax: str = ""
+    group_npi: str = ""
+    tax_id: str = ""
+    submit_within_days: int = 14
+    prior_auth_warning_days: int = 14
+    filing_warning_days: int = 30
+    retention_years: int = 7
+    max_attachment_mb: int = 50
+
+
+class Patient(SQLModel, table=True):
+    __tablename__ = "patient"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(index=True)
+    date_of_birth: date | None = None
+    member_id: str = ""
+    created_at: datetime = Field(default_factory=utc_now, sa_type=AwareDateTime)
+
+
+class Payer(SQLModel, table=True):
+    __tablename__ = "payer"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(index=True)
+    kind: str = "commercial"
+    timely_filing_days: int | None = None
+    pricing_policy: str = "invoice_markup"
+    markup_percent: Decimal = Field(default=Decimal("0"), sa_type=DecimalText)
+    prior_auth_required: bool = False
+    narrative_profile: str = "generic"
+    ndc_quantity_decimals: int = 3
+    address: str = ""
+    fax: str = ""
+
+
+class Provider(SQLModel, table=True):
+    __tablename__ = "provider"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(index=True)
+    credentials: str = ""
+    npi: str = ""
+
+
+class Claim(SQLModel, table=True):
+    """A claim; drafts may not yet have a patient, payer or provider."""
+
+    __tablename__ = "claim"
+
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int | None = Field(default=None, foreign_key="patient.id", index=True)
+    payer_id: int | None = Field(default=None, foreign_key="payer.id", index=True)
+    provider_id: int | None = Field(default=None, foreign_key="provider.id", index=True)
+    date_of_service: date = Field(index=True)
+    place_of_service: str = "11"
+    status: str = Field(default="draft", index=True)
+    submitted_on: date | None = None
+    # prior authorization
+    prior_auth_status: str = "not_requested"
+    prior_auth_number: str = ""
+    prior_auth_valid_from: date | None = None
+    prior_auth_valid_to: date | None = None
+    # item 4, medical necessity, once per claim; ICD-10-CM codes space-separated, in order
+    icd10_codes: str = ""
+    prior_treatments: str = ""
+    why_standard_failed: str = ""
+    necessity_rationale: str = ""
+    # where the clerk left off in the wizard
+    resume_step: str = ""
+    created_at: datetime = Field(default_factory=utc_now, sa_type=AwareDateTime)
+    updated_at: datetime = Field(default_factory=utc_now, sa_type=AwareDateTime)
+
+
+class DrugLine(SQLModel, table=True):
+    """One drug on a claim, holding documentation items 1-3 and 5-9."""
+
+    __tablename__ = "drug_line"
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("claim.id", ondelete="CASCADE"), index=True)
+    )
+    position: int = 0
+    # item 1: the drug and how it is billed
+    brand_name: str = ""
+    generic_name: str = ""
+    ndc: str = Field(default="", index=True)
+    strength: str = ""
+    kind: str = "drug"
+    hcpcs_code: str = "J3490"
+    modifiers: str = ""  # space-separated, in billing order
+    billed_units: Decimal = Field(default=Decimal("1"), sa_type=DecimalText)
+    charge: Decimal | None = _decimal()
+    acquisition: str = "purchased"
+    package_amount: Decimal | None = _decimal()
+    package_unit: str = ""
+    package_volume_ml: Decimal | None = _decimal()
+    container: str = "single_dose"
+    ndc_unit_qualifier: str = ""
+    # item 2: invoice
+    invoice_date: date | None = None
+    invoice_supplier: str = ""
+    invoice_number: str = ""
+    invoice_drug: str = ""
+    invoice_ndc: str = ""
+    invoice_quantity: Decimal | None = _decimal()
+    invoice_price_paid: Decimal | None = _decimal()
+    invoice_attached: bool = False
+    # item 3: dose
+    dose_amount: Decimal | None = _decimal()
+    dose_unit: str = ""
+    route: str = ""
+    administered_at: datetime | None = _moment()
+    # item 5: prescription
+    prescriber: str = ""
+    prescription_date: date | None = None
+    prescription_attached: bool = False
+    # item 6: FDA status and off-label use
+    fda_status: str = "unknown"
+    off_label: bool = False
+    off_label_rationale: str = ""
+    compendium_reference: str = ""
+    # item 7: lot
+    lot_number: str = ""
+    lot_expiration: date | None = None
+    # item 8: waste, in the dose's unit
+    waste_amount: Decimal | None = _decimal()
+    waste_reason: str = ""
+    # item 9: administration
+    admin_start: datetime | None = _moment()
+    admin_end: datetime | None = _moment()
+    admin_cpt_code: str = ""
+
+
+class Attachment(SQLModel, table=True):
+    """A file proving part of a claim. Its content lives once in the store, named by SHA-256."""
+
+    __tablename__ = "attachment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("claim.id", ondelete="CASCADE"), index=True)
+    )
+    drug_line_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("drug_line.id", ondelete="SET NULL"), index=True),
+    )
+    kind: str = "other"  # invoice, label_photo, prescription, medical_record, prior_auth, other
+    sha256: str = Field(index=True)
+    original_name: str = ""
+    media_type: str = ""
+    size_bytes: int = 0
+    page_count: int = 1
+    added_at: datetime = Field(default_factory=utc_now, sa_type=AwareDateTime)
+    added_by: str = ""
+    superseded_by_id: int | None = Field(default=None, foreign_key="attachment.id")
+
+
+class AuditEntry(SQLModel, table=True):
+    """Append-only: one row per change, each hashed together with the one before it."""
+
+    __tablename__ = "audit_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utc_now, sa_type=AwareDateTime)
+    user: str = ""
+    action: str = ""  # create, update, status, import, export, print, backup, restore
+    entity: str = ""  # claim, drug_line, patient, payer, provider, settings, attachment
+    entity_id: int | None = None
+    claim_id: int | None = Field(default=None, index=True)  # no FK: the log outlives what it names
+    changes: str = "{}"  # JSON: {field: [old, new]}
+    prev_hash: str = ""
+    entry_hash: str = ""

@@ -1,0 +1,40 @@
+"""Opening a data folder: the one object every service function takes first."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from j3490_desk.paths import DataPaths, resolve_data_dir
+from j3490_desk.storage.database import Database, open_database
+
+
+@dataclass
+class AppData:
+    paths: DataPaths
+    db: Database
+    user: str = field(default_factory=lambda: _login_name())
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def open_app_data(data_dir: str | os.PathLike[str] | None = None) -> AppData:
+    """Check, migrate and open the data folder (`--data-dir`, env, or the per-user default)."""
+    paths = DataPaths(resolve_data_dir(data_dir))
+    return AppData(paths=paths, db=open_database(paths))
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except OSError:  # no login name in this environment (some containers, services)
+        return "unknown"
+
+
+def database_size_bytes(paths: DataPaths) -> int:
+    """The database with its write-ahead log, as the About box shows it."""
+    files = (paths.database, Path(f"{paths.database}-wal"))
+    return sum(f.stat().st_size for f in files if f.exists())

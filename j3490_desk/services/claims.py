@@ -1,0 +1,248 @@
+"""Claims: create, read, update and list them, each write one transaction with its audit entry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from j3490_desk.domain import claim as domain
+from j3490_desk.errors import NotFoundError
+from j3490_desk.models import Claim, DrugLine, Patient, Payer, Provider
+from j3490_desk.services import claim_json, claim_rows
+from j3490_desk.services.app_data import AppData
+from j3490_desk.storage import audit
+
+
+@dataclass(frozen=True)
+class ClaimSummary:
+    """One row of the claim list."""
+
+    id: int
+    patient: str
+    date_of_service: date
+    payer: str
+    drugs: str
+    status: str
+    updated_at: datetime
+
+
+def create_claim(data: AppData, claim: domain.Claim) -> int:
+    """Store a new claim, reusing saved patient, payer and provider records that match."""
+    with data.db.write() as session:
+        row = Claim(
+            patient_id=_patient_id(session, claim.patient),
+            payer_id=_payer_id(session, claim.payer),
+            provider_id=_provider_id(session, claim.provider),
+            **claim_rows.claim_row_values(claim),
+        )
+        session.add(row)
+        session.flush()
+        assert row.id is not None
+        _insert_lines(session, row.id, claim.drug_lines)
+        audit.record(
+            session,
+            user=data.user,
+            action="create",
+            entity="claim",
+            entity_id=row.id,
+            claim_id=row.id,
+            changes={"drug_lines": (None, len(claim.drug_lines))},
+        )
+        return row.id
+
+
+def update_claim(data: AppData, claim: domain.Claim) -> None:
+    """Save the claim's header and drug lines over the stored ones; the audit log keeps the diff."""
+    claim_id = _require_id(claim)
+    with data.db.write() as session:
+        row = _claim_row(session, claim_id)
+        before = claim_rows.claim_row_values(_load(session, row))
+        after = claim_rows.claim_row_values(claim)
+        ids = {
+            "patient_id": _patient_id(session, claim.patient),
+            "payer_id": _payer_id(session, claim.payer),
+            "provider_id": _provider_id(session, claim.provider),
+        }
+        changes: dict[str, tuple[Any, Any]] = {
+            name: (getattr(row, name), value)
+            for name, value in ids.items()
+            if getattr(row, name) != value
+        }
+        changes.update({k: (before[k], v) for k, v in after.items() if before[k] != v})
+        old_lines = [claim_rows.line_row_values(line) for line in _load(session, row).drug_lines]
+        new_lines = [claim_rows.line_row_values(line) for line in claim.drug_lines]
+        changes.update(_line_changes(old_lines, new_lines))
+        for name, value in {**ids, **after}.items():
+            setattr(row, name, value)
+        row.updated_at = datetime.now(UTC)
+        for old in session.exec(select(DrugLine).where(DrugLine.claim_id == claim_id)):
+            session.delete(old)
+        session.flush()
+        _insert_lines(session, claim_id, claim.drug_lines)
+        if changes:
+            audit.record(
+                session,
+                user=data.user,
+                action="update",
+                entity="claim",
+                entity_id=claim_id,
+                claim_id=claim_id,
+                changes=changes,
+            )
+
+
+def get_claim(data: AppData, claim_id: int) -> domain.Claim:
+    with data.db.read() as session:
+        return _load(session, _claim_row(session, claim_id))
+
+
+def list_claims(data: AppData, *, status: str | None = None) -> list[ClaimSummary]:
+    with data.db.read() as session:
+        query = (
+            select(Claim, Patient.name, Payer.name)
+            .join(Patient, isouter=True)
+            .join(Payer, isouter=True)
+            .order_by(col(Claim.date_of_service).desc(), col(Claim.id).desc())
+        )
+        if status:
+            query = query.where(Claim.status == status)
+        rows = session.exec(query).all()
+        drugs = _drug_names(session, [row.id for row, _, _ in rows if row.id is not None])
+        return [
+            ClaimSummary(
+                id=row.id or 0,
+                patient=patient or "",
+                date_of_service=row.date_of_service,
+                payer=payer or "",
+                drugs=drugs.get(row.id or 0, ""),
+                status=row.status,
+                updated_at=row.updated_at,
+            )
+            for row, patient, payer in rows
+        ]
+
+
+def count_claims(data: AppData) -> int:
+    with data.db.read() as session:
+        return len(session.exec(select(Claim.id)).all())
+
+
+def import_claim_file(data: AppData, path: Path) -> int:
+    """Validate a claim JSON file completely before anything is written."""
+    return create_claim(data, claim_json.load_claim_file(path))
+
+
+def export_claim_json(data: AppData, claim_id: int) -> dict[str, Any]:
+    return claim_json.claim_to_json(get_claim(data, claim_id))
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _require_id(claim: domain.Claim) -> int:
+    if claim.id is None:
+        raise ValueError("update_claim needs a stored claim (with an id)")
+    return claim.id
+
+
+def _claim_row(session: Session, claim_id: int) -> Claim:
+    row = session.get(Claim, claim_id)
+    if row is None:
+        raise NotFoundError(
+            f"There is no claim with id {claim_id}.", "`j3490-desk claim list` shows the claims."
+        )
+    return row
+
+
+def _load(session: Session, row: Claim) -> domain.Claim:
+    lines = session.exec(
+        select(DrugLine).where(DrugLine.claim_id == row.id).order_by(col(DrugLine.position))
+    ).all()
+    return claim_rows.to_domain_claim(
+        row,
+        list(lines),
+        session.get(Patient, row.patient_id) if row.patient_id else None,
+        session.get(Payer, row.payer_id) if row.payer_id else None,
+        session.get(Provider, row.provider_id) if row.provider_id else None,
+    )
+
+
+def _insert_lines(session: Session, claim_id: int, lines: tuple[domain.DrugLine, ...]) -> None:
+    for position, line in enumerate(lines):
+        session.add(
+            DrugLine(claim_id=claim_id, position=position, **claim_rows.line_row_values(line))
+        )
+
+
+def _line_changes(
+    old: list[dict[str, Any]], new: list[dict[str, Any]]
+) -> dict[str, tuple[Any, Any]]:
+    changes: dict[str, tuple[Any, Any]] = {}
+    for index in range(max(len(old), len(new))):
+        before = old[index] if index < len(old) else {}
+        after = new[index] if index < len(new) else {}
+        for name in sorted(set(before) | set(after)):
+            if before.get(name) != after.get(name):
+                changes[f"drug_lines[{index}].{name}"] = (before.get(name), after.get(name))
+    return changes
+
+
+def _drug_names(session: Session, claim_ids: list[int]) -> dict[int, str]:
+    names: dict[int, list[str]] = {}
+    if claim_ids:
+        query = (
+            select(DrugLine.claim_id, DrugLine.brand_name, DrugLine.generic_name)
+            .where(col(DrugLine.claim_id).in_(claim_ids))
+            .order_by(col(DrugLine.claim_id), col(DrugLine.position))
+        )
+        for claim_id, brand, generic in session.exec(query):
+            names.setdefault(claim_id, []).append(brand or generic)
+    return {claim_id: ", ".join(n for n in found if n) for claim_id, found in names.items()}
+
+
+def _patient_id(session: Session, patient: domain.Patient) -> int | None:
+    if not patient.name:
+        return None
+    query = select(Patient).where(
+        Patient.name == patient.name,
+        Patient.date_of_birth == patient.date_of_birth,
+        Patient.member_id == patient.member_id,
+    )
+    found = session.exec(query).first()
+    return _id_of(
+        session, found or Patient(**claim_rows.record_values(patient, claim_rows.PATIENT_COLUMNS))
+    )
+
+
+def _payer_id(session: Session, payer: domain.Payer) -> int | None:
+    if not payer.name:
+        return None
+    found = session.exec(select(Payer).where(Payer.name == payer.name)).first()
+    return _id_of(
+        session, found or Payer(**claim_rows.record_values(payer, claim_rows.PAYER_COLUMNS))
+    )
+
+
+def _provider_id(session: Session, provider: domain.Provider) -> int | None:
+    if not provider.name:
+        return None
+    query = select(Provider).where(
+        Provider.npi == provider.npi if provider.npi else Provider.name == provider.name
+    )
+    found = session.exec(query).first()
+    return _id_of(
+        session,
+        found or Provider(**claim_rows.record_values(provider, claim_rows.PROVIDER_COLUMNS)),
+    )
+
+
+def _id_of(session: Session, record: Patient | Payer | Provider) -> int:
+    if record.id is None:
+        session.add(record)
+        session.flush()
+    assert record.id is not None
+    return record.id

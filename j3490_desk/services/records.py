@@ -1,0 +1,96 @@
+"""Saved records a clinic types once: patients, payers, providers, and its own settings."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from sqlmodel import SQLModel, col, select
+
+from j3490_desk.domain.findings import ClinicRules
+from j3490_desk.errors import InvalidInputError, NotFoundError
+from j3490_desk.models import ClinicSettings, Patient, Payer, Provider
+from j3490_desk.services.app_data import AppData
+from j3490_desk.storage import audit
+
+Record = TypeVar("Record", Patient, Payer, Provider)
+
+
+def list_records(data: AppData, kind: type[Record]) -> list[Record]:
+    with data.db.read() as session:
+        return list(session.exec(select(kind).order_by(col(kind.name))))
+
+
+def save_record(data: AppData, record: Record) -> Record:
+    """Create (no id) or update a patient, payer or provider; the change goes in the audit log."""
+    if not record.name.strip():
+        raise InvalidInputError(
+            f"A {kind_name(record)} needs a name.", "Type the name and save again."
+        )
+    with data.db.write() as session:
+        before = session.get(type(record), record.id) if record.id is not None else None
+        changes = _changes(before, record)
+        merged = session.merge(record)
+        session.flush()
+        audit.record(
+            session,
+            user=data.user,
+            action="update" if before else "create",
+            entity=kind_name(record),
+            entity_id=merged.id,
+            changes=changes,
+        )
+    return merged
+
+
+def kind_name(record: SQLModel) -> str:
+    return str(type(record).__tablename__)
+
+
+def get_settings(data: AppData) -> ClinicSettings:
+    with data.db.read() as session:
+        return session.get(ClinicSettings, 1) or ClinicSettings(id=1)
+
+
+def save_settings(data: AppData, settings: ClinicSettings) -> None:
+    if settings.retention_years < ClinicRules().retention_years:
+        raise InvalidInputError(
+            "Records must be kept at least 7 years after the date of service (42 CFR 424.516(f)).",
+            "Choose 7 years or more; 10 years covers Medicare Advantage.",
+        )
+    settings.id = 1
+    with data.db.write() as session:
+        before = session.get(ClinicSettings, 1)
+        changes = _changes(before, settings)
+        session.merge(settings)
+        audit.record(
+            session,
+            user=data.user,
+            action="update",
+            entity="settings",
+            entity_id=1,
+            changes=changes,
+        )
+
+
+def clinic_rules(data: AppData) -> ClinicRules:
+    settings = get_settings(data)
+    return ClinicRules(
+        submit_within_days=settings.submit_within_days,
+        prior_auth_warning_days=settings.prior_auth_warning_days,
+        filing_warning_days=settings.filing_warning_days,
+        retention_years=settings.retention_years,
+    )
+
+
+def get_record(data: AppData, kind: type[Record], record_id: int) -> Record:
+    with data.db.read() as session:
+        record = session.get(kind, record_id)
+    if record is None:
+        raise NotFoundError(f"There is no {kind.__tablename__} with id {record_id}.")
+    return record
+
+
+def _changes(before: SQLModel | None, after: SQLModel) -> dict[str, tuple[Any, Any]]:
+    new = after.model_dump(exclude={"id", "created_at"})
+    old = before.model_dump(exclude={"id", "created_at"}) if before else {}
+    return {name: (old.get(name), value) for name, value in new.items() if old.get(name) != value}

@@ -1,0 +1,197 @@
+"""The claims database: one SQLite file in WAL mode, checked and migrated before use.
+
+Opening it never modifies a file that is not ours: a foreign or damaged file, or one written
+by a newer version of the app, is refused with a message saying what to do, untouched.
+Every write runs in one `BEGIN IMMEDIATE` transaction (`Database.write()`), so two
+processes on the same folder queue up instead of failing half-way.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlmodel import Session
+
+from j3490_desk.errors import DatabaseDamagedError, DataFolderError, NewerDatabaseError
+from j3490_desk.paths import DataPaths
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 10_000
+
+
+@dataclass
+class Database:
+    """Two engines on one file: reads begin deferred, writes begin IMMEDIATE."""
+
+    path: Path
+    reader: Engine
+    writer: Engine
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with Session(self.reader, expire_on_commit=False) as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One unit of work: committed when the block ends, rolled back if it raises."""
+        with Session(self.writer, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        self.reader.dispose()
+        self.writer.dispose()
+
+
+def open_database(paths: DataPaths) -> Database:
+    """Check the folder and the file, back up and migrate if needed, and open the database."""
+    ensure_writable_folder(paths.root)
+    check_database_file(paths.database)
+    migrate(paths)
+    return Database(
+        path=paths.database,
+        reader=_engine(paths.database, immediate=False),
+        writer=_engine(paths.database, immediate=True),
+    )
+
+
+def ensure_writable_folder(root: Path) -> None:
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=root, prefix=".write-test-"):
+            pass
+    except OSError as error:
+        raise DataFolderError(
+            f"The data folder {root} cannot be written to ({error.strerror or error}).",
+            "Choose a folder you can write to with --data-dir, or ask your IT person to give "
+            "your user write permission on it. Nothing in it was changed.",
+        ) from error
+
+
+def check_database_file(path: Path) -> None:
+    """Refuse a file that is not a healthy SQLite database, without writing to it."""
+    if not path.exists():
+        return
+    with path.open("rb") as handle:
+        header = handle.read(len(SQLITE_HEADER))
+    if header != SQLITE_HEADER:
+        raise DatabaseDamagedError(
+            f"{path} is not a J3490 Desk database (it is not an SQLite file, or it is empty).",
+            "Move that file somewhere safe and restore your latest backup, or start with an "
+            "empty data folder. The file was not changed.",
+        )
+    try:
+        with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as connection:
+            result = connection.execute("PRAGMA quick_check").fetchone()
+            tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+    except sqlite3.DatabaseError as error:
+        raise DatabaseDamagedError(
+            f"{path} is damaged and cannot be read ({error}).",
+            "Restore your latest backup. The damaged file was not changed.",
+        ) from error
+    if result is None or result[0] != "ok":
+        raise DatabaseDamagedError(
+            f"{path} failed its integrity check ({result[0] if result else 'no answer'}).",
+            "Restore your latest backup. The damaged file was not changed.",
+        )
+    if tables and "alembic_version" not in tables:
+        raise DatabaseDamagedError(
+            f"{path} is an SQLite file of some other program, not a J3490 Desk database.",
+            "Point J3490 Desk at its own data folder (--data-dir). The file was not changed.",
+        )
+
+
+def _alembic_config(connection: Any = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(path: Path) -> str | None:
+    if not path.exists():
+        return None
+    uri = f"{path.as_uri()}?mode=ro"
+    engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True))
+    try:
+        with engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+    finally:
+        engine.dispose()
+
+
+def migrate(paths: DataPaths, *, to_revision: str = "head") -> Path | None:
+    """Upgrade the database to `to_revision`; returns the backup taken first, if any."""
+    path = paths.database
+    current = current_revision(path)
+    scripts = ScriptDirectory.from_config(_alembic_config())
+    if current is not None and scripts.get_revision(current) is None:
+        raise NewerDatabaseError(
+            f"{path} was written by a newer version of J3490 Desk (schema {current}).",
+            "Install the newer version of J3490 Desk to open it. The file was not changed.",
+        )
+    target = scripts.get_current_head() if to_revision == "head" else to_revision
+    if current == target:
+        return None
+    backup = backup_before_migration(paths, current) if current is not None else None
+    engine = _engine(path, immediate=False)
+    try:
+        with engine.begin() as connection:
+            command.upgrade(_alembic_config(connection), to_revision)
+    finally:
+        engine.dispose()
+    return backup
+
+
+def backup_before_migration(paths: DataPaths, revision: str) -> Path:
+    """A consistent copy through SQLite's online backup API, written under a temporary name."""
+    paths.backups.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = paths.backups / f"claims-before-migration-{revision}-{stamp}.sqlite"
+    partial = target.with_suffix(".partial")
+    with (
+        closing(sqlite3.connect(paths.database)) as source,
+        closing(sqlite3.connect(partial)) as copy,
+    ):
+        source.backup(copy)
+    os.replace(partial, target)
+    return target
+
+
+def _engine(path: Path, *, immediate: bool) -> Engine:
+    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
+        dbapi_connection.execute("PRAGMA journal_mode=WAL")
+        dbapi_connection.execute("PRAGMA foreign_keys=ON")
+        # FULL: a save that returned survives a power cut, not just a crash
+        dbapi_connection.execute("PRAGMA synchronous=FULL")
+        dbapi_connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
