@@ -8,23 +8,43 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from j3490_desk.paths import DataPaths, resolve_data_dir
-from j3490_desk.storage.database import Database, open_database
+from j3490_desk.storage.database import Database, ensure_writable_folder, open_database
+from j3490_desk.storage.instance_lock import InstanceLock
 
 
 @dataclass
 class AppData:
     paths: DataPaths
     db: Database
+    lock: InstanceLock | None = None
     user: str = field(default_factory=lambda: _login_name())
 
     def close(self) -> None:
         self.db.dispose()
+        if self.lock is not None:
+            self.lock.release()
 
 
-def open_app_data(data_dir: str | os.PathLike[str] | None = None) -> AppData:
-    """Check, migrate and open the data folder (`--data-dir`, env, or the per-user default)."""
+def open_app_data(
+    data_dir: str | os.PathLike[str] | None = None, *, exclusive: bool = False
+) -> AppData:
+    """Check, migrate and open the data folder (`--data-dir`, env, or the per-user default).
+
+    `exclusive` (the app window) takes the folder's instance lock first, so a second window
+    is refused before it touches anything; the CLI shares the folder safely without it.
+    """
     paths = DataPaths(resolve_data_dir(data_dir))
-    return AppData(paths=paths, db=open_database(paths))
+    lock = None
+    if exclusive:
+        ensure_writable_folder(paths.root)
+        lock = InstanceLock(paths.lock_file)
+        lock.acquire()
+    try:
+        return AppData(paths=paths, db=open_database(paths), lock=lock)
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        raise
 
 
 def _login_name() -> str:

@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 
 from sqlmodel import SQLModel, col, select
 
+from j3490_desk.domain import npi
 from j3490_desk.domain.findings import ClinicRules
 from j3490_desk.errors import InvalidInputError, NotFoundError
 from j3490_desk.models import ClinicSettings, Patient, Payer, Provider
@@ -94,3 +95,8 @@ def _changes(before: SQLModel | None, after: SQLModel) -> dict[str, tuple[Any, A
     new = after.model_dump(exclude={"id", "created_at"})
     old = before.model_dump(exclude={"id", "created_at"}) if before else {}
     return {name: (old.get(name), value) for name, value in new.items() if old.get(name) != value}
+
+
+def npi_problem(text: str) -> str | None:
+    """The live check of an NPI field; an empty field is not (yet) a problem."""
+    return npi.npi_problem(text) if text.strip() else None

@@ -22,6 +22,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import Engine, create_engine, event
 from sqlmodel import Session
 
@@ -145,7 +146,7 @@ def migrate(paths: DataPaths, *, to_revision: str = "head") -> Path | None:
     path = paths.database
     current = current_revision(path)
     scripts = ScriptDirectory.from_config(_alembic_config())
-    if current is not None and scripts.get_revision(current) is None:
+    if current is not None and not _known_revision(scripts, current):
         raise NewerDatabaseError(
             f"{path} was written by a newer version of J3490 Desk (schema {current}).",
             "Install the newer version of J3490 Desk to open it. The file was not changed.",
@@ -161,6 +162,13 @@ def migrate(paths: DataPaths, *, to_revision: str = "head") -> Path | None:
     finally:
         engine.dispose()
     return backup
+
+
+def _known_revision(scripts: ScriptDirectory, revision: str) -> bool:
+    try:
+        return scripts.get_revision(revision) is not None
+    except CommandError:
+        return False
 
 
 def backup_before_migration(paths: DataPaths, revision: str) -> Path:

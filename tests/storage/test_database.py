@@ -1,0 +1,170 @@
+"""The store refuses what it must not touch, and keeps what it stores."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import tempfile
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from j3490_desk.errors import (
+    DatabaseDamagedError,
+    DataFolderError,
+    DataInUseError,
+    NewerDatabaseError,
+)
+from j3490_desk.models import AuditEntry, Patient
+from j3490_desk.paths import DataPaths
+from j3490_desk.services.app_data import open_app_data
+from j3490_desk.storage import audit
+from j3490_desk.storage.database import (
+    backup_before_migration,
+    head_revision,
+    migrate,
+    open_database,
+)
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_new_database_is_wal_with_foreign_keys(tmp_path: Path) -> None:
+    db = open_database(DataPaths(tmp_path))
+    with db.read() as session:
+        assert session.connection().exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert session.connection().exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    db.dispose()
+
+
+def test_write_rolls_back_as_one_unit(tmp_path: Path) -> None:
+    db = open_database(DataPaths(tmp_path))
+    with pytest.raises(RuntimeError), db.write() as session:
+        session.add(Patient(name="A"))
+        session.flush()
+        raise RuntimeError("fail mid-way")
+    with db.read() as session:
+        assert session.exec(select(Patient)).all() == []
+    db.dispose()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"%PDF-1.7 not a database", b"SQLite format 3\x00" + b"\x00" * 84 + b"garbage" * 200],
+    ids=["empty", "foreign", "damaged"],
+)
+def test_foreign_or_damaged_file_is_refused_untouched(tmp_path: Path, content: bytes) -> None:
+    paths = DataPaths(tmp_path)
+    paths.database.write_bytes(content)
+    before = _digest(paths.database)
+    with pytest.raises(DatabaseDamagedError) as caught:
+        open_database(paths)
+    assert "not changed" in caught.value.hint
+    assert _digest(paths.database) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["claims.sqlite"]
+
+
+def test_other_programs_sqlite_file_is_refused_untouched(tmp_path: Path) -> None:
+    paths = DataPaths(tmp_path)
+    with sqlite3.connect(paths.database) as connection:
+        connection.execute("CREATE TABLE songs (title TEXT)")
+    before = _digest(paths.database)
+    with pytest.raises(DatabaseDamagedError, match="some other program"):
+        open_database(paths)
+    assert _digest(paths.database) == before
+
+
+def test_database_from_newer_version_is_refused_untouched(tmp_path: Path) -> None:
+    paths = DataPaths(tmp_path)
+    open_database(paths).dispose()
+    with sqlite3.connect(paths.database) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
+    connection.close()
+    before = _digest(paths.database)
+    with pytest.raises(NewerDatabaseError, match="newer version"):
+        open_database(paths)
+    assert _digest(paths.database) == before
+
+
+def test_unwritable_data_folder_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Tests run as root, where chmod cannot take write access away; simulate the OS's answer.
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "NamedTemporaryFile", refuse)
+    with pytest.raises(DataFolderError, match="cannot be written"):
+        open_database(DataPaths(tmp_path))
+
+
+def test_rows_survive_upgrade_from_first_revision(tmp_path: Path) -> None:
+    paths = DataPaths(tmp_path)
+    paths.root.mkdir(exist_ok=True)
+    migrate(paths, to_revision="0001")
+    with sqlite3.connect(paths.database) as connection:
+        connection.execute(
+            "INSERT INTO patient (name, member_id, created_at) VALUES ('Roe, Jane', 'M1', '2026-01-01T00:00:00+00:00')"
+        )
+        connection.execute(
+            "INSERT INTO claim (patient_id, date_of_service, place_of_service, status, prior_auth_status,"
+            " prior_auth_number, icd10_codes, prior_treatments, why_standard_failed,"
+            " necessity_rationale, resume_step, created_at, updated_at)"
+            " VALUES (1, '2026-01-05', '11', 'draft', 'not_requested', '', 'C43.9', '', '', '', '',"
+            " '2026-01-05T00:00:00+00:00', '2026-01-05T00:00:00+00:00')"
+        )
+    connection.close()
+    migrate(paths)
+    with sqlite3.connect(paths.database) as connection:
+        assert connection.execute("SELECT version_num FROM alembic_version").fetchone() == (
+            head_revision(),
+        )
+        assert connection.execute("SELECT name, member_id FROM patient").fetchall() == [
+            ("Roe, Jane", "M1")
+        ]
+        assert connection.execute("SELECT patient_id, icd10_codes FROM claim").fetchall() == [
+            (1, "C43.9")
+        ]
+    connection.close()
+
+
+def test_backup_before_migration_is_a_complete_copy(tmp_path: Path) -> None:
+    paths = DataPaths(tmp_path)
+    db = open_database(paths)
+    with db.write() as session:
+        session.add(Patient(name="Kept"))
+    db.dispose()
+    backup = backup_before_migration(paths, "0001")
+    assert backup.parent == paths.backups and not list(paths.backups.glob("*.partial"))
+    with sqlite3.connect(backup) as connection:
+        assert connection.execute("SELECT name FROM patient").fetchall() == [("Kept",)]
+    connection.close()
+
+
+def test_second_window_on_same_folder_is_refused(tmp_path: Path) -> None:
+    first = open_app_data(tmp_path, exclusive=True)
+    try:
+        with pytest.raises(DataInUseError, match="in use"):
+            open_app_data(tmp_path, exclusive=True)
+        shared = open_app_data(tmp_path)  # the CLI shares the folder through SQLite's locking
+        shared.close()
+    finally:
+        first.close()
+    open_app_data(tmp_path, exclusive=True).close()  # the lock went with the first window
+
+
+def test_audit_chain_detects_an_edited_entry(tmp_path: Path) -> None:
+    db = open_database(DataPaths(tmp_path))
+    with db.write() as session:
+        for n in range(3):
+            audit.record(session, user="u", action="create", entity="patient", entity_id=n)
+    with db.read() as session:
+        assert audit.verify_chain(session) == []
+    with db.write() as session:
+        entry = session.exec(select(AuditEntry).where(AuditEntry.entity_id == 1)).one()
+        entry.user = "someone else"
+    with db.read() as session:
+        broken = audit.verify_chain(session)
+    assert [b.entry_id for b in broken] == [2]
+    db.dispose()
