@@ -24,7 +24,6 @@ from decimal import Decimal
 from pathlib import Path
 
 from j3490_desk.domain.claim import (
-    Acquisition,
     Administration,
     Claim,
     ClaimStatus,
@@ -43,8 +42,8 @@ from j3490_desk.domain.claim import (
     Patient,
     Payer,
     PayerKind,
-    PricingPolicy,
     Prescription,
+    PricingPolicy,
     Provider,
     Waste,
 )
@@ -82,9 +81,7 @@ def _fda_rows() -> dict[str, dict[str, str]]:
 
 def _hcpcs_added() -> dict[str, date]:
     rows = _csv_from_header("hcpcs_2025_oct_slice.csv", "HCPC")
-    return {
-        row["HCPC"].strip(): datetime.strptime(row["ADD DT"], "%Y%m%d").date() for row in rows
-    }
+    return {row["HCPC"].strip(): datetime.strptime(row["ADD DT"], "%Y%m%d").date() for row in rows}
 
 
 def _payment_limits() -> dict[str, Decimal]:
@@ -256,8 +253,14 @@ def compound_trimix() -> Scenario:
         charge=Decimal("24.00"),
         package=Package(Decimal("60"), "mg", Decimal("2"), ContainerType.SINGLE_DOSE, "ML"),
         invoice=Invoice(
-            date(2025, 9, 15), "Wholesaler", "W-88120", "Papaverine 30 mg/mL 2 mL x 25",
-            "0517-4002-25", Decimal("25"), Decimal("412.50"), True,
+            date(2025, 9, 15),
+            "Wholesaler",
+            "W-88120",
+            "Papaverine 30 mg/mL 2 mL x 25",
+            "0517-4002-25",
+            Decimal("25"),
+            Decimal("412.50"),
+            True,
         ),
         dose=Dose(Decimal("30"), "mg", "intracavernous", given),
         lot=Lot("PAP4471", date(2026, 8, 31)),
@@ -272,8 +275,14 @@ def compound_trimix() -> Scenario:
         charge=Decimal("95.00"),
         package=Package(Decimal("5"), "mg", Decimal("1"), ContainerType.SINGLE_DOSE, "ME"),
         invoice=Invoice(
-            date(2025, 9, 15), "Wholesaler", "W-88120", "Phentolamine 5 mg vial",
-            "00143-9564-01", Decimal("1"), Decimal("78.40"), True,
+            date(2025, 9, 15),
+            "Wholesaler",
+            "W-88120",
+            "Phentolamine 5 mg vial",
+            "00143-9564-01",
+            Decimal("1"),
+            Decimal("78.40"),
+            True,
         ),
         dose=Dose(Decimal("1"), "mg", "intracavernous", given),
         lot=Lot("PHT2290", date(2027, 1, 31)),
@@ -287,8 +296,14 @@ def compound_trimix() -> Scenario:
         charge=Decimal("260.00"),
         package=Package(Decimal("500"), "mcg", Decimal("1"), ContainerType.SINGLE_DOSE, "ML"),
         invoice=Invoice(
-            date(2025, 10, 2), "Wholesaler", "W-90311", "Alprostadil 500 mcg/mL 1 mL x 5",
-            "0703-1501-02", Decimal("5"), Decimal("1045.00"), True,
+            date(2025, 10, 2),
+            "Wholesaler",
+            "W-90311",
+            "Alprostadil 500 mcg/mL 1 mL x 5",
+            "0703-1501-02",
+            Decimal("5"),
+            Decimal("1045.00"),
+            True,
         ),
         dose=Dose(Decimal("10"), "mcg", "intracavernous", given),
         lot=Lot("ALP7731", date(2026, 3, 31)),
@@ -331,8 +346,14 @@ def off_label_rituximab(hcpcs_code: str = "J3490") -> Scenario:
         charge=Decimal("8150.00"),
         package=Package(Decimal("500"), "mg", Decimal("50"), ContainerType.SINGLE_DOSE, "ML"),
         invoice=Invoice(
-            date(2026, 3, 30), "Specialty distributor", "SD-260330-4", "Rituxan 500 mg/50 mL",
-            "50242-0053-06", Decimal("2"), Decimal("7420.00"), True,
+            date(2026, 3, 30),
+            "Specialty distributor",
+            "SD-260330-4",
+            "Rituxan 500 mg/50 mL",
+            "50242-0053-06",
+            Decimal("2"),
+            Decimal("7420.00"),
+            True,
         ),
         dose=Dose(Decimal("1000"), "mg", "intravenous", datetime(2026, 4, 14, 9, 0)),
         prescription=Prescription("GRESSOT", date(2026, 4, 1), attached=True),
@@ -382,8 +403,14 @@ def rare_biologic() -> Scenario:
         charge=Decimal("7700.00"),
         package=Package(Decimal("50"), "mg", Decimal("10"), ContainerType.SINGLE_DOSE, "ML"),
         invoice=Invoice(
-            date(2019, 5, 28), "Specialty distributor", "SD-190528-2", "Gamifant 50 mg/10 mL",
-            "72171-0505-01", Decimal("1"), Decimal("7000.00"), True,
+            date(2019, 5, 28),
+            "Specialty distributor",
+            "SD-190528-2",
+            "Gamifant 50 mg/10 mL",
+            "72171-0505-01",
+            Decimal("1"),
+            Decimal("7000.00"),
+            True,
         ),
         dose=Dose(Decimal("45"), "mg", "intravenous", datetime(2019, 6, 4, 9, 30)),
         prescription=Prescription("ADUSUMILLI", date(2019, 6, 3), attached=True),
