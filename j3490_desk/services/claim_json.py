@@ -19,21 +19,20 @@ import typing
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from j3490_desk.domain import claim as domain
 from j3490_desk.errors import InvalidInputError
 from j3490_desk.paths import resources_dir
 
+if TYPE_CHECKING:
+    import jsonschema
+
 FORMAT_VERSION = 1
 SCHEMA_ID = "https://j3490-desk.invalid/schema/claim.schema.json"
 DECIMAL_PATTERN = r"^-?[0-9]+(\.[0-9]+)?$"
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-DATETIME_PATTERN = (
-    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})$"
-)
+DATETIME_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})$"
 # Fields of Claim that the store assigns; an imported file may carry them, but they are ignored.
 STORE_OWNED = ("id",)
 
@@ -89,6 +88,8 @@ def load_claim_file(path: Path) -> domain.Claim:
 
 
 def claim_from_json(data: Any) -> domain.Claim:
+    import jsonschema  # only when a file is read: it is slow to import, and start-up matters
+
     validator = jsonschema.Draft202012Validator(load_schema())
     errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:

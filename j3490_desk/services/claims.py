@@ -100,29 +100,41 @@ def get_claim(data: AppData, claim_id: int) -> domain.Claim:
         return _load(session, _claim_row(session, claim_id))
 
 
-def list_claims(data: AppData, *, status: str | None = None) -> list[ClaimSummary]:
+def list_claims(
+    data: AppData, *, status: str | None = None, offset: int = 0, limit: int | None = None
+) -> list[ClaimSummary]:
+    """Claims newest date of service first, one page at a time when `limit` is given."""
     with data.db.read() as session:
         query = (
-            select(Claim, Patient.name, Payer.name)
+            select(
+                Claim.id,
+                Patient.name,
+                Claim.date_of_service,
+                Payer.name,
+                Claim.status,
+                Claim.updated_at,
+            )
             .join(Patient, isouter=True)
             .join(Payer, isouter=True)
             .order_by(col(Claim.date_of_service).desc(), col(Claim.id).desc())
+            .offset(offset)
+            .limit(limit)
         )
         if status:
             query = query.where(Claim.status == status)
         rows = session.exec(query).all()
-        drugs = _drug_names(session, [row.id for row, _, _ in rows if row.id is not None])
+        drugs = _drug_names(session, [row[0] for row in rows if row[0] is not None])
         return [
             ClaimSummary(
-                id=row.id or 0,
+                id=claim_id or 0,
                 patient=patient or "",
-                date_of_service=row.date_of_service,
+                date_of_service=served,
                 payer=payer or "",
-                drugs=drugs.get(row.id or 0, ""),
-                status=row.status,
-                updated_at=row.updated_at,
+                drugs=drugs.get(claim_id or 0, ""),
+                status=claim_status,
+                updated_at=updated,
             )
-            for row, patient, payer in rows
+            for claim_id, patient, served, payer, claim_status, updated in rows
         ]
 
 

@@ -16,20 +16,22 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util import CommandError
 from sqlalchemy import Engine, create_engine, event
 from sqlmodel import Session
 
 from j3490_desk.errors import DatabaseDamagedError, DataFolderError, NewerDatabaseError
 from j3490_desk.paths import DataPaths
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+# The newest migration's revision. Opening a database already at it skips importing Alembic,
+# which is most of start-up; a test keeps this equal to Alembic's own head.
+SCHEMA_HEAD = "0001"
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 
@@ -62,7 +64,8 @@ def open_database(paths: DataPaths) -> Database:
     """Check the folder and the file, back up and migrate if needed, and open the database."""
     ensure_writable_folder(paths.root)
     check_database_file(paths.database)
-    migrate(paths)
+    if current_revision(paths.database) != SCHEMA_HEAD:
+        migrate(paths)
     return Database(
         path=paths.database,
         reader=_engine(paths.database, immediate=False),
@@ -117,6 +120,8 @@ def check_database_file(path: Path) -> None:
 
 
 def _alembic_config(connection: Any = None) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["connection"] = connection
@@ -124,25 +129,30 @@ def _alembic_config(connection: Any = None) -> Config:
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
     assert head is not None
     return head
 
 
 def current_revision(path: Path) -> str | None:
+    """The schema revision stamped in the file, read without writing to it."""
     if not path.exists():
         return None
-    uri = f"{path.as_uri()}?mode=ro"
-    engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True))
-    try:
-        with engine.connect() as connection:
-            return MigrationContext.configure(connection).get_current_revision()
-    finally:
-        engine.dispose()
+    with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as connection:
+        try:
+            row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+        except sqlite3.OperationalError:  # no such table: an empty file not yet migrated
+            return None
+    return str(row[0]) if row else None
 
 
 def migrate(paths: DataPaths, *, to_revision: str = "head") -> Path | None:
     """Upgrade the database to `to_revision`; returns the backup taken first, if any."""
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
     path = paths.database
     current = current_revision(path)
     scripts = ScriptDirectory.from_config(_alembic_config())
@@ -165,6 +175,8 @@ def migrate(paths: DataPaths, *, to_revision: str = "head") -> Path | None:
 
 
 def _known_revision(scripts: ScriptDirectory, revision: str) -> bool:
+    from alembic.util import CommandError
+
     try:
         return scripts.get_revision(revision) is not None
     except CommandError:

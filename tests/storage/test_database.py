@@ -21,6 +21,7 @@ from j3490_desk.paths import DataPaths
 from j3490_desk.services.app_data import open_app_data
 from j3490_desk.storage import audit
 from j3490_desk.storage.database import (
+    SCHEMA_HEAD,
     backup_before_migration,
     head_revision,
     migrate,
@@ -168,3 +169,7 @@ def test_audit_chain_detects_an_edited_entry(tmp_path: Path) -> None:
         broken = audit.verify_chain(session)
     assert [b.entry_id for b in broken] == [2]
     db.dispose()
+
+
+def test_schema_head_constant_is_alembics_head() -> None:
+    assert head_revision() == SCHEMA_HEAD, "update SCHEMA_HEAD in storage/database.py"

@@ -1,0 +1,56 @@
+"""The composition root of the window app: Qt application, crash hook, data folder, main window."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from j3490_desk import APP_NAME, APPLICATION_NAME, ORGANIZATION_NAME, __version__
+from j3490_desk.errors import KnownError
+from j3490_desk.services.app_data import AppData, open_app_data
+from j3490_desk.ui.crash import install_crash_handler
+
+
+def create_application(argv: Sequence[str] = ()) -> QApplication:
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0], *argv])
+    app.setOrganizationName(ORGANIZATION_NAME)
+    app.setApplicationName(APPLICATION_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    return app
+
+
+def open_data_or_explain(data_dir: str | None) -> AppData | None:
+    """Open the data folder; a known problem becomes a dialog saying what to do."""
+    try:
+        return open_app_data(data_dir, exclusive=True)
+    except KnownError as error:
+        QMessageBox.critical(
+            None, f"{APP_NAME}: cannot open your data", error.message, QMessageBox.StandardButton.Ok
+        )
+        if error.hint:
+            QMessageBox.information(None, f"{APP_NAME}: what to do", error.hint)
+        return None
+
+
+def run_app(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(prog="j3490-desk")
+    parser.add_argument("--data-dir")
+    args, qt_args = parser.parse_known_args(list(argv))
+    app = create_application(qt_args)
+    install_crash_handler()
+    data = open_data_or_explain(args.data_dir)
+    if data is None:
+        return 2
+    from j3490_desk.ui.main_window import MainWindow  # after the data opened: keeps start-up lean
+
+    window = MainWindow(data)
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        data.close()

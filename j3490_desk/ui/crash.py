@@ -1,0 +1,54 @@
+"""Bugs end here: a dialog the clerk can copy from, with no patient data in it."""
+
+from __future__ import annotations
+
+import platform
+import sys
+import traceback
+from types import TracebackType
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from j3490_desk import APP_NAME, __version__
+
+
+def install_crash_handler() -> None:
+    sys.excepthook = _show_crash
+
+
+def crash_report(kind: type[BaseException], tb: TracebackType | None) -> str:
+    """Where it happened, never what it held: exception values can carry PHI, so they are left out."""
+    frames = traceback.extract_tb(tb)
+    lines = [
+        f"  {frame.filename.rsplit('j3490_desk', 1)[-1]}:{frame.lineno} in {frame.name}"
+        for frame in frames
+    ]
+    return "\n".join(
+        [
+            f"{APP_NAME} {__version__} on Python {platform.python_version()}, {platform.platform()}",
+            f"Error type: {kind.__module__}.{kind.__qualname__}",
+            "Where:",
+            *lines,
+        ]
+    )
+
+
+def _show_crash(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
+    report = crash_report(kind, tb)
+    sys.stderr.write(report + "\n")
+    if QApplication.instance() is None:
+        return
+    box = QMessageBox(
+        QMessageBox.Icon.Critical,
+        f"{APP_NAME}: something went wrong",
+        (
+            "J3490 Desk hit a problem it did not expect. Your saved work is safe in the database.\n\n"
+            "Copy the details below and send them to your support contact. They hold no patient data."
+        ),
+    )
+    box.setDetailedText(report)
+    copy = box.addButton("Copy details", QMessageBox.ButtonRole.ActionRole)
+    box.addButton(QMessageBox.StandardButton.Close)
+    box.exec()
+    if box.clickedButton() is copy:
+        QApplication.clipboard().setText(report)

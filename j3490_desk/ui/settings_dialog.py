@@ -1,0 +1,127 @@
+"""Settings: the clinic, its payers and providers (typed once, picked on every claim)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from j3490_desk.domain.claim import PayerKind, PricingPolicy
+from j3490_desk.errors import InvalidInputError
+from j3490_desk.models import ClinicSettings, Payer, Provider
+from j3490_desk.services import records
+from j3490_desk.services.app_data import AppData
+from j3490_desk.ui.record_editor import FieldSpec, RecordEditor
+
+PAYER_FIELDS = (
+    FieldSpec("name", "Payer name"),
+    FieldSpec(
+        "kind",
+        "Payer type",
+        "choice",
+        (
+            (PayerKind.MEDICARE.value, "Medicare"),
+            (PayerKind.MEDICAID.value, "Medicaid"),
+            (PayerKind.COMMERCIAL.value, "Commercial"),
+        ),
+    ),
+    FieldSpec("timely_filing_days", "Timely filing limit (days; 0 = payer-type default)", "int"),
+    FieldSpec(
+        "pricing_policy",
+        "How they price unlisted drugs",
+        "choice",
+        (
+            (PricingPolicy.INVOICE_MARKUP.value, "Invoice cost plus markup"),
+            (PricingPolicy.ASP.value, "CMS payment limit (ASP)"),
+            (PricingPolicy.WAC.value, "Wholesale acquisition cost (WAC)"),
+        ),
+    ),
+    FieldSpec("markup_percent", "Markup over invoice or WAC (%)", "decimal"),
+    FieldSpec("prior_auth_required", "Requires prior authorization for unlisted drugs", "bool"),
+    FieldSpec("narrative_profile", "Claim narrative profile (e.g. wps, palmetto, generic)"),
+    FieldSpec("ndc_quantity_decimals", "Decimals allowed in the NDC quantity", "int"),
+    FieldSpec("address", "Mailing address"),
+    FieldSpec("fax", "Fax"),
+)
+
+PROVIDER_FIELDS = (
+    FieldSpec("name", "Provider name"),
+    FieldSpec("credentials", "Credentials (MD, DO, NP, PA)"),
+    FieldSpec("npi", "NPI (10 digits)", check=records.npi_problem),
+)
+
+
+class ClinicPage(QWidget):
+    FIELDS = (
+        ("name", "Clinic name"),
+        ("address", "Address"),
+        ("phone", "Phone"),
+        ("fax", "Fax"),
+        ("group_npi", "Group NPI"),
+        ("tax_id", "Tax ID"),
+    )
+
+    def __init__(self, data: AppData) -> None:
+        super().__init__()
+        self._data = data
+        self._settings = records.get_settings(data)
+        form = QFormLayout(self)
+        self.inputs: dict[str, QLineEdit] = {}
+        for name, label in self.FIELDS:
+            line = QLineEdit(str(getattr(self._settings, name)))
+            line.setAccessibleName(label)
+            line.setMaxLength(200)
+            self.inputs[name] = line
+            form.addRow(label, line)
+        self.retention = QSpinBox()
+        self.retention.setRange(1, 30)
+        self.retention.setValue(self._settings.retention_years)
+        self.retention.setAccessibleName("Keep records for (years)")
+        form.addRow("Keep records for (years)", self.retention)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        save = QPushButton("&Save clinic")
+        save.clicked.connect(self.save)
+        form.addRow(self.status)
+        form.addRow(save)
+
+    def save(self) -> bool:
+        settings = self._settings.model_copy(
+            update={name: line.text().strip() for name, line in self.inputs.items()}
+            | {"retention_years": self.retention.value()}
+        )
+        try:
+            records.save_settings(self._data, ClinicSettings.model_validate(settings.model_dump()))
+        except InvalidInputError as error:
+            self.status.setText(str(error))
+            return False
+        self.status.setText("Saved.")
+        return True
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, data: AppData, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self.resize(820, 560)
+        self.tabs = QTabWidget()
+        self.clinic = ClinicPage(data)
+        self.payers = RecordEditor(data, Payer, PAYER_FIELDS)
+        self.providers = RecordEditor(data, Provider, PROVIDER_FIELDS)
+        self.tabs.addTab(self.clinic, "&Clinic")
+        self.tabs.addTab(self.payers, "&Payers")
+        self.tabs.addTab(self.providers, "P&roviders")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        layout.addWidget(buttons)

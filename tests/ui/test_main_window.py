@@ -1,0 +1,131 @@
+"""The app shell, driven as a clerk would: keys, clicks, dialogs."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtWidgets import QApplication, QDialog, QLabel
+from pytestqt.qtbot import QtBot
+
+from j3490_desk import paths
+from j3490_desk.models import Provider
+from j3490_desk.services import claims, records
+from j3490_desk.services.app_data import AppData
+from j3490_desk.ui.about_dialog import about_text
+from j3490_desk.ui.app import create_application
+from j3490_desk.ui.claim_table_model import ClaimTableModel
+from j3490_desk.ui.crash import crash_report
+from j3490_desk.ui.main_window import MainWindow
+from j3490_desk.ui.new_claim_dialog import NewClaimDialog
+from j3490_desk.ui.settings_dialog import SettingsDialog
+from tests.sample_claims import sample_claim
+
+
+@pytest.fixture
+def window(qtbot: QtBot, app_data: AppData) -> MainWindow:
+    create_application()
+    main = MainWindow(app_data)
+    qtbot.add_widget(main)
+    main.show()
+    return main
+
+
+def test_default_data_folder_is_qts_app_data_location(qapp: QApplication) -> None:
+    create_application()
+    qt_location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    assert str(paths.default_data_dir()) == qt_location
+
+
+def test_empty_state_tells_a_new_user_what_to_do(window: MainWindow) -> None:
+    assert window.stack.currentWidget() is window.empty_state
+    text = " ".join(label.text() for label in window.empty_state.findChildren(QLabel))
+    assert "no claims yet" in text and "Settings" in text and "New claim" in text
+
+
+def test_claims_replace_the_empty_state(window: MainWindow, app_data: AppData) -> None:
+    claims.create_claim(app_data, sample_claim())
+    window.refresh()
+    assert window.stack.currentWidget() is window.table
+    assert window.model.index(0, 1).data() == "Roe, Jane"
+
+
+def test_shortcuts_are_bound(window: MainWindow) -> None:
+    assert window.actions["new"].shortcut().toString() == "Ctrl+N"
+    assert window.actions["open"].shortcut().toString() == "Ctrl+O"
+    assert window.actions["settings"].shortcut().toString() == "Ctrl+,"
+
+
+def test_new_claim_dialog_saves_a_draft(qtbot: QtBot, app_data: AppData) -> None:
+    records.save_record(app_data, Provider(name="Ann Smith", credentials="MD", npi="1234567893"))
+    dialog = NewClaimDialog(app_data)
+    qtbot.add_widget(dialog)
+    dialog.save()
+    assert "patient's name" in dialog.message.text()  # nothing typed yet: told what to do
+    qtbot.keyClicks(dialog.patient_name, "Doe, John ")
+    dialog.patient_name.insert("😀")  # as pasted: QTest cannot type characters outside the BMP
+    qtbot.keyClicks(dialog.member_id, "1EG4TE5MK73")
+    dialog.save()
+    assert dialog.result() == QDialog.DialogCode.Accepted and dialog.claim_id is not None
+    stored = claims.get_claim(app_data, dialog.claim_id)
+    assert stored.patient.name == "Doe, John 😀"
+    assert stored.provider.npi == "1234567893"
+    assert stored.date_of_service == date.today()
+
+
+def test_settings_flags_a_mistyped_npi_and_saves_a_provider(
+    qtbot: QtBot, app_data: AppData
+) -> None:
+    dialog = SettingsDialog(app_data)
+    qtbot.add_widget(dialog)
+    editor = dialog.providers
+    qtbot.keyClicks(editor.input("name"), "Ann Smith")
+    qtbot.keyClicks(editor.input("npi"), "1234567894")
+    assert "digit" in editor._messages["npi"].text()
+    editor.input("npi").clear()
+    qtbot.keyClicks(editor.input("npi"), "1234567893")
+    assert editor._messages["npi"].text() == ""
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    assert [p.npi for p in records.list_records(app_data, Provider)] == ["1234567893"]
+
+
+def test_clinic_settings_refuse_short_retention(qtbot: QtBot, app_data: AppData) -> None:
+    dialog = SettingsDialog(app_data)
+    qtbot.add_widget(dialog)
+    dialog.clinic.retention.setValue(5)
+    assert not dialog.clinic.save()
+    assert "7 years" in dialog.clinic.status.text()
+    dialog.clinic.retention.setValue(10)
+    qtbot.keyClicks(dialog.clinic.inputs["name"], "Lakeside Clinic")
+    assert dialog.clinic.save()
+    assert records.get_settings(app_data).name == "Lakeside Clinic"
+
+
+def test_about_names_version_folder_and_size(app_data: AppData) -> None:
+    text = about_text(app_data)
+    assert str(app_data.paths.root) in text and "MB" in text and "0.1" in text
+
+
+def test_crash_report_holds_no_exception_text() -> None:
+    try:
+        raise ValueError("Roe, Jane DOB 1950-04-02")
+    except ValueError as error:
+        report = crash_report(type(error), error.__traceback__)
+    assert "Roe" not in report and "1950" not in report
+    assert "builtins.ValueError" in report and "test_main_window.py" in report
+
+
+def test_paged_claim_model_passes_qt_model_tests(qtmodeltester: object, app_data: AppData) -> None:
+    for n in range(7):
+        claims.create_claim(app_data, sample_claim(date_of_service=date(2026, 1, 1 + n)))
+    model = ClaimTableModel(
+        lambda offset, limit: claims.list_claims(app_data, offset=offset, limit=limit), page_size=3
+    )
+    model.reload()
+    assert model.rowCount() == 3 and model.canFetchMore()
+    model.fetchMore()
+    model.fetchMore()
+    assert model.rowCount() == 7 and not model.canFetchMore()
+    assert [model.index(r, 2).data() for r in (0, 6)] == ["2026-01-07", "2026-01-01"]
+    qtmodeltester.check(model)  # type: ignore[attr-defined]
