@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 
@@ -49,6 +49,8 @@ from j3490_desk.domain.claim import (
 )
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+# Stored times carry their offset; the clinic in these scenarios is on US Eastern standard time.
+CLINIC_TZ = timezone(timedelta(hours=-5))
 APPROVED_CATEGORIES = {"NDA", "ANDA", "BLA", "NDA AUTHORIZED GENERIC"}  # domain.md section 10
 
 
@@ -197,12 +199,16 @@ def new_immunotherapy() -> Scenario:
             price_paid=Decimal("9100.00"),
             attached=True,
         ),
-        dose=Dose(Decimal("350"), "mg", "intravenous", datetime(2019, 3, 12, 10, 0)),
+        dose=Dose(
+            Decimal("350"), "mg", "intravenous", datetime(2019, 3, 12, 10, 0, tzinfo=CLINIC_TZ)
+        ),
         prescription=Prescription("WIEBE", date(2019, 3, 5), attached=True),
         fda=FdaApproval(FdaStatus.APPROVED),
         lot=Lot("CEM8X01", date(2020, 6, 30)),
         administration=Administration(
-            datetime(2019, 3, 12, 10, 0), datetime(2019, 3, 12, 10, 32), "96413"
+            datetime(2019, 3, 12, 10, 0, tzinfo=CLINIC_TZ),
+            datetime(2019, 3, 12, 10, 32, tzinfo=CLINIC_TZ),
+            "96413",
         ),
     )
     claim = Claim(
@@ -244,7 +250,7 @@ def compound_trimix() -> Scenario:
     rest of each vial is discarded and billed with JW.
     """
     dos = date(2025, 11, 4)
-    given = datetime(2025, 11, 4, 14, 10)
+    given = datetime(2025, 11, 4, 14, 10, tzinfo=CLINIC_TZ)
     papaverine = _compound_line(
         brand_name="Papaverine Hydrochloride",
         generic_name="papaverine hydrochloride",
@@ -355,7 +361,9 @@ def off_label_rituximab(hcpcs_code: str = "J3490") -> Scenario:
             Decimal("7420.00"),
             True,
         ),
-        dose=Dose(Decimal("1000"), "mg", "intravenous", datetime(2026, 4, 14, 9, 0)),
+        dose=Dose(
+            Decimal("1000"), "mg", "intravenous", datetime(2026, 4, 14, 9, 0, tzinfo=CLINIC_TZ)
+        ),
         prescription=Prescription("GRESSOT", date(2026, 4, 1), attached=True),
         fda=FdaApproval(
             FdaStatus.APPROVED,
@@ -367,7 +375,9 @@ def off_label_rituximab(hcpcs_code: str = "J3490") -> Scenario:
         ),
         lot=Lot("N7301B", date(2027, 9, 30)),
         administration=Administration(
-            datetime(2026, 4, 14, 9, 0), datetime(2026, 4, 14, 13, 15), "96413"
+            datetime(2026, 4, 14, 9, 0, tzinfo=CLINIC_TZ),
+            datetime(2026, 4, 14, 13, 15, tzinfo=CLINIC_TZ),
+            "96413",
         ),
     )
     claim = Claim(
@@ -412,13 +422,17 @@ def rare_biologic() -> Scenario:
             Decimal("7000.00"),
             True,
         ),
-        dose=Dose(Decimal("45"), "mg", "intravenous", datetime(2019, 6, 4, 9, 30)),
+        dose=Dose(
+            Decimal("45"), "mg", "intravenous", datetime(2019, 6, 4, 9, 30, tzinfo=CLINIC_TZ)
+        ),
         prescription=Prescription("ADUSUMILLI", date(2019, 6, 3), attached=True),
         fda=FdaApproval(FdaStatus.APPROVED),
         lot=Lot("EMA19C04", date(2020, 12, 31)),
         waste=Waste(Decimal("5"), "single-dose vial, remainder discarded"),
         administration=Administration(
-            datetime(2019, 6, 4, 9, 30), datetime(2019, 6, 4, 10, 35), "96365"
+            datetime(2019, 6, 4, 9, 30, tzinfo=CLINIC_TZ),
+            datetime(2019, 6, 4, 10, 35, tzinfo=CLINIC_TZ),
+            "96365",
         ),
     )
     claim = Claim(

@@ -27,6 +27,7 @@ from tests.domain import scenarios
 
 Case = tuple[Claim, date, dict[str, DrugFacts] | None]
 GAMIFANT = "72171050501"
+TZ = scenarios.CLINIC_TZ
 
 
 def _base() -> scenarios.Scenario:
@@ -89,7 +90,6 @@ def _scenario_case(make: Callable[[], scenarios.Scenario], **line_changes: Any) 
 
 
 APPROVED: dict[str, Any] = {"status": PriorAuthStatus.APPROVED, "number": "PA-1"}
-AT = datetime(2019, 6, 4, 9, 30)
 
 # code -> a claim that must produce it (base: the rare-biologic scenario, which is clean).
 CASES: dict[str, Callable[[], Case]] = {
@@ -157,7 +157,9 @@ CASES: dict[str, Callable[[], Case]] = {
     "DOSE_UNIT_INCOMPATIBLE": lambda: _case(dose__unit="units"),
     "PACKAGE_AMOUNT_MISSING": lambda: _case(package__amount=None),
     "ADMINISTRATION_IN_FUTURE": lambda: _case(today=date(2019, 6, 1)),
-    "ADMINISTRATION_DATE_NOT_DOS": lambda: _case(dose__administered_at=datetime(2019, 6, 3, 9)),
+    "ADMINISTRATION_DATE_NOT_DOS": lambda: _case(
+        dose__administered_at=datetime(2019, 6, 3, 9, tzinfo=TZ)
+    ),
     "DIAGNOSIS_MISSING": lambda: _necessity(icd10_codes=()),
     "DIAGNOSIS_SYNTAX": lambda: _necessity(icd10_codes=("0D76.1",)),
     "DIAGNOSIS_UNKNOWN": lambda: _necessity(icd10_codes=("Z99.99",)),
@@ -178,9 +180,9 @@ CASES: dict[str, Callable[[], Case]] = {
     "FILING_DEADLINE_NEAR": lambda: _case(today=date(2020, 5, 20)),
     "FILING_DEADLINE_UNVERIFIED": lambda: _payer(kind=PayerKind.MEDICAID),
     "CLINIC_SUBMIT_STANDARD_PASSED": lambda: _case(today=date(2019, 6, 25)),
-    "ADMIN_END_BEFORE_START": lambda: _case(administration__end=datetime(2019, 6, 4, 9)),
+    "ADMIN_END_BEFORE_START": lambda: _case(administration__end=datetime(2019, 6, 4, 9, tzinfo=TZ)),
     "INFUSION_TIMES_MISSING": lambda: _case(administration__start=None),
-    "INFUSION_TOO_SHORT": lambda: _case(administration__end=datetime(2019, 6, 4, 9, 40)),
+    "INFUSION_TOO_SHORT": lambda: _case(administration__end=datetime(2019, 6, 4, 9, 40, tzinfo=TZ)),
     "PROVIDER_NPI_INVALID": lambda: _provider(npi="1234567890"),
     "PROVIDER_CREDENTIALS_MISSING": lambda: _provider(credentials=""),
     "NARRATIVE_MISSING": lambda: _case(brand_name="", generic_name=""),
@@ -245,7 +247,7 @@ def test_new_immunotherapy_has_no_code_yet_then_gets_j9119() -> None:
     before = check_claim(scenario.claim, today=scenario.today, facts=scenario.facts)
     assert "SPECIFIC_HCPCS_EXISTS" not in _codes(before)
     later = replace(scenario.claim, date_of_service=date(2019, 10, 15))
-    later = _line(later, dose__administered_at=datetime(2019, 10, 15, 10))
+    later = _line(later, dose__administered_at=datetime(2019, 10, 15, 10, tzinfo=TZ))
     after = check_claim(later, today=date(2019, 10, 20), facts=scenario.facts)
     specific = [f for f in after if f.code == "SPECIFIC_HCPCS_EXISTS"]
     assert len(specific) == 1 and "J9119" in specific[0].message
