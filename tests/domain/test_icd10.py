@@ -107,9 +107,17 @@ def test_lookup_in_fy2026_code_set(text: str, expected: Icd10Code) -> None:
     assert lookup_icd10(text) == expected
 
 
-@pytest.mark.parametrize("text", ["E11.99", "Z99.999", "A00-B99", "", "not a code", "1"])
+@pytest.mark.parametrize(
+    "text", ["E11.99", "Z99.999", "A00-B99", "", "not a code", "1", "💉", "E" * 2000]
+)
 def test_lookup_returns_none_outside_the_code_set(text: str) -> None:
     assert lookup_icd10(text) is None
+
+
+def test_long_input_is_not_echoed_in_full() -> None:
+    problem = icd10_syntax_problem("E1" + "9" * 2000)
+    assert problem is not None
+    assert len(problem) < 200
 
 
 @pytest.mark.parametrize(
