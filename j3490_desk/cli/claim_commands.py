@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from j3490_desk.services import claims
+from j3490_desk.services import checks, claims
 from j3490_desk.services.app_data import AppData, open_app_data
 
 
@@ -27,6 +29,20 @@ def register(subparsers: Any) -> None:
     lister.add_argument("--status", help="only claims with this status (draft, ready, ...)")
     lister.add_argument("--json", action="store_true", help="print JSON rows instead of a table")
     lister.set_defaults(handler=_list)
+
+    checker = commands.add_parser(
+        "check",
+        help="check a stored claim or a claim file as a payer would; exits 1 if any blocker remains",
+    )
+    checker.add_argument("target", metavar="ID|FILE.json", help="a claim id, or a claim JSON file")
+    checker.add_argument("--json", action="store_true", help="print the findings as JSON")
+    checker.add_argument(
+        "--today",
+        type=date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help="check deadlines as of this day (default: today)",
+    )
+    checker.set_defaults(handler=_check)
 
 
 def _open(args: argparse.Namespace) -> AppData:
@@ -78,3 +94,23 @@ def _row_json(row: claims.ClaimSummary) -> dict[str, Any]:
         "drugs": row.drugs,
         "status": row.status,
     }
+
+
+def _check(args: argparse.Namespace) -> int:
+    data = _open(args)
+    try:
+        if args.target.isdigit():
+            findings = checks.claim_findings(data, int(args.target), today=args.today)
+        else:
+            findings = checks.file_findings(data, Path(args.target), today=args.today)
+    finally:
+        data.close()
+    if args.json:
+        print(json.dumps([dataclasses.asdict(f) for f in findings], indent=2))
+    else:
+        for f in findings:
+            where = f"item {f.item}" + (f", drug {f.line + 1}" if f.line is not None else "")
+            print(f"{f.severity.value.upper():8} {f.code} ({where}): {f.message}\n         Fix: {f.fix}")
+        blockers = sum(f.severity.value == "blocker" for f in findings)
+        print(f"{len(findings)} finding(s), {blockers} blocker(s).")
+    return 1 if checks.has_blockers(findings) else 0
