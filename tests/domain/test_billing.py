@@ -1,0 +1,119 @@
+"""Billed lines: code, modifiers, units, charge, 24A shaded text, narrative, JW line."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from j3490_desk.domain.billing import bill_lines
+from j3490_desk.domain.claim import Claim, Waste
+from tests.domain import scenarios
+
+
+def _with_line(claim: Claim, **changes: object) -> Claim:
+    return replace(claim, drug_lines=(replace(claim.drug_lines[0], **changes),))  # type: ignore[arg-type]
+
+
+def test_rare_biologic_gets_a_separate_jw_line() -> None:
+    scenario = scenarios.rare_biologic()
+    given_line, waste_line = bill_lines(scenario.claim, facts=scenario.facts)
+    assert given_line.hcpcs_code == "J3590" and given_line.modifiers == ()
+    assert given_line.units == 1
+    assert given_line.shaded_24a == "N472171050501 ML9"  # 45 mg of 50 mg / 10 mL
+    assert (
+        given_line.narrative == "EMAPALUMAB-LZSG (GAMIFANT) 45MG NDC 72171050501 INVOICE ATTACHED"
+    )
+    assert given_line.narrative_placement[0] == "2400 SV101-7"
+    assert waste_line.is_waste_line and waste_line.modifiers == ("JW",)
+    assert waste_line.units == 1 and waste_line.shaded_24a == "N472171050501 ML1"
+    assert "5MG" in waste_line.narrative
+    assert given_line.charge + waste_line.charge == Decimal("7700.00")  # type: ignore[operator]
+    assert waste_line.charge == Decimal("770.00")
+
+
+def test_noc_lines_bill_one_unit_under_medicare_profiles() -> None:
+    """WPS: 'Do not quantity-bill NOC drugs' (units = 1, else M123)."""
+    scenario = scenarios.new_immunotherapy()
+    claim = _with_line(scenario.claim, billed_units=Decimal(350))
+    (line,) = bill_lines(claim, facts=scenario.facts)
+    assert line.units == 1 and line.hcpcs_code == "J9999" and line.shaded_24a == "N461755000801 ML7"
+
+
+def test_jz_stays_on_the_line_and_coded_drugs_carry_no_narrative() -> None:
+    scenario = scenarios.off_label_rituximab("J9312")
+    (line,) = bill_lines(scenario.claim, facts=scenario.facts)
+    assert line.modifiers == ("JZ",) and line.units == 100
+    assert line.narrative == "" and line.narrative_placement == ()
+    assert line.shaded_24a == "N450242005306 ML100"
+
+
+def test_jw_units_for_a_coded_drug_come_from_the_crosswalk_dosage() -> None:
+    """Rituximab J9312 = 10 mg: 985 mg given (99 units) + 15 mg discarded -> JW line of 1 unit
+    (whole units of dose+waste minus whole units of the dose, domain.md section 15)."""
+    scenario = scenarios.off_label_rituximab("J9312")
+    line = scenario.claim.drug_lines[0]
+    claim = _with_line(
+        scenario.claim,
+        modifiers=("JW",),
+        dose=replace(line.dose, amount=Decimal(985)),
+        waste=Waste(Decimal(15), "discarded"),
+    )
+    _, waste_line = bill_lines(claim, facts=scenario.facts)
+    assert waste_line.units == 1 and waste_line.modifiers == ("JW",)
+
+
+def test_compound_has_three_lines_each_with_its_jw_line() -> None:
+    scenario = scenarios.compound_trimix()
+    billed = bill_lines(scenario.claim, facts=scenario.facts)
+    assert [b.drug_line for b in billed] == [0, 0, 1, 1, 2, 2]
+    assert {b.hcpcs_code for b in billed} == {"J7999"}
+    assert [b.shaded_24a for b in billed] == [
+        "N400517400225 ML1",
+        "N400517400225 ML1",
+        "N400143956401 ME1",
+        "N400143956401 ME4",
+        "N400703150102 ML0.02",
+        "N400703150102 ML0.98",
+    ]
+
+
+def test_railroad_caps_ndc_quantity_at_two_decimals() -> None:
+    scenario = scenarios.compound_trimix()
+    claim = replace(
+        scenario.claim, payer=replace(scenario.claim.payer, narrative_profile="railroad")
+    )
+    line = replace(claim.drug_lines[2], dose=replace(claim.drug_lines[2].dose, amount=Decimal(7)))
+    claim = replace(claim, drug_lines=(line,))
+    assert bill_lines(claim)[0].shaded_24a == "N400703150102 ML0.01"
+
+
+def test_unusable_ndc_leaves_the_shaded_line_empty() -> None:
+    scenario = scenarios.rare_biologic()
+    (line, _) = bill_lines(_with_line(scenario.claim, ndc="7217150501"))
+    assert line.ndc11 == "" and line.shaded_24a == ""
+
+
+def test_paper_narrative_uses_the_item_19_limit() -> None:
+    scenario = scenarios.rare_biologic()
+    claim = _with_line(scenario.claim, generic_name="emapalumab-lzsg for injection (human mAb)")
+    electronic, paper = bill_lines(claim)[0].narrative, bill_lines(claim, paper=True)[0].narrative
+    assert len(electronic) > 71 >= len(paper)
+
+
+@given(st.integers(1, 1_000_000), st.integers(1, 49))
+def test_split_charge_always_adds_up(cents: int, waste: int) -> None:
+    scenario = scenarios.rare_biologic()
+    line = scenario.claim.drug_lines[0]
+    claim = _with_line(
+        scenario.claim,
+        charge=Decimal(cents) / 100,
+        dose=replace(line.dose, amount=Decimal(50 - waste)),
+        waste=Waste(Decimal(waste), "discarded"),
+    )
+    given_line, waste_line = bill_lines(claim)
+    assert given_line.charge is not None and waste_line.charge is not None
+    assert given_line.charge + waste_line.charge == Decimal(cents) / 100
+    assert given_line.charge >= 0 and waste_line.charge >= 0

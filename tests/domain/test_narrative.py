@@ -1,0 +1,146 @@
+"""NOC narrative per payer profile (domain.md section 7; payer-profiles.md sections 1 and 5)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from j3490_desk.domain.claim import Dose, DrugKind, DrugLine, Invoice, Payer
+from j3490_desk.domain.narrative import build_narrative
+from j3490_desk.domain.payer_profiles import (
+    PAPER_ITEM_19_LIMIT,
+    PROFILES,
+    NarrativePart,
+    profile_for,
+)
+from tests.domain import scenarios
+
+REQUIRED_PROFILES = {
+    "generic",
+    "wps",
+    "palmetto",
+    "noridian",
+    "novitas",
+    "fcso",
+    "cgs",
+    "ngs",
+    "railroad",
+}
+LINE = DrugLine(
+    brand_name="Gamifant",
+    generic_name="emapalumab-lzsg",
+    ndc="72171-505-01",
+    strength="5 mg/mL",
+    dose=Dose(Decimal(45), "mg", "intravenous"),
+)
+
+
+def test_all_profiles_present_with_sources() -> None:
+    assert set(PROFILES) >= REQUIRED_PROFILES
+    for profile in PROFILES.values():
+        assert NarrativePart.NAME in profile.parts and NarrativePart.DOSE in profile.parts
+        assert profile.placement and profile.sources and profile.electronic_limit == 80
+
+
+def test_generic_template() -> None:
+    """domain.md section 7: name, strength, dose + unit, route, NDC."""
+    text = build_narrative(LINE, PROFILES["generic"]).text
+    assert text == "EMAPALUMAB-LZSG (GAMIFANT) 5MG/ML 45MG IV NDC 72171050501"
+
+
+def test_palmetto_name_dose_ndc_and_never_mg_per_ml() -> None:
+    """Palmetto AW8MMP6652: drug name, total dosage, NDC; 'mg/mL' rejected unless compounded."""
+    text = build_narrative(LINE, PROFILES["palmetto"]).text
+    assert text == "EMAPALUMAB-LZSG (GAMIFANT) 45MG NDC 72171050501"
+    with_concentration = replace(LINE, brand_name="", generic_name="drugx 10 mg/mL")
+    assert "MG/ML" not in build_narrative(with_concentration, PROFILES["palmetto"]).text
+    compounded = replace(with_concentration, kind=DrugKind.COMPOUNDED)
+    assert "10 MG/ML" in build_narrative(compounded, PROFILES["generic"]).text
+    assert "MG/ML" in build_narrative(compounded, PROFILES["palmetto"]).text.replace(" ", "")
+
+
+def test_wps_has_route_and_no_ndc() -> None:
+    text = build_narrative(LINE, PROFILES["wps"]).text
+    assert text == "EMAPALUMAB-LZSG (GAMIFANT) 45MG 5MG/ML IV"
+
+
+def test_ngs_hyphenates_the_ndc_when_asked() -> None:
+    profile = replace(PROFILES["ngs"], parts=(*PROFILES["ngs"].parts, NarrativePart.NDC))
+    assert "NDC 72171-0505-01" in build_narrative(LINE, profile).text
+
+
+def test_railroad_compound_invoice_note() -> None:
+    """Railroad Medicare: 'compounded drugs, invoice attached' and 'INV $250.00'."""
+    line = replace(
+        LINE,
+        kind=DrugKind.COMPOUNDED,
+        invoice=Invoice(price_paid=Decimal(250), attached=True),
+    )
+    text = build_narrative(line, PROFILES["railroad"]).text
+    assert text.endswith("COMPOUNDED DRUGS, INVOICE ATTACHED INV $250.00")
+    assert (
+        "INVOICE"
+        not in build_narrative(replace(line, kind=DrugKind.DRUG), PROFILES["railroad"]).text
+    )
+
+
+def test_abbreviates_then_cuts_and_reports() -> None:
+    long_brand = replace(LINE, brand_name="Gamifant " * 5)
+    result = build_narrative(long_brand, PROFILES["generic"])
+    assert result.abbreviated and result.fits
+    assert result.text == "EMAPALUMAB-LZSG 5MG/ML 45MG IV NDC 72171050501"
+    too_long = replace(LINE, brand_name="", generic_name="x" * 120)
+    result = build_narrative(too_long, PROFILES["generic"])
+    assert not result.fits and len(result.text) == 80
+    assert result.text.endswith("5MG/ML 45MG IV NDC 72171050501")
+
+
+def test_paper_item_19_limit_is_a_parameter() -> None:
+    profile = PROFILES["generic"]
+    line = replace(LINE, generic_name="emapalumab-lzsg long descriptive name")
+    assert build_narrative(line, profile).fits
+    paper = build_narrative(line, profile, limit=profile.paper_limit)
+    assert profile.paper_limit == PAPER_ITEM_19_LIMIT and len(paper.text) <= PAPER_ITEM_19_LIMIT
+
+
+def test_missing_parts_are_listed() -> None:
+    empty = DrugLine(ndc="72171-505-01")
+    assert build_narrative(empty, PROFILES["wps"]).missing == (
+        NarrativePart.NAME,
+        NarrativePart.DOSE,
+        NarrativePart.ROUTE,
+    )
+    assert build_narrative(empty, PROFILES["palmetto"]).missing == (
+        NarrativePart.NAME,
+        NarrativePart.DOSE,
+    )
+
+
+def test_profile_lookup_falls_back_to_generic() -> None:
+    assert profile_for(Payer("x", narrative_profile=" Palmetto ")).key == "palmetto"
+    assert profile_for(Payer("x", narrative_profile="unknown")).key == "generic"
+
+
+def test_scenario_narratives() -> None:
+    scenario = scenarios.rare_biologic()
+    text = build_narrative(scenario.claim.drug_lines[0], profile_for(scenario.claim.payer)).text
+    assert text == "EMAPALUMAB-LZSG (GAMIFANT) 45MG NDC 72171050501 INVOICE ATTACHED"
+
+
+names = st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=150)
+
+
+@given(names, names, st.sampled_from(sorted(PROFILES)), st.integers(0, 120))
+def test_narrative_never_exceeds_the_limit(generic: str, brand: str, key: str, limit: int) -> None:
+    line = replace(LINE, generic_name=generic, brand_name=brand)
+    result = build_narrative(line, PROFILES[key], limit=limit)
+    assert len(result.text) <= limit
+
+
+@given(names)
+def test_palmetto_never_says_mg_per_ml(name: str) -> None:
+    line = replace(LINE, generic_name=name + " 10 mg/mL", brand_name="")
+    assert "MG/ML" not in build_narrative(line, PROFILES["palmetto"]).text.replace(" ", "")
