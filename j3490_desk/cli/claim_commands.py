@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from j3490_desk.services import checks, claims
+from j3490_desk.services import checks, claim_list, claims
 from j3490_desk.services.app_data import AppData, open_app_data
 
 
@@ -70,7 +70,7 @@ def _export_json(args: argparse.Namespace) -> int:
 def _list(args: argparse.Namespace) -> int:
     data = _open(args)
     try:
-        rows = claims.list_claims(data, status=args.status)
+        rows = claim_list.list_claims(data, status=args.status)
     finally:
         data.close()
     if args.json:
@@ -85,7 +85,7 @@ def _list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _row_json(row: claims.ClaimSummary) -> dict[str, Any]:
+def _row_json(row: claim_list.ClaimSummary) -> dict[str, Any]:
     return {
         "id": row.id,
         "patient": row.patient,
@@ -110,7 +110,9 @@ def _check(args: argparse.Namespace) -> int:
     else:
         for f in findings:
             where = f"item {f.item}" + (f", drug {f.line + 1}" if f.line is not None else "")
-            print(f"{f.severity.value.upper():8} {f.code} ({where}): {f.message}\n         Fix: {f.fix}")
+            print(
+                f"{f.severity.value.upper():8} {f.code} ({where}): {f.message}\n         Fix: {f.fix}"
+            )
         blockers = sum(f.severity.value == "blocker" for f in findings)
         print(f"{len(findings)} finding(s), {blockers} blocker(s).")
     return 1 if checks.has_blockers(findings) else 0

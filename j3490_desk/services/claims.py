@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,19 +14,6 @@ from j3490_desk.models import Claim, DrugLine, Patient, Payer, Provider
 from j3490_desk.services import claim_json, claim_rows
 from j3490_desk.services.app_data import AppData
 from j3490_desk.storage import audit
-
-
-@dataclass(frozen=True)
-class ClaimSummary:
-    """One row of the claim list."""
-
-    id: int
-    patient: str
-    date_of_service: date
-    payer: str
-    drugs: str
-    status: str
-    updated_at: datetime
 
 
 def create_claim(data: AppData, claim: domain.Claim) -> int:
@@ -100,49 +86,6 @@ def get_claim(data: AppData, claim_id: int) -> domain.Claim:
         return _load(session, _claim_row(session, claim_id))
 
 
-def list_claims(
-    data: AppData, *, status: str | None = None, offset: int = 0, limit: int | None = None
-) -> list[ClaimSummary]:
-    """Claims newest date of service first, one page at a time when `limit` is given."""
-    with data.db.read() as session:
-        query = (
-            select(
-                Claim.id,
-                Patient.name,
-                Claim.date_of_service,
-                Payer.name,
-                Claim.status,
-                Claim.updated_at,
-            )
-            .join(Patient, isouter=True)
-            .join(Payer, isouter=True)
-            .order_by(col(Claim.date_of_service).desc(), col(Claim.id).desc())
-            .offset(offset)
-            .limit(limit)
-        )
-        if status:
-            query = query.where(Claim.status == status)
-        rows = session.exec(query).all()
-        drugs = _drug_names(session, [row[0] for row in rows if row[0] is not None])
-        return [
-            ClaimSummary(
-                id=claim_id or 0,
-                patient=patient or "",
-                date_of_service=served,
-                payer=payer or "",
-                drugs=drugs.get(claim_id or 0, ""),
-                status=claim_status,
-                updated_at=updated,
-            )
-            for claim_id, patient, served, payer, claim_status, updated in rows
-        ]
-
-
-def count_claims(data: AppData) -> int:
-    with data.db.read() as session:
-        return len(session.exec(select(Claim.id)).all())
-
-
 def import_claim_file(data: AppData, path: Path) -> int:
     """Validate a claim JSON file completely before anything is written."""
     return create_claim(data, claim_json.load_claim_file(path))
@@ -201,19 +144,6 @@ def _line_changes(
             if before.get(name) != after.get(name):
                 changes[f"drug_lines[{index}].{name}"] = (before.get(name), after.get(name))
     return changes
-
-
-def _drug_names(session: Session, claim_ids: list[int]) -> dict[int, str]:
-    names: dict[int, list[str]] = {}
-    if claim_ids:
-        query = (
-            select(DrugLine.claim_id, DrugLine.brand_name, DrugLine.generic_name)
-            .where(col(DrugLine.claim_id).in_(claim_ids))
-            .order_by(col(DrugLine.claim_id), col(DrugLine.position))
-        )
-        for claim_id, brand, generic in session.exec(query):
-            names.setdefault(claim_id, []).append(brand or generic)
-    return {claim_id: ", ".join(n for n in found if n) for claim_id, found in names.items()}
 
 
 def _patient_id(session: Session, patient: domain.Patient) -> int | None:

@@ -13,13 +13,9 @@ import sqlite3
 import tempfile
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-from sqlalchemy import Engine, create_engine, event
-from sqlmodel import Session
 
 from j3490_desk.errors import DatabaseDamagedError, DataFolderError, NewerDatabaseError
 from j3490_desk.paths import DataPaths
@@ -27,6 +23,8 @@ from j3490_desk.paths import DataPaths
 if TYPE_CHECKING:
     from alembic.config import Config
     from alembic.script import ScriptDirectory
+    from sqlalchemy import Engine
+    from sqlmodel import Session
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # The newest migration's revision. Opening a database already at it skips importing Alembic,
@@ -36,28 +34,51 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 
 
-@dataclass
 class Database:
-    """Two engines on one file: reads begin deferred, writes begin IMMEDIATE."""
+    """Two engines on one file: reads begin deferred, writes begin IMMEDIATE.
 
-    path: Path
-    reader: Engine
-    writer: Engine
+    The engines (and SQLAlchemy with them) are made on first use: importing the ORM costs
+    more than the rest of start-up, and the main window's first page does not need it.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._engines: dict[bool, Engine] = {}
+
+    def engine(self, *, immediate: bool) -> Engine:
+        if immediate not in self._engines:
+            self._engines[immediate] = _engine(self.path, immediate=immediate)
+        return self._engines[immediate]
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with Session(self.reader, expire_on_commit=False) as session:
+        from sqlmodel import Session
+
+        with Session(self.engine(immediate=False), expire_on_commit=False) as session:
             yield session
 
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One unit of work: committed when the block ends, rolled back if it raises."""
-        with Session(self.writer, expire_on_commit=False) as session, session.begin():
+        from sqlmodel import Session
+
+        with (
+            Session(self.engine(immediate=True), expire_on_commit=False) as session,
+            session.begin(),
+        ):
             yield session
 
+    @contextmanager
+    def read_plain(self) -> Iterator[sqlite3.Connection]:
+        """A read-only sqlite3 connection, for list queries that must be fast without the ORM."""
+        with closing(sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True)) as connection:
+            connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            yield connection
+
     def dispose(self) -> None:
-        self.reader.dispose()
-        self.writer.dispose()
+        for engine in self._engines.values():
+            engine.dispose()
+        self._engines.clear()
 
 
 def open_database(paths: DataPaths) -> Database:
@@ -66,11 +87,7 @@ def open_database(paths: DataPaths) -> Database:
     check_database_file(paths.database)
     if current_revision(paths.database) != SCHEMA_HEAD:
         migrate(paths)
-    return Database(
-        path=paths.database,
-        reader=_engine(paths.database, immediate=False),
-        writer=_engine(paths.database, immediate=True),
-    )
+    return Database(paths.database)
 
 
 def ensure_writable_folder(root: Path) -> None:
@@ -199,6 +216,8 @@ def backup_before_migration(paths: DataPaths, revision: str) -> Path:
 
 
 def _engine(path: Path, *, immediate: bool) -> Engine:
+    from sqlalchemy import create_engine, event
+
     engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
+import threading
 from collections.abc import Sequence
 
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -50,7 +52,12 @@ def run_app(argv: Sequence[str]) -> int:
 
     window = MainWindow(data)
     window.show()
+    _load_in_background("j3490_desk.services.claims")  # the ORM, before the clerk needs it
     try:
         return app.exec()
     finally:
         data.close()
+
+
+def _load_in_background(module: str) -> None:
+    threading.Thread(target=importlib.import_module, args=(module,), daemon=True).start()

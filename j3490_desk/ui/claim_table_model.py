@@ -11,7 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from j3490_desk.services.claims import ClaimSummary
+from j3490_desk.services.claim_list import ClaimSummary
 
 COLUMNS = (
     ("Claim", lambda row: str(row.id)),

@@ -22,11 +22,10 @@ from PySide6.QtWidgets import (
 
 from j3490_desk import APP_NAME
 from j3490_desk.errors import KnownError
-from j3490_desk.services import claims
+from j3490_desk.services import claim_list
 from j3490_desk.services.app_data import AppData
 from j3490_desk.ui.about_dialog import show_about
 from j3490_desk.ui.claim_table_model import ClaimTableModel
-from j3490_desk.ui.new_claim_dialog import NewClaimDialog
 
 EMPTY_STATE = (
     "<h2>Welcome to J3490 Desk</h2>"
@@ -44,7 +43,7 @@ class MainWindow(QMainWindow):
         self._data = data
         self.setWindowTitle(APP_NAME)  # never a patient's name: titles show on the taskbar
         self.model = ClaimTableModel(
-            lambda offset, limit: claims.list_claims(data, offset=offset, limit=limit)
+            lambda offset, limit: claim_list.list_claims(data, offset=offset, limit=limit)
         )
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -127,6 +126,8 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.table if self.model.rowCount() else self.empty_state)
 
     def new_claim(self) -> None:
+        from j3490_desk.ui.new_claim_dialog import NewClaimDialog  # loads the ORM
+
         dialog = NewClaimDialog(self._data, self)
         if dialog.exec() and dialog.claim_id is not None:
             self.refresh()
@@ -152,6 +153,8 @@ class MainWindow(QMainWindow):
         if not path:
             return
         settings.setValue("folders/import", str(Path(path).parent))
+        from j3490_desk.services import claims  # the ORM: loaded after start-up
+
         try:
             claim_id = claims.import_claim_file(self._data, Path(path))
         except KnownError as error:

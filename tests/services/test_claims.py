@@ -12,7 +12,7 @@ from sqlmodel import select
 from j3490_desk.domain import claim as d
 from j3490_desk.errors import InvalidInputError, NotFoundError
 from j3490_desk.models import AuditEntry, Payer
-from j3490_desk.services import claim_json, claims, records
+from j3490_desk.services import claim_json, claim_list, claims, records
 from j3490_desk.services.app_data import AppData
 from tests.sample_claims import sample_claim
 
@@ -27,7 +27,7 @@ def test_saved_records_are_reused_not_duplicated(app_data: AppData) -> None:
     claims.create_claim(app_data, sample_claim())
     claims.create_claim(app_data, sample_claim())
     assert len(records.list_records(app_data, Payer)) == 1
-    assert [row.patient for row in claims.list_claims(app_data)] == ["Roe, Jane", "Roe, Jane"]
+    assert [row.patient for row in claim_list.list_claims(app_data)] == ["Roe, Jane", "Roe, Jane"]
 
 
 def test_update_records_the_changed_fields_in_the_audit_log(app_data: AppData) -> None:
@@ -89,7 +89,7 @@ def test_import_of_bad_file_writes_nothing(app_data: AppData, tmp_path: Path) ->
     bad.write_text('{"patient": {"name": "x"},', encoding="utf-8")
     with pytest.raises(InvalidInputError, match="not valid JSON"):
         claims.import_claim_file(app_data, bad)
-    assert claims.list_claims(app_data) == []
+    assert claim_list.list_claims(app_data) == []
     with app_data.db.read() as session:
         assert session.exec(select(AuditEntry)).all() == []
 

@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from j3490_desk import paths
 from j3490_desk.models import Provider
-from j3490_desk.services import claims, records
+from j3490_desk.services import claim_list, claims, records
 from j3490_desk.services.app_data import AppData
 from j3490_desk.ui.about_dialog import about_text
 from j3490_desk.ui.app import create_application
@@ -120,7 +120,8 @@ def test_paged_claim_model_passes_qt_model_tests(qtmodeltester: object, app_data
     for n in range(7):
         claims.create_claim(app_data, sample_claim(date_of_service=date(2026, 1, 1 + n)))
     model = ClaimTableModel(
-        lambda offset, limit: claims.list_claims(app_data, offset=offset, limit=limit), page_size=3
+        lambda offset, limit: claim_list.list_claims(app_data, offset=offset, limit=limit),
+        page_size=3,
     )
     model.reload()
     assert model.rowCount() == 3 and model.canFetchMore()
