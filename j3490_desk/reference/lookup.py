@@ -312,10 +312,11 @@ class NdcDirectory:
         )
 
     def drug_facts(self, ndc11: str, date_of_service: date) -> DrugFacts:
-        """DrugFacts for the rules engine; an NDC no file knows gives found=False."""
+        """DrugFacts for the rules engine; an NDC no file knows (or no valid NDC: the rules
+        report that themselves) gives found=False."""
         try:
             return self.lookup(ndc11, date_of_service).drug_facts()
-        except NdcNotFoundError:
+        except (NdcNotFoundError, InvalidNdcError):
             return DrugFacts(ndc11=ndc11, found=False)
 
     def search(self, text: str, limit: int = DEFAULT_SEARCH_LIMIT) -> list[ProductMatch]:
