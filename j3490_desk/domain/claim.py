@@ -235,6 +235,7 @@ class DrugLine:
     lot: Lot = field(default_factory=Lot)
     waste: Waste = field(default_factory=Waste)
     administration: Administration = field(default_factory=Administration)
+    id: int | None = None  # the store's id; attachments hang on it, so it survives edits
 
 
 @dataclass(frozen=True)

@@ -113,7 +113,7 @@ def to_domain_claim(
 
 def to_domain_line(row: tables.DrugLine) -> domain.DrugLine:
     values = _nest(row, LINE_COLUMNS, domain.DrugLine)
-    return domain.DrugLine(modifiers=tuple(row.modifiers.split()), **values)
+    return domain.DrugLine(id=row.id, modifiers=tuple(row.modifiers.split()), **values)
 
 
 def _nest(row: Any, columns: dict[str, tuple[str, ...]], kind: Any) -> dict[str, Any]:

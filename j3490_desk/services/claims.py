@@ -65,10 +65,7 @@ def update_claim(data: AppData, claim: domain.Claim) -> None:
         for name, value in {**ids, **after}.items():
             setattr(row, name, value)
         row.updated_at = datetime.now(UTC)
-        for old in session.exec(select(DrugLine).where(DrugLine.claim_id == claim_id)):
-            session.delete(old)
-        session.flush()
-        _insert_lines(session, claim_id, claim.drug_lines)
+        _replace_lines(session, claim_id, claim.drug_lines)
         if changes:
             audit.record(
                 session,
@@ -131,6 +128,23 @@ def _insert_lines(session: Session, claim_id: int, lines: tuple[domain.DrugLine,
         session.add(
             DrugLine(claim_id=claim_id, position=position, **claim_rows.line_row_values(line))
         )
+
+
+def _replace_lines(session: Session, claim_id: int, lines: tuple[domain.DrugLine, ...]) -> None:
+    """Update lines in place by id, so what hangs on a line (attachments) stays with it."""
+    stored = {row.id: row for row in session.exec(select(DrugLine).where(DrugLine.claim_id == claim_id))}
+    kept = {line.id for line in lines if line.id is not None}
+    for line_id, row in stored.items():
+        if line_id not in kept:
+            session.delete(row)
+    for position, line in enumerate(lines):
+        values = {"position": position, **claim_rows.line_row_values(line)}
+        row = stored.get(line.id) if line.id is not None else None
+        if row is None:
+            session.add(DrugLine(claim_id=claim_id, **values))
+        else:
+            for name, value in values.items():
+                setattr(row, name, value)
 
 
 def _line_changes(

@@ -33,6 +33,8 @@ def test_import_prints_id_then_list_and_export(
     assert [(r["id"], r["patient"], r["status"]) for r in rows] == [(1, "Roe, Jane", "draft")]
     assert run(["--data-dir", data_dir, "claim", "export-json", "1"]) == 0
     exported = json.loads(capsys.readouterr().out)
+    assert exported["drug_lines"][0]["id"] == 1  # the store's ids travel; an import ignores them
+    exported["drug_lines"][0]["id"] = None
     assert claim_json.claim_from_json(exported) == sample_claim()
 
 

@@ -17,10 +17,31 @@ from j3490_desk.services.app_data import AppData
 from tests.sample_claims import sample_claim
 
 
+def _without_ids(claim: d.Claim) -> d.Claim:
+    lines = tuple(dataclasses.replace(line, id=None) for line in claim.drug_lines)
+    return dataclasses.replace(claim, id=None, drug_lines=lines)
+
+
 def test_claim_round_trips_through_the_store(app_data: AppData) -> None:
     claim = sample_claim()
     claim_id = claims.create_claim(app_data, claim)
-    assert claims.get_claim(app_data, claim_id) == dataclasses.replace(claim, id=claim_id)
+    stored = claims.get_claim(app_data, claim_id)
+    assert stored.id == claim_id and all(line.id for line in stored.drug_lines)
+    assert _without_ids(stored) == claim
+
+
+def test_update_keeps_each_drug_lines_identity(app_data: AppData) -> None:
+    first = sample_claim().drug_lines[0]
+    second = dataclasses.replace(first, brand_name="Second", ndc="00574-4072-05")
+    claim_id = claims.create_claim(app_data, sample_claim(drug_lines=(first, second)))
+    stored = claims.get_claim(app_data, claim_id)
+    kept = stored.drug_lines[1]
+    added = dataclasses.replace(first, brand_name="Third")
+    claims.update_claim(app_data, dataclasses.replace(stored, drug_lines=(kept, added)))
+    after = claims.get_claim(app_data, claim_id).drug_lines
+    assert [line.brand_name for line in after] == ["Second", "Third"]
+    assert after[0].id == kept.id  # the removed first line did not shift the second's identity
+    assert after[1].id not in {line.id for line in stored.drug_lines}
 
 
 def test_saved_records_are_reused_not_duplicated(app_data: AppData) -> None:
