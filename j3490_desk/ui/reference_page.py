@@ -170,13 +170,13 @@ class ReferencePage(QWidget):
         if paths:
             self.start_import(paths)
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt override)
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if self.is_importing or not _local_files(event.mimeData().urls()):
             event.ignore()
             return
         event.acceptProposedAction()
 
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 (Qt override)
+    def dropEvent(self, event: QDropEvent) -> None:
         paths = _local_files(event.mimeData().urls())
         if paths and not self.is_importing:
             event.acceptProposedAction()
