@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from j3490_desk import APP_NAME, APPLICATION_NAME, ORGANIZATION_NAME, __version__
+from j3490_desk import APP_NAME, APPLICATION_NAME, ORGANIZATION_NAME
 from j3490_desk.errors import KnownError
 from j3490_desk.services.app_data import AppData, open_app_data
 from j3490_desk.ui.crash import install_crash_handler
@@ -22,7 +22,6 @@ def create_application(argv: Sequence[str] = ()) -> QApplication:
     app.setOrganizationName(ORGANIZATION_NAME)
     app.setApplicationName(APPLICATION_NAME)
     app.setApplicationDisplayName(APP_NAME)
-    app.setApplicationVersion(__version__)
     return app
 
 

@@ -9,7 +9,8 @@ from types import TracebackType
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from j3490_desk import APP_NAME, __version__
+import j3490_desk
+from j3490_desk import APP_NAME
 
 
 def install_crash_handler() -> None:
@@ -25,7 +26,7 @@ def crash_report(kind: type[BaseException], tb: TracebackType | None) -> str:
     ]
     return "\n".join(
         [
-            f"{APP_NAME} {__version__} on Python {platform.python_version()}, {platform.platform()}",
+            f"{APP_NAME} {j3490_desk.__version__} on Python {platform.python_version()}, {platform.platform()}",
             f"Error type: {kind.__module__}.{kind.__qualname__}",
             "Where:",
             *lines,
