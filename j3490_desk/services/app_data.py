@@ -6,10 +6,14 @@ import getpass
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from j3490_desk.paths import DataPaths, resolve_data_dir
 from j3490_desk.storage.database import Database, ensure_writable_folder, open_database
 from j3490_desk.storage.instance_lock import InstanceLock
+
+if TYPE_CHECKING:
+    from j3490_desk.services.reference import ReferenceService
 
 
 @dataclass
@@ -18,8 +22,20 @@ class AppData:
     db: Database
     lock: InstanceLock | None = None
     user: str = field(default_factory=lambda: _login_name())
+    _reference: ReferenceService | None = field(default=None, repr=False)
+
+    @property
+    def reference(self) -> ReferenceService:
+        """The FDA/CMS reference data of this folder, opened on first use."""
+        if self._reference is None:
+            from j3490_desk.services.reference import ReferenceService
+
+            self._reference = ReferenceService(self.paths)
+        return self._reference
 
     def close(self) -> None:
+        if self._reference is not None:
+            self._reference.close()
         self.db.dispose()
         if self.lock is not None:
             self.lock.release()

@@ -6,8 +6,10 @@ from datetime import date
 from pathlib import Path
 
 from j3490_desk.domain.check import check_claim
-from j3490_desk.domain.claim import Claim
+from j3490_desk.domain.claim import Claim, DrugFacts
 from j3490_desk.domain.findings import Finding, Severity
+from j3490_desk.domain.ndc import NdcError, to_billing_ndc
+from j3490_desk.reference.kinds import FileKind
 from j3490_desk.services import claim_json, claims, records
 from j3490_desk.services.app_data import AppData
 
@@ -22,7 +24,27 @@ def file_findings(data: AppData, path: Path, *, today: date | None = None) -> li
 
 
 def findings_for(data: AppData, claim: Claim, *, today: date | None = None) -> list[Finding]:
-    return check_claim(claim, today=today, facts=None, rules=records.clinic_rules(data))
+    return check_claim(
+        claim, today=today, facts=drug_facts(data, claim), rules=records.clinic_rules(data)
+    )
+
+
+def drug_facts(data: AppData, claim: Claim) -> dict[str, DrugFacts] | None:
+    """What the reference data says about each valid NDC on the claim, on its date of service;
+    None when no FDA directory is loaded (the check then says which rules it skipped)."""
+    if not data.paths.reference_database.exists():
+        return None
+    loaded = {item.kind for item in data.reference.status().loaded}
+    if FileKind.FDA_NDC_DIRECTORY not in loaded:
+        return None
+    facts: dict[str, DrugFacts] = {}
+    for line in claim.drug_lines:
+        try:
+            ndc11 = to_billing_ndc(line.ndc)
+        except NdcError:
+            continue  # the check reports the NDC itself
+        facts[ndc11] = data.reference.drug_facts(ndc11, claim.date_of_service)
+    return facts
 
 
 def has_blockers(findings: list[Finding]) -> bool:

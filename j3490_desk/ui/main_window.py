@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt
+from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -58,11 +59,24 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.empty_state)
         self.stack.addWidget(self.table)
-        self.setCentralWidget(self.stack)
+        self.reference_banner = QLabel()
+        self.reference_banner.setWordWrap(True)
+        self.reference_banner.setOpenExternalLinks(False)
+        self.reference_banner.setFrameShape(QFrame.Shape.StyledPanel)
+        self.reference_banner.setAccessibleName("Reference data warning")
+        self.reference_banner.hide()
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.reference_banner)
+        column.addWidget(self.stack)
+        self.setCentralWidget(central)
         self.actions = self._build_actions()
         self.statusBar().showMessage(f"Data folder: {data.paths.root}")
         self._restore_geometry()
         self.refresh()
+        # after the window shows: opening the reference data is not needed to draw it
+        QTimer.singleShot(0, self.show_reference_warnings)
 
     # --- actions ---------------------------------------------------------------------------
 
@@ -125,6 +139,19 @@ class MainWindow(QMainWindow):
         self.model.reload()
         self.stack.setCurrentWidget(self.table if self.model.rowCount() else self.empty_state)
 
+    def show_reference_warnings(self) -> None:
+        """Stale or missing FDA/CMS files make the claim check miss things: say so, and where to
+        download the new ones."""
+        warnings = self._data.reference.status().warnings
+        self.reference_banner.setVisible(bool(warnings))
+        if warnings:
+            more = (
+                f" ({len(warnings) - 1} more in Settings > Reference data)"
+                if len(warnings) > 1
+                else ""
+            )
+            self.reference_banner.setText(f"Reference data: {warnings[0]}{more}")
+
     def new_claim(self) -> None:
         from j3490_desk.ui.new_claim_dialog import NewClaimDialog  # loads the ORM
 
@@ -167,6 +194,7 @@ class MainWindow(QMainWindow):
         from j3490_desk.ui.settings_dialog import SettingsDialog  # not needed at start-up
 
         SettingsDialog(self._data, self).exec()
+        self.show_reference_warnings()
 
     # --- window state ----------------------------------------------------------------------
 

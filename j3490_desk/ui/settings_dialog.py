@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QTabWidget,
@@ -18,9 +19,11 @@ from PySide6.QtWidgets import (
 from j3490_desk.domain.claim import PayerKind, PricingPolicy
 from j3490_desk.errors import InvalidInputError
 from j3490_desk.models import ClinicSettings, Payer, Provider
-from j3490_desk.services import records
+from j3490_desk.services import recheck, records
 from j3490_desk.services.app_data import AppData
+from j3490_desk.services.reference import ImportOutcome
 from j3490_desk.ui.record_editor import FieldSpec, RecordEditor
+from j3490_desk.ui.reference_page import ReferencePage
 
 PAYER_FIELDS = (
     FieldSpec("name", "Payer name"),
@@ -120,8 +123,40 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self.clinic, "&Clinic")
         self.tabs.addTab(self.payers, "&Payers")
         self.tabs.addTab(self.providers, "P&roviders")
+        self.reference = ReferencePage(data.reference)
+        self.reference.import_finished.connect(self._recheck_claims)
+        self.tabs.addTab(self.reference, "Reference &data")
+        self._data = data
+        self.recheck_box: QMessageBox | None = None
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         layout.addWidget(buttons)
+
+    def _recheck_claims(self, outcomes: list[ImportOutcome]) -> None:
+        """A new quarter took effect: list unsubmitted claim lines that now have their own code."""
+        summaries = [outcome.summary for outcome in outcomes if outcome.summary is not None]
+        hits = [
+            hit
+            for start in recheck.new_quarter_starts(summaries)
+            for hit in recheck.recheck_unsubmitted(self._data, start)
+        ]
+        if not hits:
+            return
+        lines = "\n".join(
+            f"Claim {hit.line.claim_id}, drug {hit.line.line_index + 1} "
+            f"(NDC {hit.line.ndc11}, served {hit.line.date_of_service}): "
+            f"now {', '.join(m.code for m in hit.mappings)}"
+            for hit in hits
+        )
+        self.recheck_box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Claims to recode",
+            "With the new quarter's files, these drugs have their own HCPCS code on their date "
+            "of service. Billing J3490 for them will be denied; open each claim and change the "
+            f"code.\n\n{lines}",
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        self.recheck_box.open()

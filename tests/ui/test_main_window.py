@@ -130,3 +130,17 @@ def test_paged_claim_model_passes_qt_model_tests(qtmodeltester: object, app_data
     assert model.rowCount() == 7 and not model.canFetchMore()
     assert [model.index(r, 2).data() for r in (0, 6)] == ["2026-01-07", "2026-01-01"]
     qtmodeltester.check(model)  # type: ignore[attr-defined]
+
+
+def test_missing_reference_data_is_announced_with_where_to_get_it(window: MainWindow) -> None:
+    window.show_reference_warnings()
+    assert window.reference_banner.isVisible()
+    assert "No FDA NDC Directory is loaded" in window.reference_banner.text()
+    assert "fda.gov" in window.reference_banner.text()
+
+
+def test_settings_has_the_reference_data_page(qtbot: QtBot, app_data: AppData) -> None:
+    dialog = SettingsDialog(app_data)
+    qtbot.add_widget(dialog)
+    titles = [dialog.tabs.tabText(i).replace("&", "") for i in range(dialog.tabs.count())]
+    assert titles == ["Clinic", "Payers", "Providers", "Reference data"]
