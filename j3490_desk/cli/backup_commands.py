@@ -1,0 +1,80 @@
+"""`j3490-desk backup ...` and `j3490-desk audit verify`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from j3490_desk.services import backups
+from j3490_desk.services.app_data import open_app_data
+from j3490_desk.storage import audit
+
+
+def register(subparsers: Any) -> None:
+    group = subparsers.add_parser("backup", help="back up, verify and restore the data folder")
+    commands = group.add_subparsers(dest="backup_command", metavar="ACTION", required=True)
+
+    create = commands.add_parser("create", help="write one backup file (database + attachments)")
+    create.add_argument("--to", type=Path, metavar="DIR", help="folder for the backup file")
+    create.set_defaults(handler=_create)
+
+    verify = commands.add_parser("verify", help="check every hash in a backup file")
+    verify.add_argument("file", type=Path, metavar="FILE")
+    verify.set_defaults(handler=_verify)
+
+    restore = commands.add_parser("restore", help="restore a backup into the data folder")
+    restore.add_argument("file", type=Path, metavar="FILE")
+    restore.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace existing data (it is backed up first); without it the folder must be empty",
+    )
+    restore.set_defaults(handler=_restore)
+
+    audit_group = subparsers.add_parser("audit", help="the audit trail")
+    audit_commands = audit_group.add_subparsers(
+        dest="audit_command", metavar="ACTION", required=True
+    )
+    chain = audit_commands.add_parser(
+        "verify", help="report any break in the audit log's hash chain"
+    )
+    chain.set_defaults(handler=_audit_verify)
+
+
+def _create(args: argparse.Namespace) -> int:
+    data = open_app_data(args.data_dir)
+    try:
+        print(backups.back_up(data, args.to))
+    finally:
+        data.close()
+    return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    problems = backups.verify(args.file)
+    for problem in problems:
+        print(f"{problem.member}: {problem.problem}")
+    print("backup verified: every hash matches" if not problems else f"{len(problems)} problem(s)")
+    return 1 if problems else 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    safety_copy = backups.restore(args.file, args.data_dir, replace_existing=args.replace)
+    if safety_copy is not None:
+        print(f"the data that was there is saved in {safety_copy}")
+    print("restored")
+    return 0
+
+
+def _audit_verify(args: argparse.Namespace) -> int:
+    data = open_app_data(args.data_dir)
+    try:
+        with data.db.read() as session:
+            breaks = audit.verify_chain(session)
+    finally:
+        data.close()
+    for item in breaks:
+        print(f"audit entry {item.entry_id} {item.problem}")
+    print("audit log intact" if not breaks else f"{len(breaks)} break(s) in the audit log")
+    return 1 if breaks else 0

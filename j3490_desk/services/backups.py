@@ -1,0 +1,60 @@
+"""Back up, verify and restore a data folder; each step is written in the audit log."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import j3490_desk
+from j3490_desk.paths import DataPaths, resolve_data_dir
+from j3490_desk.services.app_data import AppData, open_app_data
+from j3490_desk.storage import audit
+from j3490_desk.storage.backup import BackupProblem, create_backup, restore_backup, verify_backup
+from j3490_desk.storage.instance_lock import InstanceLock
+
+__all__ = ["BackupProblem", "back_up", "restore", "verify"]
+
+
+def back_up(data: AppData, folder: Path | None = None) -> Path:
+    """A backup of the open data folder, into `folder` (default: its backups/ folder)."""
+    target = create_backup(
+        data.paths, folder or data.paths.backups, app_version=j3490_desk.__version__
+    )
+    with data.db.write() as session:
+        audit.record(
+            session,
+            user=data.user,
+            action="backup",
+            entity="data_folder",
+            entity_id=None,
+            changes={"file": (None, target.name)},
+        )
+    return target
+
+
+def verify(file: Path) -> list[BackupProblem]:
+    return verify_backup(file)
+
+
+def restore(
+    file: Path, data_dir: str | os.PathLike[str] | None, *, replace_existing: bool = False
+) -> Path | None:
+    """Restore with the folder locked against the app; returns the safety copy taken first."""
+    paths = DataPaths(resolve_data_dir(data_dir))
+    paths.root.mkdir(parents=True, exist_ok=True)
+    with InstanceLock(paths.lock_file):
+        safety_copy = restore_backup(file, paths, replace_existing=replace_existing)
+    data = open_app_data(paths.root)  # migrates a backup from an older version
+    try:
+        with data.db.write() as session:
+            audit.record(
+                session,
+                user=data.user,
+                action="restore",
+                entity="data_folder",
+                entity_id=None,
+                changes={"file": (None, file.name)},
+            )
+    finally:
+        data.close()
+    return safety_copy

@@ -1,0 +1,178 @@
+"""Backups: one compressed file holding the claims database and every attachment.
+
+The database is copied with SQLite's online backup API, so the app can stay open while a
+backup runs. A manifest lists the SHA-256 of every member; `verify_backup` re-hashes them all,
+and `restore_backup` refuses a file that does not verify. Reference data (FDA/CMS files) is
+public and re-importable, so it is not part of a backup.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from contextlib import closing
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from j3490_desk.errors import DataFolderError, InvalidInputError
+from j3490_desk.paths import DataPaths
+
+MANIFEST = "manifest.json"
+DATABASE_MEMBER = "claims.sqlite"
+ATTACHMENTS_MEMBER = "attachments"
+FORMAT = "j3490-desk-backup"
+CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class BackupProblem:
+    member: str
+    problem: str
+
+
+def create_backup(paths: DataPaths, folder: Path, *, app_version: str) -> Path:
+    """Write `j3490-desk-backup-<UTC time>.zip` into `folder`, atomically; returns its path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    target = folder / f"j3490-desk-backup-{stamp}.zip"
+    with tempfile.TemporaryDirectory(dir=folder, prefix=".backup-") as work:
+        snapshot = Path(work) / DATABASE_MEMBER
+        with (
+            closing(sqlite3.connect(paths.database)) as source,
+            closing(sqlite3.connect(snapshot)) as copy,
+        ):
+            source.backup(copy)
+        members = {DATABASE_MEMBER: snapshot, **dict(_attachment_files(paths))}
+        partial = Path(work) / "backup.zip"
+        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            sums = {}
+            for name, path in members.items():
+                archive.write(path, name)
+                sums[name] = _sha256_file(path)
+            manifest = {
+                "format": FORMAT,
+                "app_version": app_version,
+                "created_at": datetime.now(UTC).isoformat(),
+                "sha256": sums,
+            }
+            archive.writestr(MANIFEST, json.dumps(manifest, indent=2, sort_keys=True))
+        with partial.open("rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(partial, target)
+    return target
+
+
+def verify_backup(file: Path) -> list[BackupProblem]:
+    """Every member's hash against the manifest, and the database's own integrity check."""
+    problems: list[BackupProblem] = []
+    with _open_archive(file) as archive:
+        sums = _manifest(archive, file)["sha256"]
+        names = set(archive.namelist()) - {MANIFEST}
+        problems += [BackupProblem(n, "is not in the manifest") for n in sorted(names - set(sums))]
+        for name, expected in sorted(sums.items()):
+            if name not in names:
+                problems.append(BackupProblem(name, "is missing from the backup"))
+            elif _sha256_member(archive, name) != expected:
+                problems.append(BackupProblem(name, "does not match its SHA-256 in the manifest"))
+        if DATABASE_MEMBER in names and not problems:
+            problems += _database_problems(archive)
+    return problems
+
+
+def restore_backup(file: Path, paths: DataPaths, *, replace_existing: bool = False) -> Path | None:
+    """Restore into `paths.root`. An existing database is only replaced when asked, and then
+    backed up first (the returned path); a backup that does not verify is refused."""
+    problems = verify_backup(file)
+    if problems:
+        raise InvalidInputError(
+            f"{file.name} did not verify: {problems[0].member} {problems[0].problem}.",
+            "Nothing was restored. Use another backup.",
+        )
+    safety_copy = None
+    if paths.database.exists():
+        if not replace_existing:
+            raise DataFolderError(
+                f"{paths.root} already holds a J3490 Desk database.",
+                "Restore into an empty folder (--data-dir), or confirm replacing the current "
+                "data (--replace); it is backed up first.",
+            )
+        safety_copy = create_backup(paths, paths.backups, app_version="before-restore")
+    paths.root.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=paths.root, prefix=".restore-") as work:
+        with _open_archive(file) as archive:
+            archive.extractall(work)
+        staged = Path(work)
+        for suffix in ("-wal", "-shm"):
+            Path(f"{paths.database}{suffix}").unlink(missing_ok=True)
+        os.replace(staged / DATABASE_MEMBER, paths.database)
+        if (staged / ATTACHMENTS_MEMBER).exists():
+            if paths.attachments.exists():
+                shutil.rmtree(paths.attachments)
+            os.replace(staged / ATTACHMENTS_MEMBER, paths.attachments)
+    return safety_copy
+
+
+def _attachment_files(paths: DataPaths) -> Iterator[tuple[str, Path]]:
+    if paths.attachments.exists():
+        for path in sorted(paths.attachments.rglob("*")):
+            if path.is_file():
+                yield path.relative_to(paths.root).as_posix(), path
+
+
+def _open_archive(file: Path) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(file)
+    except (OSError, zipfile.BadZipFile) as error:
+        raise InvalidInputError(
+            f"{file} is not a J3490 Desk backup (it cannot be opened as one: {error}).",
+            "Pick a file named j3490-desk-backup-….zip.",
+        ) from error
+
+
+def _manifest(archive: zipfile.ZipFile, file: Path) -> dict[str, dict[str, str]]:
+    try:
+        manifest = json.loads(archive.read(MANIFEST))
+    except (KeyError, ValueError) as error:
+        raise InvalidInputError(
+            f"{file.name} has no readable manifest, so it is not a J3490 Desk backup.",
+            "Pick a file named j3490-desk-backup-….zip.",
+        ) from error
+    if manifest.get("format") != FORMAT or not isinstance(manifest.get("sha256"), dict):
+        raise InvalidInputError(f"{file.name} is not a J3490 Desk backup.", "Pick another file.")
+    return dict(manifest)
+
+
+def _database_problems(archive: zipfile.ZipFile) -> list[BackupProblem]:
+    with tempfile.TemporaryDirectory() as work:
+        path = Path(archive.extract(DATABASE_MEMBER, work))
+        try:
+            with closing(sqlite3.connect(path)) as connection:
+                result = connection.execute("PRAGMA integrity_check").fetchone()
+        except sqlite3.DatabaseError as error:
+            return [BackupProblem(DATABASE_MEMBER, f"cannot be read ({error})")]
+    if result is None or result[0] != "ok":
+        return [BackupProblem(DATABASE_MEMBER, "fails its integrity check")]
+    return []
+
+
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _sha256_member(archive: zipfile.ZipFile, name: str) -> str:
+    digest = hashlib.sha256()
+    with archive.open(name) as handle:
+        while chunk := handle.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
