@@ -2,8 +2,9 @@
 
 The directory is a snapshot, not a quarter: a newer one replaces the whole of the old one.
 Rows go into staging tables with no index (bulk insert is fastest that way), the old
-tables are dropped, the staging tables renamed, and the indexes built last, all inside the
-import's one transaction, so a failure or a cancel leaves the old directory in place.
+tables are dropped, the staging tables moved into place (packages copied in NDC order into
+their keyed table) and the indexes built last, all inside the import's one transaction,
+so a failure or a cancel leaves the old directory in place.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from j3490_desk.reference.errors import ReferenceFileError
 from j3490_desk.reference.job import ImportJob, Period
 from j3490_desk.reference.kinds import FileKind
 from j3490_desk.reference.recognise import Table, TableKind
-from j3490_desk.reference.schema import FDA_INDEXES, FDA_TABLES, fda_tables_ddl
+from j3490_desk.reference.schema import FDA_INDEXES, FDA_PACKAGE_KEY, FDA_TABLES, fda_tables_ddl
 from j3490_desk.reference.values import yyyymmdd
 
 STAGING = "_staging"
@@ -39,7 +40,12 @@ def load_fda_directory(connection: sqlite3.Connection, job: ImportJob, import_id
     job.checkpoint()
     for table in FDA_TABLES:
         connection.execute(f"DROP TABLE {table}")
-        connection.execute(f"ALTER TABLE {table}{STAGING} RENAME TO {table}")
+    connection.execute(f"ALTER TABLE fda_product{STAGING} RENAME TO fda_product")
+    connection.execute(fda_tables_ddl(package_key=FDA_PACKAGE_KEY)[1])
+    connection.execute(
+        f"INSERT INTO fda_package SELECT * FROM fda_package{STAGING} ORDER BY ndc11"
+    )  # in key order, so the keyed table is written sequentially
+    connection.execute(f"DROP TABLE fda_package{STAGING}")
     for statement in FDA_INDEXES:
         connection.execute(statement)
     return Period(opened.as_of, None)

@@ -9,6 +9,7 @@ form naming ORAL).
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -24,6 +25,7 @@ APPROVED_CATEGORIES = frozenset({"NDA", "ANDA", "BLA", "NDA AUTHORIZED GENERIC"}
 ORAL_ROUTES = frozenset({"ORAL", "BUCCAL", "SUBLINGUAL"})
 ORAL_FORM_STARTS = ("TABLET", "CAPSULE")
 DEFAULT_SEARCH_LIMIT = 20
+CMS_RECHECK_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -268,6 +270,7 @@ class NdcDirectory:
     def __init__(self, store: ReferenceStore) -> None:
         self.store = store
         self._cms: CmsSnapshot | None = None
+        self._checked_at = 0.0
 
     def resolve(self, text: str) -> str:
         """The 11-digit NDC for what the clerk typed; a bare 10-digit one via the directory."""
@@ -358,7 +361,17 @@ class NdcDirectory:
             ).fetchone()
         return row
 
+    def invalidate(self) -> None:
+        """Forget the cached CMS quarters (called after an import through this app)."""
+        self._cms = None
+
     def _cms_now(self) -> CmsSnapshot:
+        # Another process's import is noticed within CMS_RECHECK_SECONDS; checking the
+        # database version on every look-up would cost a tenth of the look-up.
+        now = time.monotonic()
+        if self._cms is not None and now - self._checked_at < CMS_RECHECK_SECONDS:
+            return self._cms
+        self._checked_at = now
         version = self.store.data_version()
         if self._cms is None or self._cms.data_version != version:
             with self.store.lock:
@@ -367,6 +380,8 @@ class NdcDirectory:
 
 
 def _strength(amount: str, unit: str) -> str:
+    if ";" not in amount and ";" not in unit:
+        return f"{amount} {unit}".strip()
     amounts, units = amount.split(";"), unit.split(";")
     if len(amounts) != len(units):
         return f"{amount} {unit}".strip()

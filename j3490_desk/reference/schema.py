@@ -12,11 +12,13 @@ SCHEMA_VERSION = 1
 APPLICATION_ID = 0x4A333439  # "J349": marks the file as ours (PRAGMA application_id)
 
 # The FDA directory is swapped in whole: built in staging tables named with a suffix,
-# then renamed, and its indexes built after the bulk insert (much faster than before).
+# then moved into place, and its indexes built after the bulk insert (much faster).
 FDA_TABLES = ("fda_product", "fda_package")
 
 
-def fda_tables_ddl(suffix: str = "") -> list[str]:
+def fda_tables_ddl(suffix: str = "", package_key: str = "") -> list[str]:
+    """`package_key` makes the final package table a WITHOUT ROWID table keyed by NDC:
+    a look-up then reads one B-tree instead of an index and then the table."""
     return [
         f"""CREATE TABLE fda_product{suffix} (
             id INTEGER PRIMARY KEY,
@@ -39,7 +41,7 @@ def fda_tables_ddl(suffix: str = "") -> list[str]:
             exclude_flag TEXT NOT NULL
         )""",
         f"""CREATE TABLE fda_package{suffix} (
-            ndc11 TEXT NOT NULL,
+            ndc11 TEXT NOT NULL{package_key},
             package_code TEXT NOT NULL,
             product INTEGER NOT NULL,
             description TEXT NOT NULL,
@@ -47,12 +49,12 @@ def fda_tables_ddl(suffix: str = "") -> list[str]:
             end_marketing TEXT,
             exclude_flag TEXT NOT NULL,
             sample TEXT NOT NULL
-        )""",
+        ){" WITHOUT ROWID" if package_key else ""}""",
     ]
 
 
+FDA_PACKAGE_KEY = " PRIMARY KEY"
 FDA_INDEXES = [
-    "CREATE UNIQUE INDEX fda_package_ndc11 ON fda_package (ndc11)",
     # Name search: a range scan on the lower-cased name finds every prefix as typed.
     "CREATE INDEX fda_product_proprietary ON fda_product (lower(proprietary_name))",
     "CREATE INDEX fda_product_nonproprietary ON fda_product (lower(nonproprietary_name))",
@@ -74,7 +76,7 @@ BASE_DDL = [
     )""",
     "CREATE INDEX import_log_sha256 ON import_log (sha256)",
     "CREATE INDEX import_log_kind ON import_log (kind, effective_from)",
-    *fda_tables_ddl(),
+    *fda_tables_ddl(package_key=FDA_PACKAGE_KEY),
     *FDA_INDEXES,
     """CREATE TABLE asp_crosswalk (
         import_id INTEGER NOT NULL REFERENCES import_log (id),

@@ -77,6 +77,8 @@ class ReferenceService:
             return import_file(store, paths, progress, cancelled)
         finally:
             store.close()
+            if self._directory is not None:
+                self._directory.invalidate()
 
     def import_files(
         self,
