@@ -297,7 +297,7 @@ def _assemble(paths: tuple[Path, ...], tables: list[Table], resources: ExitStack
             f"{name}: pick one CMS file at a time.", f"Expected {EXPECTED_FILES}."
         )
     table = tables[0]
-    return OpenedFile(FileKind(_FILE_KINDS[table.kind]), name, {table.kind: table}, None, resources)
+    return OpenedFile(_FILE_KINDS[table.kind], name, {table.kind: table}, None, resources)
 
 
 _FILE_KINDS = {
