@@ -1,0 +1,133 @@
+"""Attachment content on disk: one file per distinct content, named by its SHA-256.
+
+Layout: `<root>/<first two hex digits>/<sha256>`, so no folder grows past a few thousand
+files. Content arrives through `staged()`: copied into a temporary file in the store while
+it is hashed, so what the caller validates is exactly what gets kept, and `keep()` moves it
+into place with fsync + os.replace (a crash leaves either nothing or the whole file).
+Stored files are made read-only: they are evidence and are never edited.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import hashlib
+import os
+import stat
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+_CHUNK = 1024 * 1024
+_READ_ONLY = stat.S_IRUSR | stat.S_IRGRP
+_INCOMING_PREFIX = ".incoming-"
+
+
+class ContentTooLargeError(Exception):
+    """The content grew past the limit while it was copied (the caller checked it before)."""
+
+
+class ContentState(enum.StrEnum):
+    OK = "ok"
+    MISSING = "missing"
+    CHANGED = "changed"
+
+
+@dataclass
+class StagedContent:
+    """A validated-to-be copy inside the store, not yet visible under its hash."""
+
+    path: Path
+    sha256: str
+    size_bytes: int
+    kept: bool = False
+
+
+class AttachmentStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def path_for(self, sha256: str) -> Path:
+        return self.root / sha256[:2] / sha256
+
+    @contextlib.contextmanager
+    def staged(self, source: Path | bytes, *, max_bytes: int) -> Iterator[StagedContent]:
+        """Copy `source` into the store while hashing it; removed on exit unless kept."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(dir=self.root, prefix=_INCOMING_PREFIX)
+        staged = StagedContent(Path(name), "", 0)
+        try:
+            with os.fdopen(handle, "wb") as target:
+                staged.sha256, staged.size_bytes = _copy_hashing(source, target, max_bytes)
+                target.flush()
+                os.fsync(target.fileno())
+            yield staged
+        finally:
+            if not staged.kept:
+                staged.path.unlink(missing_ok=True)
+
+    def keep(self, staged: StagedContent) -> Path:
+        """Move staged content into place; identical content already stored is kept as is."""
+        final = self.path_for(staged.sha256)
+        if final.exists() and self.state(staged.sha256) is ContentState.OK:
+            staged.path.unlink()
+        else:
+            final.parent.mkdir(parents=True, exist_ok=True)
+            if final.exists():  # damaged copy: let the good content replace it
+                final.chmod(stat.S_IRUSR | stat.S_IWUSR)
+            staged.path.chmod(_READ_ONLY)
+            os.replace(staged.path, final)
+            _fsync_folder(final.parent)
+        staged.kept = True
+        return final
+
+    def state(self, sha256: str) -> ContentState:
+        """Re-hash the stored file: is it there, and is it still the content it is named by?"""
+        path = self.path_for(sha256)
+        try:
+            with path.open("rb") as handle:
+                digest, _ = _copy_hashing(handle, None, None)
+        except FileNotFoundError:
+            return ContentState.MISSING
+        return ContentState.OK if digest == sha256 else ContentState.CHANGED
+
+    def discard(self, sha256: str) -> None:
+        """Delete stored content (the caller has made sure nothing refers to it)."""
+        path = self.path_for(sha256)
+        if path.exists():
+            path.chmod(stat.S_IRUSR | stat.S_IWUSR)
+            path.unlink()
+
+
+def _copy_hashing(
+    source: Path | bytes | BinaryIO, target: BinaryIO | None, max_bytes: int | None
+) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    with contextlib.ExitStack() as stack:
+        if isinstance(source, bytes):
+            chunks: Iterator[bytes] = iter([source])
+        else:
+            stream = stack.enter_context(source.open("rb")) if isinstance(source, Path) else source
+            chunks = iter(lambda: stream.read(_CHUNK), b"")
+        for chunk in chunks:
+            size += len(chunk)
+            if max_bytes is not None and size > max_bytes:
+                raise ContentTooLargeError(size)
+            digest.update(chunk)
+            if target is not None:
+                target.write(chunk)
+    return digest.hexdigest(), size
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable (POSIX); Windows cannot open a folder for this."""
+    if os.name == "nt":
+        return
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
