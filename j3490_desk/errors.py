@@ -34,6 +34,10 @@ class NewerDatabaseError(KnownError):
     """The database was written by a newer version of the app."""
 
 
+class StorageError(KnownError):
+    """A save failed because of the disk or the file: full, read-only, held by another program."""
+
+
 class DataInUseError(KnownError):
     """Another J3490 Desk window has this data folder open."""
 

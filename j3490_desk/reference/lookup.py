@@ -164,8 +164,10 @@ class NdcLookup:
             "route": product.route if product else "",
             "labeler": self.labeler,
             "marketing_category": product.marketing_category if product else "",
-            "fda_approved": self.fda_approved,
-            "oral": self.oral,
+            # The contract says bool: an NDC the FDA directory does not list is not shown to be
+            # approved (or oral); `in_fda_directory` tells the two cases apart.
+            "fda_approved": self.fda_approved is True,
+            "oral": self.oral is True,
             "active_on_date": self.active_on_date,
             "hcpcs": [mapping.code for mapping in self.hcpcs],
             "billing_units_per_package": _number(first.billing_units_per_package)

@@ -17,7 +17,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from j3490_desk.errors import DatabaseDamagedError, DataFolderError, NewerDatabaseError
+from j3490_desk.errors import (
+    DatabaseDamagedError,
+    DataFolderError,
+    NewerDatabaseError,
+    StorageError,
+)
 from j3490_desk.paths import DataPaths
 
 if TYPE_CHECKING:
@@ -59,14 +64,22 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One unit of work: committed when the block ends, rolled back if it raises."""
+        """One unit of work: committed when the block ends, rolled back if it raises.
+
+        A full disk, a read-only file or a database held too long by another program is the
+        environment's fault, not a bug: it becomes a StorageError the user can act on.
+        """
+        from sqlalchemy.exc import OperationalError
         from sqlmodel import Session
 
-        with (
-            Session(self.engine(immediate=True), expire_on_commit=False) as session,
-            session.begin(),
-        ):
-            yield session
+        try:
+            with (
+                Session(self.engine(immediate=True), expire_on_commit=False) as session,
+                session.begin(),
+            ):
+                yield session
+        except OperationalError as error:
+            raise _storage_error(error) from error
 
     @contextmanager
     def read_plain(self) -> Iterator[sqlite3.Connection]:
@@ -213,6 +226,34 @@ def backup_before_migration(paths: DataPaths, revision: str) -> Path:
         source.backup(copy)
     os.replace(partial, target)
     return target
+
+
+# What SQLite says, and what the user can do about it. Anything else is a bug.
+_STORAGE_PROBLEMS = (
+    (
+        ("database or disk is full",),
+        "The disk holding your J3490 Desk data is full; the last change was not saved.",
+        "Free some disk space (empty the recycle bin, move old files), then save again.",
+    ),
+    (
+        ("readonly database", "read-only"),
+        "Your J3490 Desk data cannot be written: the file or its folder is read-only.",
+        "Ask your IT person to give your user write permission on the data folder.",
+    ),
+    (
+        ("database is locked",),
+        "Another program kept the J3490 Desk database busy; the last change was not saved.",
+        "Wait a moment and save again. Backup or antivirus software can hold the file briefly.",
+    ),
+)
+
+
+def _storage_error(error: Exception) -> Exception:
+    text = str(getattr(error, "orig", error)).lower()
+    for needles, message, hint in _STORAGE_PROBLEMS:
+        if any(needle in text for needle in needles):
+            return StorageError(message, hint)
+    return error
 
 
 def _engine(path: Path, *, immediate: bool) -> Engine:

@@ -28,11 +28,8 @@ CONTRACT_KEYS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _reference_commands_registered(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Until cli/__init__.py lists reference_commands, add it for these tests."""
-    if reference_commands not in cli.COMMAND_GROUPS:
-        monkeypatch.setattr(cli, "COMMAND_GROUPS", (*cli.COMMAND_GROUPS, reference_commands))
+def test_reference_commands_are_registered() -> None:
+    assert reference_commands in cli.COMMAND_GROUPS
 
 
 @pytest.fixture
@@ -141,3 +138,14 @@ def test_ndc_search(loaded: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rows = json.loads(capsys.readouterr().out)
     assert {row["proprietary_name"] for row in rows} == {"Avastin"}
     assert run(loaded, "ndc", "search", "zzzz") == 1
+
+
+def test_an_ndc_only_cms_lists_is_not_shown_approved(
+    loaded: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The contract makes fda_approved and oral booleans; in_fda_directory says why they are false."""
+    assert run(loaded, "ndc", "lookup", "81298-8552-03", "--date", "2026-02-01", "--json") == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["in_fda_directory"] is False
+    assert data["fda_approved"] is False and data["oral"] is False
+    assert data["hcpcs"] == ["J2596"]
