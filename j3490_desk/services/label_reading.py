@@ -19,7 +19,7 @@ import zxingcpp
 from PIL import Image, ImageFilter, ImageOps
 
 from j3490_desk.domain.gs1 import Gs1Data, Gs1Error, gtin_from_ndc10, ndc10_from_linear, parse_gs1
-from j3490_desk.domain.ndc import hyphenate_ndc11, ndc_candidates
+from j3490_desk.domain.ndc import NdcError, hyphenate_ndc11, ndc_candidates, to_billing_ndc
 from j3490_desk.errors import InvalidInputError, NotFoundError
 from j3490_desk.services.attachments import open_image
 
@@ -195,3 +195,41 @@ def _resolve(
 
 def _format_name(barcode_format: str) -> str:
     return barcode_format.replace(" ", "")
+
+
+@dataclass(frozen=True)
+class LabelComparison:
+    """One value as the photo gives it and as the clerk typed it."""
+
+    field: str
+    from_photo: str
+    typed: str
+    agrees: bool | None  # None when either side is empty: nothing to compare
+
+
+def compare_with_typed(
+    reading: LabelReading, *, ndc: str, lot: str, expiry: date | None
+) -> list[LabelComparison]:
+    """NDC (as 11-digit billing NDCs), lot and expiry, side by side with what was typed."""
+    try:
+        typed_ndc11: str | None = to_billing_ndc(ndc) if ndc.strip() else None
+    except NdcError:
+        typed_ndc11 = None
+    photo_ndc = reading.ndc_hyphenated or " or ".join(
+        hyphenate_ndc11(candidate) for candidate in reading.candidates
+    )
+    ndc_agrees = (
+        None if not ndc.strip() or not reading.candidates else (typed_ndc11 in reading.candidates)
+    )
+    photo_expiry = reading.expiry.isoformat() if reading.expiry else ""
+    typed_expiry = expiry.isoformat() if expiry else ""
+    return [
+        LabelComparison("NDC", photo_ndc, ndc.strip(), ndc_agrees),
+        _compare("Lot", reading.lot, lot.strip(), reading.lot.upper() == lot.strip().upper()),
+        _compare("Expiry", photo_expiry, typed_expiry, photo_expiry == typed_expiry),
+        LabelComparison("Serial", reading.serial, "", None),
+    ]
+
+
+def _compare(name: str, from_photo: str, typed: str, same: bool) -> LabelComparison:
+    return LabelComparison(name, from_photo, typed, same if from_photo and typed else None)

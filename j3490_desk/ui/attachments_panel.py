@@ -1,0 +1,382 @@
+"""The attachments of a claim (or one drug line), as the claim wizard shows them on a step.
+
+Files come by picker, drag and drop, or pasting an image (Ctrl+V). Thumbnails and label
+reading run on the thread pool, so a 12 MP photo never blocks the window; the widget itself
+only calls services and shows their dataclasses.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QObject, QRunnable, QSettings, QSize, Qt, QThreadPool, Signal
+from PySide6.QtGui import (
+    QDragEnterEvent,
+    QDropEvent,
+    QIcon,
+    QImage,
+    QKeySequence,
+    QPixmap,
+    QShortcut,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from j3490_desk.errors import KnownError
+from j3490_desk.services.app_data import AppData
+from j3490_desk.services.attachments import (
+    AttachmentInfo,
+    AttachmentKind,
+    add_attachment,
+    attachment_file,
+    display_image,
+    list_attachments,
+    remove_attachment,
+)
+from j3490_desk.services.label_reading import LabelReading, read_label
+from j3490_desk.services.reference import ReferenceService
+from j3490_desk.ui.attachment_viewer import AttachmentViewer, to_qimage
+from j3490_desk.ui.label_confirm_dialog import LabelConfirmDialog
+
+THUMBNAIL_SIDE = 160
+LAST_FOLDER_KEY = "attachments/last_folder"
+FILE_FILTER = (
+    "Documents and photos (*.pdf *.jpg *.jpeg *.png *.tif *.tiff *.heic *.heif);;All files (*)"
+)
+
+
+class _Signals(QObject):
+    thumbnail_ready = Signal(int, QImage)  # attachment id, thumbnail
+    label_read = Signal(object)  # LabelReading
+    label_failed = Signal(str)
+
+
+class _ThumbnailJob(QRunnable):
+    def __init__(self, signals: _Signals, attachment_id: int, path: Path) -> None:
+        super().__init__()
+        self.signals, self.attachment_id, self.path = signals, attachment_id, path
+
+    def run(self) -> None:
+        try:
+            image = to_qimage(display_image(self.path, 0, max_side=THUMBNAIL_SIDE))
+        except (KnownError, OSError, ValueError):  # content gone or unreadable: keep the icon
+            return
+        self.signals.thumbnail_ready.emit(self.attachment_id, image)
+
+
+class _LabelJob(QRunnable):
+    def __init__(self, signals: _Signals, path: Path, reference: ReferenceService) -> None:
+        super().__init__()
+        self.signals, self.path, self.reference = signals, path, reference
+
+    def run(self) -> None:
+        try:
+            self.signals.label_read.emit(read_label(self.path, reference=self.reference))
+        except KnownError as error:
+            self.signals.label_failed.emit(str(error))
+        finally:
+            self.reference.close()
+
+
+def camera_available() -> bool:
+    """True only with QtMultimedia (PySide6-Addons) installed and a camera attached."""
+    try:
+        from PySide6.QtMultimedia import QMediaDevices
+    except ImportError:
+        return False
+    return bool(QMediaDevices.videoInputs())
+
+
+class AttachmentsPanel(QWidget):
+    attachments_changed = Signal()
+    label_confirmed = Signal(object)  # LabelReading
+
+    def __init__(
+        self,
+        data: AppData,
+        claim_id: int,
+        drug_line_id: int | None = None,
+        default_kind: AttachmentKind = AttachmentKind.OTHER,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.data, self.claim_id, self.drug_line_id = data, claim_id, drug_line_id
+        self.typed_ndc, self.typed_lot, self.typed_expiry = "", "", None
+        self._thumbnails: dict[str, QIcon] = {}  # by sha256: identical content, one thumbnail
+        self._attachments: dict[int, AttachmentInfo] = {}
+        self._signals = _Signals(self)
+        self._signals.thumbnail_ready.connect(self._set_thumbnail)
+        self._signals.label_read.connect(self._confirm_label)
+        self._signals.label_failed.connect(lambda text: self._warn("Label not read", text))
+        self.pool = QThreadPool(self)
+        self.setAcceptDrops(True)
+
+        self.list = QListWidget(self)
+        self.list.setViewMode(QListWidget.ViewMode.IconMode)
+        self.list.setIconSize(QSize(THUMBNAIL_SIDE, THUMBNAIL_SIDE))
+        self.list.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.list.setMovement(QListWidget.Movement.Static)
+        self.list.itemDoubleClicked.connect(lambda item: self.open_viewer(self._info(item)))
+        self.list.currentItemChanged.connect(lambda *_: self._update_buttons())
+        self.kind = QComboBox(self)
+        for kind in AttachmentKind:
+            self.kind.addItem(kind.label, kind)
+        self.kind.setCurrentIndex(self.kind.findData(default_kind))
+        self.add_button = QPushButton("Add files…", self)
+        self.add_button.clicked.connect(self.pick_files)
+        self.camera_button = QPushButton("Take label photo", self)
+        self.camera_button.setVisible(camera_available())
+        self.camera_button.clicked.connect(self._take_photo)
+        self.read_label_button = QPushButton("Read label photo", self)
+        self.read_label_button.clicked.connect(self.read_selected_label)
+        self.remove_button = QPushButton("Remove", self)
+        self.remove_button.clicked.connect(self.remove_selected)
+        QShortcut(QKeySequence.StandardKey.Paste, self, self.paste_from_clipboard)
+
+        buttons = QHBoxLayout()
+        for widget in (self.kind, self.add_button, self.camera_button, self.read_label_button):
+            buttons.addWidget(widget)
+        buttons.addStretch()
+        buttons.addWidget(self.remove_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addWidget(self.list)
+        self.refresh()
+
+    # --- what the wizard sets and reads ----------------------------------------------------
+
+    def set_typed_values(self, *, ndc: str, lot: str, expiry: date | None) -> None:
+        """What the clerk typed on the drug line, shown next to a label photo's values."""
+        self.typed_ndc, self.typed_lot, self.typed_expiry = ndc, lot, expiry
+
+    def attachments(self) -> list[AttachmentInfo]:
+        return list(self._attachments.values())
+
+    # --- adding ----------------------------------------------------------------------------
+
+    def pick_files(self) -> None:
+        settings = QSettings()
+        folder = str(settings.value(LAST_FOLDER_KEY, str(Path.home())))
+        names, _ = QFileDialog.getOpenFileNames(self, "Attach files", folder, FILE_FILTER)
+        if names:
+            settings.setValue(LAST_FOLDER_KEY, str(Path(names[0]).parent))
+            self.add_files([Path(name) for name in names])
+
+    def add_files(self, paths: list[Path]) -> None:
+        refused = []
+        for path in paths:
+            try:
+                self._add(path, path.name)
+            except KnownError as error:
+                refused.append(str(error))
+        self._after_adding(refused)
+
+    def paste_from_clipboard(self) -> None:
+        mime = QApplication.clipboard().mimeData()
+        if mime.hasUrls():
+            self.add_files([Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()])
+            return
+        image = QApplication.clipboard().image()
+        if image.isNull():
+            self._warn("Nothing to paste", "The clipboard holds no image or file.")
+            return
+        stamp = datetime.now(UTC).astimezone().strftime("%Y-%m-%d %H%M%S")
+        try:
+            self._add(_png_bytes(image), f"pasted image {stamp}.png")
+        except KnownError as error:
+            self._after_adding([str(error)])
+            return
+        self._after_adding([])
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls() or event.mimeData().hasImage():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        urls = [url for url in event.mimeData().urls() if url.isLocalFile()]
+        self.add_files([Path(url.toLocalFile()) for url in urls])
+        event.acceptProposedAction()
+
+    def _add(self, source: Path | bytes, name: str) -> None:
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            add_attachment(
+                self.data,
+                claim_id=self.claim_id,
+                drug_line_id=self.drug_line_id,
+                kind=self.kind.currentData(),
+                source=source,
+                original_name=name,
+            )
+        finally:
+            QApplication.restoreOverrideCursor()
+
+    def _after_adding(self, refused: list[str]) -> None:
+        self.refresh()
+        self.attachments_changed.emit()
+        if refused:
+            self._warn("File not attached", "\n\n".join(refused))
+
+    # --- removing, viewing, label reading ---------------------------------------------------
+
+    def remove_selected(self) -> None:
+        item = self.list.currentItem()
+        if item is None:
+            return
+        info = self._info(item)
+        answer = QMessageBox.question(
+            self,
+            "Remove attachment",
+            f"Remove '{info.original_name}' from this claim?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            remove_attachment(self.data, info.id)
+        except KnownError as error:
+            self._warn("Not removed", str(error))
+            return
+        self.refresh()
+        self.attachments_changed.emit()
+
+    def open_viewer(self, info: AttachmentInfo) -> AttachmentViewer:
+        viewer = AttachmentViewer(self.data, info, self)
+        viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        viewer.show()
+        return viewer
+
+    def read_selected_label(self) -> None:
+        item = self.list.currentItem()
+        if item is None:
+            return
+        try:
+            path = attachment_file(self.data, self._info(item))
+        except KnownError as error:
+            self._warn("Label not read", str(error))
+            return
+        self.read_label_button.setEnabled(False)
+        self.pool.start(_LabelJob(self._signals, path, ReferenceService(self.data.paths)))
+
+    def _confirm_label(self, reading: LabelReading) -> None:
+        self._update_buttons()
+        dialog = LabelConfirmDialog(
+            reading,
+            typed_ndc=self.typed_ndc,
+            typed_lot=self.typed_lot,
+            typed_expiry=self.typed_expiry,
+            parent=self,
+        )
+        if dialog.exec() == LabelConfirmDialog.DialogCode.Accepted:
+            self.label_confirmed.emit(reading)
+
+    def _take_photo(self) -> None:
+        image = _capture_from_camera(self)
+        if image is not None and not image.isNull():
+            self.kind.setCurrentIndex(self.kind.findData(AttachmentKind.LABEL_PHOTO))
+            stamp = datetime.now(UTC).astimezone().strftime("%Y-%m-%d %H%M%S")
+            try:
+                self._add(_png_bytes(image), f"label photo {stamp}.png")
+            except KnownError as error:
+                self._after_adding([str(error)])
+                return
+            self._after_adding([])
+
+    # --- the list --------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        self.list.clear()
+        self._attachments.clear()
+        for info in list_attachments(self.data, self.claim_id):
+            if self.drug_line_id is not None and info.drug_line_id not in (None, self.drug_line_id):
+                continue
+            self._attachments[info.id] = info
+            item = QListWidgetItem(f"{info.kind.label}\n{info.original_name}", self.list)
+            item.setData(Qt.ItemDataRole.UserRole, info.id)
+            item.setToolTip(
+                f"{info.original_name}\n{info.page_count} page(s), {info.size_bytes:,} bytes\n"
+                f"added {info.added_at:%Y-%m-%d %H:%M} by {info.added_by}"
+            )
+            icon = self._thumbnails.get(info.sha256)
+            if icon is not None:
+                item.setIcon(icon)
+            else:
+                self._start_thumbnail(info)
+        self._update_buttons()
+
+    def _start_thumbnail(self, info: AttachmentInfo) -> None:
+        try:
+            path = attachment_file(self.data, info)
+        except KnownError:
+            return  # `attachments verify` reports missing content; the item stays without icon
+        self.pool.start(_ThumbnailJob(self._signals, info.id, path))
+
+    def _set_thumbnail(self, attachment_id: int, image: QImage) -> None:
+        info = self._attachments.get(attachment_id)
+        if info is None:
+            return
+        icon = QIcon(QPixmap.fromImage(image))
+        self._thumbnails[info.sha256] = icon
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            if self._info(item).sha256 == info.sha256:
+                item.setIcon(icon)
+
+    def _info(self, item: QListWidgetItem) -> AttachmentInfo:
+        return self._attachments[int(item.data(Qt.ItemDataRole.UserRole))]
+
+    def _update_buttons(self) -> None:
+        item = self.list.currentItem()
+        selected = self._info(item) if item is not None else None
+        self.remove_button.setEnabled(selected is not None)
+        self.read_label_button.setEnabled(
+            selected is not None and selected.kind is AttachmentKind.LABEL_PHOTO
+        )
+
+    def _warn(self, title: str, text: str) -> None:
+        QMessageBox.warning(self, title, text)
+
+
+def _png_bytes(image: QImage) -> bytes:
+    buffer = QBuffer()
+    buffer.open(QBuffer.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    return bytes(buffer.data().data())
+
+
+def _capture_from_camera(parent: QWidget) -> QImage | None:
+    """A viewfinder with a Capture button; the first camera QtMultimedia reports."""
+    from PySide6.QtMultimedia import QCamera, QImageCapture, QMediaCaptureSession
+    from PySide6.QtMultimediaWidgets import QVideoWidget
+    from PySide6.QtWidgets import QDialog
+
+    dialog = QDialog(parent)
+    dialog.setWindowTitle("Take label photo")
+    viewfinder = QVideoWidget(dialog)
+    camera, capture, session = QCamera(dialog), QImageCapture(dialog), QMediaCaptureSession(dialog)
+    session.setCamera(camera)
+    session.setImageCapture(capture)
+    session.setVideoOutput(viewfinder)
+    captured: list[QImage] = []
+    capture.imageCaptured.connect(lambda _id, image: (captured.append(image), dialog.accept()))
+    button = QPushButton("Capture", dialog)
+    button.clicked.connect(capture.capture)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(viewfinder)
+    layout.addWidget(button)
+    camera.start()
+    dialog.exec()
+    camera.stop()
+    return captured[0] if captured else None
