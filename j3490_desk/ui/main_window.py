@@ -153,12 +153,11 @@ class MainWindow(QMainWindow):
             self.reference_banner.setText(f"Reference data: {warnings[0]}{more}")
 
     def new_claim(self) -> None:
-        from j3490_desk.ui.new_claim_dialog import NewClaimDialog  # loads the ORM
+        from j3490_desk.services import drafts  # loads the ORM: not at start-up
 
-        dialog = NewClaimDialog(self._data, self)
-        if dialog.exec() and dialog.claim_id is not None:
-            self.refresh()
-            self.open_claim(dialog.claim_id)
+        claim_id = drafts.start_draft(self._data)
+        self.refresh()
+        self.open_claim(claim_id)
 
     def open_selected(self) -> None:
         rows = self.table.selectionModel().selectedRows()
@@ -169,9 +168,11 @@ class MainWindow(QMainWindow):
         self.open_claim(self.model.claim_id(index.row()))
 
     def open_claim(self, claim_id: int) -> None:
-        from j3490_desk.ui.claim_view import ClaimView  # loads the rules engine: not at start-up
+        """The claim's wizard, where the clerk left off; a claim already open is raised."""
+        from j3490_desk.ui.wizard.window import open_wizard  # loads the rules engine
 
-        ClaimView(self._data, claim_id, self).exec()
+        wizard = open_wizard(self._data, claim_id, parent=self)
+        wizard.destroyed.connect(self.refresh)  # the list shows the new patient and status
 
     def import_claim(self) -> None:
         settings = QSettings()

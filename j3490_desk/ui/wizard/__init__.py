@@ -1,0 +1,1 @@
+"""The claim wizard: one window per claim, a step per documentation item, a live checklist."""

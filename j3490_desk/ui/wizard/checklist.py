@@ -1,0 +1,50 @@
+"""The always-visible checklist: each entry with an icon and a word, never colour alone."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QListWidget, QListWidgetItem, QStyle, QWidget
+
+from j3490_desk.services import drafts
+from j3490_desk.services.drafts import ChecklistEntry
+
+_LOOK = {
+    drafts.COMPLETE: ("✔ complete", QStyle.StandardPixmap.SP_DialogApplyButton),
+    drafts.WARNING: ("⚠ check", QStyle.StandardPixmap.SP_MessageBoxWarning),
+    drafts.MISSING: ("✖ missing", QStyle.StandardPixmap.SP_MessageBoxCritical),
+}
+STEP_ROLE = Qt.ItemDataRole.UserRole
+
+
+class ChecklistPanel(QListWidget):
+    """Activating an entry (click, or Enter) asks to jump to the step that fixes it."""
+
+    jump_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Checklist")
+        self.setWordWrap(True)
+        self.itemClicked.connect(self._jump)
+        self.itemActivated.connect(self._jump)
+
+    def show_entries(self, entries: tuple[ChecklistEntry, ...]) -> None:
+        current = self.currentRow()
+        self.clear()
+        for entry in entries:
+            word, pixmap = _LOOK[entry.state]
+            item = QListWidgetItem(self.style().standardIcon(pixmap), f"{entry.name}: {word}")
+            item.setData(STEP_ROLE, entry.step)
+            item.setToolTip(entry.detail or word)
+            self.addItem(item)
+        self.setCurrentRow(current)
+
+    def state_of(self, name: str) -> str:
+        for row in range(self.count()):
+            text = self.item(row).text()
+            if text.startswith(f"{name}: "):
+                return text.split(": ", 1)[1]
+        raise KeyError(name)
+
+    def _jump(self, item: QListWidgetItem) -> None:
+        self.jump_requested.emit(str(item.data(STEP_ROLE)))

@@ -1,0 +1,174 @@
+"""The steps entered once per claim: the header, item 4 (medical necessity), item 10."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtWidgets import QComboBox, QLabel
+
+from j3490_desk.domain import claim as domain
+from j3490_desk.services import drafts
+from j3490_desk.services.app_data import AppData
+from j3490_desk.services.drafts import Assessment
+from j3490_desk.ui.wizard.fields import FieldPage, Spec, enum_choices, with_mnemonic
+
+PLACES = tuple((f"{p.value} {p.name.replace('_', ' ').lower()}", p) for p in domain.PlaceOfService)
+
+
+class ClaimPage(FieldPage):
+    scope = "claim"
+
+    def __init__(self, data: AppData) -> None:
+        self.data = data
+        super().__init__()
+
+
+class HeaderPage(ClaimPage):
+    title = "Claim header"
+    guidance = (
+        "Who was treated, who pays, who gave the drug, and when and where. Pick saved "
+        "patients, payers and providers from the lists, or type a new one: it is saved with "
+        "the claim. Some payers require prior authorization for unlisted drugs; record its "
+        "status and number here. Dates are year-month-day (2026-04-14)."
+    )
+    patient_specs = (
+        Spec("patient.name", "Patient name"),
+        Spec("patient.date_of_birth", "Date of birth", "date"),
+        Spec("patient.member_id", "Member ID"),
+    )
+    payer_specs = (
+        Spec("payer.name", "Payer name"),
+        Spec("payer.kind", "Payer type", "choice", enum_choices(domain.PayerKind)),
+    )
+    visit_specs = (
+        Spec("date_of_service", "Date of service", "date", required_date=True),
+        Spec("place_of_service", "Place of service", "choice", PLACES),
+        Spec(
+            "prior_auth.status",
+            "Prior authorization",
+            "choice",
+            enum_choices(domain.PriorAuthStatus),
+        ),
+        Spec("prior_auth.number", "Authorization number"),
+        Spec("prior_auth.valid_from", "Authorized from", "date"),
+        Spec("prior_auth.valid_to", "Authorized to", "date"),
+    )
+    specs = patient_specs + payer_specs + visit_specs
+
+    def add_fields(self) -> None:
+        # Each picker sits right above the fields it fills, so Tab follows the form.
+        self.patient_picker = self._picker("Saved patient")
+        self.patient_picker.activated.connect(self._patient_picked)
+        for spec in self.patient_specs:
+            self.add_field(spec)
+        self.payer_picker = self._picker("Saved payer")
+        self.payer_picker.activated.connect(self._payer_picked)
+        for spec in self.payer_specs:
+            self.add_field(spec)
+        self.provider_picker = self._picker("Rendering provider")
+        self.provider_picker.activated.connect(self._provider_picked)
+        for spec in self.visit_specs:
+            self.add_field(spec)
+        self._payers: list[domain.Payer] = []
+        self._picked_provider: domain.Provider | None = None
+
+    def _picker(self, label: str) -> QComboBox:
+        combo = QComboBox()
+        combo.setAccessibleName(label)
+        shown = QLabel(with_mnemonic(label, self.mnemonics))
+        shown.setBuddy(combo)
+        self.form.addRow(shown, combo)
+        return combo
+
+    def fill_extra(self, claim: domain.Claim, line: int | None) -> None:
+        self._payers = drafts.saved_payers(self.data)
+        self._fill_picker(self.patient_picker, drafts.saved_patients(self.data), claim.patient)
+        self._fill_picker(self.payer_picker, self._payers, claim.payer)
+        self._fill_picker(self.provider_picker, drafts.saved_providers(self.data), claim.provider)
+        self._picked_provider = None
+
+    def _fill_picker(self, combo: QComboBox, saved: list[Any], current: Any) -> None:
+        combo.clear()
+        combo.addItem("New: type below" if combo is not self.provider_picker else "None", None)
+        for record in saved:
+            extra = getattr(record, "credentials", "")
+            combo.addItem(f"{record.name}, {extra}" if extra else record.name, record)
+        combo.setCurrentIndex(max(combo.findData(current), 0))
+
+    def _patient_picked(self, index: int) -> None:
+        patient = self.patient_picker.itemData(index)
+        if patient is None:
+            return
+        self.loading = True
+        self.inputs["patient.name"].setText(patient.name)  # type: ignore[attr-defined]
+        self.inputs["patient.member_id"].setText(patient.member_id)  # type: ignore[attr-defined]
+        self._show_value(self.patient_specs[1], patient.date_of_birth, None)
+        self.loading = False
+        self.changed.emit()
+
+    def _payer_picked(self, index: int) -> None:
+        payer = self.payer_picker.itemData(index)
+        if payer is None:
+            return
+        self.loading = True
+        self.inputs["payer.name"].setText(payer.name)  # type: ignore[attr-defined]
+        kind = self.inputs["payer.kind"]
+        assert isinstance(kind, QComboBox)
+        kind.setCurrentIndex(kind.findData(payer.kind))
+        self.loading = False
+        self.changed.emit()
+
+    def _provider_picked(self, index: int) -> None:
+        self._picked_provider = self.provider_picker.itemData(index)
+        self.changed.emit()
+
+    def apply_extra(self, claim: domain.Claim, line: int | None) -> domain.Claim:
+        saved = {payer.name: payer for payer in self._payers}
+        if claim.payer.name in saved:  # a saved payer brings its pricing and filing settings
+            claim = replace(claim, payer=replace(saved[claim.payer.name], kind=claim.payer.kind))
+        if self._picked_provider is not None:
+            claim = replace(claim, provider=self._picked_provider)
+            self._picked_provider = None
+        return claim
+
+
+class NecessityPage(ClaimPage):
+    title = "Item 4: medical necessity"
+    guidance = (
+        "The payer pays only for a drug the patient needed. Give the ICD-10-CM diagnosis "
+        "codes (the app shows each code's description), what was tried before and why it "
+        "failed or could not be used, and how this drug treats the condition. This is "
+        "entered once for the whole claim."
+    )
+    specs = (
+        Spec("medical_necessity.icd10_codes", "ICD-10-CM codes", "codes"),
+        Spec("medical_necessity.prior_treatments", "Treatments tried before", "long"),
+        Spec("medical_necessity.why_standard_failed", "Why they failed", "long"),
+        Spec("medical_necessity.rationale", "How this drug treats the condition", "long"),
+    )
+
+    def build_bottom(self) -> None:
+        self.descriptions = QLabel()
+        self.descriptions.setWordWrap(True)
+        self.descriptions.setAccessibleName("Diagnosis descriptions")
+        self.form.insertRow(1, "", self.descriptions)
+
+    def show_assessment(self, assessment: Assessment, line: int | None) -> None:
+        super().show_assessment(assessment, line)
+        codes = self.inputs["medical_necessity.icd10_codes"].text()  # type: ignore[attr-defined]
+        self.descriptions.setText("\n".join(drafts.diagnosis_lines(codes)))
+
+
+class ProviderPage(ClaimPage):
+    title = "Item 10: the provider"
+    guidance = (
+        "The rendering provider's NPI identifies who gave the drug; a mistyped NPI gets the "
+        "claim rejected before anyone reads it. Their credentials (MD, DO, NP) show they may "
+        "order it. Pick the provider on the header step, or correct them here."
+    )
+    specs = (
+        Spec("provider.name", "Provider name"),
+        Spec("provider.credentials", "Credentials"),
+        Spec("provider.npi", "NPI"),
+    )

@@ -1,0 +1,399 @@
+"""The claim wizard window: a step list, the current step, the checklist, and autosave.
+
+One window per claim (`open_wizard` raises the open one instead of opening a second). Every
+change is applied to the window's claim (a plain domain object), checked at once, and saved
+as a draft about 1.5 s after the clerk stops typing; closing the window saves too.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import replace
+from datetime import date, datetime
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QStackedWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from j3490_desk import APP_NAME
+from j3490_desk.domain import claim as domain
+from j3490_desk.errors import InvalidInputError, KnownError
+from j3490_desk.services import claims, drafts
+from j3490_desk.services.app_data import AppData
+from j3490_desk.ui.wizard.checklist import ChecklistPanel
+from j3490_desk.ui.wizard.claim_pages import HeaderPage, NecessityPage, ProviderPage
+from j3490_desk.ui.wizard.drug_pages import DRUG_PAGES, DrugPage
+from j3490_desk.ui.wizard.fields import FieldPage
+from j3490_desk.ui.wizard.review_page import ReviewPage
+
+AUTOSAVE_MS = 1500
+STEP_ROLE = Qt.ItemDataRole.UserRole
+PACKET_DIALOG = "j3490_desk.ui.packet_dialog"
+
+_open_windows: dict[tuple[str, int], ClaimWizard] = {}
+
+
+def open_wizard(
+    data: AppData, claim_id: int, *, today: date | None = None, parent: QWidget | None = None
+) -> ClaimWizard:
+    """Show the claim's wizard; a claim already open is raised, never opened twice."""
+    key = (str(data.paths.root), claim_id)
+    wizard = _open_windows.get(key)
+    if wizard is None:
+        wizard = ClaimWizard(data, claim_id, today=today, parent=parent)
+        _open_windows[key] = wizard
+    wizard.show()
+    wizard.raise_()
+    wizard.activateWindow()
+    return wizard
+
+
+def open_wizard_count() -> int:
+    return len(_open_windows)
+
+
+class ClaimWizard(QWidget):
+    export_requested = Signal(int)  # the claim id: the packet dialog takes it from here
+
+    def __init__(
+        self,
+        data: AppData,
+        claim_id: int,
+        *,
+        today: date | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.data = data
+        self.claim_id = claim_id
+        self.today = today
+        self.claim = claims.get_claim(data, claim_id)
+        self.step = drafts.HEADER
+        self.dirty = False
+        self.step_dirty = False
+        self.setWindowTitle(f"Claim {claim_id} — {APP_NAME}")  # never a patient's name
+        self._build()
+        self.autosave = QTimer(self)
+        self.autosave.setSingleShot(True)
+        self.autosave.setInterval(AUTOSAVE_MS)
+        self.autosave.timeout.connect(self.save_now)
+        self.rebuild_steps()
+        resume = drafts.resume_step(data, claim_id)
+        self.go_to(resume if resume in drafts.step_keys(self.claim) else drafts.HEADER)
+        self.step_dirty = False
+        self.resize(1180, 760)
+
+    # --- building ---------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.steps = QTreeWidget()
+        self.steps.setHeaderHidden(True)
+        self.steps.setAccessibleName("Steps")
+        self.steps.setMinimumWidth(230)
+        self.steps.currentItemChanged.connect(self._step_clicked)
+        self.header_page = HeaderPage(self.data)
+        self.drug_pages: dict[str, DrugPage] = {page.item: page(self.data) for page in DRUG_PAGES}
+        self.necessity_page = NecessityPage(self.data)
+        self.provider_page = ProviderPage(self.data)
+        self.review_page = ReviewPage()
+        self.review_page.mark_ready_requested.connect(self.mark_ready)
+        self.review_page.export_requested.connect(self.export_packet)
+        self.review_page.export.setEnabled(importlib.util.find_spec(PACKET_DIALOG) is not None)
+        self.stack = QStackedWidget()
+        self._scrolls: dict[QWidget, QScrollArea] = {}
+        for page in (*self.field_pages(), self.review_page):
+            if isinstance(page, FieldPage):
+                page.changed.connect(self.page_changed)
+                scroll = QScrollArea()
+                scroll.setWidgetResizable(True)
+                scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+                scroll.setWidget(page)
+                self._scrolls[page] = scroll
+                self.stack.addWidget(scroll)
+            else:
+                self.stack.addWidget(page)
+        self.title = QLabel()
+        font = QFont(self.title.font())
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.guidance = QLabel()
+        self.guidance.setWordWrap(True)
+        self.guidance.setAccessibleName("Guidance")
+        self.step_findings = QLabel()
+        self.step_findings.setWordWrap(True)
+        self.step_findings.setAccessibleName("Findings on this step")
+        self.back_button = QPushButton("&Back")
+        self.back_button.clicked.connect(self.back)
+        self.next_button = QPushButton("&Next")
+        self.next_button.setDefault(True)
+        self.next_button.clicked.connect(self.next)
+        self.add_drug_button = QPushButton("Add another &drug")
+        self.add_drug_button.clicked.connect(self.add_drug)
+        self.remove_drug_button = QPushButton("Re&move this drug")
+        self.remove_drug_button.clicked.connect(self._confirm_remove_drug)
+        self.save_status = QLabel()
+        self.save_status.setAccessibleName("Save status")
+        self.checklist = ChecklistPanel()
+        self.checklist.setMinimumWidth(250)
+        self.checklist.jump_requested.connect(self.go_to)
+        for keys, slot in (
+            ("Ctrl+PgDown", self.next),
+            ("Ctrl+PgUp", self.back),
+            ("Ctrl+S", self.save_now),
+        ):
+            QShortcut(QKeySequence(keys), self, slot)
+
+        nav = QHBoxLayout()
+        nav.addWidget(self.back_button)
+        nav.addWidget(self.next_button)
+        nav.addSpacing(16)
+        nav.addWidget(self.add_drug_button)
+        nav.addWidget(self.remove_drug_button)
+        nav.addStretch()
+        nav.addWidget(self.save_status)
+        center = QVBoxLayout()
+        center.addWidget(self.title)
+        center.addWidget(self.guidance)
+        center.addWidget(self.stack, 1)
+        center.addWidget(self.step_findings)
+        center.addLayout(nav)
+        right = QVBoxLayout()
+        checklist_label = QLabel("Chec&klist")
+        checklist_label.setBuddy(self.checklist)
+        right.addWidget(checklist_label)
+        right.addWidget(self.checklist)
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.steps)
+        layout.addLayout(center, 1)
+        layout.addLayout(right)
+
+    def field_pages(self) -> list[FieldPage]:
+        return [
+            self.header_page,
+            *self.drug_pages.values(),
+            self.necessity_page,
+            self.provider_page,
+        ]
+
+    def rebuild_steps(self) -> None:
+        self.steps.blockSignals(True)
+        self.steps.clear()
+        self._step_items: dict[str, QTreeWidgetItem] = {}
+        self._add_step(None, drafts.HEADER, "Claim header")
+        for index, line in enumerate(self.claim.drug_lines):
+            drug = self._add_step(None, drafts.line_step(index, "1"), _drug_label(index, line))
+            for item, page in self.drug_pages.items():
+                self._add_step(drug, drafts.line_step(index, item), page.title.split(": ")[0])
+            drug.setExpanded(True)
+        self._add_step(None, drafts.NECESSITY, self.necessity_page.title)
+        self._add_step(None, drafts.PROVIDER, self.provider_page.title)
+        self._add_step(None, drafts.REVIEW, "Review")
+        self.steps.blockSignals(False)
+
+    def _add_step(self, parent: QTreeWidgetItem | None, step: str, text: str) -> QTreeWidgetItem:
+        item = QTreeWidgetItem([text])
+        item.setData(0, STEP_ROLE, step)
+        if parent is None:
+            self.steps.addTopLevelItem(item)
+        else:
+            parent.addChild(item)
+        if step not in self._step_items or parent is not None:  # a drug's row opens its item 1
+            self._step_items[step] = item
+        return item
+
+    # --- navigation -------------------------------------------------------------------------
+
+    def page_for(self, step: str) -> QWidget:
+        line, item = drafts.parse_step(step)
+        if line is not None:
+            return self.drug_pages[item]
+        return {
+            drafts.HEADER: self.header_page,
+            drafts.NECESSITY: self.necessity_page,
+            drafts.PROVIDER: self.provider_page,
+        }.get(item, self.review_page)
+
+    def go_to(self, step: str) -> None:
+        if step not in drafts.step_keys(self.claim):
+            return
+        if self.step != step:
+            self.step_dirty = True
+            self.autosave.start()
+        self.step = step
+        line, _ = drafts.parse_step(step)
+        page = self.page_for(step)
+        if isinstance(page, FieldPage):
+            page.load(self.claim, line)
+            self.stack.setCurrentWidget(self._scrolls[page])
+            self.title.setText(page.title if line is None else f"Drug {line + 1}: {page.title}")
+            self.guidance.setText(page.guidance)
+        else:
+            self.save_now()  # the review shows what is stored
+            self.stack.setCurrentWidget(page)
+            self.title.setText("Review")
+            self.guidance.setText(self.review_page.guidance)
+            self.show_review()
+        self.steps.blockSignals(True)
+        self.steps.setCurrentItem(self._step_items[step])
+        self.steps.blockSignals(False)
+        keys = drafts.step_keys(self.claim)
+        self.back_button.setEnabled(keys.index(step) > 0)
+        self.next_button.setEnabled(keys.index(step) < len(keys) - 1)
+        self.remove_drug_button.setEnabled(line is not None and len(self.claim.drug_lines) > 1)
+        self.reassess()
+
+    def next(self) -> None:
+        keys = drafts.step_keys(self.claim)
+        index = keys.index(self.step)
+        if index + 1 < len(keys):
+            self.go_to(keys[index + 1])
+            self._focus_first_input()
+
+    def back(self) -> None:
+        keys = drafts.step_keys(self.claim)
+        index = keys.index(self.step)
+        if index > 0:
+            self.go_to(keys[index - 1])
+            self._focus_first_input()
+
+    def _focus_first_input(self) -> None:
+        page = self.page_for(self.step)
+        if isinstance(page, FieldPage):
+            first = next(iter(page.inputs.values()), None)
+            if first is not None:
+                first.setFocus(Qt.FocusReason.TabFocusReason)
+        else:
+            self.review_page.report.setFocus()
+
+    def _step_clicked(self, item: QTreeWidgetItem | None, _previous: object) -> None:
+        if item is not None:
+            self.go_to(str(item.data(0, STEP_ROLE)))
+
+    # --- changes, checks, saving ------------------------------------------------------------
+
+    def page_changed(self) -> None:
+        page = self.page_for(self.step)
+        assert isinstance(page, FieldPage)
+        line, _ = drafts.parse_step(self.step)
+        self.claim = page.apply(self.claim, line)
+        self.dirty = True
+        self.autosave.start()  # restarts: saves 1.5 s after the last change
+        self.save_status.setText("Editing…")
+        self.reassess()
+        if line is not None:
+            top = self._step_items[drafts.line_step(line, "1")].parent()
+            if top is not None:
+                top.setText(0, _drug_label(line, self.claim.drug_lines[line]))
+
+    def reassess(self) -> None:
+        page = self.page_for(self.step)
+        line, _ = drafts.parse_step(self.step)
+        texts = page.texts(line) if isinstance(page, FieldPage) else {}
+        assessment = drafts.assess(self.data, self.claim, today=self.today, texts=texts)
+        if isinstance(page, FieldPage):
+            page.show_assessment(assessment, line)
+        self.checklist.show_entries(assessment.checklist)
+        here = assessment.step_findings(self.step)
+        self.step_findings.setText(
+            "\n".join(f"{_SIGNS[f.severity.value]} {f.message}" for f in here)
+        )
+        self.step_findings.setVisible(bool(here))
+
+    def save_now(self) -> None:
+        self.autosave.stop()
+        try:
+            if self.dirty:
+                self.claim = drafts.save_draft(self.data, self.claim, self.step)
+            elif self.step_dirty:
+                drafts.set_resume_step(self.data, self.claim_id, self.step)
+            else:
+                return
+        except KnownError as error:  # disk full, database locked: keep the draft in memory
+            self.save_status.setText(f"Not saved: {error}")
+            self.autosave.start()
+            return
+        self.dirty = self.step_dirty = False
+        self.save_status.setText(f"Draft saved at {datetime.now():%H:%M:%S}")
+
+    def show_review(self) -> None:
+        review = drafts.review(self.data, self.claim, today=self.today)
+        names = [
+            line.brand_name or line.generic_name or "unnamed" for line in self.claim.drug_lines
+        ]
+        self.review_page.show_review(review, names)
+
+    def mark_ready(self) -> None:
+        self.save_now()
+        try:
+            drafts.mark_ready(self.data, self.claim_id, today=self.today)
+        except InvalidInputError as error:
+            self.review_page.outcome.setText(f"Not marked ready: {error}")
+            return
+        self.claim = claims.get_claim(self.data, self.claim_id)
+        self.review_page.outcome.setText("Marked ready to submit.")
+        self.show_review()
+
+    def export_packet(self) -> None:
+        self.save_now()
+        self.export_requested.emit(self.claim_id)
+        if importlib.util.find_spec(PACKET_DIALOG) is None:
+            return
+        from j3490_desk.ui.packet_dialog import PacketDialog  # type: ignore[import-not-found]
+
+        PacketDialog(self.data, self.claim_id, self).exec()
+
+    # --- drug lines -------------------------------------------------------------------------
+
+    def add_drug(self) -> None:
+        self.claim = replace(self.claim, drug_lines=(*self.claim.drug_lines, domain.DrugLine()))
+        self.dirty = True
+        self.save_now()  # the new line gets its id now, so attachments can hang on it
+        self.rebuild_steps()
+        self.go_to(drafts.line_step(len(self.claim.drug_lines) - 1, "1"))
+        self._focus_first_input()
+
+    def remove_drug(self, line: int) -> None:
+        lines = list(self.claim.drug_lines)
+        del lines[line]
+        self.claim = replace(self.claim, drug_lines=tuple(lines))
+        self.dirty = True
+        self.save_now()
+        self.rebuild_steps()
+        self.go_to(drafts.line_step(max(line - 1, 0), "1"))
+
+    def _confirm_remove_drug(self) -> None:
+        line, _ = drafts.parse_step(self.step)
+        if line is None:
+            return
+        name = _drug_label(line, self.claim.drug_lines[line])
+        answer = QMessageBox.question(self, "Remove drug", f"Remove {name} from this claim?")
+        if answer == QMessageBox.StandardButton.Yes:
+            self.remove_drug(line)
+
+    # --- closing ----------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_now()
+        _open_windows.pop((str(self.data.paths.root), self.claim_id), None)
+        super().closeEvent(event)
+
+
+_SIGNS = {"blocker": "✖ Blocker:", "warning": "⚠ Warning:", "info": "ℹ Note:"}
+
+
+def _drug_label(index: int, line: domain.DrugLine) -> str:
+    name = line.brand_name or line.generic_name or "new drug"
+    return f"Drug {index + 1}: {name}"
