@@ -34,3 +34,10 @@ def app_data(tmp_path: Path) -> Iterator[AppData]:
     data = open_app_data(tmp_path / "data")
     yield data
     data.close()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    from tests.reliability.fuzz_tally import TRIED
+
+    for target, count in sorted(TRIED.items()):
+        terminalreporter.write_line(f"fuzz: {count} inputs tried on the {target}")

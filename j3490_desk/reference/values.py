@@ -58,7 +58,10 @@ def effective_period(texts: list[str]) -> tuple[date, date] | None:
     for text in texts:
         match = _QUARTER_PHRASE.search(clean(text))
         if match:
-            start, end = (_long_date(group) for group in match.groups())
+            try:
+                start, end = (_long_date(group) for group in match.groups())
+            except ValueError:  # a damaged preamble ("anuary 1, 2026"): keep looking
+                continue
             if start <= end:
                 return start, end
     return None
