@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from j3490_desk.paths import DataPaths, resolve_data_dir
 from j3490_desk.storage.database import Database, ensure_writable_folder, open_database
+from j3490_desk.storage.filesystems import SQLITE_NETWORK_GUIDANCE, is_network_path
 from j3490_desk.storage.instance_lock import InstanceLock
 
 if TYPE_CHECKING:
@@ -74,3 +75,15 @@ def database_size_bytes(paths: DataPaths) -> int:
     """The database with its write-ahead log, as the About box shows it."""
     files = (paths.database, Path(f"{paths.database}-wal"))
     return sum(f.stat().st_size for f in files if f.exists())
+
+
+def data_folder_warnings(paths: DataPaths) -> list[str]:
+    """Things about the folder itself the clinic should know (it still opens)."""
+    if is_network_path(paths.root):
+        return [
+            f"Your data folder {paths.root} is on a network share. SQLite, which keeps your "
+            "claims, can corrupt its file when a network file system is shared between computers "
+            f"(see {SQLITE_NETWORK_GUIDANCE}). Keep the data on this computer's own disk and use "
+            "one computer for J3490 Desk, or ask for a server-based setup."
+        ]
+    return []

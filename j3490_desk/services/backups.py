@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 import j3490_desk
 from j3490_desk.paths import DataPaths, resolve_data_dir
 from j3490_desk.services.app_data import AppData, open_app_data
 from j3490_desk.storage import audit
-from j3490_desk.storage.backup import BackupProblem, create_backup, restore_backup, verify_backup
+from j3490_desk.storage.backup import (
+    BackupProblem,
+    create_backup,
+    require_verified,
+    restore_backup,
+    verify_backup,
+)
 from j3490_desk.storage.instance_lock import InstanceLock
 
-__all__ = ["BackupProblem", "back_up", "restore", "verify"]
+__all__ = ["BackupProblem", "back_up", "latest_backup", "restore", "restore_over_damaged", "verify"]
 
 
 def back_up(data: AppData, folder: Path | None = None) -> Path:
@@ -58,3 +65,27 @@ def restore(
     finally:
         data.close()
     return safety_copy
+
+
+def latest_backup(data_dir: str | os.PathLike[str] | None) -> Path | None:
+    """The newest backup file in the data folder's backups/ (where `backup create` writes)."""
+    folder = DataPaths(resolve_data_dir(data_dir)).backups
+    found = sorted(folder.glob("j3490-desk-backup-*.zip")) if folder.exists() else []
+    return found[-1] if found else None
+
+
+def restore_over_damaged(file: Path, data_dir: str | os.PathLike[str] | None) -> Path:
+    """Set a damaged database aside (renamed, never deleted) and restore `file` in its place.
+
+    Returns where the damaged file now is, so support can still look at it."""
+    paths = DataPaths(resolve_data_dir(data_dir))
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    kept = paths.root / f"claims-damaged-{stamp}.sqlite"
+    require_verified(file)  # before anything moves
+    with InstanceLock(paths.lock_file):
+        for suffix in ("", "-wal", "-shm"):
+            source = Path(f"{paths.database}{suffix}")
+            if source.exists():
+                os.replace(source, Path(f"{kept}{suffix}"))
+    restore(file, paths.root)
+    return kept

@@ -89,12 +89,7 @@ def verify_backup(file: Path) -> list[BackupProblem]:
 def restore_backup(file: Path, paths: DataPaths, *, replace_existing: bool = False) -> Path | None:
     """Restore into `paths.root`. An existing database is only replaced when asked, and then
     backed up first (the returned path); a backup that does not verify is refused."""
-    problems = verify_backup(file)
-    if problems:
-        raise InvalidInputError(
-            f"{file.name} did not verify: {problems[0].member} {problems[0].problem}.",
-            "Nothing was restored. Use another backup.",
-        )
+    require_verified(file)
     safety_copy = None
     if paths.database.exists():
         if not replace_existing:
@@ -117,6 +112,15 @@ def restore_backup(file: Path, paths: DataPaths, *, replace_existing: bool = Fal
                 shutil.rmtree(paths.attachments)
             os.replace(staged / ATTACHMENTS_MEMBER, paths.attachments)
     return safety_copy
+
+
+def require_verified(file: Path) -> None:
+    problems = verify_backup(file)
+    if problems:
+        raise InvalidInputError(
+            f"{file.name} did not verify: {problems[0].member} {problems[0].problem}.",
+            "Nothing was restored. Use another backup.",
+        )
 
 
 def _attachment_files(paths: DataPaths) -> Iterator[tuple[str, Path]]:
