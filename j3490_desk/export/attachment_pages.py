@@ -1,0 +1,161 @@
+"""Attached documents made ready for the packet: scans downsampled, PDFs opened and counted.
+
+Scans are downsampled to 200 dpi at the size they print (a 600-dpi phone photo must not make
+a 40 MB packet) and kept grayscale when the scan is grayscale. A missing or unreadable file
+stops the export with a message naming the document; nothing is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from io import BytesIO
+
+from PIL import Image, ImageChops, ImageOps, ImageSequence, UnidentifiedImageError
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+
+from j3490_desk.export.errors import AttachmentMissingError, CorruptAttachmentError
+from j3490_desk.export.layout import BODY_HEIGHT, BODY_WIDTH
+from j3490_desk.export.packet_input import PacketAttachment
+
+TARGET_DPI = 200
+HEIF_TYPES = frozenset({"image/heic", "image/heif"})
+JPEG_QUALITY = 80  # text on a scan stays crisp at 200 dpi; smaller files than 90+
+GRAY_TOLERANCE = 10  # colour channels closer than this everywhere: a gray scan saved as RGB
+_PROBE_SCALE = 8  # gray detection looks at a 1/8-size decode: cheap for JPEG
+Image.MAX_IMAGE_PIXELS = 200_000_000  # a 600-dpi tabloid scan, not a decompression bomb
+
+
+@dataclass(frozen=True)
+class ScaledImage:
+    jpeg: bytes
+    width_pt: float  # proportions of the page image; the renderer scales it to fit
+    height_pt: float
+    grayscale: bool
+
+
+@dataclass(frozen=True)
+class PreparedAttachment:
+    source: PacketAttachment
+    images: tuple[ScaledImage, ...] = ()
+    pdf: PdfReader | None = None
+
+    @property
+    def page_count(self) -> int:
+        return len(self.pdf.pages) if self.pdf is not None else len(self.images)
+
+
+def prepare_attachment(attachment: PacketAttachment) -> PreparedAttachment:
+    if not attachment.path.is_file():
+        raise AttachmentMissingError(
+            f"The attached {attachment.title} is missing from the attachment store.",
+            "Attach the document again on the claim's Attachments page, then export again. "
+            "Nothing was written.",
+        )
+    if attachment.media_type == "application/pdf":
+        return PreparedAttachment(attachment, pdf=_open_pdf(attachment))
+    return PreparedAttachment(attachment, images=_scaled_frames(attachment))
+
+
+def _corrupt(attachment: PacketAttachment, what: str) -> CorruptAttachmentError:
+    return CorruptAttachmentError(
+        f"The attached {attachment.title} ({attachment.path.name}) cannot be read: {what}.",
+        "Open the original, save or scan it again as a PDF or JPEG, replace the attachment, "
+        "then export again. Nothing was written.",
+    )
+
+
+def _open_pdf(attachment: PacketAttachment) -> PdfReader:
+    try:
+        reader = PdfReader(attachment.path)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise _corrupt(attachment, "it is protected by a password")
+        pages = reader.pages
+        if len(pages) == 0:
+            raise _corrupt(attachment, "it has no pages")
+        for page in pages:  # touch every page now, so a broken one fails before anything is built
+            _ = page.mediabox.width, page.get_contents()
+    except (PyPdfError, ValueError, KeyError, TypeError) as error:
+        raise _corrupt(attachment, f"the PDF is damaged ({error})") from error
+    return reader
+
+
+@cache
+def _register_heif() -> None:
+    from pillow_heif import register_heif_opener  # phone photos; loaded on the first only
+
+    register_heif_opener()
+
+
+def _scaled_frames(attachment: PacketAttachment) -> tuple[ScaledImage, ...]:
+    if attachment.media_type in HEIF_TYPES:
+        _register_heif()
+    try:
+        with Image.open(attachment.path) as image:
+            if getattr(image, "n_frames", 1) == 1:
+                return (_scaled(image, attachment),)
+            return tuple(
+                _scaled(frame.copy(), attachment) for frame in ImageSequence.Iterator(image)
+            )
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as error:
+        raise _corrupt(
+            attachment, f"the image is damaged or of an unknown kind ({error})"
+        ) from error
+
+
+def _is_grayscale(image: Image.Image, attachment: PacketAttachment) -> bool:
+    if image.mode in {"1", "L", "LA", "I", "I;16", "F"}:
+        return True
+    if image.mode == "P":
+        image = image.convert("RGB")
+    if image.format == "JPEG":
+        with Image.open(attachment.path) as probe:  # a 1/8 decode: no need to read it all twice
+            probe.draft("RGB", (image.width // _PROBE_SCALE, image.height // _PROBE_SCALE))
+            rgb = probe.convert("RGB")
+    else:
+        rgb = image.convert("RGB")
+        rgb.thumbnail((max(1, image.width // _PROBE_SCALE), max(1, image.height // _PROBE_SCALE)))
+    red, green, blue = rgb.split()
+    spread = max(
+        ImageChops.difference(red, green).getextrema()[1],
+        ImageChops.difference(green, blue).getextrema()[1],
+    )
+    return int(spread) <= GRAY_TOLERANCE
+
+
+def _target_size(width: int, height: int) -> tuple[int, int]:
+    """Pixels for TARGET_DPI at the size the page prints in the body; never upsampled."""
+    fit_inches = min(BODY_WIDTH / width, BODY_HEIGHT / height) / 72
+    scale = min(1.0, fit_inches * TARGET_DPI)
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def _scaled(image: Image.Image, attachment: PacketAttachment) -> ScaledImage:
+    gray = _is_grayscale(image, attachment)
+    target = _target_size(*_upright_size(image))
+    if image.format == "JPEG":
+        image.draft("L" if gray else "RGB", target)  # decode fewer pixels when the file allows
+    upright = ImageOps.exif_transpose(image)
+    if upright.mode in {"RGBA", "LA", "PA"} or (
+        upright.mode == "P" and "transparency" in upright.info
+    ):
+        upright = _on_white(upright)
+    converted = upright.convert("L" if gray else "RGB")
+    target = _target_size(converted.width, converted.height)
+    if target != converted.size:
+        converted = converted.resize(target, Image.Resampling.LANCZOS)
+    output = BytesIO()
+    converted.save(output, "JPEG", quality=JPEG_QUALITY, dpi=(TARGET_DPI, TARGET_DPI))
+    return ScaledImage(output.getvalue(), converted.width, converted.height, gray)
+
+
+def _upright_size(image: Image.Image) -> tuple[int, int]:
+    orientation = image.getexif().get(0x0112, 1)  # EXIF Orientation: 5-8 swap the sides
+    return (image.height, image.width) if orientation in {5, 6, 7, 8} else image.size
+
+
+def _on_white(image: Image.Image) -> Image.Image:
+    rgba = image.convert("RGBA")
+    background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+    return Image.alpha_composite(background, rgba).convert("RGB")

@@ -1,0 +1,56 @@
+"""What the packet renderer needs, as plain data: the service gathers it, the renderer only reads.
+
+Nothing here touches the database or Qt, so the renderer is tested with files the tests make.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from j3490_desk.domain.claim import Claim, DrugFacts
+from j3490_desk.domain.findings import Finding, Severity
+
+# progress(done, total, what): called as the packet is built; cancelled() is polled between steps.
+ProgressCallback = Callable[[int, int, str], None]
+CancelledCallback = Callable[[], bool]
+
+
+@dataclass(frozen=True)
+class PacketAttachment:
+    """One enclosed document, in manifest order. `drug_line` indexes claim.drug_lines."""
+
+    title: str
+    kind: str  # invoice, label_photo, prescription, medical_record, prior_auth, other
+    path: Path
+    media_type: str  # application/pdf, image/jpeg, image/png, image/tiff
+    drug_line: int | None = None
+
+
+@dataclass(frozen=True)
+class ClinicInfo:
+    name: str = ""
+    address: str = ""
+    phone: str = ""
+    fax: str = ""
+    npi: str = ""
+
+
+@dataclass(frozen=True)
+class PacketInput:
+    claim: Claim
+    claim_id: int
+    control_number: str  # PWK06 attachment control number, at most 50 characters
+    producer: str  # "J3490 Desk <version>"
+    prepared_on: date  # the letter's date: the day this content was first exported
+    clinic: ClinicInfo = field(default_factory=ClinicInfo)
+    findings: tuple[Finding, ...] = ()
+    facts: Mapping[str, DrugFacts] | None = None
+    attachments: tuple[PacketAttachment, ...] = ()
+
+    @property
+    def draft(self) -> bool:
+        """A claim with blockers is only ever packeted as a DRAFT."""
+        return any(f.severity is Severity.BLOCKER for f in self.findings)
