@@ -1,5 +1,6 @@
 """SQLModel tables of the claims database."""
 
+from j3490_desk.models.packet_export import PacketExport
 from j3490_desk.models.tables import (
     Attachment,
     AuditEntry,
@@ -17,6 +18,7 @@ __all__ = [
     "Claim",
     "ClinicSettings",
     "DrugLine",
+    "PacketExport",
     "Patient",
     "Payer",
     "Provider",

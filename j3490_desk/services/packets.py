@@ -1,0 +1,235 @@
+"""Export a claim's documentation packet: gather, build, write atomically, record.
+
+The packet is built in memory (j3490_desk.export), written to a temporary file beside the
+destination, fsynced and renamed over it, so a failed or cancelled export leaves neither a
+half-written packet nor a temporary file. The export is recorded with its audit entry in one
+transaction. The control number carries a hash of the packet's content: exporting unchanged
+content again gives the same control number and the same bytes.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlmodel import col, select
+
+from j3490_desk import __version__
+from j3490_desk.domain.claim import Claim, DrugFacts
+from j3490_desk.domain.findings import Finding
+from j3490_desk.errors import StorageError
+from j3490_desk.export.errors import PacketCancelled
+from j3490_desk.export.packet import RenderedPacket, render_packet
+from j3490_desk.export.packet_input import (
+    CancelledCallback,
+    ClinicInfo,
+    PacketAttachment,
+    PacketInput,
+    ProgressCallback,
+)
+from j3490_desk.export.page_map import ManifestEntry
+from j3490_desk.models import PacketExport
+from j3490_desk.services import checks, claims, records
+from j3490_desk.services.app_data import AppData
+from j3490_desk.services.packet_attachments import packet_attachments
+from j3490_desk.storage import audit
+
+HASH_LENGTH = 10  # hex digits of the content hash in the control number
+
+
+class PacketWriteError(StorageError):
+    """The packet could not be written where the user asked."""
+
+
+@dataclass(frozen=True)
+class PacketResult:
+    path: Path
+    sha256: str
+    control_number: str
+    page_count: int
+    draft: bool
+    manifest: tuple[ManifestEntry, ...]
+
+
+def export_packet(
+    data: AppData,
+    claim_id: int,
+    out_path: Path,
+    *,
+    password: str | None = None,
+    today: date | None = None,
+    progress: ProgressCallback | None = None,
+    cancelled: CancelledCallback | None = None,
+) -> PacketResult:
+    """Build and save the packet; raises NotFoundError, a KnownError, or PacketCancelled."""
+    is_cancelled = cancelled or (lambda: False)
+    claim = claims.get_claim(data, claim_id)
+    today = today or date.today()
+    findings = tuple(checks.findings_for(data, claim, today=today))
+    facts = checks.drug_facts(data, claim)
+    settings = records.get_settings(data)
+    clinic = ClinicInfo(
+        settings.name, settings.address, settings.phone, settings.fax, settings.group_npi
+    )
+    attachments = packet_attachments(data, claim)
+    producer = f"J3490 Desk {__version__}"
+    content = content_hash(claim_id, claim, clinic, findings, facts, attachments, producer)
+    control_number, prepared_on = _control_number(data, claim_id, content, today)
+    packet = PacketInput(
+        claim=claim,
+        claim_id=claim_id,
+        control_number=control_number,
+        producer=producer,
+        prepared_on=prepared_on,
+        clinic=clinic,
+        findings=findings,
+        facts=facts,
+        attachments=attachments,
+    )
+    rendered = render_packet(packet, password=password, progress=progress, cancelled=is_cancelled)
+    digest = hashlib.sha256(rendered.pdf).hexdigest()
+    _save(data, claim_id, out_path, rendered, digest, control_number, is_cancelled)
+    return PacketResult(
+        out_path, digest, control_number, rendered.page_count, rendered.draft, rendered.manifest
+    )
+
+
+def content_hash(
+    claim_id: int,
+    claim: Claim,
+    clinic: ClinicInfo,
+    findings: Sequence[Finding],
+    facts: Mapping[str, DrugFacts] | None,
+    attachments: Sequence[PacketAttachment],
+    producer: str,
+) -> str:
+    """Everything printed in the packet except the control number and its date.
+
+    Frozen dataclasses have a stable repr; attachments count by their content hash (the store
+    names each file by it), not by where the file happens to be.
+    """
+    parts = [
+        str(claim_id),
+        repr(claim),
+        repr(clinic),
+        repr(tuple(findings)),
+        repr(sorted((facts or {}).items())),
+        repr([(a.title, a.kind, a.media_type, a.drug_line, a.path.name) for a in attachments]),
+        producer,
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:HASH_LENGTH].upper()
+
+
+def _control_number(data: AppData, claim_id: int, content: str, today: date) -> tuple[str, date]:
+    """The earlier packet's number (and date) when the content is unchanged, else a new one."""
+    with data.db.read() as session:
+        earlier = session.exec(
+            select(PacketExport.control_number)
+            .where(PacketExport.claim_id == claim_id)
+            .where(col(PacketExport.control_number).endswith(f"-{content}"))
+            .order_by(col(PacketExport.id))
+        ).first()
+    if earlier:
+        return earlier, datetime.strptime(earlier.split("-", 1)[0], "%Y%m%d").date()
+    return f"{today.strftime('%Y%m%d')}-{claim_id}-{content}", today
+
+
+def _save(
+    data: AppData,
+    claim_id: int,
+    out_path: Path,
+    rendered: RenderedPacket,
+    digest: str,
+    control_number: str,
+    cancelled: CancelledCallback,
+) -> None:
+    temporary = _write_temporary(out_path, rendered.pdf)
+    try:
+        if cancelled():
+            raise PacketCancelled()
+        with data.db.write() as session:
+            row = PacketExport(
+                claim_id=claim_id,
+                exported_by=data.user,
+                sha256=digest,
+                control_number=control_number,
+                page_count=rendered.page_count,
+                file_name=out_path.name,
+                draft=rendered.draft,
+            )
+            session.add(row)
+            session.flush()
+            audit.record(
+                session,
+                user=data.user,
+                action="export_packet",
+                entity="packet_export",
+                entity_id=row.id,
+                claim_id=claim_id,
+                changes={
+                    "control_number": (None, control_number),
+                    "sha256": (None, digest),
+                    "page_count": (None, rendered.page_count),
+                    "file_name": (None, out_path.name),
+                    "draft": (None, rendered.draft),
+                },
+            )
+            # Last step inside the transaction: if the rename fails, nothing is recorded.
+            _replace(temporary, out_path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _write_temporary(out_path: Path, content: bytes) -> Path:
+    folder = out_path.parent
+    try:
+        handle, name = tempfile.mkstemp(dir=folder, prefix=f".{out_path.name}.", suffix=".partial")
+    except OSError as error:
+        raise _write_error(folder, error) from error
+    temporary = Path(name)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+            stream.flush()
+            os.fsync(stream.fileno())  # on disk before it takes the real name
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise _write_error(folder, error) from error
+    return temporary
+
+
+def _replace(temporary: Path, out_path: Path) -> None:
+    try:
+        os.replace(temporary, out_path)
+    except OSError as error:
+        raise _write_error(out_path.parent, error) from error
+
+
+def _write_error(folder: Path, error: OSError) -> PacketWriteError:
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return PacketWriteError(
+            f"The disk holding {folder} is full; the packet was not saved.",
+            "Free some disk space or choose another folder, then export again. "
+            "Nothing was written.",
+        )
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return PacketWriteError(
+            f"You do not have permission to save files in {folder}.",
+            "Choose a folder you can write to (your Documents folder, for instance). "
+            "Nothing was written.",
+        )
+    if error.errno == errno.ENOENT:
+        return PacketWriteError(
+            f"The folder {folder} does not exist.",
+            "Choose an existing folder. Nothing was written.",
+        )
+    return PacketWriteError(
+        f"The packet could not be saved in {folder} ({error.strerror or error}).",
+        "Check the folder and the disk, then export again. Nothing was written.",
+    )
