@@ -115,7 +115,8 @@ class AttachmentsPanel(QWidget):
         self.typed_ndc, self.typed_lot, self.typed_expiry = "", "", None
         self._thumbnails: dict[str, QIcon] = {}  # by sha256: identical content, one thumbnail
         self._attachments: dict[int, AttachmentInfo] = {}
-        self._signals = _Signals(self)
+        # No Qt parent: a job still running when the panel closes keeps its signals alive.
+        self._signals = _Signals()
         self._signals.thumbnail_ready.connect(self._set_thumbnail)
         self._signals.label_read.connect(self._confirm_label)
         self._signals.label_failed.connect(lambda text: self._warn("Label not read", text))
