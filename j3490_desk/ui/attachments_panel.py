@@ -8,9 +8,10 @@ only calls services and shows their dataclasses.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QObject, QRunnable, QSettings, QSize, Qt, QThreadPool, Signal
+from PySide6.QtCore import QBuffer, QObject, QSettings, QSize, Qt, QThreadPool, Signal
 from PySide6.QtGui import (
     QDragEnterEvent,
     QDropEvent,
@@ -62,31 +63,25 @@ class _Signals(QObject):
     label_failed = Signal(str)
 
 
-class _ThumbnailJob(QRunnable):
-    def __init__(self, signals: _Signals, attachment_id: int, path: Path) -> None:
-        super().__init__()
-        self.signals, self.attachment_id, self.path = signals, attachment_id, path
-
-    def run(self) -> None:
-        try:
-            image = to_qimage(display_image(self.path, 0, max_side=THUMBNAIL_SIDE))
-        except (KnownError, OSError, ValueError):  # content gone or unreadable: keep the icon
-            return
-        self.signals.thumbnail_ready.emit(self.attachment_id, image)
+# Jobs for the thread pool are plain functions (QThreadPool.start takes a callable): a Python
+# QRunnable subclass deleted by Qt after `run` is a known source of crashes at shutdown.
 
 
-class _LabelJob(QRunnable):
-    def __init__(self, signals: _Signals, path: Path, reference: ReferenceService) -> None:
-        super().__init__()
-        self.signals, self.path, self.reference = signals, path, reference
+def _make_thumbnail(signals: _Signals, attachment_id: int, path: Path) -> None:
+    try:
+        image = to_qimage(display_image(path, 0, max_side=THUMBNAIL_SIDE))
+    except (KnownError, OSError, ValueError):  # content gone or unreadable: keep the icon
+        return
+    signals.thumbnail_ready.emit(attachment_id, image)
 
-    def run(self) -> None:
-        try:
-            self.signals.label_read.emit(read_label(self.path, reference=self.reference))
-        except KnownError as error:
-            self.signals.label_failed.emit(str(error))
-        finally:
-            self.reference.close()
+
+def _read_label(signals: _Signals, path: Path, reference: ReferenceService) -> None:
+    try:
+        signals.label_read.emit(read_label(path, reference=reference))
+    except KnownError as error:
+        signals.label_failed.emit(str(error))
+    finally:
+        reference.close()
 
 
 def camera_available() -> bool:
@@ -269,7 +264,9 @@ class AttachmentsPanel(QWidget):
             self._warn("Label not read", str(error))
             return
         self.read_label_button.setEnabled(False)
-        self.pool.start(_LabelJob(self._signals, path, ReferenceService(self.data.paths)))
+        self.pool.start(
+            partial(_read_label, self._signals, path, ReferenceService(self.data.paths))
+        )
 
     def _confirm_label(self, reading: LabelReading) -> None:
         self._update_buttons()
@@ -322,7 +319,7 @@ class AttachmentsPanel(QWidget):
             path = attachment_file(self.data, info)
         except KnownError:
             return  # `attachments verify` reports missing content; the item stays without icon
-        self.pool.start(_ThumbnailJob(self._signals, info.id, path))
+        self.pool.start(partial(_make_thumbnail, self._signals, info.id, path))
 
     def _set_thumbnail(self, attachment_id: int, image: QImage) -> None:
         info = self._attachments.get(attachment_id)

@@ -22,10 +22,8 @@ from tests.sample_claims import sample_claim
 CONTRACT_KEYS = {"gtin", "ndc10_digits", "ndc11", "lot", "expiry", "serial"}
 
 
-@pytest.fixture(autouse=True)
-def _label_commands_registered(monkeypatch: pytest.MonkeyPatch) -> None:
-    if label_commands not in cli.COMMAND_GROUPS:
-        monkeypatch.setattr(cli, "COMMAND_GROUPS", (*cli.COMMAND_GROUPS, label_commands))
+def test_label_commands_are_registered() -> None:
+    assert label_commands in cli.COMMAND_GROUPS
 
 
 def _label_json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, object]:
