@@ -1,4 +1,5 @@
-"""The final file: attached PDF pages merged into their reserved pages, metadata, encryption.
+"""The final file: attached PDF pages merged into their reserved pages, and metadata;
+`protect` adds a password.
 
 Each attached page is scaled into the body of a reserved packet page and laid *under* it, so
 the header, footer and any DRAFT watermark print on top of it, as on every other page.
@@ -18,13 +19,7 @@ from j3490_desk.export.packet_view import PacketView
 from j3490_desk.export.page_map import attachment_key
 
 
-def assemble(
-    own_pages: bytes,
-    view: PacketView,
-    *,
-    password: str | None,
-    cancelled: CancelledCallback,
-) -> bytes:
+def assemble(own_pages: bytes, view: PacketView, *, cancelled: CancelledCallback) -> bytes:
     writer = PdfWriter(clone_from=PdfReader(BytesIO(own_pages)))
     for index, prepared in enumerate(view.attachments):
         if prepared.pdf is None:
@@ -43,8 +38,15 @@ def assemble(
                     "export again. Nothing was written.",
                 ) from error
     writer.add_metadata(_metadata(view))
-    if password:
-        writer.encrypt(user_password=password, owner_password=None, algorithm="AES-256")
+    output = BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+def protect(pdf: bytes, password: str) -> bytes:
+    """AES-256 with an open password, for sending by email. (Random salts: not deterministic.)"""
+    writer = PdfWriter(clone_from=PdfReader(BytesIO(pdf)))
+    writer.encrypt(user_password=password, owner_password=None, algorithm="AES-256")
     output = BytesIO()
     writer.write(output)
     return output.getvalue()

@@ -21,6 +21,7 @@ from j3490_desk.export.packet_input import PacketAttachment
 
 TARGET_DPI = 200
 HEIF_TYPES = frozenset({"image/heic", "image/heif"})
+# Bicubic: as sharp as Lanczos on text at a 2/3 reduction, at half the time.
 JPEG_QUALITY = 80  # text on a scan stays crisp at 200 dpi; smaller files than 90+
 GRAY_TOLERANCE = 10  # colour channels closer than this everywhere: a gray scan saved as RGB
 _PROBE_SCALE = 8  # gray detection looks at a 1/8-size decode: cheap for JPEG
@@ -144,7 +145,7 @@ def _scaled(image: Image.Image, attachment: PacketAttachment) -> ScaledImage:
     converted = upright.convert("L" if gray else "RGB")
     target = _target_size(converted.width, converted.height)
     if target != converted.size:
-        converted = converted.resize(target, Image.Resampling.LANCZOS)
+        converted = converted.resize(target, Image.Resampling.BICUBIC)
     output = BytesIO()
     converted.save(output, "JPEG", quality=JPEG_QUALITY, dpi=(TARGET_DPI, TARGET_DPI))
     return ScaledImage(output.getvalue(), converted.width, converted.height, gray)

@@ -24,8 +24,9 @@ from j3490_desk import __version__
 from j3490_desk.domain.claim import Claim, DrugFacts
 from j3490_desk.domain.findings import Finding
 from j3490_desk.errors import StorageError
+from j3490_desk.export.assemble import protect
 from j3490_desk.export.errors import PacketCancelled
-from j3490_desk.export.packet import RenderedPacket, render_packet
+from j3490_desk.export.packet import render_packet
 from j3490_desk.export.packet_input import (
     CancelledCallback,
     ClinicInfo,
@@ -45,6 +46,18 @@ HASH_LENGTH = 10  # hex digits of the content hash in the control number
 
 class PacketWriteError(StorageError):
     """The packet could not be written where the user asked."""
+
+
+@dataclass(frozen=True)
+class BuiltPacket:
+    """A packet built in memory (unprotected), to preview, print or save."""
+
+    claim_id: int
+    pdf: bytes
+    control_number: str
+    page_count: int
+    draft: bool
+    manifest: tuple[ManifestEntry, ...]
 
 
 @dataclass(frozen=True)
@@ -68,7 +81,19 @@ def export_packet(
     cancelled: CancelledCallback | None = None,
 ) -> PacketResult:
     """Build and save the packet; raises NotFoundError, a KnownError, or PacketCancelled."""
-    is_cancelled = cancelled or (lambda: False)
+    built = build_packet(data, claim_id, today=today, progress=progress, cancelled=cancelled)
+    return save_packet(data, built, out_path, password=password, cancelled=cancelled)
+
+
+def build_packet(
+    data: AppData,
+    claim_id: int,
+    *,
+    today: date | None = None,
+    progress: ProgressCallback | None = None,
+    cancelled: CancelledCallback | None = None,
+) -> BuiltPacket:
+    """Gather the claim, clinic, findings and attachments and build the packet in memory."""
     claim = claims.get_claim(data, claim_id)
     today = today or date.today()
     findings = tuple(checks.findings_for(data, claim, today=today))
@@ -92,11 +117,31 @@ def export_packet(
         facts=facts,
         attachments=attachments,
     )
-    rendered = render_packet(packet, password=password, progress=progress, cancelled=is_cancelled)
-    digest = hashlib.sha256(rendered.pdf).hexdigest()
-    _save(data, claim_id, out_path, rendered, digest, control_number, is_cancelled)
+    rendered = render_packet(packet, progress=progress, cancelled=cancelled)
+    return BuiltPacket(
+        claim_id,
+        rendered.pdf,
+        control_number,
+        rendered.page_count,
+        rendered.draft,
+        rendered.manifest,
+    )
+
+
+def save_packet(
+    data: AppData,
+    built: BuiltPacket,
+    out_path: Path,
+    *,
+    password: str | None = None,
+    cancelled: CancelledCallback | None = None,
+) -> PacketResult:
+    """Write the packet atomically and record the export; nothing is written on failure."""
+    content = protect(built.pdf, password) if password else built.pdf
+    digest = hashlib.sha256(content).hexdigest()
+    _save(data, built, out_path, content, digest, cancelled or (lambda: False))
     return PacketResult(
-        out_path, digest, control_number, rendered.page_count, rendered.draft, rendered.manifest
+        out_path, digest, built.control_number, built.page_count, built.draft, built.manifest
     )
 
 
@@ -142,14 +187,14 @@ def _control_number(data: AppData, claim_id: int, content: str, today: date) -> 
 
 def _save(
     data: AppData,
-    claim_id: int,
+    built: BuiltPacket,
     out_path: Path,
-    rendered: RenderedPacket,
+    content: bytes,
     digest: str,
-    control_number: str,
     cancelled: CancelledCallback,
 ) -> None:
-    temporary = _write_temporary(out_path, rendered.pdf)
+    claim_id, control_number = built.claim_id, built.control_number
+    temporary = _write_temporary(out_path, content)
     try:
         if cancelled():
             raise PacketCancelled()
@@ -159,9 +204,9 @@ def _save(
                 exported_by=data.user,
                 sha256=digest,
                 control_number=control_number,
-                page_count=rendered.page_count,
+                page_count=built.page_count,
                 file_name=out_path.name,
-                draft=rendered.draft,
+                draft=built.draft,
             )
             session.add(row)
             session.flush()
@@ -175,9 +220,9 @@ def _save(
                 changes={
                     "control_number": (None, control_number),
                     "sha256": (None, digest),
-                    "page_count": (None, rendered.page_count),
+                    "page_count": (None, built.page_count),
                     "file_name": (None, out_path.name),
-                    "draft": (None, rendered.draft),
+                    "draft": (None, built.draft),
                 },
             )
             # Last step inside the transaction: if the rename fails, nothing is recorded.

@@ -1,0 +1,325 @@
+"""The documentation packet: built in the background, previewed page by page, then saved or
+printed.
+
+The packet is built on a QThread (progress and Cancel in a QProgressDialog) and its pages are
+rendered for the preview with pdfium there too; nothing is written until the user saves.
+Saving writes atomically and records the export on the claim (services.packets).
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pypdfium2 as pdfium
+from PySide6.QtCore import QObject, QRect, QSettings, Qt, QThread, QUrl, Signal, Slot
+from PySide6.QtGui import QDesktopServices, QImage, QPainter, QPixmap
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from j3490_desk.errors import KnownError
+from j3490_desk.export.errors import PacketCancelled
+from j3490_desk.services import packets
+from j3490_desk.services.app_data import AppData
+from j3490_desk.services.packets import BuiltPacket, PacketResult
+
+PROGRESS_STEPS = 100
+PREVIEW_SCALE = 1.25  # 90 dpi: a Letter page about as wide as the dialog
+PRINT_DPI_LIMIT = 300
+LAST_FOLDER_KEY = "packet/last_folder"
+
+
+def page_images(pdf: bytes, scale: float) -> list[QImage]:
+    """Every page as a QImage (grayscale stays cheap: pdfium renders RGB, Qt keeps it)."""
+    document = pdfium.PdfDocument(pdf)
+    try:
+        images = []
+        for index in range(len(document)):
+            pil = document[index].render(scale=scale).to_pil().convert("RGB")
+            image = QImage(
+                pil.tobytes(), pil.width, pil.height, 3 * pil.width, QImage.Format.Format_RGB888
+            )
+            images.append(image.copy())  # own the pixels: the bytes object goes away
+        return images
+    finally:
+        document.close()
+
+
+class BuildWorker(QObject):
+    """Builds the packet and its preview on a QThread; talks to the dialog by signals only."""
+
+    progress = Signal(int, str)
+    built = Signal(object, list)  # BuiltPacket, list[QImage]
+    cancelled = Signal()
+    failed = Signal(str)
+
+    def __init__(self, data: AppData, claim_id: int) -> None:
+        super().__init__()
+        self._data = data
+        self._claim_id = claim_id
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        """Thread-safe: the build sees it at its next check."""
+        self._cancel.set()
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            built = packets.build_packet(
+                self._data, self._claim_id, progress=self._report, cancelled=self._cancel.is_set
+            )
+            self.progress.emit(PROGRESS_STEPS - 1, "Preparing the preview")
+            images = page_images(built.pdf, PREVIEW_SCALE)
+        except PacketCancelled:
+            self.cancelled.emit()
+        except KnownError as error:  # a missing or damaged attachment, an unknown claim
+            self.failed.emit(str(error))
+        else:
+            self.built.emit(built, images)
+
+    def _report(self, done: int, total: int, what: str) -> None:
+        self.progress.emit((PROGRESS_STEPS - 1) * done // total if total else 0, what)
+
+
+class PacketDialog(QDialog):
+    built = Signal()
+    saved = Signal(str)
+    failed = Signal(str)
+
+    def __init__(self, data: AppData, claim_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.data = data
+        self.claim_id = claim_id
+        self.packet: BuiltPacket | None = None
+        self.result: PacketResult | None = None
+        self.last_message = ""
+        self._images: list[QImage] = []
+        self._thread: QThread | None = None
+        self._worker: BuildWorker | None = None
+        self.progress_dialog: QProgressDialog | None = None
+        self.setWindowTitle(f"Documentation packet - claim {claim_id}")
+        self.resize(900, 900)
+        self._build_widgets()
+        self.start_build()
+
+    def _build_widgets(self) -> None:
+        self.status = QLabel("Building the packet…")
+        self.status.setWordWrap(True)
+        self.pages = QWidget()
+        self.pages_layout = QVBoxLayout(self.pages)
+        self.pages_layout.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.pages)
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText("optional: protects the PDF for email")
+        form = QFormLayout()
+        form.addRow("Password", self.password)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.save_button = QPushButton("Save…")
+        self.print_button = QPushButton("Print…")
+        self.open_folder_button = QPushButton("Open folder")
+        for button in (self.save_button, self.print_button, self.open_folder_button):
+            button.setEnabled(False)
+            buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.save_button.clicked.connect(self.save)
+        self.print_button.clicked.connect(self.print_packet)
+        self.open_folder_button.clicked.connect(self.open_folder)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.status)
+        layout.addWidget(scroll, 1)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    # --- building -------------------------------------------------------------------------
+
+    @property
+    def is_building(self) -> bool:
+        return self._thread is not None
+
+    def start_build(self) -> None:
+        dialog = QProgressDialog("Building the packet…", "Cancel", 0, PROGRESS_STEPS, self)
+        dialog.setWindowTitle("Documentation packet")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.setMinimumDuration(0)
+        self.progress_dialog = dialog
+        thread = QThread(self)
+        worker = BuildWorker(self.data, self.claim_id)
+        worker.moveToThread(thread)
+        thread.started.connect(worker.run)
+        worker.progress.connect(self._on_progress)
+        worker.built.connect(self._on_built)
+        worker.cancelled.connect(self._on_cancelled)
+        worker.failed.connect(self._on_failed)
+        # Not straight to worker.cancel: that slot would be queued behind the running build.
+        dialog.canceled.connect(self.cancel_build)
+        self._thread, self._worker = thread, worker
+        thread.start()
+        dialog.show()
+
+    @Slot()
+    def cancel_build(self) -> None:
+        if self._worker is not None:
+            self._worker.cancel()
+            if self.progress_dialog is not None:
+                self.progress_dialog.setLabelText("Cancelling…")
+
+    @Slot(int, str)
+    def _on_progress(self, value: int, what: str) -> None:
+        if self.progress_dialog is not None:
+            self.progress_dialog.setValue(value)
+            self.progress_dialog.setLabelText(what)
+
+    @Slot(object, list)
+    def _on_built(self, built: BuiltPacket, images: list[QImage]) -> None:
+        self._end_build()
+        self.packet, self._images = built, images
+        for number, image in enumerate(images, start=1):
+            page = QLabel()
+            page.setPixmap(QPixmap.fromImage(image))
+            page.setAccessibleName(f"Page {number} of {len(images)}")
+            page.setFrameShape(QLabel.Shape.Box)
+            self.pages_layout.addWidget(page)
+        draft = (
+            " DRAFT: the claim check found blockers; fix them before submitting."
+            if built.draft
+            else ""
+        )
+        self.status.setText(
+            f"{built.page_count} pages, attachment control number {built.control_number}.{draft}"
+        )
+        self.save_button.setEnabled(True)
+        self.print_button.setEnabled(True)
+        self.built.emit()
+
+    @Slot()
+    def _on_cancelled(self) -> None:
+        self._end_build()
+        self.status.setText("Cancelled: nothing was written.")
+
+    @Slot(str)
+    def _on_failed(self, message: str) -> None:
+        self._end_build()
+        self.status.setText("The packet could not be built.")
+        self._show(QMessageBox.Icon.Critical, "The packet could not be built", message)
+        self.failed.emit(message)
+
+    def _end_build(self) -> None:
+        if self._thread is not None:
+            self._thread.quit()
+            self._thread.wait()
+            self._thread.deleteLater()
+        if self._worker is not None:
+            self._worker.deleteLater()
+        self._thread, self._worker = None, None
+        if self.progress_dialog is not None:
+            self.progress_dialog.close()
+            self.progress_dialog.deleteLater()
+            self.progress_dialog = None
+
+    def preview_page_count(self) -> int:
+        return self.pages_layout.count()
+
+    # --- saving, printing -----------------------------------------------------------------
+
+    def choose_path(self) -> Path | None:
+        assert self.packet is not None
+        settings = QSettings()
+        folder = str(settings.value(LAST_FOLDER_KEY, str(Path.home())))
+        name = f"claim-{self.claim_id}-packet-{self.packet.control_number}.pdf"
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, "Save the packet", str(Path(folder) / name), "PDF files (*.pdf)"
+        )
+        return Path(chosen) if chosen else None
+
+    @Slot()
+    def save(self) -> None:
+        path = self.choose_path()
+        if path is not None:
+            self.save_to(path)
+
+    def save_to(self, path: Path) -> None:
+        assert self.packet is not None
+        try:
+            self.result = packets.save_packet(
+                self.data, self.packet, path, password=self.password.text() or None
+            )
+        except KnownError as error:
+            self._show(QMessageBox.Icon.Critical, "The packet was not saved", str(error))
+            self.failed.emit(str(error))
+            return
+        QSettings().setValue(LAST_FOLDER_KEY, str(path.parent))
+        self.open_folder_button.setEnabled(True)
+        self.status.setText(
+            f"Saved {path.name}: {self.result.page_count} pages, control number "
+            f"{self.result.control_number}."
+        )
+        self.saved.emit(str(path))
+
+    def print_dialog(self, printer: QPrinter) -> QPrintDialog:
+        return QPrintDialog(printer, self)
+
+    @Slot()
+    def print_packet(self) -> bool:
+        """Through the system print dialog; True when the pages were sent to the printer."""
+        assert self.packet is not None
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName(f"Claim {self.claim_id} packet {self.packet.control_number}")
+        if self.print_dialog(printer).exec() != QDialog.DialogCode.Accepted:
+            return False
+        dpi = min(printer.resolution(), PRINT_DPI_LIMIT)
+        painter = QPainter()
+        if not painter.begin(printer):
+            self._show(
+                QMessageBox.Icon.Critical, "Printing failed", "The printer could not be opened."
+            )
+            return False
+        try:
+            for number, image in enumerate(page_images(self.packet.pdf, dpi / 72)):
+                if number:
+                    printer.newPage()
+                area = painter.viewport()
+                size = image.size().scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
+                painter.setViewport(QRect(area.x(), area.y(), size.width(), size.height()))
+                painter.setWindow(image.rect())
+                painter.drawImage(0, 0, image)
+                painter.setViewport(area)
+        finally:
+            painter.end()
+        return True
+
+    @Slot()
+    def open_folder(self) -> None:
+        if self.result is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.result.path.parent)))
+
+    def reject(self) -> None:
+        if self._worker is not None and self._thread is not None:
+            self._worker.cancel()
+            self._end_build()
+        super().reject()
+
+    def _show(self, icon: QMessageBox.Icon, title: str, text: str) -> None:
+        self.last_message = text
+        box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        self.message_box = box
+        box.open()
