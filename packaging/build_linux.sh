@@ -63,7 +63,17 @@ cat "$work/out" "$work/err"
 grep -q "cannot open your data" "$work/err" || fail "no clear message for the damaged database"
 if grep -q "Traceback" "$work/out" "$work/err"; then fail "a Python traceback was printed"; fi
 
-step "$exe claim list --json on the smoke data folder (the CLI in the bundle)"
-"$exe" --data-dir "$work/data" claim list --json
+step "the CLI in the bundle: import the example claims, check one (JSON Schema, ICD-10-CM data)"
+for example in resources/examples/*.json; do
+    "$exe" --data-dir "$work/data" claim import "$example" >/dev/null
+done
+"$exe" --data-dir "$work/data" claim list --json | head -c 300; echo
+set +e
+"$exe" --data-dir "$work/data" claim check 1 --today 2026-01-15 >"$work/out" 2>&1
+status=$?
+set -e
+tail -n 1 "$work/out"
+[ "$status" -le 1 ] || fail "claim check exited $status"
+"$exe" --data-dir "$work/data" backup create --to "$work" >/dev/null
 
 step "bundle OK: $bundle, version $version, $(du -sm "$bundle" | cut -f1) MB"
