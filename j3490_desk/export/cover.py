@@ -6,13 +6,15 @@ and return a packet whose cover sheet is missing or incomplete (payer-profiles.m
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from reportlab.platypus import Flowable, KeepTogether, Table, TableStyle
 
 from j3490_desk.export.flowables import PageMark
 from j3490_desk.export.fonts import FAMILY
 from j3490_desk.export.layout import BODY_WIDTH
 from j3490_desk.export.packet_input import ClinicInfo
-from j3490_desk.export.packet_view import PacketView
+from j3490_desk.export.packet_view import PacketView, money
 from j3490_desk.export.page_map import COVER, ManifestEntry, PageMap
 from j3490_desk.export.styles import gap, grid, markup, para, styles, text
 
@@ -67,6 +69,10 @@ def cover_sheet(view: PacketView, marks: dict[str, int]) -> list[Flowable]:
                     ),
                 ],
                 ["Billed codes", codes or "none"],
+                [
+                    "Total billed",
+                    money(sum((b.charge or Decimal(0) for b in view.billed), Decimal(0))),
+                ],
                 ["Total pages", f"{view.pages.total} including this cover sheet"],
             ],
             [1.3, 4],
