@@ -408,9 +408,9 @@ def field_problems(
         for key, message in _line_field_problems(index, line):
             problems.setdefault(key, message)
     for key, text in texts.items():
-        _, message = clean_text(text, LONG_TEXT_LIMIT if _long_field(key) else TEXT_LIMIT)
-        if message:
-            problems[key] = _marked(Severity.WARNING, message)
+        _, trimmed = clean_text(text, LONG_TEXT_LIMIT if _long_field(key) else TEXT_LIMIT)
+        if trimmed:
+            problems[key] = _marked(Severity.WARNING, trimmed)
     return problems
 
 

@@ -171,7 +171,8 @@ class MainWindow(QMainWindow):
         """The claim's wizard, where the clerk left off; a claim already open is raised."""
         from j3490_desk.ui.wizard.window import open_wizard  # loads the rules engine
 
-        wizard = open_wizard(self._data, claim_id, parent=self)
+        # Its own top-level window: it outlives this one until closed, and closing saves it.
+        wizard = open_wizard(self._data, claim_id)
         wizard.destroyed.connect(self.refresh)  # the list shows the new patient and status
 
     def import_claim(self) -> None:

@@ -13,7 +13,9 @@ from j3490_desk.services.app_data import AppData
 from j3490_desk.services.drafts import Assessment
 from j3490_desk.ui.wizard.fields import FieldPage, Spec, enum_choices, with_mnemonic
 
-PLACES = tuple((f"{p.value} {p.name.replace('_', ' ').lower()}", p) for p in domain.PlaceOfService)
+PLACES = tuple(
+    (f"{p.value} {p.name.replace('_', ' ').lower()}", p.value) for p in domain.PlaceOfService
+)
 
 
 class ClaimPage(FieldPage):
@@ -70,7 +72,9 @@ class HeaderPage(ClaimPage):
         self.provider_picker.activated.connect(self._provider_picked)
         for spec in self.visit_specs:
             self.add_field(spec)
+        self._patients: list[domain.Patient] = []
         self._payers: list[domain.Payer] = []
+        self._providers: list[domain.Provider] = []
         self._picked_provider: domain.Provider | None = None
 
     def _picker(self, label: str) -> QComboBox:
@@ -82,22 +86,32 @@ class HeaderPage(ClaimPage):
         return combo
 
     def fill_extra(self, claim: domain.Claim, line: int | None) -> None:
+        self._patients = drafts.saved_patients(self.data)
         self._payers = drafts.saved_payers(self.data)
-        self._fill_picker(self.patient_picker, drafts.saved_patients(self.data), claim.patient)
-        self._fill_picker(self.payer_picker, self._payers, claim.payer)
-        self._fill_picker(self.provider_picker, drafts.saved_providers(self.data), claim.provider)
+        self._providers = drafts.saved_providers(self.data)
+        self._fill_picker(self.patient_picker, self._patients, claim.patient, "New: type below")
+        self._fill_picker(self.payer_picker, self._payers, claim.payer, "New: type below")
+        self._fill_picker(self.provider_picker, self._providers, claim.provider, "None")
         self._picked_provider = None
 
-    def _fill_picker(self, combo: QComboBox, saved: list[Any], current: Any) -> None:
+    @staticmethod
+    def _fill_picker(combo: QComboBox, saved: list[Any], current: Any, empty: str) -> None:
+        # Items carry an index into the saved list: Qt keeps plain ints, not Python objects.
         combo.clear()
-        combo.addItem("New: type below" if combo is not self.provider_picker else "None", None)
-        for record in saved:
+        combo.addItem(empty, -1)
+        for index, record in enumerate(saved):
             extra = getattr(record, "credentials", "")
-            combo.addItem(f"{record.name}, {extra}" if extra else record.name, record)
-        combo.setCurrentIndex(max(combo.findData(current), 0))
+            combo.addItem(f"{record.name}, {extra}" if extra else record.name, index)
+        names = [record.name for record in saved]
+        combo.setCurrentIndex(names.index(current.name) + 1 if current.name in names else 0)
+
+    @staticmethod
+    def _picked(combo: QComboBox, saved: list[Any], index: int) -> Any:
+        position = combo.itemData(index)
+        return saved[position] if isinstance(position, int) and position >= 0 else None
 
     def _patient_picked(self, index: int) -> None:
-        patient = self.patient_picker.itemData(index)
+        patient = self._picked(self.patient_picker, self._patients, index)
         if patient is None:
             return
         self.loading = True
@@ -108,20 +122,21 @@ class HeaderPage(ClaimPage):
         self.changed.emit()
 
     def _payer_picked(self, index: int) -> None:
-        payer = self.payer_picker.itemData(index)
+        payer = self._picked(self.payer_picker, self._payers, index)
         if payer is None:
             return
         self.loading = True
         self.inputs["payer.name"].setText(payer.name)  # type: ignore[attr-defined]
         kind = self.inputs["payer.kind"]
         assert isinstance(kind, QComboBox)
-        kind.setCurrentIndex(kind.findData(payer.kind))
+        kind.setCurrentIndex(kind.findData(payer.kind.value))
         self.loading = False
         self.changed.emit()
 
     def _provider_picked(self, index: int) -> None:
-        self._picked_provider = self.provider_picker.itemData(index)
-        self.changed.emit()
+        self._picked_provider = self._picked(self.provider_picker, self._providers, index)
+        if self._picked_provider is not None:
+            self.changed.emit()
 
     def apply_extra(self, claim: domain.Claim, line: int | None) -> domain.Claim:
         saved = {payer.name: payer for payer in self._payers}

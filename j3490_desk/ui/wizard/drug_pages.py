@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QDate
@@ -41,8 +42,14 @@ ROUTES = tuple(
     )
 )
 NOC_CODES = tuple((c, c) for c in ("J3490", "J3590", "J7999", "J9999", "C9399", "J8499", "J8999"))
-QUALIFIERS = (("", ""), ("ML: milliliters", "ML"), ("UN: units (each)", "UN"))
-QUALIFIERS += (("GR: grams", "GR"), ("ME: milligrams", "ME"), ("F2: international units", "F2"))
+QUALIFIERS = (
+    ("", ""),
+    ("ML: milliliters", "ML"),
+    ("UN: units (each)", "UN"),
+    ("GR: grams", "GR"),
+    ("ME: milligrams", "ME"),
+    ("F2: international units", "F2"),
+)
 ATTACHMENTS_AVAILABLE = importlib.util.find_spec("j3490_desk.ui.attachments_panel") is not None
 
 
@@ -292,6 +299,7 @@ class LotPage(DrugPage):
 
 class WastePage(DrugPage):
     item = "8"
+    _waste_before: Decimal | None = None  # the amount last loaded or typed
     title = "Item 8: waste"
     guidance = (
         "What is left in a single-dose vial and thrown away can be billed, on its own line "

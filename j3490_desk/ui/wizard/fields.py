@@ -52,7 +52,8 @@ class Spec:
 def enum_choices(
     kind: type[Any], names: dict[str, str] | None = None
 ) -> tuple[tuple[str, Any], ...]:
-    return tuple(((names or {}).get(m.value, m.value.replace("_", " ")), m) for m in kind)
+    # Items carry the plain value: Qt keeps strings, not Python enum objects.
+    return tuple(((names or {}).get(m.value, m.value.replace("_", " ")), m.value) for m in kind)
 
 
 def get_path(obj: Any, path: str) -> Any:
@@ -188,7 +189,7 @@ class FieldPage(QWidget):
     def _make_input(self, spec: Spec) -> QWidget:
         if spec.kind == "bool":
             box = QCheckBox()
-            box.toggled.connect(self._edited)
+            box.checkStateChanged.connect(self._edited)  # not toggled(bool): see _edited
             return box
         if spec.kind in ("choice", "combo"):
             combo = QComboBox()
@@ -288,7 +289,7 @@ class FieldPage(QWidget):
         if isinstance(widget, QCheckBox):
             widget.setChecked(bool(value))
         elif isinstance(widget, QComboBox):
-            index = widget.findData(value)
+            index = widget.findData(value.value if isinstance(value, enum.Enum) else value)
             if widget.isEditable():
                 widget.setEditText("" if value is None else str(value))
             else:
@@ -326,7 +327,9 @@ class FieldPage(QWidget):
             if widget.is_empty():
                 return None
             if spec.kind == "datetime":
-                return widget.dateTime().toPython().astimezone()  # type: ignore[union-attr]
+                moment = widget.dateTime().toPython()
+                assert isinstance(moment, datetime)
+                return moment.astimezone()  # the clinic's local time, with its offset
             return widget.date().toPython()
         if isinstance(widget, QDateEdit):
             return widget.date().toPython()

@@ -38,6 +38,7 @@ from j3490_desk.ui.wizard.fields import FieldPage
 from j3490_desk.ui.wizard.review_page import ReviewPage
 
 AUTOSAVE_MS = 1500
+CHECK_MS = 120
 STEP_ROLE = Qt.ItemDataRole.UserRole
 PACKET_DIALOG = "j3490_desk.ui.packet_dialog"
 
@@ -89,6 +90,10 @@ class ClaimWizard(QWidget):
         self.autosave.setSingleShot(True)
         self.autosave.setInterval(AUTOSAVE_MS)
         self.autosave.timeout.connect(self.save_now)
+        self.check_timer = QTimer(self)  # one check per pause in typing, not per key
+        self.check_timer.setSingleShot(True)
+        self.check_timer.setInterval(CHECK_MS)
+        self.check_timer.timeout.connect(self.reassess)
         self.rebuild_steps()
         resume = drafts.resume_step(data, claim_id)
         self.go_to(resume if resume in drafts.step_keys(self.claim) else drafts.HEADER)
@@ -136,8 +141,10 @@ class ClaimWizard(QWidget):
         self.step_findings.setWordWrap(True)
         self.step_findings.setAccessibleName("Findings on this step")
         self.back_button = QPushButton("&Back")
+        self.back_button.setShortcut(QKeySequence("Alt+B"))  # also where mnemonics are off
         self.back_button.clicked.connect(self.back)
         self.next_button = QPushButton("&Next")
+        self.next_button.setShortcut(QKeySequence("Alt+N"))
         self.next_button.setDefault(True)
         self.next_button.clicked.connect(self.next)
         self.add_drug_button = QPushButton("Add another &drug")
@@ -292,13 +299,14 @@ class ClaimWizard(QWidget):
         self.dirty = True
         self.autosave.start()  # restarts: saves 1.5 s after the last change
         self.save_status.setText("Editing…")
-        self.reassess()
+        self.check_timer.start()
         if line is not None:
             top = self._step_items[drafts.line_step(line, "1")].parent()
             if top is not None:
                 top.setText(0, _drug_label(line, self.claim.drug_lines[line]))
 
     def reassess(self) -> None:
+        self.check_timer.stop()
         page = self.page_for(self.step)
         line, _ = drafts.parse_step(self.step)
         texts = page.texts(line) if isinstance(page, FieldPage) else {}
@@ -351,7 +359,7 @@ class ClaimWizard(QWidget):
         self.export_requested.emit(self.claim_id)
         if importlib.util.find_spec(PACKET_DIALOG) is None:
             return
-        from j3490_desk.ui.packet_dialog import PacketDialog  # type: ignore[import-not-found]
+        from j3490_desk.ui.packet_dialog import PacketDialog
 
         PacketDialog(self.data, self.claim_id, self).exec()
 
