@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from io import BytesIO
+from typing import cast
 
 from PIL import Image, ImageChops, ImageOps, ImageSequence, UnidentifiedImageError
 from pypdf import PdfReader
@@ -118,11 +119,13 @@ def _is_grayscale(image: Image.Image, attachment: PacketAttachment) -> bool:
         rgb = image.convert("RGB")
         rgb.thumbnail((max(1, image.width // _PROBE_SCALE), max(1, image.height // _PROBE_SCALE)))
     red, green, blue = rgb.split()
-    spread = max(
-        ImageChops.difference(red, green).getextrema()[1],
-        ImageChops.difference(green, blue).getextrema()[1],
-    )
-    return int(spread) <= GRAY_TOLERANCE
+    return max(_largest(red, green), _largest(green, blue)) <= GRAY_TOLERANCE
+
+
+def _largest(band: Image.Image, other: Image.Image) -> int:
+    """The largest difference between two single-band images."""
+    _, high = cast(tuple[int, int], ImageChops.difference(band, other).getextrema())
+    return high
 
 
 def _target_size(width: int, height: int) -> tuple[int, int]:

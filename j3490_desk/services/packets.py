@@ -9,6 +9,7 @@ content again gives the same control number and the same bytes.
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import hashlib
 import os
@@ -21,8 +22,8 @@ from pathlib import Path
 from sqlmodel import col, select
 
 from j3490_desk import __version__
-from j3490_desk.domain.claim import Claim, DrugFacts
-from j3490_desk.domain.findings import Finding
+from j3490_desk.domain.claim import Claim, ClaimStatus, DrugFacts
+from j3490_desk.domain.findings import Finding, Severity
 from j3490_desk.errors import StorageError
 from j3490_desk.export.assemble import protect
 from j3490_desk.export.errors import PacketCancelled
@@ -161,9 +162,10 @@ def content_hash(
     """
     parts = [
         str(claim_id),
-        repr(claim),
+        # Status is not printed: marking the claim submitted must keep its PWK number.
+        repr(dataclasses.replace(claim, status=ClaimStatus.DRAFT, submitted_on=None)),
         repr(clinic),
-        repr(tuple(findings)),
+        repr([f for f in findings if f.severity is Severity.BLOCKER]),  # only blockers print
         repr(sorted((facts or {}).items())),
         repr([(a.title, a.kind, a.media_type, a.drug_line, a.path.name) for a in attachments]),
         producer,

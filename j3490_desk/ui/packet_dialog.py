@@ -105,7 +105,7 @@ class PacketDialog(QDialog):
         self.data = data
         self.claim_id = claim_id
         self.packet: BuiltPacket | None = None
-        self.result: PacketResult | None = None
+        self.saved_result: PacketResult | None = None
         self.last_message = ""
         self._images: list[QImage] = []
         self._thread: QThread | None = None
@@ -259,7 +259,7 @@ class PacketDialog(QDialog):
     def save_to(self, path: Path) -> None:
         assert self.packet is not None
         try:
-            self.result = packets.save_packet(
+            self.saved_result = packets.save_packet(
                 self.data, self.packet, path, password=self.password.text() or None
             )
         except KnownError as error:
@@ -269,8 +269,8 @@ class PacketDialog(QDialog):
         QSettings().setValue(LAST_FOLDER_KEY, str(path.parent))
         self.open_folder_button.setEnabled(True)
         self.status.setText(
-            f"Saved {path.name}: {self.result.page_count} pages, control number "
-            f"{self.result.control_number}."
+            f"Saved {path.name}: {self.saved_result.page_count} pages, control number "
+            f"{self.saved_result.control_number}."
         )
         self.saved.emit(str(path))
 
@@ -308,8 +308,8 @@ class PacketDialog(QDialog):
 
     @Slot()
     def open_folder(self) -> None:
-        if self.result is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.result.path.parent)))
+        if self.saved_result is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.saved_result.path.parent)))
 
     def reject(self) -> None:
         if self._worker is not None and self._thread is not None:

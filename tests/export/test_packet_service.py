@@ -13,6 +13,7 @@ import pytest
 from pypdf import PdfReader
 from sqlmodel import select
 
+from j3490_desk.domain.claim import ClaimStatus
 from j3490_desk.errors import KnownError, NotFoundError
 from j3490_desk.export.errors import CorruptAttachmentError, PacketCancelled
 from j3490_desk.models import AuditEntry, PacketExport
@@ -99,6 +100,10 @@ def test_reexport_keeps_the_control_number_until_the_content_changes(
     claim_id, scenario = stored
     first = export_packet(app_data, claim_id, tmp_path / "a.pdf", today=scenario.today)
     later = scenario.today.replace(day=scenario.today.day + 1)
+    submitted = dataclasses.replace(
+        claims.get_claim(app_data, claim_id), status=ClaimStatus.SUBMITTED
+    )
+    claims.update_claim(app_data, submitted)  # the status is not printed: same number
     again = export_packet(app_data, claim_id, tmp_path / "b.pdf", today=later)
     assert again.control_number == first.control_number
     assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
