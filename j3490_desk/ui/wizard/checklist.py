@@ -11,7 +11,7 @@ from j3490_desk.services.drafts import ChecklistEntry
 _LOOK = {
     drafts.COMPLETE: ("✔ complete", QStyle.StandardPixmap.SP_DialogApplyButton),
     drafts.WARNING: ("⚠ check", QStyle.StandardPixmap.SP_MessageBoxWarning),
-    drafts.MISSING: ("✖ missing", QStyle.StandardPixmap.SP_MessageBoxCritical),
+    drafts.MISSING: ("✖ missing or wrong", QStyle.StandardPixmap.SP_MessageBoxCritical),
 }
 STEP_ROLE = Qt.ItemDataRole.UserRole
 

@@ -203,7 +203,7 @@ class ClaimWizard(QWidget):
         for index, line in enumerate(self.claim.drug_lines):
             drug = self._add_step(None, drafts.line_step(index, "1"), _drug_label(index, line))
             for item, page in self.drug_pages.items():
-                self._add_step(drug, drafts.line_step(index, item), page.title.split(": ")[0])
+                self._add_step(drug, drafts.line_step(index, item), page.title)
             drug.setExpanded(True)
         self._add_step(None, drafts.NECESSITY, self.necessity_page.title)
         self._add_step(None, drafts.PROVIDER, self.provider_page.title)
