@@ -11,11 +11,16 @@ from j3490_desk.models.tables import (
     Payer,
     Provider,
 )
+from j3490_desk.models.users import AppUser
+from j3490_desk.models.work_queue import AdjustmentCode, ClaimEvent
 
 __all__ = [
+    "AdjustmentCode",
+    "AppUser",
     "Attachment",
     "AuditEntry",
     "Claim",
+    "ClaimEvent",
     "ClinicSettings",
     "DrugLine",
     "PacketExport",

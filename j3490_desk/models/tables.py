@@ -45,6 +45,12 @@ class ClinicSettings(SQLModel, table=True):
     filing_warning_days: int = 30
     retention_years: int = 7
     max_attachment_mb: int = 50
+    # since revision 0003
+    notify_due_within_days: int = 3  # start-up notification for deadlines this close
+    auto_lock_minutes: int = 10  # lock the window after this long idle; 0 = never
+    backup_folder: str = ""  # daily automatic backups go here ("" = off)
+    backup_keep: int = 14  # automatic backups kept in that folder
+    last_auto_backup_at: datetime | None = Field(default=None, sa_type=AwareDateTime)
 
 
 class Patient(SQLModel, table=True):
@@ -107,6 +113,14 @@ class Claim(SQLModel, table=True):
     necessity_rationale: str = ""
     # where the clerk left off in the wizard
     resume_step: str = ""
+    # since revision 0003, for the work queue: the last claim check's counts (None: never
+    # checked), and the deadline and total computed on each save
+    readiness_checked_at: datetime | None = Field(default=None, sa_type=AwareDateTime)
+    readiness_blockers: int = 0
+    readiness_warnings: int = 0
+    filing_deadline: date | None = Field(default=None, index=True)
+    billed_total: Decimal | None = Field(default=None, sa_type=DecimalText)
+    archived_at: datetime | None = Field(default=None, sa_type=AwareDateTime)
     created_at: datetime = Field(default_factory=utc_now, sa_type=AwareDateTime)
     updated_at: datetime = Field(default_factory=utc_now, sa_type=AwareDateTime)
 

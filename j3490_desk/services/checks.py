@@ -1,51 +1,25 @@
-"""The claim check as the app runs it: the claim, the clinic's rules, the reference data, today."""
+"""Checking stored claims and claim files (the CLI's `claim check`, the claim view)."""
 
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
 
-from j3490_desk.domain.check import check_claim
-from j3490_desk.domain.claim import Claim, DrugFacts
-from j3490_desk.domain.findings import Finding, Severity
-from j3490_desk.domain.ndc import NdcError, to_billing_ndc
-from j3490_desk.reference.kinds import FileKind
-from j3490_desk.services import claim_json, claims, records
+from j3490_desk.domain.findings import Finding
+from j3490_desk.services import claim_json, claims
 from j3490_desk.services.app_data import AppData
+from j3490_desk.services.claim_check import drug_facts, findings_for, has_blockers
+
+__all__ = ["claim_findings", "drug_facts", "file_findings", "findings_for", "has_blockers"]
 
 
 def claim_findings(data: AppData, claim_id: int, *, today: date | None = None) -> list[Finding]:
-    return findings_for(data, claims.get_claim(data, claim_id), today=today)
+    """Check a stored claim; its counts are kept for the work queue's readiness column."""
+    findings = findings_for(data, claims.get_claim(data, claim_id), today=today)
+    claims.record_readiness(data, claim_id, findings)
+    return findings
 
 
 def file_findings(data: AppData, path: Path, *, today: date | None = None) -> list[Finding]:
     """Check a claim file without storing it."""
     return findings_for(data, claim_json.load_claim_file(path), today=today)
-
-
-def findings_for(data: AppData, claim: Claim, *, today: date | None = None) -> list[Finding]:
-    return check_claim(
-        claim, today=today, facts=drug_facts(data, claim), rules=records.clinic_rules(data)
-    )
-
-
-def drug_facts(data: AppData, claim: Claim) -> dict[str, DrugFacts] | None:
-    """What the reference data says about each valid NDC on the claim, on its date of service;
-    None when no FDA directory is loaded (the check then says which rules it skipped)."""
-    if not data.paths.reference_database.exists():
-        return None
-    loaded = {item.kind for item in data.reference.status().loaded}
-    if FileKind.FDA_NDC_DIRECTORY not in loaded:
-        return None
-    facts: dict[str, DrugFacts] = {}
-    for line in claim.drug_lines:
-        try:
-            ndc11 = to_billing_ndc(line.ndc)
-        except NdcError:
-            continue  # the check reports the NDC itself
-        facts[ndc11] = data.reference.drug_facts(ndc11, claim.date_of_service)
-    return facts
-
-
-def has_blockers(findings: list[Finding]) -> bool:
-    return any(finding.severity is Severity.BLOCKER for finding in findings)

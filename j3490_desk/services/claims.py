@@ -9,6 +9,8 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from j3490_desk.domain import claim as domain
+from j3490_desk.domain.deadlines import filing_deadline
+from j3490_desk.domain.findings import Finding, Severity
 from j3490_desk.errors import NotFoundError
 from j3490_desk.models import Claim, DrugLine, Patient, Payer, Provider
 from j3490_desk.services import claim_json, claim_rows
@@ -24,6 +26,7 @@ def create_claim(data: AppData, claim: domain.Claim) -> int:
             payer_id=_payer_id(session, claim.payer),
             provider_id=_provider_id(session, claim.provider),
             **claim_rows.claim_row_values(claim),
+            **_queue_values(claim),
         )
         session.add(row)
         session.flush()
@@ -62,7 +65,7 @@ def update_claim(data: AppData, claim: domain.Claim) -> None:
         old_lines = [claim_rows.line_row_values(line) for line in _load(session, row).drug_lines]
         new_lines = [claim_rows.line_row_values(line) for line in claim.drug_lines]
         changes.update(_line_changes(old_lines, new_lines))
-        for name, value in {**ids, **after}.items():
+        for name, value in {**ids, **after, **_queue_values(claim)}.items():
             setattr(row, name, value)
         row.updated_at = datetime.now(UTC)
         _replace_lines(session, claim_id, claim.drug_lines)
@@ -92,7 +95,27 @@ def export_claim_json(data: AppData, claim_id: int) -> dict[str, Any]:
     return claim_json.claim_to_json(get_claim(data, claim_id))
 
 
+def record_readiness(data: AppData, claim_id: int, findings: list[Finding]) -> None:
+    """Keep the last check's counts on the claim, for the work queue (derived data: no audit)."""
+    with data.db.write() as session:
+        row = _claim_row(session, claim_id)
+        row.readiness_checked_at = datetime.now(UTC)
+        row.readiness_blockers = sum(f.severity is Severity.BLOCKER for f in findings)
+        row.readiness_warnings = sum(f.severity is Severity.WARNING for f in findings)
+
+
 # --- helpers ---------------------------------------------------------------------------------
+
+
+def _queue_values(claim: domain.Claim) -> dict[str, Any]:
+    """What the work queue sorts and sums by, computed once per save."""
+    charges = [line.charge for line in claim.drug_lines if line.charge is not None]
+    deadline = (
+        filing_deadline(claim.payer, claim.date_of_service, claim.date_of_service).deadline
+        if claim.payer.name
+        else None
+    )
+    return {"filing_deadline": deadline, "billed_total": sum(charges) if charges else None}
 
 
 def _require_id(claim: domain.Claim) -> int:
@@ -132,7 +155,9 @@ def _insert_lines(session: Session, claim_id: int, lines: tuple[domain.DrugLine,
 
 def _replace_lines(session: Session, claim_id: int, lines: tuple[domain.DrugLine, ...]) -> None:
     """Update lines in place by id, so what hangs on a line (attachments) stays with it."""
-    stored = {row.id: row for row in session.exec(select(DrugLine).where(DrugLine.claim_id == claim_id))}
+    stored = {
+        row.id: row for row in session.exec(select(DrugLine).where(DrugLine.claim_id == claim_id))
+    }
     kept = {line.id for line in lines if line.id is not None}
     for line_id, row in stored.items():
         if line_id not in kept:

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # The newest migration's revision. Opening a database already at it skips importing Alembic,
 # which is most of start-up; a test keeps this equal to Alembic's own head.
-SCHEMA_HEAD = "0002"
+SCHEMA_HEAD = "0003"
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 
@@ -195,10 +195,15 @@ def migrate(paths: DataPaths, *, to_revision: str = "head") -> Path | None:
     if current == target:
         return None
     backup = backup_before_migration(paths, current) if current is not None else None
-    engine = _engine(path, immediate=False)
+    # Foreign keys off while migrating: SQLite alters a table by copying it and dropping the
+    # old one, and with them on that drop would cascade-delete every child row (drug lines!).
+    engine = _engine(path, immediate=True, foreign_keys=False)
     try:
         with engine.begin() as connection:
             command.upgrade(_alembic_config(connection), to_revision)
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"migration left {len(broken)} rows with broken references")
     finally:
         engine.dispose()
     return backup
@@ -256,7 +261,7 @@ def _storage_error(error: Exception) -> Exception:
     return error
 
 
-def _engine(path: Path, *, immediate: bool) -> Engine:
+def _engine(path: Path, *, immediate: bool, foreign_keys: bool = True) -> Engine:
     from sqlalchemy import create_engine, event
 
     engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
@@ -265,7 +270,7 @@ def _engine(path: Path, *, immediate: bool) -> Engine:
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
         dbapi_connection.execute("PRAGMA journal_mode=WAL")
-        dbapi_connection.execute("PRAGMA foreign_keys=ON")
+        dbapi_connection.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
         # FULL: a save that returned survives a power cut, not just a crash
         dbapi_connection.execute("PRAGMA synchronous=FULL")
         dbapi_connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")

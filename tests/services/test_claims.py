@@ -120,3 +120,26 @@ def test_retention_below_seven_years_is_refused(app_data: AppData) -> None:
     settings.retention_years = 5
     with pytest.raises(InvalidInputError, match="7 years"):
         records.save_settings(app_data, settings)
+
+
+def test_work_queue_values_are_kept_on_save_and_check(app_data: AppData) -> None:
+    """Medicare's filing limit is 12 months from the date of service (42 CFR 424.44)."""
+    from datetime import date
+    from decimal import Decimal
+
+    from j3490_desk.models import Claim as ClaimRow
+    from j3490_desk.services import checks
+
+    claim_id = claims.create_claim(app_data, sample_claim())
+    with app_data.db.read() as session:
+        row = session.get(ClaimRow, claim_id)
+    assert row is not None
+    assert row.filing_deadline == date(2027, 11, 2)
+    assert row.billed_total == Decimal("60100.00")
+    assert row.readiness_checked_at is None  # never checked: the queue must not show it as ready
+    findings = checks.claim_findings(app_data, claim_id, today=date(2026, 11, 5))
+    with app_data.db.read() as session:
+        row = session.get(ClaimRow, claim_id)
+    assert row is not None and row.readiness_checked_at is not None
+    assert row.readiness_blockers == sum(f.severity.value == "blocker" for f in findings)
+    assert row.readiness_warnings == sum(f.severity.value == "warning" for f in findings)

@@ -1,0 +1,44 @@
+"""The claim check as the app runs it: the claim, the clinic's rules, the reference data, today.
+
+Kept apart from `checks` (which loads stored claims) so that saving a claim can run it too.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from j3490_desk.domain.check import check_claim
+from j3490_desk.domain.claim import Claim, DrugFacts
+from j3490_desk.domain.findings import Finding, Severity
+from j3490_desk.domain.ndc import NdcError, to_billing_ndc
+from j3490_desk.reference.kinds import FileKind
+from j3490_desk.services import records
+from j3490_desk.services.app_data import AppData
+
+
+def findings_for(data: AppData, claim: Claim, *, today: date | None = None) -> list[Finding]:
+    return check_claim(
+        claim, today=today, facts=drug_facts(data, claim), rules=records.clinic_rules(data)
+    )
+
+
+def drug_facts(data: AppData, claim: Claim) -> dict[str, DrugFacts] | None:
+    """What the reference data says about each valid NDC on the claim, on its date of service;
+    None when no FDA directory is loaded (the check then says which rules it skipped)."""
+    if not data.paths.reference_database.exists():
+        return None
+    loaded = {item.kind for item in data.reference.status().loaded}
+    if FileKind.FDA_NDC_DIRECTORY not in loaded:
+        return None
+    facts: dict[str, DrugFacts] = {}
+    for line in claim.drug_lines:
+        try:
+            ndc11 = to_billing_ndc(line.ndc)
+        except NdcError:
+            continue  # the check reports the NDC itself
+        facts[ndc11] = data.reference.drug_facts(ndc11, claim.date_of_service)
+    return facts
+
+
+def has_blockers(findings: list[Finding]) -> bool:
+    return any(finding.severity is Severity.BLOCKER for finding in findings)
