@@ -16,6 +16,7 @@ bundle=dist/j3490-desk
 exe=$bundle/j3490-desk
 step() { printf '\n=== %s\n' "$*"; }
 fail() { printf 'FAIL: %s\n' "$*" >&2; exit 1; }
+size_mb() { du -sb "$1" | awk '{printf "%.1f", $1 / 1e6}'; }  # MB = 10^6 bytes, as bench/ reports
 
 version=$(python3 -c 'import tomllib; print(tomllib.load(open("pyproject.toml", "rb"))["project"]["version"])')
 
@@ -27,7 +28,7 @@ if [ "${1:-}" != "--no-build" ]; then
     echo "built in $(( $(date +%s) - start )) s"
 fi
 [ -x "$exe" ] || fail "$exe was not built"
-echo "bundle size: $(du -sm "$bundle" | cut -f1) MB unpacked"
+echo "bundle size: $(size_mb "$bundle") MB unpacked"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -63,6 +64,16 @@ cat "$work/out" "$work/err"
 grep -q "cannot open your data" "$work/err" || fail "no clear message for the damaged database"
 if grep -q "Traceback" "$work/out" "$work/err"; then fail "a Python traceback was printed"; fi
 
+fixture=tests/fixtures/schemas/claims-0001.sqlite
+if [ -f "$fixture" ]; then
+    step "$exe --smoke-test on a data folder of the first released schema (an upgrade)"
+    mkdir -p "$work/old"
+    cp "$fixture" "$work/old/claims.sqlite"
+    "$exe" --smoke-test --data-dir "$work/old" 2>&1 | grep -v propagateSizeHints
+    ls "$work/old/backups"/claims-before-migration-* >/dev/null || fail "no backup before the migration"
+    "$exe" --data-dir "$work/old" claim list --json | grep -q '"id"' || fail "the claims did not survive"
+fi
+
 step "the CLI in the bundle: import the example claims, check one (JSON Schema, ICD-10-CM data)"
 for example in resources/examples/*.json; do
     "$exe" --data-dir "$work/data" claim import "$example" >/dev/null
@@ -76,4 +87,4 @@ tail -n 1 "$work/out"
 [ "$status" -le 1 ] || fail "claim check exited $status"
 "$exe" --data-dir "$work/data" backup create --to "$work" >/dev/null
 
-step "bundle OK: $bundle, version $version, $(du -sm "$bundle" | cut -f1) MB"
+step "bundle OK: $bundle, version $version, $(size_mb "$bundle") MB unpacked"
