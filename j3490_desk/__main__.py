@@ -8,6 +8,10 @@ from collections.abc import Sequence
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["--smoke-test"]:  # the installers' check: open and close the main window
+        from j3490_desk.ui.smoke import run_smoke
+
+        return run_smoke(args[1:])
     if _wants_cli(args):
         from j3490_desk.cli import run
 

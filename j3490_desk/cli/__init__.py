@@ -13,12 +13,24 @@ import sys
 from collections.abc import Callable, Sequence
 
 from j3490_desk import __version__
-from j3490_desk.cli import backup_commands, claim_commands, label_commands, reference_commands
+from j3490_desk.cli import (
+    backup_commands,
+    claim_commands,
+    label_commands,
+    reference_commands,
+    user_commands,
+)
 from j3490_desk.errors import KnownError
 
 Handler = Callable[[argparse.Namespace], int]
 
-COMMAND_GROUPS = (claim_commands, reference_commands, label_commands, backup_commands)
+COMMAND_GROUPS = (
+    claim_commands,
+    reference_commands,
+    label_commands,
+    backup_commands,
+    user_commands,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

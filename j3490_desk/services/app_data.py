@@ -17,6 +17,9 @@ if TYPE_CHECKING:
     from j3490_desk.services.reference import ReferenceService
 
 
+DEFAULT_AUTO_LOCK_MINUTES = 10  # ClinicSettings.auto_lock_minutes before the clinic changes it
+
+
 @dataclass
 class AppData:
     paths: DataPaths
@@ -87,3 +90,22 @@ def data_folder_warnings(paths: DataPaths) -> list[str]:
             "one computer for J3490 Desk, or ask for a server-based setup."
         ]
     return []
+
+
+# Read before the main window shows, so in plain SQL: the ORM is not loaded yet (start-up time).
+
+
+def accounts_enabled(data: AppData) -> bool:
+    """True once the clinic has set up user accounts: sign-in and the lock ask for passwords."""
+    with data.db.read_plain() as connection:
+        return (
+            connection.execute("SELECT 1 FROM app_user WHERE active LIMIT 1").fetchone() is not None
+        )
+
+
+def auto_lock_minutes(data: AppData) -> int:
+    with data.db.read_plain() as connection:
+        row = connection.execute(
+            "SELECT auto_lock_minutes FROM clinic_settings WHERE id = 1"
+        ).fetchone()
+    return int(row[0]) if row else DEFAULT_AUTO_LOCK_MINUTES

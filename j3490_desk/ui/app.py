@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from j3490_desk import APP_NAME, APPLICATION_NAME, ORGANIZATION_NAME
 from j3490_desk.errors import DatabaseDamagedError, KnownError
-from j3490_desk.services.app_data import AppData, data_folder_warnings, open_app_data
+from j3490_desk.paths import resources_dir
+from j3490_desk.services.app_data import (
+    AppData,
+    accounts_enabled,
+    auto_lock_minutes,
+    data_folder_warnings,
+    open_app_data,
+)
+from j3490_desk.ui.auto_lock import AutoLock
 from j3490_desk.ui.crash import install_crash_handler
 
 
@@ -22,6 +30,7 @@ def create_application(argv: Sequence[str] = ()) -> QApplication:
     app.setOrganizationName(ORGANIZATION_NAME)
     app.setApplicationName(APPLICATION_NAME)
     app.setApplicationDisplayName(APP_NAME)
+    app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "j3490-desk-256.png")))
     return app
 
 
@@ -84,14 +93,51 @@ def run_app(argv: Sequence[str]) -> int:
         return 2
     from j3490_desk.ui.main_window import MainWindow  # after the data opened: keeps start-up lean
 
+    if not sign_in_if_needed(data):
+        data.close()
+        return 0
     window = MainWindow(data)
     window.show()
-    _load_in_background("j3490_desk.services.claims")  # the ORM, before the clerk needs it
+    lock = start_auto_lock(data)
+    _run_in_background(_daily_backup, data)  # also loads the ORM before the clerk needs it
     try:
         return app.exec()
     finally:
+        lock.timer.stop()
         data.close()
 
 
-def _load_in_background(module: str) -> None:
-    threading.Thread(target=importlib.import_module, args=(module,), daemon=True).start()
+def sign_in_if_needed(data: AppData) -> bool:
+    """With user accounts set up, nobody gets past this without a password."""
+    if not accounts_enabled(data):
+        return True
+    from j3490_desk.ui.login_dialog import LoginDialog  # loads the ORM: only with accounts
+
+    return bool(LoginDialog(data).exec())
+
+
+def start_auto_lock(data: AppData) -> AutoLock:
+    minutes = auto_lock_minutes(data)
+    if not accounts_enabled(data):
+        return AutoLock(minutes, None)  # no accounts: the lock still hides patient data
+    username = data.user
+
+    def same_user_again(password: str) -> bool:
+        from j3490_desk.services import users
+
+        return users.sign_in(data, username, password)
+
+    return AutoLock(minutes, same_user_again)
+
+
+def _daily_backup(data: AppData) -> None:
+    from j3490_desk.services import auto_backup
+
+    try:
+        auto_backup.backup_if_due(data)
+    except KnownError as error:  # a missing USB drive must not stop the day's work
+        sys.stderr.write(f"automatic backup skipped: {error.message}\n")
+
+
+def _run_in_background(job: Callable[[AppData], None], data: AppData) -> None:
+    threading.Thread(target=job, args=(data,), daemon=True).start()

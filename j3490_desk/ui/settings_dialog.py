@@ -5,7 +5,9 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -90,6 +92,25 @@ class ClinicPage(QWidget):
         self.retention.setValue(self._settings.retention_years)
         self.retention.setAccessibleName("Keep records for (years)")
         form.addRow("Keep records for (years)", self.retention)
+        self.auto_lock = self._spin(
+            "Lock the window after this many idle minutes (0 = never)",
+            0,
+            240,
+            self._settings.auto_lock_minutes,
+            form,
+        )
+        self.backup_folder = QLineEdit(self._settings.backup_folder)
+        self.backup_folder.setAccessibleName("Daily backup folder")
+        self.backup_folder.setPlaceholderText("empty: no automatic backups")
+        browse = QPushButton("&Browse…")
+        browse.clicked.connect(self._pick_backup_folder)
+        row = QHBoxLayout()
+        row.addWidget(self.backup_folder)
+        row.addWidget(browse)
+        form.addRow("Daily backup folder", row)
+        self.backup_keep = self._spin(
+            "Automatic backups to keep", 1, 365, self._settings.backup_keep, form
+        )
         self.status = QLabel()
         self.status.setWordWrap(True)
         save = QPushButton("&Save clinic")
@@ -97,10 +118,31 @@ class ClinicPage(QWidget):
         form.addRow(self.status)
         form.addRow(save)
 
+    @staticmethod
+    def _spin(label: str, low: int, high: int, value: int, form: QFormLayout) -> QSpinBox:
+        spin = QSpinBox()
+        spin.setRange(low, high)
+        spin.setValue(value)
+        spin.setAccessibleName(label)
+        form.addRow(label, spin)
+        return spin
+
+    def _pick_backup_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, "Daily backup folder", self.backup_folder.text()
+        )
+        if folder:
+            self.backup_folder.setText(folder)
+
     def save(self) -> bool:
         settings = self._settings.model_copy(
             update={name: line.text().strip() for name, line in self.inputs.items()}
-            | {"retention_years": self.retention.value()}
+            | {
+                "retention_years": self.retention.value(),
+                "auto_lock_minutes": self.auto_lock.value(),
+                "backup_folder": self.backup_folder.text().strip(),
+                "backup_keep": self.backup_keep.value(),
+            }
         )
         try:
             records.save_settings(self._data, ClinicSettings.model_validate(settings.model_dump()))
