@@ -28,6 +28,18 @@ def register(subparsers: Any) -> None:
     lister = commands.add_parser("list", help="list claims, newest date of service first")
     lister.add_argument("--status", help="only claims with this status (draft, ready, ...)")
     lister.add_argument("--json", action="store_true", help="print JSON rows instead of a table")
+    lister.add_argument(
+        "--due-within",
+        type=int,
+        metavar="DAYS",
+        help="only unsent claims whose filing deadline is within DAYS days (or passed)",
+    )
+    lister.add_argument(
+        "--today",
+        type=date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help="count days left from this day (default: today)",
+    )
     lister.set_defaults(handler=_list)
 
     checker = commands.add_parser(
@@ -70,17 +82,31 @@ def _export_json(args: argparse.Namespace) -> int:
 def _list(args: argparse.Namespace) -> int:
     data = _open(args)
     try:
-        rows = claim_list.list_claims(data, status=args.status)
+        rows = claim_list.list_claims(data, status=args.status, today=args.today)
     finally:
         data.close()
+    if args.due_within is not None:
+        # Only claims still to be sent can miss their filing limit.
+        rows = [
+            row
+            for row in rows
+            if row.days_left is not None
+            and row.days_left <= args.due_within
+            and row.status in claim_list.UNSENT_STATUSES
+        ]
     if args.json:
         print(json.dumps([_row_json(row) for row in rows], indent=2))
         return 0
-    print(f"{'ID':>6}  {'DATE':10}  {'STATUS':10}  {'PATIENT':24}  {'PAYER':20}  DRUGS")
+    print(
+        f"{'ID':>6}  {'DATE':10}  {'STATUS':10}  {'DEADLINE':10}  {'LEFT':>5}  "
+        f"{'PATIENT':24}  {'PAYER':20}  DRUGS"
+    )
     for row in rows:
+        deadline = row.filing_deadline.isoformat() if row.filing_deadline else "-"
+        left = "-" if row.days_left is None else str(row.days_left)
         print(
             f"{row.id:>6}  {row.date_of_service.isoformat():10}  {row.status:10}  "
-            f"{row.patient[:24]:24}  {row.payer[:20]:20}  {row.drugs}"
+            f"{deadline:10}  {left:>5}  {row.patient[:24]:24}  {row.payer[:20]:20}  {row.drugs}"
         )
     return 0
 
@@ -93,6 +119,14 @@ def _row_json(row: claim_list.ClaimSummary) -> dict[str, Any]:
         "payer": row.payer,
         "drugs": row.drugs,
         "status": row.status,
+        "readiness": row.readiness,
+        "deadline": row.filing_deadline.isoformat() if row.filing_deadline else None,
+        "days_left": row.days_left,
+        "prior_auth_valid_to": (
+            row.prior_auth_valid_to.isoformat() if row.prior_auth_valid_to else None
+        ),
+        "billed": str(row.billed_total) if row.billed_total is not None else None,
+        "retain_until": row.retain_until.isoformat(),
     }
 
 

@@ -1,0 +1,386 @@
+"""Moving a claim through its lifecycle: each move one transaction with a ClaimEvent and an
+audit entry, refused with a clear message when it breaks a rule (domain.claim_lifecycle)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from j3490_desk.domain import claim as domain
+from j3490_desk.domain.adjustment_codes import CodeType, code_problem, split_codes
+from j3490_desk.domain.claim import ClaimStatus
+from j3490_desk.domain.claim_lifecycle import (
+    SENT,
+    SubmissionMethod,
+    TransitionProblem,
+    delete_problem,
+    event_date_problem,
+    payment_problem,
+    ready_problem,
+    submission_problem,
+    transition_problem,
+)
+from j3490_desk.domain.deadlines import retain_until
+from j3490_desk.domain.findings import Severity
+from j3490_desk.errors import InvalidInputError, NotFoundError
+from j3490_desk.models import Claim
+from j3490_desk.models.work_queue import ClaimEvent
+from j3490_desk.services import attachments, checks, claims, records
+from j3490_desk.services.app_data import AppData
+from j3490_desk.storage import audit
+
+RowCheck = Callable[[Claim], TransitionProblem | None]
+
+
+@dataclass(frozen=True)
+class EventInfo:
+    """One step in a claim's history, as the status dialog and reports show it."""
+
+    at: datetime
+    user: str
+    from_status: str
+    to_status: str
+    event_date: date | None
+    method: str
+    reference_number: str
+    amount: Decimal | None
+    carc_codes: tuple[str, ...]
+    rarc_codes: tuple[str, ...]
+    note: str
+    attachment_id: int | None
+
+
+def _refuse(problem: TransitionProblem | None) -> None:
+    if problem is not None:
+        raise InvalidInputError(problem.message, problem.hint)
+
+
+def _row(session: Session, claim_id: int) -> Claim:
+    row = session.get(Claim, claim_id)
+    if row is None:
+        raise NotFoundError(f"There is no claim with id {claim_id}.", "Refresh the claim list.")
+    return row
+
+
+def _transition(
+    data: AppData,
+    claim_id: int,
+    target: ClaimStatus,
+    *,
+    check: RowCheck | None = None,
+    claim_changes: dict[str, Any] | None = None,
+    **event: Any,
+) -> None:
+    with data.db.write() as session:
+        row = _row(session, claim_id)
+        current = ClaimStatus(row.status)
+        _refuse(transition_problem(current, target))
+        if check is not None:
+            _refuse(check(row))
+        changes: dict[str, tuple[Any, Any]] = {"status": (current.value, target.value)}
+        for name, value in (claim_changes or {}).items():
+            changes[name] = (getattr(row, name), value)
+            setattr(row, name, value)
+        row.status = target.value
+        row.updated_at = datetime.now(UTC)
+        session.add(
+            ClaimEvent(
+                claim_id=claim_id,
+                user=data.user,
+                from_status=current.value,
+                to_status=target.value,
+                **event,
+            )
+        )
+        audit.record(
+            session,
+            user=data.user,
+            action="status",
+            entity="claim",
+            entity_id=claim_id,
+            claim_id=claim_id,
+            changes={**changes, **{k: (None, v) for k, v in event.items() if v not in ("", None)}},
+        )
+
+
+def _status(data: AppData, claim_id: int) -> tuple[ClaimStatus, date]:
+    with data.db.read() as session:
+        row = _row(session, claim_id)
+        return ClaimStatus(row.status), row.date_of_service
+
+
+# --- the transitions --------------------------------------------------------------------------
+
+
+def mark_ready(data: AppData, claim_id: int, *, today: date | None = None) -> list[str]:
+    """Check the claim; with no blockers it becomes ready, and the finding codes are kept on the
+    event (the reports rank them for the clinic's training). Returns those codes."""
+    _refuse(transition_problem(_status(data, claim_id)[0], ClaimStatus.READY))
+    findings = checks.claim_findings(data, claim_id, today=today)
+    _refuse(ready_problem([f.code for f in findings if f.severity is Severity.BLOCKER]))
+    codes = [f.code for f in findings]
+    _transition(data, claim_id, ClaimStatus.READY, note=json.dumps({"findings": codes}))
+    return codes
+
+
+def back_to_draft(data: AppData, claim_id: int, *, note: str = "") -> None:
+    _transition(data, claim_id, ClaimStatus.DRAFT, note=note)
+
+
+def submit(
+    data: AppData,
+    claim_id: int,
+    *,
+    submitted_on: date,
+    method: SubmissionMethod,
+    reference_number: str,
+    proof: Path | bytes,
+    proof_name: str,
+    today: date | None = None,
+) -> None:
+    """Record that the claim went to the payer, with the proof-of-filing file attached."""
+    _send(data, claim_id, ClaimStatus.SUBMITTED, submitted_on, method, reference_number,
+          proof, proof_name, today)  # fmt: skip
+
+
+def resubmit(
+    data: AppData,
+    claim_id: int,
+    *,
+    submitted_on: date,
+    method: SubmissionMethod,
+    reference_number: str,
+    proof: Path | bytes,
+    proof_name: str,
+    today: date | None = None,
+) -> None:
+    """Send a corrected claim again: the same evidence as the first submission."""
+    _send(data, claim_id, ClaimStatus.RESUBMITTED, submitted_on, method, reference_number,
+          proof, proof_name, today)  # fmt: skip
+
+
+def _send(
+    data: AppData,
+    claim_id: int,
+    target: ClaimStatus,
+    submitted_on: date,
+    method: SubmissionMethod,
+    reference_number: str,
+    proof: Path | bytes,
+    proof_name: str,
+    today: date | None,
+) -> None:
+    current, served = _status(data, claim_id)
+    # Checked before the file is stored, so a refused submission leaves no stray attachment.
+    _refuse(transition_problem(current, target))
+    _refuse(submission_problem(served, submitted_on, today or date.today(), reference_number))
+    proof_file = attachments.add_attachment(
+        data,
+        claim_id=claim_id,
+        drug_line_id=None,
+        kind=attachments.AttachmentKind.OTHER,
+        source=proof,
+        original_name=proof_name or "proof of filing",
+    )
+    _transition(
+        data,
+        claim_id,
+        target,
+        claim_changes={"submitted_on": submitted_on},
+        event_date=submitted_on,
+        method=SubmissionMethod(method).value,
+        reference_number=reference_number.strip(),
+        attachment_id=proof_file.id,
+    )
+
+
+def record_payment(
+    data: AppData,
+    claim_id: int,
+    *,
+    amount: Decimal,
+    paid_on: date,
+    confirmed_over_billed: bool = False,
+    note: str = "",
+) -> None:
+    def check(row: Claim) -> TransitionProblem | None:
+        return payment_problem(
+            amount, row.billed_total, confirmed_over_billed=confirmed_over_billed
+        ) or event_date_problem(paid_on, row.submitted_on or row.date_of_service, "payment")
+
+    _transition(
+        data, claim_id, ClaimStatus.PAID, check=check, event_date=paid_on, amount=amount, note=note
+    )
+
+
+def checked_codes(code_type: CodeType, text: str) -> list[str]:
+    """The codes typed, or InvalidInputError naming the first one in the wrong format."""
+    codes = split_codes(text)
+    for code in codes:
+        problem = code_problem(code_type, code)
+        if problem:
+            raise InvalidInputError(problem, "Copy the code exactly as the remittance prints it.")
+    return codes
+
+
+def record_denial(
+    data: AppData, claim_id: int, *, denied_on: date, carc: str, rarc: str = "", note: str = ""
+) -> None:
+    carc_codes = checked_codes(CodeType.CARC, carc)
+    rarc_codes = checked_codes(CodeType.RARC, rarc)
+    if not carc_codes:
+        raise InvalidInputError(
+            "A denial needs at least one CARC (claim adjustment reason code).",
+            "It is on the remittance advice next to the group code, e.g. CO-16: type 16.",
+        )
+
+    def check(row: Claim) -> TransitionProblem | None:
+        return event_date_problem(denied_on, row.submitted_on or row.date_of_service, "denial")
+
+    _transition(
+        data,
+        claim_id,
+        ClaimStatus.DENIED,
+        check=check,
+        event_date=denied_on,
+        carc_codes=" ".join(carc_codes),
+        rarc_codes=" ".join(rarc_codes),
+        note=note,
+    )
+
+
+def appeal(
+    data: AppData, claim_id: int, *, appealed_on: date, reference_number: str = "", note: str = ""
+) -> None:
+    _transition(
+        data,
+        claim_id,
+        ClaimStatus.APPEALED,
+        event_date=appealed_on,
+        reference_number=reference_number.strip(),
+        note=note,
+    )
+
+
+def close(data: AppData, claim_id: int, *, note: str = "") -> None:
+    _transition(data, claim_id, ClaimStatus.CLOSED, note=note)
+
+
+# --- changing a claim that went out -----------------------------------------------------------
+
+
+def drug_data_changed(before: domain.Claim, after: domain.Claim) -> bool:
+    """Ids are the store's business; everything else on a drug line is what the payer saw."""
+
+    def lines(claim: domain.Claim) -> list[domain.DrugLine]:
+        return [dataclasses.replace(line, id=None) for line in claim.drug_lines]
+
+    return lines(before) != lines(after)
+
+
+def save_claim(data: AppData, claim: domain.Claim) -> None:
+    """Save edits, refusing drug-data changes on a claim the payer already has."""
+    assert claim.id is not None
+    stored = claims.get_claim(data, claim.id)
+    if stored.status in SENT and drug_data_changed(stored, claim):
+        raise InvalidInputError(
+            f"Claim {claim.id} is {stored.status.value}: its drug data is what the payer has.",
+            "Use Status > Correct claim, which records the correction and marks it corrected.",
+        )
+    claims.update_claim(data, claim)
+
+
+def correct_claim(data: AppData, claim: domain.Claim, *, note: str) -> None:
+    """Change a sent claim's data and mark it corrected; the audit log keeps old and new."""
+    assert claim.id is not None
+    current, _ = _status(data, claim.id)
+    _refuse(transition_problem(current, ClaimStatus.CORRECTED))
+    if not note.strip():
+        raise InvalidInputError(
+            "Say what was corrected.", "A line such as 'units 10 -> 1 per M123' is enough."
+        )
+    claims.update_claim(data, claim)
+    _transition(data, claim.id, ClaimStatus.CORRECTED, note=note.strip())
+
+
+# --- retention --------------------------------------------------------------------------------
+
+
+def archive(data: AppData, claim_id: int, *, archived: bool = True) -> None:
+    """Hide a claim from the work queue (it stays in the records); `archived=False` brings it back."""
+    with data.db.write() as session:
+        row = _row(session, claim_id)
+        before = row.archived_at
+        row.archived_at = datetime.now(UTC) if archived else None
+        audit.record(
+            session,
+            user=data.user,
+            action="archive" if archived else "unarchive",
+            entity="claim",
+            entity_id=claim_id,
+            claim_id=claim_id,
+            changes={"archived_at": (before, row.archived_at)},
+        )
+
+
+def delete_claim(data: AppData, claim_id: int, *, today: date | None = None) -> None:
+    """Only a draft never submitted, or a claim past its retain-until date, may be deleted."""
+    years = records.get_settings(data).retention_years
+    with data.db.write() as session:
+        row = _row(session, claim_id)
+        ever_sent = (
+            row.submitted_on is not None
+            or session.exec(
+                select(ClaimEvent.id).where(
+                    ClaimEvent.claim_id == claim_id,
+                    col(ClaimEvent.to_status).in_([s.value for s in SENT]),
+                )
+            ).first()
+            is not None
+        )
+        keep_until = retain_until(row.date_of_service, years)
+        _refuse(
+            delete_problem(ClaimStatus(row.status), ever_sent, keep_until, today or date.today())
+        )
+        audit.record(
+            session,
+            user=data.user,
+            action="delete",
+            entity="claim",
+            entity_id=claim_id,
+            claim_id=claim_id,
+            changes={"status": (row.status, None)},
+        )
+        session.delete(row)
+
+
+def claim_events(data: AppData, claim_id: int) -> list[EventInfo]:
+    with data.db.read() as session:
+        rows = session.exec(
+            select(ClaimEvent).where(ClaimEvent.claim_id == claim_id).order_by(col(ClaimEvent.id))
+        ).all()
+    return [
+        EventInfo(
+            at=row.at,
+            user=row.user,
+            from_status=row.from_status,
+            to_status=row.to_status,
+            event_date=row.event_date,
+            method=row.method,
+            reference_number=row.reference_number,
+            amount=row.amount,
+            carc_codes=tuple(row.carc_codes.split()),
+            rarc_codes=tuple(row.rarc_codes.split()),
+            note=row.note,
+            attachment_id=row.attachment_id,
+        )
+        for row in rows
+    ]
