@@ -1,4 +1,5 @@
-"""Migration 0002 adds the packet_export table to a database at 0001, keeping its claims."""
+"""Migration 0002 adds the packet_export table; a database at 0001 upgraded to the head keeps
+its claims."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 from j3490_desk.paths import DataPaths
-from j3490_desk.storage.database import current_revision, migrate, open_database
+from j3490_desk.storage.database import SCHEMA_HEAD, current_revision, migrate, open_database
 
 
 def test_database_at_0001_upgrades_keeping_its_claim(tmp_path: Path) -> None:
@@ -28,7 +29,7 @@ def test_database_at_0001_upgrades_keeping_its_claim(tmp_path: Path) -> None:
 
     open_database(paths).dispose()  # migrates to the head, after a backup
 
-    assert current_revision(paths.database) == "0002"
+    assert current_revision(paths.database) == SCHEMA_HEAD  # 0002 and any later ones
     assert list(paths.backups.glob("claims-before-migration-0001-*.sqlite"))
     with sqlite3.connect(paths.database) as connection:
         connection.execute("PRAGMA foreign_keys=ON")
