@@ -34,7 +34,24 @@ def crash_report(kind: type[BaseException], tb: TracebackType | None) -> str:
     )
 
 
+def save_open_drafts() -> int:
+    """Save every open claim wizard's draft before the crash dialog; returns how many tried.
+
+    Best effort: the app is in an unknown state, so one failing save must not stop the others
+    or the dialog. The wizard module is only consulted if it was loaded.
+    """
+    wizard = sys.modules.get("j3490_desk.ui.wizard.window")
+    windows = wizard.open_windows() if wizard is not None else []
+    for window in windows:
+        try:
+            window.save_now()
+        except Exception:  # noqa: BLE001 - mid-crash, anything may fail; the report follows
+            continue
+    return len(windows)
+
+
 def _show_crash(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
+    save_open_drafts()
     report = crash_report(kind, tb)
     sys.stderr.write(report + "\n")
     if QApplication.instance() is None:

@@ -360,6 +360,20 @@ def test_closing_saves_and_reopening_resumes_at_the_step(
     assert again.drug_pages["7"].inputs["lot.number"].text() == "N7301B"
 
 
+def test_a_crash_saves_the_draft_being_typed_first(
+    qtbot: QtBot, app_data: AppData, open_wizards: list[ClaimWizard]
+) -> None:
+    from j3490_desk.ui.crash import save_open_drafts
+
+    wizard = start(qtbot, app_data, date(2026, 4, 20), open_wizards)
+    wizard.go_to(drafts.line_step(0, "7"))
+    qtbot.keyClicks(wizard.drug_pages["7"].inputs["lot.number"], "LOT-BEFORE-CRASH")
+    assert save_open_drafts() >= 1  # what the crash handler does before its dialog
+    assert (
+        claims.get_claim(app_data, wizard.claim_id).drug_lines[0].lot.number == "LOT-BEFORE-CRASH"
+    )
+
+
 def test_a_second_window_on_the_same_claim_is_refused(
     qtbot: QtBot, app_data: AppData, open_wizards: list[ClaimWizard]
 ) -> None:

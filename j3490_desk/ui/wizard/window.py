@@ -64,6 +64,10 @@ def open_wizard_count() -> int:
     return len(_open_windows)
 
 
+def open_windows() -> list[ClaimWizard]:
+    return list(_open_windows.values())
+
+
 class ClaimWizard(QWidget):
     export_requested = Signal(int)  # the claim id: the packet dialog takes it from here
 
