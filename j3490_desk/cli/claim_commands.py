@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from j3490_desk.cli.packet_commands import add_packet_command
 from j3490_desk.services import checks, claim_list, claims
 from j3490_desk.services.app_data import AppData, open_app_data
 
@@ -55,6 +56,8 @@ def register(subparsers: Any) -> None:
         help="check deadlines as of this day (default: today)",
     )
     checker.set_defaults(handler=_check)
+
+    add_packet_command(commands)
 
 
 def _open(args: argparse.Namespace) -> AppData:

@@ -74,3 +74,11 @@ def test_console_script_prints_version() -> None:
         check=True,
     )
     assert result.stdout.strip() == f"j3490-desk {__version__}"
+
+
+def test_claim_packet_is_a_claim_command() -> None:
+    from j3490_desk.cli import build_parser
+    from j3490_desk.cli.packet_commands import run_packet
+
+    args = build_parser().parse_args(["claim", "packet", "7", "--out", "claim-7.pdf"])
+    assert args.handler is run_packet
