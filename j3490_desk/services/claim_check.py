@@ -10,6 +10,7 @@ from datetime import date
 from j3490_desk.domain.check import check_claim
 from j3490_desk.domain.claim import Claim, DrugFacts
 from j3490_desk.domain.findings import Finding, Severity
+from j3490_desk.domain.icd10 import lookup_icd10
 from j3490_desk.domain.ndc import NdcError, to_billing_ndc
 from j3490_desk.reference.kinds import FileKind
 from j3490_desk.services import records
@@ -42,3 +43,9 @@ def drug_facts(data: AppData, claim: Claim) -> dict[str, DrugFacts] | None:
 
 def has_blockers(findings: list[Finding]) -> bool:
     return any(finding.severity is Severity.BLOCKER for finding in findings)
+
+
+def warm_up() -> None:
+    """Load the ICD-10-CM code set (seconds) in the background at start-up, so the clerk's
+    first claim check does not pause on it."""
+    lookup_icd10("E11.9")

@@ -27,7 +27,7 @@ from j3490_desk.domain.waste import billing_unit_for, expected_waste_modifier
 from j3490_desk.errors import InvalidInputError, KnownError
 from j3490_desk.models import Claim as ClaimRow
 from j3490_desk.models import Patient, Payer, Provider
-from j3490_desk.services import checks, claims, records
+from j3490_desk.services import claim_check, claims, records
 from j3490_desk.services.app_data import AppData
 from j3490_desk.storage import audit
 
@@ -100,7 +100,7 @@ def set_resume_step(data: AppData, claim_id: int, step: str) -> None:
 def mark_ready(data: AppData, claim_id: int, *, today: date | None = None) -> None:
     """Set the claim "ready to submit"; refused while the check finds a blocker."""
     claim = claims.get_claim(data, claim_id)
-    blockers = [f for f in checks.findings_for(data, claim, today=today) if _is_blocker(f)]
+    blockers = [f for f in claim_check.findings_for(data, claim, today=today) if _is_blocker(f)]
     if blockers:
         raise InvalidInputError(
             f"The claim has {len(blockers)} blocker(s): {blockers[0].message}",
@@ -242,7 +242,7 @@ def with_waste_modifier(modifiers: tuple[str, ...], expected: str | None) -> tup
 def expected_modifier(claim: domain.Claim, line: int, data: AppData) -> str | None:
     """JW, JZ or None for the line's recorded waste (domain.waste), as item 8 chooses it."""
     drug = claim.drug_lines[line]
-    facts = facts_for_line(drug, checks.drug_facts(data, claim))
+    facts = facts_for_line(drug, claim_check.drug_facts(data, claim))
     return expected_waste_modifier(
         drug,
         claim.date_of_service,
@@ -540,8 +540,8 @@ def assess(
     today: date | None = None,
     texts: Mapping[FieldKey, str] = {},
 ) -> Assessment:
-    facts = checks.drug_facts(data, claim)
-    findings = checks.findings_for(data, claim, today=today)
+    facts = claim_check.drug_facts(data, claim)
+    findings = claim_check.findings_for(data, claim, today=today)
     compound_code = profile_for(claim.payer).compound_code
     suggestions = tuple(
         suggest_code(
@@ -587,8 +587,8 @@ class Review:
 
 def review(data: AppData, claim: domain.Claim, *, today: date | None = None) -> Review:
     day = today or date.today()
-    facts = checks.drug_facts(data, claim)
-    findings = checks.findings_for(data, claim, today=day)
+    facts = claim_check.drug_facts(data, claim)
+    findings = claim_check.findings_for(data, claim, today=day)
     return Review(
         blockers=tuple(f for f in findings if f.severity is Severity.BLOCKER),
         warnings=tuple(f for f in findings if f.severity is Severity.WARNING),

@@ -100,6 +100,7 @@ def run_app(argv: Sequence[str]) -> int:
     window.show()
     lock = start_auto_lock(data)
     _run_in_background(_daily_backup, data)  # also loads the ORM before the clerk needs it
+    _run_in_background(_warm_up_checks, data)
     try:
         return app.exec()
     finally:
@@ -128,6 +129,12 @@ def start_auto_lock(data: AppData) -> AutoLock:
         return users.sign_in(data, username, password)
 
     return AutoLock(minutes, same_user_again)
+
+
+def _warm_up_checks(_data: AppData) -> None:
+    from j3490_desk.services import claim_check
+
+    claim_check.warm_up()
 
 
 def _daily_backup(data: AppData) -> None:
