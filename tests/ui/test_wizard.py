@@ -579,3 +579,25 @@ def test_a_date_typed_in_another_locales_format_changes_nothing(
     wizard.save_now()
     assert claims.get_claim(wizard.data, wizard.claim_id).date_of_service == date(2026, 4, 14)
     assert "year-month-day" in wizard.guidance.text()
+
+
+def test_invoice_pdf_is_read_offered_and_a_foreign_ndc_flagged(
+    qtbot: QtBot, app_data: AppData, tmp_path: Path, open_wizards: list[ClaimWizard]
+) -> None:
+    from tests.attachments.files import invoice_pdf
+
+    scenario = scenarios.rare_biologic()
+    claim_id = claims.create_claim(app_data, scenario.claim)
+    wizard = start(qtbot, app_data, scenario.today, open_wizards, claim_id)
+    wizard.go_to(drafts.line_step(0, "2"))
+    page = wizard.drug_pages["2"]
+    assert page.attachments is not None and not page.invoice_offer.isVisible()
+    page.attachments.add_files(
+        [invoice_pdf(tmp_path / "invoice.pdf", ndc="55566-1050-01", price="61,250.00")]
+    )
+    assert "NDC 55566-1050-01, price 61250.00" in page.invoice_offer.text()
+    assert "not this drug's NDC" in page.invoice_offer.text()  # the line is Gamifant, not this
+    qtbot.mouseClick(page.use_invoice, Qt.MouseButton.LeftButton)
+    wizard.save_now()
+    stored = claims.get_claim(app_data, claim_id).drug_lines[0].invoice
+    assert stored.ndc == "55566-1050-01" and stored.price_paid == Decimal("61250.00")

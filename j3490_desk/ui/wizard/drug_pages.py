@@ -217,6 +217,65 @@ class InvoicePage(DrugPage):
         Spec("invoice.attached", "Invoice file attached", "bool"),
     )
 
+    def build_bottom(self) -> None:
+        self.invoice_offer = QLabel()
+        self.invoice_offer.setWordWrap(True)
+        self.invoice_offer.setAccessibleName("What the invoice file says")
+        self.use_invoice = QPushButton("Fill in from the invoice file")
+        self.use_invoice.clicked.connect(self.fill_from_invoice)
+        self.invoice_offer.hide()
+        self.use_invoice.hide()
+        self.column.addWidget(self.invoice_offer)
+        self.column.addWidget(self.use_invoice)
+        self._offer: tuple[str, str] = ("", "")  # NDC and price read from the invoice
+        self._line_ndc = ""
+        super().build_bottom()
+
+    def load(self, claim: domain.Claim, line: int | None) -> None:
+        self._line_ndc = claim.drug_lines[line or 0].ndc
+        super().load(claim, line)
+
+    def _attachments_changed(self) -> None:
+        """A text PDF invoice is read for its NDC and price, offered for the fields, and an
+        NDC that is not the drug's own is said plainly."""
+        super()._attachments_changed()
+        from j3490_desk.services import attachments, invoice_text
+
+        pdfs = [
+            info
+            for info in (self.attachments.attachments() if self.attachments else [])
+            if info.kind == "invoice" and info.is_pdf
+        ]
+        if not pdfs:
+            return
+        reading = invoice_text.read_invoice(attachments.attachment_file(self.data, pdfs[-1]))
+        if not reading.has_text:
+            self.invoice_offer.setText("The invoice file is a scan without text: type its values.")
+            self.invoice_offer.show()
+            return
+        ndc = next((n.text for n in reading.ndcs), "")
+        price = str(reading.price_paid or "")
+        self._offer = (ndc, price)
+        lines = [
+            f"The invoice file shows NDC {ndc or '(none found)'}, price {price or '(none found)'}."
+        ]
+        if invoice_text.ndc_matches_line(reading, self._line_ndc) is False:
+            lines.append(
+                f"⚠ Its NDC is not this drug's NDC ({self._line_ndc}): check that the invoice is "
+                "for the vial given; payers deny a mismatch."
+            )
+        self.invoice_offer.setText("\n".join(lines))
+        self.invoice_offer.show()
+        self.use_invoice.setVisible(bool(ndc or price))
+
+    def fill_from_invoice(self) -> None:
+        ndc, price = self._offer
+        for path, value in (("invoice.ndc", ndc), ("invoice.price_paid", price)):
+            field = self.inputs[path]
+            if value and isinstance(field, QLineEdit):
+                field.setText(value)
+        self._edited()  # programmatic text emits no textEdited: save like a typed change
+
 
 class DosePage(DrugPage):
     item = "3"
