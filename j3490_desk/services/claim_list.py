@@ -19,6 +19,7 @@ from j3490_desk.storage.claim_list import (
     UNSENT_STATUSES,
     claim_page,
     clinic_day_counts,
+    named_records,
     queue_counts,
 )
 
@@ -167,3 +168,9 @@ def _summary(row: tuple[Any, ...], today: date, retention_years: int) -> ClaimSu
         archived=archived_at is not None,
         retain_until=retain_until(served_on, retention_years),
     )
+
+
+def filter_choices(data: AppData) -> dict[str, list[tuple[int, str]]]:
+    """The payers and providers the list can be filtered by."""
+    with data.db.read_plain() as connection:
+        return {table: named_records(connection, table) for table in ("payer", "provider")}

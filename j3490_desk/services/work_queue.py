@@ -1,5 +1,9 @@
 """What needs doing today: the Today panel's counts, the start-up alert, and the CARC/RARC code
-list that explains denials (shipped in resources/, replaceable by the clinic's own import)."""
+list that explains denials (shipped in resources/, replaceable by the clinic's own import).
+
+The main window imports this at start-up, so the ORM is imported only inside the code-list
+functions.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlmodel import select
-
 from j3490_desk.domain.adjustment_codes import CodeType, code_problem
 from j3490_desk.errors import InvalidInputError
-from j3490_desk.models.work_queue import AdjustmentCode
 from j3490_desk.paths import resources_dir
 from j3490_desk.services import claim_list
 from j3490_desk.services.app_data import AppData
@@ -103,6 +104,10 @@ def read_code_file(path: Path) -> list[tuple[CodeType, str, str]]:
 
 def import_code_list(data: AppData, path: Path) -> int:
     """Add or update the clinic's CARC/RARC descriptions; returns how many codes it holds."""
+    from sqlmodel import select
+
+    from j3490_desk.models.work_queue import AdjustmentCode
+
     codes = read_code_file(path)
     with data.db.write() as session:
         for kind, code, description in codes:
@@ -120,6 +125,10 @@ def import_code_list(data: AppData, path: Path) -> int:
 
 def code_descriptions(data: AppData) -> dict[tuple[str, str], str]:
     """(code_type, code) -> description: the clinic's imported list over the shipped one."""
+    from sqlmodel import select
+
+    from j3490_desk.models.work_queue import AdjustmentCode
+
     shipped = {
         (kind.value, code): text
         for kind, code, text in read_code_file(resources_dir() / SHIPPED_CODES)

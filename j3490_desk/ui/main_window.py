@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import dataclasses
+from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer
+from PySide6.QtCore import (
+    QByteArray,
+    QModelIndex,
+    QObject,
+    QSettings,
+    Qt,
+    QThreadPool,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDockWidget,
     QFileDialog,
     QFrame,
     QHBoxLayout,
@@ -16,6 +28,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QStackedWidget,
+    QSystemTrayIcon,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -25,8 +38,12 @@ from j3490_desk import APP_NAME
 from j3490_desk.errors import KnownError
 from j3490_desk.services import claim_list
 from j3490_desk.services.app_data import AppData
+from j3490_desk.services.claim_list import ClaimFilter
+from j3490_desk.services.work_queue import TodayReport, today_report
 from j3490_desk.ui.about_dialog import show_about
 from j3490_desk.ui.claim_table_model import ClaimTableModel
+from j3490_desk.ui.filter_bar import FilterBar
+from j3490_desk.ui.today_panel import TodayPanel
 
 EMPTY_STATE = (
     "<h2>Welcome to J3490 Desk</h2>"
@@ -38,14 +55,45 @@ EMPTY_STATE = (
 )
 
 
+STATUS_ACTIONS = (  # (key, menu text): each opens the StatusDialog for that move
+    ("ready", "Mark &ready"),
+    ("submit", "Mark &submitted…"),
+    ("paid", "Record &payment…"),
+    ("denied", "Record &denial…"),
+    ("appeal", "Record &appeal…"),
+    ("resubmit", "Mark res&ubmitted…"),
+    ("close", "&Close claim…"),
+    ("draft", "Back to &draft…"),
+)
+
+
+class _TodaySignals(QObject):
+    counted = Signal(object)  # TodayReport
+
+
+def _count_today(signals: _TodaySignals, data: AppData, today: date) -> None:
+    """On the thread pool: one scan of the claims table, kept off the GUI thread."""
+    signals.counted.emit(today_report(data, today, with_reference=False))
+
+
 class MainWindow(QMainWindow):
-    def __init__(self, data: AppData) -> None:
+    def __init__(self, data: AppData, *, today: date | None = None) -> None:
         super().__init__()
         self._data = data
+        self._fixed_today = today  # tests and demos fix the day; None follows the clock
         self.setWindowTitle(APP_NAME)  # never a patient's name: titles show on the taskbar
-        self.model = ClaimTableModel(
-            lambda offset, limit: claim_list.list_claims(data, offset=offset, limit=limit)
-        )
+        self.claim_filter = ClaimFilter()
+        self.today_report: TodayReport | None = None
+        self.last_alert = ""
+        self._alerted = False
+        self.model = ClaimTableModel(self._fetch_page)
+        self.filter_bar = FilterBar()
+        self.filter_bar.changed.connect(self.set_filter)
+        self.today_panel = TodayPanel()
+        self.today_panel.queue_chosen.connect(self.filter_bar.set_queue)
+        self._pool = QThreadPool(self)
+        self._today_signals = _TodaySignals(self)
+        self._today_signals.counted.connect(self._show_today)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setAccessibleName("Claims")
@@ -55,6 +103,11 @@ class MainWindow(QMainWindow):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().hide()
         self.table.doubleClicked.connect(self._open_index)
+        header = self.table.horizontalHeader()
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(2, Qt.SortOrder.DescendingOrder)  # newest service first
+        header.sortIndicatorChanged.connect(self.model.sort)
         self.empty_state = self._build_empty_state()
         self.stack = QStackedWidget()
         self.stack.addWidget(self.empty_state)
@@ -69,14 +122,32 @@ class MainWindow(QMainWindow):
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.reference_banner)
+        column.addWidget(self.filter_bar)
         column.addWidget(self.stack)
         self.setCentralWidget(central)
+        dock = QDockWidget("Today", self)
+        dock.setObjectName("today-dock")
+        dock.setWidget(self.today_panel)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
         self.actions = self._build_actions()
         self.statusBar().showMessage(f"Data folder: {data.paths.root}")
         self._restore_geometry()
         self.refresh()
         # after the window shows: opening the reference data is not needed to draw it
         QTimer.singleShot(0, self.show_reference_warnings)
+        QTimer.singleShot(0, self._load_filter_choices)
+
+    def today(self) -> date:
+        return self._fixed_today or date.today()
+
+    def _fetch_page(self, offset: int, limit: int) -> list[claim_list.ClaimSummary]:
+        chosen = dataclasses.replace(
+            self.claim_filter, sort=self.model.sort_key, descending=self.model.descending
+        )
+        return claim_list.list_claims(
+            self._data, claim_filter=chosen, offset=offset, limit=limit, today=self.today()
+        )
 
     # --- actions ---------------------------------------------------------------------------
 
@@ -101,9 +172,29 @@ class MainWindow(QMainWindow):
             action.setShortcut(shortcut)
             action.triggered.connect(slot)
             actions[key] = action
+        for key, text in STATUS_ACTIONS:
+            action = QAction(text, self)
+            action.triggered.connect(lambda _=False, k=key: self.change_status(k))
+            actions[f"status:{key}"] = action
+        for key, text, slot in (
+            ("archive", "&Archive claim", lambda: self.archive_selected(True)),
+            ("unarchive", "Bring back from archi&ve", lambda: self.archive_selected(False)),
+            ("delete", "De&lete claim…", self.delete_selected),
+            ("reports", "&Reports…", self.show_reports),
+            ("codes", "Import CARC/RARC &code list…", self.import_code_list),
+        ):
+            action = QAction(text, self)
+            action.triggered.connect(slot)
+            actions[key] = action
+        actions["reports"].setShortcut(QKeySequence("Ctrl+R"))
         menus = (
-            ("&File", ("new", "open", "import", "refresh", "quit")),
+            ("&File", ("new", "open", "import", "codes", "refresh", "quit")),
             ("&Edit", ("settings",)),
+            (
+                "&Status",
+                (*(f"status:{k}" for k, _ in STATUS_ACTIONS), "archive", "unarchive", "delete"),
+            ),
+            ("&View", ("reports",)),
             ("&Help", ("about",)),
         )
         for title, keys in menus:
@@ -112,7 +203,7 @@ class MainWindow(QMainWindow):
                 menu.addAction(actions[key])
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("main-toolbar")
-        for key in ("new", "open", "import", "settings"):
+        for key in ("new", "open", "import", "settings", "reports"):
             toolbar.addAction(actions[key])
         return actions
 
@@ -137,12 +228,116 @@ class MainWindow(QMainWindow):
 
     def refresh(self) -> None:
         self.model.reload()
-        self.stack.setCurrentWidget(self.table if self.model.rowCount() else self.empty_state)
+        filtered = dataclasses.replace(self.claim_filter, sort="date_of_service", descending=True)
+        showing = self.model.rowCount() or filtered != ClaimFilter()
+        self.stack.setCurrentWidget(self.table if showing else self.empty_state)
+        self.filter_bar.setVisible(bool(showing))
+        self.refresh_today()
+
+    def set_filter(self, claim_filter: ClaimFilter) -> None:
+        self.claim_filter = claim_filter
+        self.refresh()
+
+    def _load_filter_choices(self) -> None:
+        self.filter_bar.set_choices(claim_list.filter_choices(self._data))
+
+    # --- Today panel and the start-up alert --------------------------------------------------
+
+    def refresh_today(self) -> None:
+        self._pool.start(lambda: _count_today(self._today_signals, self._data, self.today()))
+
+    def _show_today(self, report: TodayReport) -> None:
+        self.today_report = report
+        self.today_panel.show_report(report)
+        if not self._alerted:
+            self._alerted = True
+            self.alert(report.alert_text())
+
+    def alert(self, text: str) -> None:
+        """A desktop notification where there is a tray, else the status bar: never a dialog
+        that stops the biller at start-up."""
+        self.last_alert = text
+        if not text:
+            return
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            tray = QSystemTrayIcon(self.windowIcon(), self)
+            tray.show()
+            tray.showMessage(APP_NAME, text)
+        else:
+            self.statusBar().showMessage(text)
+
+    # --- status, retention, reports ----------------------------------------------------------
+
+    def _selected_claim(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            self.statusBar().showMessage("Select a claim in the list first.")
+            return None
+        return self.model.claim_id(rows[0].row())
+
+    def change_status(self, action: str) -> None:
+        from j3490_desk.ui.status_dialog import StatusDialog  # loads the ORM: not at start-up
+
+        claim_id = self._selected_claim()
+        if claim_id is None:
+            return
+        dialog = StatusDialog(self._data, claim_id, action, today=self.today(), parent=self)
+        if dialog.exec():
+            self.refresh()
+
+    def archive_selected(self, archived: bool) -> None:
+        from j3490_desk.services import claim_status
+
+        claim_id = self._selected_claim()
+        if claim_id is None:
+            return
+        claim_status.archive(self._data, claim_id, archived=archived)
+        self.refresh()
+        self.statusBar().showMessage(
+            f"Claim {claim_id} archived: tick Show archived to see it."
+            if archived
+            else f"Claim {claim_id} is back in the work queue."
+        )
+
+    def delete_selected(self) -> None:
+        from j3490_desk.services import claim_status
+
+        claim_id = self._selected_claim()
+        if claim_id is None:
+            return
+        answer = QMessageBox.question(self, "Delete claim", f"Delete claim {claim_id}?")
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            claim_status.delete_claim(self._data, claim_id, today=self.today())
+        except KnownError as error:
+            QMessageBox.warning(self, "Claim not deleted", str(error))
+            return
+        self.refresh()
+
+    def show_reports(self) -> None:
+        from j3490_desk.ui.reports_view import ReportsView  # not needed at start-up
+
+        ReportsView(self._data, self).exec()
+
+    def import_code_list(self) -> None:
+        from j3490_desk.services import work_queue
+
+        path, _ = QFileDialog.getOpenFileName(self, "Import code list", "", "CSV (*.csv)")
+        if not path:
+            return
+        try:
+            count = work_queue.import_code_list(self._data, Path(path))
+        except KnownError as error:
+            QMessageBox.warning(self, "Code list not imported", str(error))
+            return
+        self.statusBar().showMessage(f"{count} CARC/RARC descriptions imported.")
 
     def show_reference_warnings(self) -> None:
         """Stale or missing FDA/CMS files make the claim check miss things: say so, and where to
         download the new ones."""
-        warnings = self._data.reference.status().warnings
+        warnings = self._data.reference.status(self.today()).warnings
+        self.today_panel.show_reference_warnings(tuple(warnings))
         self.reference_banner.setVisible(bool(warnings))
         if warnings:
             more = (
@@ -212,6 +407,7 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
 
     def closeEvent(self, event: object) -> None:
+        self._pool.waitForDone()  # a count still running must not outlive the data it reads
         settings = QSettings()
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/state", self.saveState())

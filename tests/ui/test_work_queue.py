@@ -1,0 +1,215 @@
+"""The work queue as a biller uses it: columns, sort, filters, search, Today, status moves."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from j3490_desk.domain import claim as d
+from j3490_desk.services import attachments, claim_list, claim_status, claims
+from j3490_desk.services.app_data import AppData
+from j3490_desk.ui.app import create_application
+from j3490_desk.ui.claim_table_model import COLUMNS, ClaimTableModel
+from j3490_desk.ui.main_window import MainWindow
+from j3490_desk.ui.reports_view import BarChart, ReportsView
+from j3490_desk.ui.status_dialog import StatusDialog
+from tests.sample_claims import sample_claim
+from tests.work_queue.helpers import PDF, claim_in
+
+TODAY = date(2026, 11, 27)
+AETNA = d.Payer(name="Aetna", timely_filing_days=90)
+
+
+def _column(title: str) -> int:
+    return [c.title for c in COLUMNS].index(title)
+
+
+@pytest.fixture
+def filled(app_data: AppData) -> dict[str, int]:
+    doe_line = dataclasses.replace(sample_claim().drug_lines[0], brand_name="Zynrelef")
+    return {
+        "roe": claims.create_claim(app_data, sample_claim()),
+        "doe": claims.create_claim(
+            app_data,
+            sample_claim(
+                patient=d.Patient(name="Doe, John"),
+                payer=AETNA,
+                date_of_service=TODAY - timedelta(days=88),
+                drug_lines=(doe_line,),
+            ),
+        ),
+        "denied": claim_in(app_data, "denied", patient=d.Patient(name="Poe, Ann")),
+    }
+
+
+@pytest.fixture
+def window(qtbot: QtBot, app_data: AppData, filled: dict[str, int]) -> MainWindow:
+    create_application()
+    main = MainWindow(app_data, today=TODAY)
+    qtbot.add_widget(main)
+    main.show()
+    qtbot.waitUntil(lambda: main.today_report is not None)
+    return main
+
+
+def _ids(window: MainWindow) -> list[int]:
+    return [window.model.claim_id(r) for r in range(window.model.rowCount())]
+
+
+def test_columns_show_readiness_deadline_and_days_left(window: MainWindow) -> None:
+    model, row = window.model, _ids(window).index(2)
+    assert model.index(row, _column("Readiness")).data() == "not checked"
+    assert model.index(row, _column("Filing deadline")).data() == "2026-11-29"
+    days = model.index(row, _column("Days left"))
+    assert days.data() == "2 d" and days.data(Qt.ItemDataRole.ForegroundRole) is not None
+    assert model.index(row, _column("Billed")).data() == "60,100.00"
+    assert model.index(row, _column("Retain until")).data() == "2033-08-31"
+
+
+def test_clicking_a_header_sorts_in_sql(window: MainWindow, filled: dict[str, int]) -> None:
+    header = window.table.horizontalHeader()
+    header.setSortIndicator(_column("Filing deadline"), Qt.SortOrder.AscendingOrder)
+    assert window.model.sort_key == "filing_deadline" and not window.model.descending
+    assert _ids(window)[0] == filled["doe"]
+    header.setSortIndicator(_column("Patient"), Qt.SortOrder.AscendingOrder)
+    assert [window.model.index(r, 1).data() for r in range(3)] == [
+        "Doe, John",
+        "Poe, Ann",
+        "Roe, Jane",
+    ]
+
+
+def test_status_filter_and_search_as_you_type(
+    qtbot: QtBot, window: MainWindow, filled: dict[str, int]
+) -> None:
+    bar = window.filter_bar
+    bar.status.setCurrentIndex(bar.status.findData("denied"))
+    assert _ids(window) == [filled["denied"]]
+    bar.status.setCurrentIndex(0)
+    qtbot.keyClicks(bar.search, "zynr")
+    assert len(_ids(window)) == 3  # nothing yet: the search waits for a pause in typing
+    qtbot.waitUntil(lambda: _ids(window) == [filled["doe"]], timeout=2000)
+    bar.search.clear()
+    qtbot.waitUntil(lambda: len(_ids(window)) == 3, timeout=2000)
+    assert window.stack.currentWidget() is window.table
+
+
+def test_payer_filter_lists_saved_payers(window: MainWindow, filled: dict[str, int]) -> None:
+    window._load_filter_choices()
+    bar = window.filter_bar
+    bar.payer.setCurrentIndex(bar.payer.findText("Aetna"))
+    assert _ids(window) == [filled["doe"]]
+
+
+def test_today_panel_counts_filter_the_list_and_alert(
+    window: MainWindow, filled: dict[str, int]
+) -> None:
+    panel = window.today_panel
+    assert panel.buttons["filing_due_soon"].text() == "Filing deadline within 3 days: 1"
+    assert panel.buttons["denied"].text().endswith(": 1")
+    assert not panel.buttons["prior_auth_pending"].isEnabled()
+    panel.buttons["filing_due_soon"].click()
+    assert _ids(window) == [filled["doe"]]
+    assert window.filter_bar.queue_label.isVisible()
+    window.filter_bar.clear_queue.click()
+    assert len(_ids(window)) == 3
+    # offscreen there is no tray: the alert goes to the status bar, with no patient in it
+    assert window.last_alert.startswith("1 claim(s) must reach the payer within 3 days")
+    assert window.statusBar().currentMessage() == window.last_alert
+    assert "Doe" not in window.last_alert and window.windowTitle() == "J3490 Desk"
+
+
+def test_nothing_due_means_no_alert(qtbot: QtBot, app_data: AppData) -> None:
+    claims.create_claim(app_data, sample_claim())
+    main = MainWindow(app_data, today=TODAY)
+    qtbot.add_widget(main)
+    qtbot.waitUntil(lambda: main.today_report is not None)
+    assert main.last_alert == ""
+
+
+def test_mark_submitted_with_its_proof_of_filing(
+    qtbot: QtBot, app_data: AppData, tmp_path: Path
+) -> None:
+    claim_id = claim_in(app_data, "ready")
+    proof = tmp_path / "confirmation.pdf"
+    proof.write_bytes(PDF)
+    dialog = StatusDialog(app_data, claim_id, "submit", today=TODAY)
+    qtbot.add_widget(dialog)
+    qtbot.keyClicks(dialog.reference, "ICN 2026310000123")
+    assert not dialog.apply()
+    assert "Attach the proof of filing" in dialog.message.text()
+    dialog.set_proof(proof)
+    dialog.method.setCurrentIndex(dialog.method.findData("clearinghouse"))
+    assert dialog.apply()
+    [event] = claim_status.claim_events(app_data, claim_id)
+    assert (event.to_status, event.method, event.event_date) == (
+        "submitted",
+        "clearinghouse",
+        TODAY,
+    )
+    stored = attachments.get_attachment(app_data, event.attachment_id or 0)
+    assert stored.original_name == "confirmation.pdf"
+    assert "claim" in dialog.windowTitle() and "Roe" not in dialog.windowTitle()
+
+
+def test_denial_dialog_names_codes_and_refuses_bad_ones(qtbot: QtBot, app_data: AppData) -> None:
+    claim_id = claim_in(app_data, "submitted", submitted_on=date(2026, 11, 5))
+    dialog = StatusDialog(app_data, claim_id, "denied", today=TODAY)
+    qtbot.add_widget(dialog)
+    qtbot.keyClicks(dialog.rarc, "M119")
+    assert "National Drug Code" in dialog.code_help.text()
+    qtbot.keyClicks(dialog.carc, "CO-16")
+    assert not dialog.apply()
+    assert "group code CO" in dialog.message.text()
+    dialog.carc.setText("16")
+    assert dialog.apply()
+    assert claims.get_claim(app_data, claim_id).status.value == "denied"
+
+
+def test_payment_over_billed_needs_the_box_ticked(qtbot: QtBot, app_data: AppData) -> None:
+    claim_id = claim_in(app_data, "submitted", submitted_on=date(2026, 11, 5))
+    dialog = StatusDialog(app_data, claim_id, "paid", today=TODAY)
+    qtbot.add_widget(dialog)
+    qtbot.keyClicks(dialog.amount, "70,000.00")
+    assert not dialog.apply() and "more than the billed" in dialog.message.text()
+    dialog.over_billed.setChecked(True)
+    assert dialog.apply()
+
+
+def test_reports_view_charts_and_exports(
+    qtbot: QtBot, app_data: AppData, filled: dict[str, int], tmp_path: Path
+) -> None:
+    view = ReportsView(app_data)
+    qtbot.add_widget(view)
+    view.start.setDate(view.start.date().addYears(-2))
+    view.refresh()
+    assert view.tabs.count() == 5
+    assert view.tabs.widget(0).findChild(BarChart) is not None
+    view.show()
+    view.tabs.widget(0).grab()  # paints the chart
+    path = view.export(view.reports[0], tmp_path / "status.csv")
+    assert path is not None and "denied,1" in path.read_text(encoding="utf-8")
+
+
+def test_extended_model_passes_qt_model_tests(
+    qtmodeltester: object, app_data: AppData, filled: dict[str, int]
+) -> None:
+    for n in range(5):
+        claims.create_claim(app_data, sample_claim(date_of_service=date(2026, 1, 1 + n)))
+    chosen = claim_list.ClaimFilter(search="roe", sort="filing_deadline")
+    model = ClaimTableModel(
+        lambda offset, limit: claim_list.list_claims(
+            app_data, claim_filter=chosen, offset=offset, limit=limit, today=TODAY
+        ),
+        page_size=2,
+    )
+    model.reload()
+    while model.canFetchMore():
+        model.fetchMore()
+    assert model.rowCount() == 6
+    qtmodeltester.check(model)  # type: ignore[attr-defined]
