@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from PySide6.QtCore import QSettings, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QPushButton
 from pytestqt.qtbot import QtBot
 
 from j3490_desk.export.errors import PacketCancelled
@@ -120,8 +120,12 @@ def test_cancel_stops_the_build_and_writes_nothing(
     dialog = PacketDialog(app_data, claim_id)
     qtbot.add_widget(dialog)
     assert dialog.progress_dialog is not None
-    dialog.progress_dialog.cancel()
+    cancel_button = dialog.progress_dialog.findChild(QPushButton)
+    assert cancel_button is not None and cancel_button.text() == "Cancel"
+    started = time.monotonic()
+    cancel_button.click()  # as the user does: QProgressDialog.cancel() alone emits nothing
     qtbot.wait_until(lambda: not dialog.is_building, timeout=BUILD_TIMEOUT_MS)
+    assert time.monotonic() - started < BUILD_TIMEOUT_MS / 1000 / 2  # seen, not timed out
     assert "Cancelled" in dialog.status.text() and dialog.packet is None
     assert not dialog.save_button.isEnabled()
 
