@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -65,7 +65,11 @@ class ClaimSummary:
     prior_auth_status: str = "not_requested"
     billed_total: Decimal | None = None
     archived: bool = False
-    retain_until: date = field(default=date.min)
+    retention_years: int = 7
+
+    @property
+    def retain_until(self) -> date:
+        return retain_until(self.date_of_service, self.retention_years)
 
     @property
     def readiness(self) -> str:
@@ -144,8 +148,8 @@ def _day(text: str | None) -> date | None:
 
 
 def _summary(row: tuple[Any, ...], today: date, retention_years: int) -> ClaimSummary:
-    (claim_id, patient, served, payer, status, updated, drugs, checked_at, blockers, warnings,
-     deadline, auth_to, auth_status, billed, archived_at, provider) = row  # fmt: skip
+    (claim_id, patient, served, payer, status, updated, checked_at, blockers, warnings,
+     deadline, auth_to, auth_status, billed, archived_at, provider, drugs) = row  # fmt: skip
     served_on = date.fromisoformat(served)
     deadline_day = _day(deadline)
     return ClaimSummary(
@@ -166,7 +170,7 @@ def _summary(row: tuple[Any, ...], today: date, retention_years: int) -> ClaimSu
         prior_auth_status=auth_status,
         billed_total=Decimal(billed) if billed is not None else None,
         archived=archived_at is not None,
-        retain_until=retain_until(served_on, retention_years),
+        retention_years=retention_years,
     )
 
 

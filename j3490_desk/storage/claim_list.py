@@ -11,14 +11,19 @@ import sqlite3
 from collections.abc import Mapping
 from typing import Any
 
-DRUGS_SQL = """(SELECT group_concat(name, ', ') FROM (
-    SELECT coalesce(nullif(drug_line.brand_name, ''), drug_line.generic_name) AS name
-    FROM drug_line WHERE drug_line.claim_id = claim.id AND name != ''
-    ORDER BY drug_line.position))"""
+DRUG_NAME = "coalesce(nullif(drug_line.brand_name, ''), drug_line.generic_name)"
+# Sorting by drugs orders by the first name alphabetically: one cheap lookup per claim.
+DRUGS_SORT_SQL = f"(SELECT min({DRUG_NAME}) FROM drug_line WHERE drug_line.claim_id = claim.id)"
+# The page's drug names come in one query for its 200 claims, not one sub-select per row.
+PAGE_DRUGS_SQL = f"""
+SELECT claim_id, {DRUG_NAME} FROM drug_line
+WHERE claim_id IN (SELECT value FROM json_each(:ids)) AND {DRUG_NAME} != ''
+ORDER BY claim_id, position
+"""
 
-SELECT_SQL = f"""
+SELECT_SQL = """
 SELECT claim.id, coalesce(patient.name, ''), claim.date_of_service, coalesce(payer.name, ''),
-       claim.status, claim.updated_at, {DRUGS_SQL},
+       claim.status, claim.updated_at,
        claim.readiness_checked_at, claim.readiness_blockers, claim.readiness_warnings,
        claim.filing_deadline, claim.prior_auth_valid_to, claim.prior_auth_status,
        claim.billed_total, claim.archived_at, coalesce(provider.name, '')
@@ -34,7 +39,7 @@ SORT_SQL: dict[str, tuple[str, ...]] = {
     "patient": ("patient.name",),
     "date_of_service": ("claim.date_of_service",),
     "payer": ("payer.name",),
-    "drugs": (DRUGS_SQL,),
+    "drugs": (DRUGS_SORT_SQL,),
     "status": ("claim.status",),
     "readiness": ("claim.readiness_blockers", "claim.readiness_warnings"),
     "filing_deadline": ("claim.filing_deadline",),
@@ -165,7 +170,12 @@ def claim_page(
         "LIMIT :limit OFFSET :offset"
     )
     params.update(offset=offset, limit=-1 if limit is None else limit)
-    return connection.execute(sql, params).fetchall()
+    rows = connection.execute(sql, params).fetchall()
+    names: dict[int, list[str]] = {}
+    ids = json.dumps([row[0] for row in rows])
+    for claim_id, name in connection.execute(PAGE_DRUGS_SQL, {"ids": ids}):
+        names.setdefault(claim_id, []).append(name)
+    return [(*row, ", ".join(names.get(row[0], ()))) for row in rows]
 
 
 def queue_counts(connection: sqlite3.Connection, queue_params: Mapping[str, Any]) -> dict[str, int]:
