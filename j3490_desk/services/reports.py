@@ -78,13 +78,13 @@ def claims_by_status(data: AppData, period: Period) -> Report:
 def billed_vs_paid(data: AppData, period: Period) -> Report:
     with data.db.read() as session:
         billed_rows = session.exec(
-            select(Claim.id, Claim.billed_total).where(
+            select(col(Claim.id), col(Claim.billed_total)).where(
                 col(Claim.date_of_service).between(period.start, period.end)
             )
         ).all()
         ids = [claim_id for claim_id, _ in billed_rows]
         paid_rows = session.exec(
-            select(ClaimEvent.amount).where(
+            select(col(ClaimEvent.amount)).where(
                 ClaimEvent.to_status == ClaimStatus.PAID.value, col(ClaimEvent.claim_id).in_(ids)
             )
         ).all()
@@ -135,7 +135,7 @@ def ready_findings(data: AppData, period: Period) -> Report:
 def days_to_submission(data: AppData, period: Period) -> Report:
     with data.db.read() as session:
         pairs = session.exec(
-            select(Claim.date_of_service, Claim.submitted_on).where(
+            select(col(Claim.date_of_service), col(Claim.submitted_on)).where(
                 col(Claim.submitted_on).between(period.start, period.end)
             )
         ).all()

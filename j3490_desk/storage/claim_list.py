@@ -194,8 +194,13 @@ def clinic_day_counts(connection: sqlite3.Connection) -> dict[str, int]:
         "SELECT submit_within_days, prior_auth_warning_days, filing_warning_days, "
         "retention_years, notify_due_within_days FROM clinic_settings ORDER BY id LIMIT 1"
     ).fetchone()
-    names = ("submit_within_days", "prior_auth_warning_days", "filing_warning_days")
-    names += ("retention_years", "notify_due_within_days")
+    names = (
+        "submit_within_days",
+        "prior_auth_warning_days",
+        "filing_warning_days",
+        "retention_years",
+        "notify_due_within_days",
+    )
     return dict(zip(names, row or (14, 14, 30, 7, 3), strict=True))
 
 

@@ -7,6 +7,7 @@ claim list service does the filtering, in SQL.
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 
 from PySide6.QtCore import QDate, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -24,6 +25,12 @@ from j3490_desk.domain.claim import ClaimStatus
 from j3490_desk.services.claim_list import ClaimFilter
 
 SEARCH_DELAY_MS = 150  # one query after the typing pauses, not one per key
+
+
+def day_of(edit: QDateEdit) -> date:
+    """The edit's day as a plain date (QDate.toPython is typed as returning object)."""
+    day = edit.date()
+    return date(day.year(), day.month(), day.day())
 
 
 class FilterBar(QWidget):
@@ -66,10 +73,12 @@ class FilterBar(QWidget):
         row = QHBoxLayout(self)
         row.setContentsMargins(6, 4, 6, 4)
         row.addWidget(self.search, 3)
-        for widget in (self.status, self.payer, self.provider, self.use_dates, self.date_from):
-            row.addWidget(widget)
-        row.addWidget(QLabel("to"))
-        for widget in (self.date_to, self.archived, self.queue_label, self.clear_queue):
+        widgets: tuple[QWidget, ...] = (
+            *(self.status, self.payer, self.provider, self.use_dates, self.date_from),
+            QLabel("to"),
+            *(self.date_to, self.archived, self.queue_label, self.clear_queue),
+        )
+        for widget in widgets:
             row.addWidget(widget)
         self.set_queue(None, "")
 
@@ -106,8 +115,8 @@ class FilterBar(QWidget):
             status=self.status.currentData(),
             payer_id=self.payer.currentData(),
             provider_id=self.provider.currentData(),
-            date_from=self.date_from.date().toPython() if dates else None,
-            date_to=self.date_to.date().toPython() if dates else None,
+            date_from=day_of(self.date_from) if dates else None,
+            date_to=day_of(self.date_to) if dates else None,
             include_archived=self.archived.isChecked(),
         )
 

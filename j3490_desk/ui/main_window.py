@@ -61,6 +61,7 @@ STATUS_ACTIONS = (  # (key, menu text): each opens the StatusDialog for that mov
     ("paid", "Record &payment…"),
     ("denied", "Record &denial…"),
     ("appeal", "Record &appeal…"),
+    ("correct", "C&orrect claim…"),
     ("resubmit", "Mark res&ubmitted…"),
     ("close", "&Close claim…"),
     ("draft", "Back to &draft…"),

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from j3490_desk.services import reports
 from j3490_desk.services.app_data import AppData
+from j3490_desk.ui.filter_bar import day_of
 
 BAR = QColor("#2f6f9f")
 MAX_BARS = 12
@@ -103,7 +104,7 @@ class ReportsView(QDialog):
         return edit
 
     def period(self) -> reports.Period:
-        return reports.Period(self.start.date().toPython(), self.end.date().toPython())
+        return reports.Period(day_of(self.start), day_of(self.end))
 
     def refresh(self) -> None:
         self.reports = reports.all_reports(self._data, self.period())

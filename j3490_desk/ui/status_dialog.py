@@ -27,8 +27,9 @@ from PySide6.QtWidgets import (
 from j3490_desk.domain.adjustment_codes import split_codes
 from j3490_desk.domain.claim_lifecycle import SubmissionMethod
 from j3490_desk.errors import InvalidInputError, KnownError
-from j3490_desk.services import claim_status
+from j3490_desk.services import claim_status, claims
 from j3490_desk.services.app_data import AppData
+from j3490_desk.ui.filter_bar import day_of
 
 TITLES = {
     "ready": "Mark ready",
@@ -38,6 +39,7 @@ TITLES = {
     "paid": "Record payment",
     "denied": "Record denial",
     "appeal": "Record appeal",
+    "correct": "Correct claim",
     "close": "Close claim",
 }
 
@@ -125,6 +127,12 @@ class StatusDialog(QDialog):
             self.form.addRow("Note", self.note)
         elif self.action in ("draft", "close"):
             self.form.addRow("Note", self.note)
+        elif self.action == "correct":
+            self.note.setPlaceholderText("e.g. units 10 -> 1 (M123)")
+            self.form.addRow(
+                QLabel("The claim becomes editable again; resubmit it when corrected.")
+            )
+            self.form.addRow("What is corrected", self.note)
         else:
             self.form.addRow(QLabel("The claim is checked; with no blockers it becomes ready."))
 
@@ -169,7 +177,7 @@ class StatusDialog(QDialog):
         return True
 
     def _run(self) -> None:
-        data, claim_id, day = self._data, self._claim_id, self.day.date().toPython()
+        data, claim_id, day = self._data, self._claim_id, day_of(self.day)
         if self.action in ("submit", "resubmit"):
             if self.proof_path is None:
                 raise InvalidInputError(
@@ -213,5 +221,8 @@ class StatusDialog(QDialog):
             claim_status.back_to_draft(data, claim_id, note=self.note.text())
         elif self.action == "close":
             claim_status.close(data, claim_id, note=self.note.text())
+        elif self.action == "correct":
+            stored = claims.get_claim(data, claim_id)
+            claim_status.correct_claim(data, stored, note=self.note.text())
         else:
             claim_status.mark_ready(data, claim_id, today=self._today)

@@ -213,3 +213,16 @@ def test_extended_model_passes_qt_model_tests(
         model.fetchMore()
     assert model.rowCount() == 6
     qtmodeltester.check(model)  # type: ignore[attr-defined]
+
+
+def test_correct_claim_records_why_and_opens_it_for_editing(
+    qtbot: QtBot, app_data: AppData
+) -> None:
+    claim_id = claim_in(app_data, "denied", submitted_on=date(2026, 11, 5))
+    dialog = StatusDialog(app_data, claim_id, "correct", today=TODAY)
+    qtbot.add_widget(dialog)
+    assert not dialog.apply() and "Say what was corrected" in dialog.message.text()
+    qtbot.keyClicks(dialog.note, "units 10 -> 1 (M123)")
+    assert dialog.apply()
+    assert claims.get_claim(app_data, claim_id).status.value == "corrected"
+    assert claim_status.claim_events(app_data, claim_id)[-1].note == "units 10 -> 1 (M123)"
