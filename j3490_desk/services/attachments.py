@@ -26,7 +26,7 @@ from sqlmodel import Session, col, select
 from j3490_desk.domain.claim import ClaimStatus
 from j3490_desk.errors import InvalidInputError, KnownError, NotFoundError
 from j3490_desk.models import Attachment, Claim, DrugLine
-from j3490_desk.services import records
+from j3490_desk.services import pdf_pages, records
 from j3490_desk.services.app_data import AppData
 from j3490_desk.storage import audit
 from j3490_desk.storage.attachment_store import (
@@ -442,18 +442,7 @@ def display_image(path: Path, page: int = 0, *, max_side: int | None = None) -> 
 
 
 def _pdf_page_image(path: Path, page: int, max_side: int | None) -> Image.Image:
-    import pypdfium2  # the renderer loads only when a PDF is shown
-
-    document = pypdfium2.PdfDocument(path)
-    try:
-        pdf_page = document[page]
-        width, height = pdf_page.get_size()
-        scale = 150 / 72 if max_side is None else max_side / max(width, height)
-        image: Image.Image = pdf_page.render(scale=scale).to_pil()
-        pdf_page.close()
-    finally:
-        document.close()
-    return image.convert("RGB")
+    return pdf_pages.render_page(path, page, max_side=max_side)
 
 
 def page_count(path: Path) -> int:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-import pypdfium2 as pdfium
 from PySide6.QtCore import QObject, QRect, QSettings, Qt, QThread, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QImage, QPainter, QPixmap
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -32,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from j3490_desk.errors import KnownError
 from j3490_desk.export.errors import PacketCancelled
-from j3490_desk.services import packets
+from j3490_desk.services import packets, pdf_pages
 from j3490_desk.services.app_data import AppData
 from j3490_desk.services.packets import BuiltPacket, PacketResult
 
@@ -44,18 +43,13 @@ LAST_FOLDER_KEY = "packet/last_folder"
 
 def page_images(pdf: bytes, scale: float) -> list[QImage]:
     """Every page as a QImage (grayscale stays cheap: pdfium renders RGB, Qt keeps it)."""
-    document = pdfium.PdfDocument(pdf)
-    try:
-        images = []
-        for index in range(len(document)):
-            pil = document[index].render(scale=scale).to_pil().convert("RGB")
-            image = QImage(
-                pil.tobytes(), pil.width, pil.height, 3 * pil.width, QImage.Format.Format_RGB888
-            )
-            images.append(image.copy())  # own the pixels: the bytes object goes away
-        return images
-    finally:
-        document.close()
+    images = []
+    for pil in pdf_pages.render_pages(pdf, scale=scale):
+        image = QImage(
+            pil.tobytes(), pil.width, pil.height, 3 * pil.width, QImage.Format.Format_RGB888
+        )
+        images.append(image.copy())  # own the pixels: the bytes object goes away
+    return images
 
 
 class BuildWorker(QObject):

@@ -1,0 +1,49 @@
+"""PDF pages as images, through pdfium: for thumbnails, the attachment viewer and the packet preview.
+
+PDFium is not thread-safe (pypdfium2's documentation says so): two threads rendering at once
+crashed the process in CI (a thumbnail job and the viewer). Every use goes through here, one
+at a time.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from PIL import Image
+
+_PDFIUM = threading.Lock()
+
+
+def render_pages(source: Path | bytes, *, scale: float) -> list[Image.Image]:
+    """Every page of a PDF, as RGB images at `scale` (1.0 = 72 dpi)."""
+    import pypdfium2  # the renderer loads only when a PDF is shown
+
+    with _PDFIUM:
+        document = pypdfium2.PdfDocument(source)
+        try:
+            return [
+                document[i].render(scale=scale).to_pil().convert("RGB")
+                for i in range(len(document))
+            ]
+        finally:
+            document.close()
+
+
+def render_page(
+    source: Path | bytes, page: int, *, max_side: int | None = None, dpi: int = 150
+) -> Image.Image:
+    """One page; fitted into `max_side` pixels when given (thumbnails), else at `dpi`."""
+    import pypdfium2
+
+    with _PDFIUM:
+        document = pypdfium2.PdfDocument(source)
+        try:
+            pdf_page = document[page]
+            width, height = pdf_page.get_size()
+            scale = dpi / 72 if max_side is None else max_side / max(width, height)
+            image: Image.Image = pdf_page.render(scale=scale).to_pil()
+            pdf_page.close()
+        finally:
+            document.close()
+    return image.convert("RGB")
