@@ -7,11 +7,11 @@ Every refusal is a `TransitionProblem` with the message the biller sees and what
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
-from j3490_desk.domain.claim import ClaimStatus
+from j3490_desk.domain.claim import Claim, ClaimStatus, DrugLine
 
 S = ClaimStatus
 ALLOWED: dict[ClaimStatus, frozenset[ClaimStatus]] = {
@@ -119,5 +119,24 @@ def delete_problem(
         return TransitionProblem(
             f"This claim must be kept until {retain_until.isoformat()} (record retention).",
             "Archive it instead: it leaves the work queue but stays in your records.",
+        )
+    return None
+
+
+def drug_data_changed(before: Claim, after: Claim) -> bool:
+    """Ids are the store's business; everything else on a drug line is what the payer saw."""
+
+    def lines(claim: Claim) -> list[DrugLine]:
+        return [replace(line, id=None) for line in claim.drug_lines]
+
+    return lines(before) != lines(after)
+
+
+def sent_claim_edit_problem(before: Claim, after: Claim) -> TransitionProblem | None:
+    """A claim the payer has keeps its drug data; changing it is a correction, recorded as one."""
+    if before.status in SENT and drug_data_changed(before, after):
+        return TransitionProblem(
+            f"Claim {before.id} is {before.status.value}: its drug data is what the payer has.",
+            "Use Status > Correct claim, which records the correction and marks it corrected.",
         )
     return None

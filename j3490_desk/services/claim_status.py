@@ -3,7 +3,6 @@ audit entry, refused with a clear message when it breaks a rule (domain.claim_li
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -277,27 +276,6 @@ def close(data: AppData, claim_id: int, *, note: str = "") -> None:
 # --- changing a claim that went out -----------------------------------------------------------
 
 
-def drug_data_changed(before: domain.Claim, after: domain.Claim) -> bool:
-    """Ids are the store's business; everything else on a drug line is what the payer saw."""
-
-    def lines(claim: domain.Claim) -> list[domain.DrugLine]:
-        return [dataclasses.replace(line, id=None) for line in claim.drug_lines]
-
-    return lines(before) != lines(after)
-
-
-def save_claim(data: AppData, claim: domain.Claim) -> None:
-    """Save edits, refusing drug-data changes on a claim the payer already has."""
-    assert claim.id is not None
-    stored = claims.get_claim(data, claim.id)
-    if stored.status in SENT and drug_data_changed(stored, claim):
-        raise InvalidInputError(
-            f"Claim {claim.id} is {stored.status.value}: its drug data is what the payer has.",
-            "Use Status > Correct claim, which records the correction and marks it corrected.",
-        )
-    claims.update_claim(data, claim)
-
-
 def correct_claim(data: AppData, claim: domain.Claim, *, note: str) -> None:
     """Change a sent claim's data and mark it corrected; the audit log keeps old and new."""
     assert claim.id is not None
@@ -307,7 +285,7 @@ def correct_claim(data: AppData, claim: domain.Claim, *, note: str) -> None:
         raise InvalidInputError(
             "Say what was corrected.", "A line such as 'units 10 -> 1 per M123' is enough."
         )
-    claims.update_claim(data, claim)
+    claims.update_claim(data, claim, correction=True)
     _transition(data, claim.id, ClaimStatus.CORRECTED, note=note.strip())
 
 

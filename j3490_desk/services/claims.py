@@ -9,9 +9,10 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from j3490_desk.domain import claim as domain
+from j3490_desk.domain.claim_lifecycle import sent_claim_edit_problem
 from j3490_desk.domain.deadlines import filing_deadline
 from j3490_desk.domain.findings import Finding, Severity
-from j3490_desk.errors import NotFoundError
+from j3490_desk.errors import InvalidInputError, NotFoundError
 from j3490_desk.models import Claim, DrugLine, Patient, Payer, Provider
 from j3490_desk.services import claim_json, claim_rows
 from j3490_desk.services.app_data import AppData
@@ -44,11 +45,17 @@ def create_claim(data: AppData, claim: domain.Claim) -> int:
         return row.id
 
 
-def update_claim(data: AppData, claim: domain.Claim) -> None:
-    """Save the claim's header and drug lines over the stored ones; the audit log keeps the diff."""
+def update_claim(data: AppData, claim: domain.Claim, *, correction: bool = False) -> None:
+    """Save the claim's header and drug lines over the stored ones; the audit log keeps the diff.
+
+    A claim the payer already has keeps its drug data unless this is a `correction` (Status >
+    Correct claim, which records it as one)."""
     claim_id = _require_id(claim)
     with data.db.write() as session:
         row = _claim_row(session, claim_id)
+        problem = None if correction else sent_claim_edit_problem(_load(session, row), claim)
+        if problem is not None:
+            raise InvalidInputError(problem.message, problem.hint)
         before = claim_rows.claim_row_values(_load(session, row))
         after = claim_rows.claim_row_values(claim)
         ids = {

@@ -134,7 +134,7 @@ def test_drug_changes_on_a_sent_claim_need_correct_claim(app_data: AppData) -> N
     line = dataclasses.replace(stored.drug_lines[0], billed_units=Decimal("10"))
     changed = dataclasses.replace(stored, drug_lines=(line,))
     with pytest.raises(InvalidInputError, match="Correct claim"):
-        claim_status.save_claim(app_data, changed)
+        claims.update_claim(app_data, changed)  # what the wizard calls
     with pytest.raises(InvalidInputError, match="what was corrected"):
         claim_status.correct_claim(app_data, changed, note=" ")
     claim_status.correct_claim(app_data, changed, note="units 1 -> 10")
