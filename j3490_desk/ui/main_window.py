@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from j3490_desk import APP_NAME
 from j3490_desk.errors import KnownError
+from j3490_desk.paths import DataPaths
 from j3490_desk.services import claim_list
 from j3490_desk.services.app_data import AppData
 from j3490_desk.services.claim_list import ClaimFilter
@@ -70,11 +71,24 @@ STATUS_ACTIONS = (  # (key, menu text): each opens the StatusDialog for that mov
 
 class _TodaySignals(QObject):
     counted = Signal(object)  # TodayReport
+    reference_checked = Signal(object)  # tuple[str, ...]: warnings about the reference data
 
 
 def _count_today(signals: _TodaySignals, data: AppData, today: date) -> None:
     """On the thread pool: one scan of the claims table, kept off the GUI thread."""
     signals.counted.emit(today_report(data, today, with_reference=False))
+
+
+def _check_reference(signals: _TodaySignals, paths: DataPaths, today: date) -> None:
+    """On the thread pool, with its own connection: opening the reference data costs start-up
+    time the window should not wait for."""
+    from j3490_desk.services.reference import ReferenceService  # loaded off the GUI thread
+
+    service = ReferenceService(paths)
+    try:
+        signals.reference_checked.emit(tuple(service.status(today).warnings))
+    finally:
+        service.close()
 
 
 class MainWindow(QMainWindow):
@@ -95,6 +109,7 @@ class MainWindow(QMainWindow):
         self._pool = QThreadPool(self)
         self._today_signals = _TodaySignals(self)
         self._today_signals.counted.connect(self._show_today)
+        self._today_signals.reference_checked.connect(self.show_reference_warnings)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setAccessibleName("Claims")
@@ -135,8 +150,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Data folder: {data.paths.root}")
         self._restore_geometry()
         self.refresh()
-        # after the window shows: opening the reference data is not needed to draw it
-        QTimer.singleShot(0, self.show_reference_warnings)
+        self._pool.start(lambda: _check_reference(self._today_signals, data.paths, self.today()))
         QTimer.singleShot(0, self._load_filter_choices)
 
     def today(self) -> date:
@@ -334,10 +348,11 @@ class MainWindow(QMainWindow):
             return
         self.statusBar().showMessage(f"{count} CARC/RARC descriptions imported.")
 
-    def show_reference_warnings(self) -> None:
+    def show_reference_warnings(self, warnings: tuple[str, ...] | None = None) -> None:
         """Stale or missing FDA/CMS files make the claim check miss things: say so, and where to
         download the new ones."""
-        warnings = self._data.reference.status(self.today()).warnings
+        if warnings is None:
+            warnings = self._data.reference.status(self.today()).warnings
         self.today_panel.show_reference_warnings(tuple(warnings))
         self.reference_banner.setVisible(bool(warnings))
         if warnings:
