@@ -386,8 +386,21 @@ def _open_text(stream: IO[bytes], source_name: str, size: int) -> Table:
         rows = _guarded(reader.tab_rows(), damaged)
         return _table_from_rows(iter([header]), rows, source_name, progress, line_number)
     lines = _guarded(reader.lines(), damaged)
-    csv_rows = csv.reader(_chain_first(first_line, lines))
+    csv_rows = _csv_checked(csv.reader(_chain_first(first_line, lines)), source_name, line_number)
     return _table_from_rows(csv_rows, csv_rows, source_name, progress, line_number)
+
+
+def _csv_checked(
+    rows: Iterator[list[str]], source_name: str, line_number: Callable[[], int]
+) -> Iterator[list[str]]:
+    """A NUL byte or a broken quote is the file's fault, and is said as such (found by fuzzing)."""
+    try:
+        yield from rows
+    except csv.Error as error:
+        raise ReferenceFileError(
+            f"{source_name}: line {line_number()} is not valid CSV ({error}).",
+            "The file is damaged: download it again. Nothing already loaded was changed.",
+        ) from error
 
 
 _T = TypeVar("_T")

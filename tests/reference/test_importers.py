@@ -480,3 +480,23 @@ def test_billing_ndc_converter_agrees_with_the_domain_function(segments: tuple[s
         return
     assert convert(code) == expected
     assert convert(code) == expected  # second time from the learned layout
+
+
+def test_a_stray_carriage_return_is_refused_and_keeps_what_was_loaded(tmp_path: Path) -> None:
+    """Found by the fuzz test: the csv module's own error must become a clear refusal."""
+    from j3490_desk.paths import DataPaths
+    from j3490_desk.reference.errors import ReferenceFileError
+    from j3490_desk.services.reference import ReferenceService
+
+    good = Path(__file__).parents[1] / "fixtures" / "asp_ndc_hcpcs_crosswalk_jan2026_slice.csv"
+    service = ReferenceService(DataPaths(tmp_path))
+    service.import_file([good])
+    before = service.status().loaded
+    data = good.read_bytes()
+    at = data.index(b"J2760")  # inside the data rows, after the header
+    damaged = tmp_path / "damaged.csv"
+    damaged.write_bytes(data[:at] + b"x\ry" + data[at:])
+    with pytest.raises(ReferenceFileError, match="line 10 is not valid CSV"):
+        service.import_file([damaged])
+    assert service.status().loaded == before
+    service.close()
