@@ -11,8 +11,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from j3490_desk.services.app_data import AppData, open_app_data
+
+# CI runs the same examples every time, so a landing never depends on luck; a developer's run
+# explores new ones (and Hypothesis keeps any failure it finds in .hypothesis/ for next time).
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
