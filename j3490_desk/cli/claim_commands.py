@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from j3490_desk.cli.packet_commands import add_packet_command
-from j3490_desk.services import checks, claim_list, claims
+from j3490_desk.services import checks, claim_check, claim_list, claims
 from j3490_desk.services.app_data import AppData, open_app_data
 
 
@@ -152,4 +152,4 @@ def _check(args: argparse.Namespace) -> int:
             )
         blockers = sum(f.severity.value == "blocker" for f in findings)
         print(f"{len(findings)} finding(s), {blockers} blocker(s).")
-    return 1 if checks.has_blockers(findings) else 0
+    return 1 if claim_check.has_blockers(findings) else 0

@@ -8,9 +8,7 @@ from pathlib import Path
 from j3490_desk.domain.findings import Finding
 from j3490_desk.services import claim_json, claims
 from j3490_desk.services.app_data import AppData
-from j3490_desk.services.claim_check import drug_facts, findings_for, has_blockers
-
-__all__ = ["claim_findings", "drug_facts", "file_findings", "findings_for", "has_blockers"]
+from j3490_desk.services.claim_check import findings_for
 
 
 def claim_findings(data: AppData, claim_id: int, *, today: date | None = None) -> list[Finding]:

@@ -37,7 +37,7 @@ from j3490_desk.export.packet_input import (
 )
 from j3490_desk.export.page_map import ManifestEntry
 from j3490_desk.models import PacketExport
-from j3490_desk.services import checks, claims, records
+from j3490_desk.services import claim_check, claims, records
 from j3490_desk.services.app_data import AppData
 from j3490_desk.services.packet_attachments import packet_attachments
 from j3490_desk.storage import audit
@@ -97,8 +97,8 @@ def build_packet(
     """Gather the claim, clinic, findings and attachments and build the packet in memory."""
     claim = claims.get_claim(data, claim_id)
     today = today or date.today()
-    findings = tuple(checks.findings_for(data, claim, today=today))
-    facts = checks.drug_facts(data, claim)
+    findings = tuple(claim_check.findings_for(data, claim, today=today))
+    facts = claim_check.drug_facts(data, claim)
     settings = records.get_settings(data)
     clinic = ClinicInfo(
         settings.name, settings.address, settings.phone, settings.fax, settings.group_npi

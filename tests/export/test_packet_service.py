@@ -111,7 +111,7 @@ def test_reexport_keeps_the_control_number_until_the_content_changes(
     line = dataclasses.replace(
         claim.drug_lines[0], lot=dataclasses.replace(claim.drug_lines[0].lot, number="EMA19C05")
     )
-    claims.update_claim(app_data, dataclasses.replace(claim, drug_lines=(line,)))
+    claims.update_claim(app_data, dataclasses.replace(claim, drug_lines=(line,)), correction=True)
     changed = export_packet(app_data, claim_id, tmp_path / "c.pdf", today=later)
     assert changed.control_number != first.control_number
     assert changed.control_number.startswith(f"{later:%Y%m%d}-")

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import QStandardPaths, Qt
-from PySide6.QtWidgets import QApplication, QDialog, QLabel
+from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from j3490_desk import paths
@@ -18,7 +18,6 @@ from j3490_desk.ui.app import create_application
 from j3490_desk.ui.claim_table_model import ClaimTableModel
 from j3490_desk.ui.crash import crash_report
 from j3490_desk.ui.main_window import MainWindow
-from j3490_desk.ui.new_claim_dialog import NewClaimDialog
 from j3490_desk.ui.settings_dialog import SettingsDialog
 from tests.sample_claims import sample_claim
 
@@ -55,23 +54,6 @@ def test_shortcuts_are_bound(window: MainWindow) -> None:
     assert window.actions["new"].shortcut().toString() == "Ctrl+N"
     assert window.actions["open"].shortcut().toString() == "Ctrl+O"
     assert window.actions["settings"].shortcut().toString() == "Ctrl+,"
-
-
-def test_new_claim_dialog_saves_a_draft(qtbot: QtBot, app_data: AppData) -> None:
-    records.save_record(app_data, Provider(name="Ann Smith", credentials="MD", npi="1234567893"))
-    dialog = NewClaimDialog(app_data)
-    qtbot.add_widget(dialog)
-    dialog.save()
-    assert "patient's name" in dialog.message.text()  # nothing typed yet: told what to do
-    qtbot.keyClicks(dialog.patient_name, "Doe, John ")
-    dialog.patient_name.insert("😀")  # as pasted: QTest cannot type characters outside the BMP
-    qtbot.keyClicks(dialog.member_id, "1EG4TE5MK73")
-    dialog.save()
-    assert dialog.result() == QDialog.DialogCode.Accepted and dialog.claim_id is not None
-    stored = claims.get_claim(app_data, dialog.claim_id)
-    assert stored.patient.name == "Doe, John 😀"
-    assert stored.provider.npi == "1234567893"
-    assert stored.date_of_service == date.today()
 
 
 def test_settings_flags_a_mistyped_npi_and_saves_a_provider(
