@@ -24,12 +24,11 @@ from j3490_desk.domain.payer_profiles import profile_for
 from j3490_desk.domain.pricing import PriceBreakdown, PricingError, price_claim
 from j3490_desk.domain.units import UnitError, dose_package_problem
 from j3490_desk.domain.waste import billing_unit_for, expected_waste_modifier
-from j3490_desk.errors import InvalidInputError, KnownError
+from j3490_desk.errors import KnownError
 from j3490_desk.models import Claim as ClaimRow
 from j3490_desk.models import Patient, Payer, Provider
 from j3490_desk.services import claim_check, claims, records
 from j3490_desk.services.app_data import AppData
-from j3490_desk.storage import audit
 
 # --- steps -----------------------------------------------------------------------------------
 
@@ -95,31 +94,6 @@ def set_resume_step(data: AppData, claim_id: int, step: str) -> None:
         row = session.get(ClaimRow, claim_id)
         if row is not None and row.resume_step != step:
             row.resume_step = step
-
-
-def mark_ready(data: AppData, claim_id: int, *, today: date | None = None) -> None:
-    """Set the claim "ready to submit"; refused while the check finds a blocker."""
-    claim = claims.get_claim(data, claim_id)
-    blockers = [f for f in claim_check.findings_for(data, claim, today=today) if _is_blocker(f)]
-    if blockers:
-        raise InvalidInputError(
-            f"The claim has {len(blockers)} blocker(s): {blockers[0].message}",
-            "Fix the blockers listed on the review page; the draft stays saved.",
-        )
-    with data.db.write() as session:
-        row = session.get(ClaimRow, claim_id)
-        assert row is not None  # get_claim above found it
-        before = row.status
-        row.status = domain.ClaimStatus.READY.value
-        audit.record(
-            session,
-            user=data.user,
-            action="status",
-            entity="claim",
-            entity_id=claim_id,
-            claim_id=claim_id,
-            changes={"status": (before, row.status)},
-        )
 
 
 def _claim_id(claim: domain.Claim) -> int:

@@ -13,7 +13,7 @@ from j3490_desk.domain import claim as domain
 from j3490_desk.domain.findings import Severity
 from j3490_desk.errors import InvalidInputError
 from j3490_desk.models import AuditEntry
-from j3490_desk.services import claims, drafts
+from j3490_desk.services import claim_status, claims, drafts
 from j3490_desk.services.app_data import AppData
 from tests.domain import scenarios
 
@@ -43,11 +43,11 @@ def test_mark_ready_refuses_blockers_and_audits_the_status(app_data: AppData) ->
     blocked = scenarios.off_label_rituximab()  # J3490 on a biologic: a blocker
     claim_id = claims.create_claim(app_data, blocked.claim)
     with pytest.raises(InvalidInputError, match="blocker"):
-        drafts.mark_ready(app_data, claim_id, today=blocked.today)
+        claim_status.mark_ready(app_data, claim_id, today=blocked.today)
     assert claims.get_claim(app_data, claim_id).status is domain.ClaimStatus.DRAFT
     clean = scenarios.new_immunotherapy()
     clean_id = claims.create_claim(app_data, clean.claim)
-    drafts.mark_ready(app_data, clean_id, today=clean.today)
+    claim_status.mark_ready(app_data, clean_id, today=clean.today)
     assert claims.get_claim(app_data, clean_id).status is domain.ClaimStatus.READY
     with app_data.db.read() as session:
         query = select(AuditEntry).where(

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from j3490_desk import APP_NAME
 from j3490_desk.domain import claim as domain
 from j3490_desk.errors import InvalidInputError, KnownError
-from j3490_desk.services import claims, drafts
+from j3490_desk.services import claim_status, claims, drafts
 from j3490_desk.services.app_data import AppData
 from j3490_desk.ui.wizard.checklist import ChecklistPanel
 from j3490_desk.ui.wizard.claim_pages import HeaderPage, NecessityPage, ProviderPage
@@ -350,7 +350,7 @@ class ClaimWizard(QWidget):
     def mark_ready(self) -> None:
         self.save_now()
         try:
-            drafts.mark_ready(self.data, self.claim_id, today=self.today)
+            claim_status.mark_ready(self.data, self.claim_id, today=self.today)
         except InvalidInputError as error:
             self.review_page.outcome.setText(f"Not marked ready: {error}")
             return
