@@ -1,24 +1,60 @@
-"""A process that saves claims for ever, printing each id once its save has returned.
+"""A process that writes for ever, printing what each write returned.
 
-The kill test starts it, kills it with SIGKILL at a random moment, and checks that every id
-it printed is in the database and that the database is intact.
+The kill tests start it, SIGKILL it at a random moment, and check that everything it printed
+is there and intact. Modes: `claims` (save claims), `attachments` (add files to a claim),
+`packets` (export documentation packets), `reference` (import CMS files, quarter after quarter).
 """
 
 from __future__ import annotations
 
+import io
 import sys
+from pathlib import Path
 
-from j3490_desk.services import claims
+from PIL import Image
+
+from j3490_desk.services import attachments, claims, packets
 from j3490_desk.services.app_data import open_app_data
 from tests.sample_claims import sample_claim
 
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+CROSSWALKS = (
+    FIXTURES / "reference" / "asp_crosswalk_2025q4_slice.csv",
+    FIXTURES / "reference" / "asp_crosswalk_2026q1_slice.csv",
+)
 
-def main(data_dir: str) -> None:
+
+def _png(n: int) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 64), (n % 256, n // 256 % 256, 7)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def main(mode: str, data_dir: str, out_dir: str) -> None:
     data = open_app_data(data_dir)
+    claim_id = claims.create_claim(data, sample_claim()) if mode != "claims" else 0
+    n = 0
     while True:
-        claim_id = claims.create_claim(data, sample_claim())
-        print(claim_id, flush=True)
+        n += 1
+        if mode == "claims":
+            print(claims.create_claim(data, sample_claim()), flush=True)
+        elif mode == "attachments":
+            info = attachments.add_attachment(
+                data,
+                claim_id=claim_id,
+                drug_line_id=None,
+                kind=attachments.AttachmentKind.INVOICE,
+                source=_png(n),
+                original_name=f"scan-{n}.png",
+            )
+            print(info.id, flush=True)
+        elif mode == "packets":
+            result = packets.export_packet(data, claim_id, Path(out_dir) / f"packet-{n}.pdf")
+            print(result.path.name, flush=True)
+        elif mode == "reference":
+            data.reference.import_file([CROSSWALKS[n % 2]])
+            print(n, flush=True)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(*sys.argv[1:4])
