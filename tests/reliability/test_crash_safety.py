@@ -89,13 +89,16 @@ def test_sigkill_during_saves_never_loses_a_returned_save(tmp_path: Path) -> Non
     open_app_data(data_dir).close()  # migrate once, so kills land in saves, not set-up
     chance = random.Random(3490)
     reported: set[int] = set()
-    for _ in range(KILLS):
-        # the writer needs ~0.5 s to import; kill across start-up and the saving loop
-        reported |= {int(i) for i in _run_and_kill(data_dir, chance.uniform(0.05, 1.2))}
+    for kill in range(KILLS):
+        # every other kill lands anywhere from start-up on; the rest after the first save, in
+        # the saving loop, however slowly this machine starts Python today
+        late = kill % 2 == 1
+        wait = chance.uniform(0.0, 0.6) if late else chance.uniform(0.05, 1.2)
+        reported |= {int(i) for i in _run_and_kill(data_dir, wait, after_first=late)}
         assert _integrity(data_dir / "claims.sqlite") == "ok"
         assert reported <= _stored_ids(data_dir / "claims.sqlite")
     print(f"{KILLS} kills, {len(reported)} saves reported and all of them present")
-    assert len(reported) > KILLS  # the kills really landed while saving
+    assert len(reported) >= KILLS // 2  # the kills really landed while saving
 
 
 def test_a_full_disk_refuses_the_save_and_keeps_everything_before(app_data: AppData) -> None:
