@@ -12,19 +12,22 @@ import pytest
 from j3490_desk.cli import run
 from j3490_desk.errors import DataFolderError, InvalidInputError
 from j3490_desk.paths import DataPaths
-from j3490_desk.services import backups, claims
+from j3490_desk.services import attachments, backups, claims
 from j3490_desk.services.app_data import AppData, open_app_data
+from tests.attachments.files import invoice_pdf
 from tests.sample_claims import sample_claim
-
-SCAN = b"%PDF-1.4 pretend invoice scan"
 
 
 def _fill(data: AppData) -> list[int]:
     ids = [claims.create_claim(data, sample_claim()) for _ in range(3)]
-    digest = hashlib.sha256(SCAN).hexdigest()
-    stored = data.paths.attachments / digest[:2] / digest
-    stored.parent.mkdir(parents=True)
-    stored.write_bytes(SCAN)
+    attachments.add_attachment(
+        data,
+        claim_id=ids[0],
+        drug_line_id=None,
+        kind=attachments.AttachmentKind.INVOICE,
+        source=invoice_pdf(data.paths.root.parent / "invoice.pdf"),
+        original_name="invoice.pdf",
+    )
     return ids
 
 
@@ -48,6 +51,10 @@ def test_round_trip_restores_every_claim_and_attachment(app_data: AppData, tmp_p
                 app_data, claim_id
             )
         assert _attachment_hashes(restored.paths) == _attachment_hashes(app_data.paths)
+        assert _attachment_hashes(restored.paths)  # the invoice really was in the backup
+        assert attachments.verify_attachments(restored) == []
+        [restored_invoice] = attachments.list_attachments(restored, ids[0])
+        assert restored_invoice.original_name == "invoice.pdf"
     finally:
         restored.close()
 
