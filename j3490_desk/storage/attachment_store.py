@@ -83,6 +83,10 @@ class AttachmentStore:
         staged.kept = True
         return final
 
+    def read_bytes(self, sha256: str) -> bytes:
+        """The stored content; FileNotFoundError when it is not in the store."""
+        return self.path_for(sha256).read_bytes()
+
     def state(self, sha256: str) -> ContentState:
         """Re-hash the stored file: is it there, and is it still the content it is named by?"""
         path = self.path_for(sha256)
