@@ -34,6 +34,10 @@ class NewerDatabaseError(KnownError):
     """The database was written by a newer version of the app."""
 
 
+class EncryptionUnfinishedError(KnownError):
+    """The folder's encryption was started and interrupted; running it again finishes it."""
+
+
 class StorageError(KnownError):
     """A save failed because of the disk or the file: full, read-only, held by another program."""
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from j3490_desk.paths import DataPaths, resolve_data_dir
 from j3490_desk.storage.database import Database, ensure_writable_folder, open_database
+from j3490_desk.storage.encryption import PASSPHRASE_ENV, DataKey, read_settings, unlock
 from j3490_desk.storage.filesystems import SQLITE_NETWORK_GUIDANCE, is_network_path
 from j3490_desk.storage.instance_lock import InstanceLock
 
@@ -46,12 +47,17 @@ class AppData:
 
 
 def open_app_data(
-    data_dir: str | os.PathLike[str] | None = None, *, exclusive: bool = False
+    data_dir: str | os.PathLike[str] | None = None,
+    *,
+    exclusive: bool = False,
+    passphrase: str | None = None,
 ) -> AppData:
     """Check, migrate and open the data folder (`--data-dir`, env, or the per-user default).
 
     `exclusive` (the app window) takes the folder's instance lock first, so a second window
     is refused before it touches anything; the CLI shares the folder safely without it.
+    An encrypted folder is unlocked with `passphrase`, J3490_DESK_PASSPHRASE, or the OS
+    keychain; with none of them it raises PassphraseRequiredError before touching anything.
     """
     paths = DataPaths(resolve_data_dir(data_dir))
     lock = None
@@ -60,11 +66,29 @@ def open_app_data(
         lock = InstanceLock(paths.lock_file)
         lock.acquire()
     try:
-        return AppData(paths=paths, db=open_database(paths), lock=lock)
+        key = folder_key(paths, passphrase)
+        if key is not None and lock is not None:
+            _finish_interrupted_encryption(paths, key)
+        return AppData(paths=paths, db=open_database(paths, key), lock=lock)
     except BaseException:
         if lock is not None:
             lock.release()
         raise
+
+
+def folder_key(paths: DataPaths, passphrase: str | None = None) -> DataKey | None:
+    """The folder's data key, or None when it is not encrypted."""
+    settings = read_settings(paths.root)
+    if settings is None:
+        return None
+    return unlock(settings, passphrase or os.environ.get(PASSPHRASE_ENV))
+
+
+def _finish_interrupted_encryption(paths: DataPaths, key: DataKey) -> None:
+    from j3490_desk.storage.folder_encryption import encrypt_folder, is_unfinished
+
+    if is_unfinished(paths):
+        encrypt_folder(paths, key)
 
 
 def _login_name() -> str:

@@ -45,5 +45,3 @@ def _stamp(data: AppData, now: datetime) -> None:
         row = session.get(ClinicSettings, 1) or ClinicSettings(id=1)
         row.last_auto_backup_at = now
         session.add(row)
-
-

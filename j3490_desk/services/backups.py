@@ -17,6 +17,7 @@ from j3490_desk.storage.backup import (
     restore_backup,
     verify_backup,
 )
+from j3490_desk.storage.encryption import PASSPHRASE_ENV
 from j3490_desk.storage.instance_lock import InstanceLock
 
 __all__ = ["BackupProblem", "back_up", "latest_backup", "restore", "restore_over_damaged", "verify"]
@@ -25,7 +26,10 @@ __all__ = ["BackupProblem", "back_up", "latest_backup", "restore", "restore_over
 def back_up(data: AppData, folder: Path | None = None) -> Path:
     """A backup of the open data folder, into `folder` (default: its backups/ folder)."""
     target = create_backup(
-        data.paths, folder or data.paths.backups, app_version=j3490_desk.__version__
+        data.paths,
+        folder or data.paths.backups,
+        app_version=j3490_desk.__version__,
+        key=data.db.key,
     )
     with data.db.write() as session:
         audit.record(
@@ -39,19 +43,26 @@ def back_up(data: AppData, folder: Path | None = None) -> Path:
     return target
 
 
-def verify(file: Path) -> list[BackupProblem]:
-    return verify_backup(file)
+def verify(file: Path, *, passphrase: str | None = None) -> list[BackupProblem]:
+    return verify_backup(file, passphrase=passphrase or os.environ.get(PASSPHRASE_ENV))
 
 
 def restore(
-    file: Path, data_dir: str | os.PathLike[str] | None, *, replace_existing: bool = False
+    file: Path,
+    data_dir: str | os.PathLike[str] | None,
+    *,
+    replace_existing: bool = False,
+    passphrase: str | None = None,
 ) -> Path | None:
     """Restore with the folder locked against the app; returns the safety copy taken first."""
     paths = DataPaths(resolve_data_dir(data_dir))
     paths.root.mkdir(parents=True, exist_ok=True)
+    passphrase = passphrase or os.environ.get(PASSPHRASE_ENV)
     with InstanceLock(paths.lock_file):
-        safety_copy = restore_backup(file, paths, replace_existing=replace_existing)
-    data = open_app_data(paths.root)  # migrates a backup from an older version
+        safety_copy = restore_backup(
+            file, paths, replace_existing=replace_existing, passphrase=passphrase
+        )
+    data = open_app_data(paths.root, passphrase=passphrase)  # migrates an older version's
     try:
         with data.db.write() as session:
             audit.record(
@@ -74,18 +85,21 @@ def latest_backup(data_dir: str | os.PathLike[str] | None) -> Path | None:
     return found[-1] if found else None
 
 
-def restore_over_damaged(file: Path, data_dir: str | os.PathLike[str] | None) -> Path:
+def restore_over_damaged(
+    file: Path, data_dir: str | os.PathLike[str] | None, *, passphrase: str | None = None
+) -> Path:
     """Set a damaged database aside (renamed, never deleted) and restore `file` in its place.
 
     Returns where the damaged file now is, so support can still look at it."""
     paths = DataPaths(resolve_data_dir(data_dir))
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     kept = paths.root / f"claims-damaged-{stamp}.sqlite"
-    require_verified(file)  # before anything moves
+    passphrase = passphrase or os.environ.get(PASSPHRASE_ENV)
+    require_verified(file, passphrase=passphrase)  # before anything moves
     with InstanceLock(paths.lock_file):
         for suffix in ("", "-wal", "-shm"):
             source = Path(f"{paths.database}{suffix}")
             if source.exists():
                 os.replace(source, Path(f"{kept}{suffix}"))
-    restore(file, paths.root)
+    restore(file, paths.root, passphrase=passphrase)
     return kept

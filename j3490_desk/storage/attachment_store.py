@@ -5,6 +5,11 @@ files. Content arrives through `staged()`: copied into a temporary file in the s
 it is hashed, so what the caller validates is exactly what gets kept, and `keep()` moves it
 into place with fsync + os.replace (a crash leaves either nothing or the whole file).
 Stored files are made read-only: they are evidence and are never edited.
+
+In an encrypted folder each stored file is AES-GCM ciphertext (`storage.encryption`) while its
+name stays the SHA-256 of the plain content, so de-duplication and verification work the same.
+Only the incoming copy is plain, for the seconds its checks take, and it never leaves the store
+folder, which lives on the same disk as the encrypted data.
 """
 
 from __future__ import annotations
@@ -19,6 +24,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
+
+from j3490_desk.errors import KnownError
+from j3490_desk.storage.encryption import (
+    FILE_MAGIC,
+    ContentDamagedError,
+    DataKey,
+    decrypted_chunks,
+    encrypt_stream,
+    is_encrypted_file,
+)
 
 _CHUNK = 1024 * 1024
 _READ_ONLY = stat.S_IRUSR | stat.S_IRGRP
@@ -46,8 +61,9 @@ class StagedContent:
 
 
 class AttachmentStore:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, key: DataKey | None = None) -> None:
         self.root = root
+        self.key = key
 
     def path_for(self, sha256: str) -> Path:
         return self.root / sha256[:2] / sha256
@@ -77,25 +93,87 @@ class AttachmentStore:
             final.parent.mkdir(parents=True, exist_ok=True)
             if final.exists():  # damaged copy: let the good content replace it
                 final.chmod(stat.S_IRUSR | stat.S_IWUSR)
-            staged.path.chmod(_READ_ONLY)
-            os.replace(staged.path, final)
-            _fsync_folder(final.parent)
+            if self.key is None:
+                staged.path.chmod(_READ_ONLY)
+                os.replace(staged.path, final)
+            else:
+                self._write_encrypted(staged.path, final)
+                staged.path.unlink()
+            fsync_folder(final.parent)
         staged.kept = True
         return final
 
     def read_bytes(self, sha256: str) -> bytes:
-        """The stored content; FileNotFoundError when it is not in the store."""
-        return self.path_for(sha256).read_bytes()
+        """The stored (plain) content; FileNotFoundError when it is not in the store."""
+        with self.path_for(sha256).open("rb") as handle:
+            try:
+                return b"".join(self._plain_chunks(handle))
+            except ContentDamagedError as error:
+                raise KnownError(
+                    f"Stored attachment content {sha256[:12]}… is damaged ({error}).",
+                    "Restore the data folder from your latest backup, or attach the file "
+                    "again. `j3490-desk attachments verify` lists every attachment affected.",
+                ) from error
 
     def state(self, sha256: str) -> ContentState:
         """Re-hash the stored file: is it there, and is it still the content it is named by?"""
         path = self.path_for(sha256)
+        digest = hashlib.sha256()
         try:
             with path.open("rb") as handle:
-                digest, _ = _copy_hashing(handle, None, None)
+                for chunk in self._plain_chunks(handle):
+                    digest.update(chunk)
         except FileNotFoundError:
             return ContentState.MISSING
-        return ContentState.OK if digest == sha256 else ContentState.CHANGED
+        except (ContentDamagedError, KnownError):
+            return ContentState.CHANGED
+        return ContentState.OK if digest.hexdigest() == sha256 else ContentState.CHANGED
+
+    def stored_hashes(self) -> Iterator[str]:
+        """The name (plain SHA-256) of every stored file."""
+        if self.root.exists():
+            for folder in sorted(self.root.iterdir()):
+                if folder.is_dir():
+                    yield from sorted(p.name for p in folder.iterdir() if len(p.name) == 64)
+
+    def encrypt_in_place(self, sha256: str) -> bool:
+        """Encrypt one stored file that is still plain (a folder being encrypted); returns
+        whether it had to. Atomic per file, so an interrupted run can simply be repeated."""
+        assert self.key is not None
+        path = self.path_for(sha256)
+        if is_encrypted_file(path):
+            return False
+        self._write_encrypted(path, path)
+        fsync_folder(path.parent)
+        return True
+
+    def _write_encrypted(self, plain: Path, final: Path) -> None:
+        assert self.key is not None
+        handle, name = tempfile.mkstemp(dir=final.parent, prefix=_INCOMING_PREFIX)
+        try:
+            with os.fdopen(handle, "wb") as target, plain.open("rb") as source:
+                encrypt_stream(self.key, source, target)
+                target.flush()
+                os.fsync(target.fileno())
+            Path(name).chmod(_READ_ONLY)
+            if final.exists():
+                final.chmod(stat.S_IRUSR | stat.S_IWUSR)  # Windows will not replace read-only
+            os.replace(name, final)
+        except BaseException:
+            Path(name).unlink(missing_ok=True)
+            raise
+
+    def _plain_chunks(self, handle: BinaryIO) -> Iterator[bytes]:
+        """The plain content: decrypted when the file is encrypted, as stored when not (a
+        folder part-way through being encrypted holds both)."""
+        magic = handle.read(len(FILE_MAGIC))
+        handle.seek(0)
+        if magic == FILE_MAGIC:
+            if self.key is None:
+                raise ContentDamagedError("encrypted, and this folder has no key")
+            yield from decrypted_chunks(self.key, handle)
+        else:
+            yield from iter(lambda: handle.read(_CHUNK), b"")
 
     def discard(self, sha256: str) -> None:
         """Delete stored content (the caller has made sure nothing refers to it)."""
@@ -126,7 +204,7 @@ def _copy_hashing(
     return digest.hexdigest(), size
 
 
-def _fsync_folder(folder: Path) -> None:
+def fsync_folder(folder: Path) -> None:
     """Make the rename itself durable (POSIX); Windows cannot open a folder for this."""
     if os.name == "nt":
         return

@@ -4,6 +4,12 @@ The database is copied with SQLite's online backup API, so the app can stay open
 backup runs. A manifest lists the SHA-256 of every member; `verify_backup` re-hashes them all,
 and `restore_backup` refuses a file that does not verify. Reference data (FDA/CMS files) is
 public and re-importable, so it is not part of a backup.
+
+A backup of an encrypted folder stays encrypted: the database snapshot is keyed like the
+original, attachments are copied as the ciphertext they are, and the folder's
+`encryption.json` (the wrapped key, useless without the passphrase) travels with them, so the
+passphrase opens the backup anywhere. Verifying or restoring one needs that passphrase, to
+check the database inside and so that nobody restores data they then cannot open.
 """
 
 from __future__ import annotations
@@ -12,7 +18,6 @@ import hashlib
 import json
 import os
 import shutil
-import sqlite3
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -23,6 +28,14 @@ from pathlib import Path
 
 from j3490_desk.errors import DataFolderError, InvalidInputError
 from j3490_desk.paths import DataPaths
+from j3490_desk.storage.connections import connect, database_errors
+from j3490_desk.storage.encryption import (
+    SETTINGS_FILE,
+    DataKey,
+    EncryptionSettings,
+    read_settings,
+    unlock,
+)
 
 MANIFEST = "manifest.json"
 DATABASE_MEMBER = "claims.sqlite"
@@ -37,7 +50,9 @@ class BackupProblem:
     problem: str
 
 
-def create_backup(paths: DataPaths, folder: Path, *, app_version: str) -> Path:
+def create_backup(
+    paths: DataPaths, folder: Path, *, app_version: str, key: DataKey | None = None
+) -> Path:
     """Write `j3490-desk-backup-<UTC time>.zip` into `folder`, atomically; returns its path."""
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
@@ -45,11 +60,13 @@ def create_backup(paths: DataPaths, folder: Path, *, app_version: str) -> Path:
     with tempfile.TemporaryDirectory(dir=folder, prefix=".backup-") as work:
         snapshot = Path(work) / DATABASE_MEMBER
         with (
-            closing(sqlite3.connect(paths.database)) as source,
-            closing(sqlite3.connect(snapshot)) as copy,
+            closing(connect(paths.database, key)) as source,
+            closing(connect(snapshot, key)) as copy,
         ):
             source.backup(copy)
         members = {DATABASE_MEMBER: snapshot, **dict(_attachment_files(paths))}
+        if key is not None:
+            members[SETTINGS_FILE] = paths.root / SETTINGS_FILE
         partial = Path(work) / "backup.zip"
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             sums = {}
@@ -69,8 +86,9 @@ def create_backup(paths: DataPaths, folder: Path, *, app_version: str) -> Path:
     return target
 
 
-def verify_backup(file: Path) -> list[BackupProblem]:
-    """Every member's hash against the manifest, and the database's own integrity check."""
+def verify_backup(file: Path, *, passphrase: str | None = None) -> list[BackupProblem]:
+    """Every member's hash against the manifest, and the database's own integrity check
+    (for an encrypted backup, with the key the passphrase or the keychain unlocks)."""
     problems: list[BackupProblem] = []
     with _open_archive(file) as archive:
         sums = _manifest(archive, file)["sha256"]
@@ -82,14 +100,20 @@ def verify_backup(file: Path) -> list[BackupProblem]:
             elif _sha256_member(archive, name) != expected:
                 problems.append(BackupProblem(name, "does not match its SHA-256 in the manifest"))
         if DATABASE_MEMBER in names and not problems:
-            problems += _database_problems(archive)
+            problems += _database_problems(archive, _backup_key(archive, passphrase))
     return problems
 
 
-def restore_backup(file: Path, paths: DataPaths, *, replace_existing: bool = False) -> Path | None:
+def restore_backup(
+    file: Path,
+    paths: DataPaths,
+    *,
+    replace_existing: bool = False,
+    passphrase: str | None = None,
+) -> Path | None:
     """Restore into `paths.root`. An existing database is only replaced when asked, and then
     backed up first (the returned path); a backup that does not verify is refused."""
-    require_verified(file)
+    require_verified(file, passphrase=passphrase)
     safety_copy = None
     if paths.database.exists():
         if not replace_existing:
@@ -98,7 +122,13 @@ def restore_backup(file: Path, paths: DataPaths, *, replace_existing: bool = Fal
                 "Restore into an empty folder (--data-dir), or confirm replacing the current "
                 "data (--replace); it is backed up first.",
             )
-        safety_copy = create_backup(paths, paths.backups, app_version="before-restore")
+        current = read_settings(paths.root)
+        safety_copy = create_backup(
+            paths,
+            paths.backups,
+            app_version="before-restore",
+            key=unlock(current, passphrase) if current else None,
+        )
     paths.root.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=paths.root, prefix=".restore-") as work:
         with _open_archive(file) as archive:
@@ -106,6 +136,12 @@ def restore_backup(file: Path, paths: DataPaths, *, replace_existing: bool = Fal
         staged = Path(work)
         for suffix in ("-wal", "-shm"):
             Path(f"{paths.database}{suffix}").unlink(missing_ok=True)
+        # The key file first: between the two renames the folder then asks for the restored
+        # backup's passphrase, which is the one the user just gave.
+        if (staged / SETTINGS_FILE).exists():
+            os.replace(staged / SETTINGS_FILE, paths.root / SETTINGS_FILE)
+        else:
+            (paths.root / SETTINGS_FILE).unlink(missing_ok=True)
         os.replace(staged / DATABASE_MEMBER, paths.database)
         if (staged / ATTACHMENTS_MEMBER).exists():
             if paths.attachments.exists():
@@ -114,8 +150,8 @@ def restore_backup(file: Path, paths: DataPaths, *, replace_existing: bool = Fal
     return safety_copy
 
 
-def require_verified(file: Path) -> None:
-    problems = verify_backup(file)
+def require_verified(file: Path, *, passphrase: str | None = None) -> None:
+    problems = verify_backup(file, passphrase=passphrase)
     if problems:
         raise InvalidInputError(
             f"{file.name} did not verify: {problems[0].member} {problems[0].problem}.",
@@ -153,13 +189,23 @@ def _manifest(archive: zipfile.ZipFile, file: Path) -> dict[str, dict[str, str]]
     return dict(manifest)
 
 
-def _database_problems(archive: zipfile.ZipFile) -> list[BackupProblem]:
+def _backup_key(archive: zipfile.ZipFile, passphrase: str | None) -> DataKey | None:
+    if SETTINGS_FILE not in archive.namelist():
+        return None
+    with tempfile.TemporaryDirectory() as work:
+        archive.extract(SETTINGS_FILE, work)
+        settings: EncryptionSettings | None = read_settings(Path(work))
+    assert settings is not None
+    return unlock(settings, passphrase, what="backup")
+
+
+def _database_problems(archive: zipfile.ZipFile, key: DataKey | None) -> list[BackupProblem]:
     with tempfile.TemporaryDirectory() as work:
         path = Path(archive.extract(DATABASE_MEMBER, work))
         try:
-            with closing(sqlite3.connect(path)) as connection:
+            with closing(connect(path, key)) as connection:
                 result = connection.execute("PRAGMA integrity_check").fetchone()
-        except sqlite3.DatabaseError as error:
+        except database_errors(key) as error:
             return [BackupProblem(DATABASE_MEMBER, f"cannot be read ({error})")]
     if result is None or result[0] != "ok":
         return [BackupProblem(DATABASE_MEMBER, "fails its integrity check")]

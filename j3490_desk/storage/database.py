@@ -20,10 +20,18 @@ from typing import TYPE_CHECKING, Any
 from j3490_desk.errors import (
     DatabaseDamagedError,
     DataFolderError,
+    EncryptionUnfinishedError,
     NewerDatabaseError,
     StorageError,
 )
 from j3490_desk.paths import DataPaths
+from j3490_desk.storage.connections import (
+    connect,
+    database_errors,
+    driver,
+    is_plain_sqlite,
+)
+from j3490_desk.storage.encryption import DataKey
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -35,7 +43,6 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # The newest migration's revision. Opening a database already at it skips importing Alembic,
 # which is most of start-up; a test keeps this equal to Alembic's own head.
 SCHEMA_HEAD = "0003"
-SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 
 
@@ -46,13 +53,14 @@ class Database:
     more than the rest of start-up, and the main window's first page does not need it.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, key: DataKey | None = None) -> None:
         self.path = path
+        self.key = key
         self._engines: dict[bool, Engine] = {}
 
     def engine(self, *, immediate: bool) -> Engine:
         if immediate not in self._engines:
-            self._engines[immediate] = _engine(self.path, immediate=immediate)
+            self._engines[immediate] = _engine(self.path, self.key, immediate=immediate)
         return self._engines[immediate]
 
     @contextmanager
@@ -83,8 +91,8 @@ class Database:
 
     @contextmanager
     def read_plain(self) -> Iterator[sqlite3.Connection]:
-        """A read-only sqlite3 connection, for list queries that must be fast without the ORM."""
-        with closing(sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True)) as connection:
+        """A read-only DB-API connection, for list queries that must be fast without the ORM."""
+        with closing(connect(self.path, self.key, read_only=True)) as connection:
             connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             yield connection
 
@@ -94,13 +102,13 @@ class Database:
         self._engines.clear()
 
 
-def open_database(paths: DataPaths) -> Database:
+def open_database(paths: DataPaths, key: DataKey | None = None) -> Database:
     """Check the folder and the file, back up and migrate if needed, and open the database."""
     ensure_writable_folder(paths.root)
-    check_database_file(paths.database)
-    if current_revision(paths.database) != SCHEMA_HEAD:
-        migrate(paths)
-    return Database(paths.database)
+    check_database_file(paths.database, key)
+    if current_revision(paths.database, key) != SCHEMA_HEAD:
+        migrate(paths, key=key)
+    return Database(paths.database, key)
 
 
 def ensure_writable_folder(root: Path) -> None:
@@ -116,26 +124,33 @@ def ensure_writable_folder(root: Path) -> None:
         ) from error
 
 
-def check_database_file(path: Path) -> None:
+def check_database_file(path: Path, key: DataKey | None = None) -> None:
     """Refuse a file that is not a healthy SQLite database, without writing to it."""
     if not path.exists():
         return
-    with path.open("rb") as handle:
-        header = handle.read(len(SQLITE_HEADER))
-    if header != SQLITE_HEADER:
+    plain = is_plain_sqlite(path)
+    if key is None and not plain:
         raise DatabaseDamagedError(
             f"{path} is not a J3490 Desk database (it is not an SQLite file, or it is empty).",
-            "Move that file somewhere safe and restore your latest backup, or start with an "
-            "empty data folder. The file was not changed.",
+            "If this folder was encrypted, its encryption.json is missing: restore it from your "
+            "latest backup. Otherwise move that file somewhere safe and restore your latest "
+            "backup, or start with an empty data folder. The file was not changed.",
+        )
+    if key is not None and plain:
+        raise EncryptionUnfinishedError(
+            f"Encrypting {path.parent} was interrupted: the claims database is not encrypted yet.",
+            "Run `j3490-desk encryption enable` again, or open the app, to finish it. Nothing "
+            "was lost.",
         )
     try:
-        with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as connection:
+        with closing(connect(path, key, read_only=True)) as connection:
             result = connection.execute("PRAGMA quick_check").fetchone()
             tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
-    except sqlite3.DatabaseError as error:
+    except database_errors(key) as error:
         raise DatabaseDamagedError(
             f"{path} is damaged and cannot be read ({error}).",
-            "Restore your latest backup. The damaged file was not changed.",
+            "Restore your latest backup (an encrypted folder also needs the encryption.json "
+            "that came with it). The damaged file was not changed.",
         ) from error
     if result is None or result[0] != "ok":
         raise DatabaseDamagedError(
@@ -166,25 +181,27 @@ def head_revision() -> str:
     return head
 
 
-def current_revision(path: Path) -> str | None:
+def current_revision(path: Path, key: DataKey | None = None) -> str | None:
     """The schema revision stamped in the file, read without writing to it."""
     if not path.exists():
         return None
-    with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as connection:
+    with closing(connect(path, key, read_only=True)) as connection:
         try:
             row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-        except sqlite3.OperationalError:  # no such table: an empty file not yet migrated
+        except driver(key).OperationalError:  # no such table: an empty file not yet migrated
             return None
     return str(row[0]) if row else None
 
 
-def migrate(paths: DataPaths, *, to_revision: str = "head") -> Path | None:
+def migrate(
+    paths: DataPaths, *, to_revision: str = "head", key: DataKey | None = None
+) -> Path | None:
     """Upgrade the database to `to_revision`; returns the backup taken first, if any."""
     from alembic import command
     from alembic.script import ScriptDirectory
 
     path = paths.database
-    current = current_revision(path)
+    current = current_revision(path, key)
     scripts = ScriptDirectory.from_config(_alembic_config())
     if current is not None and not _known_revision(scripts, current):
         raise NewerDatabaseError(
@@ -194,10 +211,10 @@ def migrate(paths: DataPaths, *, to_revision: str = "head") -> Path | None:
     target = scripts.get_current_head() if to_revision == "head" else to_revision
     if current == target:
         return None
-    backup = backup_before_migration(paths, current) if current is not None else None
+    backup = backup_before_migration(paths, current, key) if current is not None else None
     # Foreign keys off while migrating: SQLite alters a table by copying it and dropping the
     # old one, and with them on that drop would cascade-delete every child row (drug lines!).
-    engine = _engine(path, immediate=True, foreign_keys=False)
+    engine = _engine(path, key, immediate=True, foreign_keys=False)
     try:
         with engine.begin() as connection:
             command.upgrade(_alembic_config(connection), to_revision)
@@ -218,15 +235,16 @@ def _known_revision(scripts: ScriptDirectory, revision: str) -> bool:
         return False
 
 
-def backup_before_migration(paths: DataPaths, revision: str) -> Path:
-    """A consistent copy through SQLite's online backup API, written under a temporary name."""
+def backup_before_migration(paths: DataPaths, revision: str, key: DataKey | None = None) -> Path:
+    """A consistent copy through SQLite's online backup API, written under a temporary name
+    (encrypted with the same key as the database, so no plain copy of an encrypted folder)."""
     paths.backups.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = paths.backups / f"claims-before-migration-{revision}-{stamp}.sqlite"
     partial = target.with_suffix(".partial")
     with (
-        closing(sqlite3.connect(paths.database)) as source,
-        closing(sqlite3.connect(partial)) as copy,
+        closing(connect(paths.database, key)) as source,
+        closing(connect(partial, key)) as copy,
     ):
         source.backup(copy)
     os.replace(partial, target)
@@ -261,10 +279,16 @@ def _storage_error(error: Exception) -> Exception:
     return error
 
 
-def _engine(path: Path, *, immediate: bool, foreign_keys: bool = True) -> Engine:
+def _engine(
+    path: Path, key: DataKey | None, *, immediate: bool, foreign_keys: bool = True
+) -> Engine:
     from sqlalchemy import create_engine, event
 
-    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    engine = create_engine(
+        f"sqlite:///{path}",
+        module=driver(key),  # SQLCipher's errors then become SQLAlchemy's, like sqlite3's
+        creator=lambda: connect(path, key, timeout=BUSY_TIMEOUT_MS / 1000),
+    )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
