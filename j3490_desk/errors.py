@@ -34,6 +34,14 @@ class NewerDatabaseError(KnownError):
     """The database was written by a newer version of the app."""
 
 
+class PassphraseRequiredError(KnownError):
+    """The folder (or backup) is encrypted and no passphrase or keychain entry was given."""
+
+
+class WrongPassphraseError(KnownError):
+    """The passphrase does not unwrap this folder's (or backup's) data key."""
+
+
 class EncryptionUnfinishedError(KnownError):
     """The folder's encryption was started and interrupted; running it again finishes it."""
 

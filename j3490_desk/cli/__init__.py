@@ -9,6 +9,8 @@ environment problem (the message says which and what to do).
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -16,11 +18,13 @@ from j3490_desk import __version__
 from j3490_desk.cli import (
     backup_commands,
     claim_commands,
+    encryption_commands,
     label_commands,
     reference_commands,
     user_commands,
 )
-from j3490_desk.errors import KnownError
+from j3490_desk.errors import KnownError, PassphraseRequiredError
+from j3490_desk.storage.encryption import PASSPHRASE_ENV
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -30,6 +34,7 @@ COMMAND_GROUPS = (
     label_commands,
     backup_commands,
     user_commands,
+    encryption_commands,
 )
 
 
@@ -57,8 +62,16 @@ def run(argv: Sequence[str]) -> int:
     if handler is None:
         parser.print_help()
         return 2
+    args.passphrase = os.environ.get(PASSPHRASE_ENV)
     try:
-        return handler(args)
+        try:
+            return handler(args)
+        except PassphraseRequiredError:
+            if args.passphrase or not sys.stdin.isatty():
+                raise
+            # Raised before anything was read or written, so running the command again is safe.
+            args.passphrase = getpass.getpass("Passphrase for the encrypted data: ")
+            return handler(args)
     except KnownError as error:
         print(f"j3490-desk: {error}", file=sys.stderr)
         return error.exit_status

@@ -43,7 +43,7 @@ def register(subparsers: Any) -> None:
 
 
 def _create(args: argparse.Namespace) -> int:
-    data = open_app_data(args.data_dir)
+    data = open_app_data(args.data_dir, passphrase=args.passphrase)
     try:
         print(backups.back_up(data, args.to))
     finally:
@@ -52,7 +52,7 @@ def _create(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    problems = backups.verify(args.file)
+    problems = backups.verify(args.file, passphrase=args.passphrase)
     for problem in problems:
         print(f"{problem.member}: {problem.problem}")
     print("backup verified: every hash matches" if not problems else f"{len(problems)} problem(s)")
@@ -60,7 +60,9 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _restore(args: argparse.Namespace) -> int:
-    safety_copy = backups.restore(args.file, args.data_dir, replace_existing=args.replace)
+    safety_copy = backups.restore(
+        args.file, args.data_dir, replace_existing=args.replace, passphrase=args.passphrase
+    )
     if safety_copy is not None:
         print(f"the data that was there is saved in {safety_copy}")
     print("restored")
@@ -68,7 +70,7 @@ def _restore(args: argparse.Namespace) -> int:
 
 
 def _audit_verify(args: argparse.Namespace) -> int:
-    data = open_app_data(args.data_dir)
+    data = open_app_data(args.data_dir, passphrase=args.passphrase)
     try:
         with data.db.read() as session:
             breaks = audit.verify_chain(session)

@@ -61,7 +61,7 @@ def register(subparsers: Any) -> None:
 
 
 def _open(args: argparse.Namespace) -> AppData:
-    return open_app_data(args.data_dir)
+    return open_app_data(args.data_dir, passphrase=args.passphrase)
 
 
 def _import(args: argparse.Namespace) -> int:

@@ -65,7 +65,7 @@ def _read(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    data = open_app_data(args.data_dir)
+    data = open_app_data(args.data_dir, passphrase=args.passphrase)
     try:
         problems = verify_attachments(data)
     finally:

@@ -36,7 +36,7 @@ def add_packet_command(claim_subcommands: Any) -> None:
 
 
 def run_packet(args: argparse.Namespace) -> int:
-    data = open_app_data(args.data_dir)
+    data = open_app_data(args.data_dir, passphrase=args.passphrase)
     try:
         result = packets.export_packet(
             data, args.claim_id, args.out, password=args.password, today=args.today

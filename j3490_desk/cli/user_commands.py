@@ -33,7 +33,7 @@ def _add(args: argparse.Namespace) -> int:
             return 2
     else:
         password = sys.stdin.readline().rstrip("\n")
-    data = open_app_data(args.data_dir)
+    data = open_app_data(args.data_dir, passphrase=args.passphrase)
     try:
         users.add_user(data, args.username, password, args.display_name)
     finally:
@@ -43,7 +43,7 @@ def _add(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    data = open_app_data(args.data_dir)
+    data = open_app_data(args.data_dir, passphrase=args.passphrase)
     try:
         for user in users.list_users(data):
             print(f"{user.username:20} {user.display_name:30} {'active' if user.active else 'off'}")

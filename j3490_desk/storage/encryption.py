@@ -25,7 +25,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from j3490_desk.errors import DataFolderError, KnownError
+from j3490_desk.errors import (
+    DataFolderError,
+    KnownError,
+    PassphraseRequiredError,
+    WrongPassphraseError,
+)
 
 SETTINGS_FILE = "encryption.json"
 FORMAT = "j3490-desk-encryption"
@@ -45,14 +50,6 @@ FILE_MAGIC = b"J3490E01"
 _PREFIX_BYTES = 8
 _CHUNK = 1024 * 1024
 _TAG = 16
-
-
-class PassphraseRequiredError(KnownError):
-    """The folder is encrypted and no passphrase (or keychain entry) was given."""
-
-
-class WrongPassphraseError(KnownError):
-    """The passphrase does not unwrap this folder's data key."""
 
 
 @dataclass(frozen=True)

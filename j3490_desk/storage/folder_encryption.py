@@ -20,6 +20,8 @@ from j3490_desk.storage.connections import connect, driver, is_plain_sqlite, raw
 from j3490_desk.storage.encryption import DataKey
 
 PRE_MIGRATION_COPIES = "claims-before-migration-*.sqlite"
+# Present from before the key file is written until the last file is encrypted.
+IN_PROGRESS_MARKER = ".encryption-in-progress"
 
 
 @dataclass(frozen=True)
@@ -29,15 +31,21 @@ class EncryptionReport:
 
 
 def is_unfinished(paths: DataPaths) -> bool:
-    """Settings written but something still plain: an earlier run was interrupted."""
-    if paths.database.exists() and is_plain_sqlite(paths.database):
+    """Something may still be plain: an earlier run was interrupted."""
+    if (paths.root / IN_PROGRESS_MARKER).exists():
         return True
-    return any(is_plain_sqlite(copy) for copy in paths.backups.glob(PRE_MIGRATION_COPIES))
+    return paths.database.exists() and is_plain_sqlite(paths.database)
+
+
+def mark_in_progress(paths: DataPaths) -> None:
+    (paths.root / IN_PROGRESS_MARKER).touch()
+    fsync_folder(paths.root)
 
 
 def encrypt_folder(paths: DataPaths, key: DataKey) -> EncryptionReport:
     """Encrypt what is still plain: the claims database, the copies taken before migrations
     (they hold the same claims) and every stored attachment. Reference data is public."""
+    mark_in_progress(paths)
     databases = 0
     for path in [paths.database, *sorted(paths.backups.glob(PRE_MIGRATION_COPIES))]:
         if path.exists() and is_plain_sqlite(path):
@@ -45,6 +53,8 @@ def encrypt_folder(paths: DataPaths, key: DataKey) -> EncryptionReport:
             databases += 1
     store = AttachmentStore(paths.attachments, key)
     attachments = sum(store.encrypt_in_place(sha256) for sha256 in store.stored_hashes())
+    (paths.root / IN_PROGRESS_MARKER).unlink()
+    fsync_folder(paths.root)
     return EncryptionReport(databases, attachments)
 
 

@@ -11,7 +11,12 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from j3490_desk import APP_NAME, APPLICATION_NAME, ORGANIZATION_NAME
-from j3490_desk.errors import DatabaseDamagedError, KnownError
+from j3490_desk.errors import (
+    DatabaseDamagedError,
+    KnownError,
+    PassphraseRequiredError,
+    WrongPassphraseError,
+)
 from j3490_desk.paths import resources_dir
 from j3490_desk.services.app_data import (
     AppData,
@@ -40,16 +45,33 @@ def open_data_or_explain(data_dir: str | None) -> AppData | None:
     A damaged database is never replaced silently: the clerk is offered the latest backup,
     and the damaged file is set aside, not deleted.
     """
-    try:
-        data = open_app_data(data_dir, exclusive=True)
-    except DatabaseDamagedError as error:
-        return _offer_restore(data_dir, error)
-    except KnownError as error:
-        _explain(error)
-        return None
+    passphrase: str | None = None
+    while True:
+        try:
+            data = open_app_data(data_dir, exclusive=True, passphrase=passphrase)
+            break
+        except (PassphraseRequiredError, WrongPassphraseError) as error:
+            wrong = error.message if isinstance(error, WrongPassphraseError) else ""
+            passphrase = ask_passphrase(data_dir, wrong)
+            if passphrase is None:
+                return None
+        except DatabaseDamagedError as error:
+            return _offer_restore(data_dir, error, passphrase)
+        except KnownError as error:
+            _explain(error)
+            return None
     for warning in data_folder_warnings(data.paths):
         QMessageBox.warning(None, f"{APP_NAME}: about your data folder", warning)
     return data
+
+
+def ask_passphrase(data_dir: str | None, problem: str) -> str | None:
+    """The passphrase of an encrypted folder, or None when the clerk cancels."""
+    from j3490_desk.paths import resolve_data_dir
+    from j3490_desk.ui.passphrase_dialogs import UnlockDialog
+
+    dialog = UnlockDialog(str(resolve_data_dir(data_dir)), problem)
+    return dialog.value() if dialog.exec() else None
 
 
 def _explain(error: KnownError) -> None:
@@ -57,7 +79,9 @@ def _explain(error: KnownError) -> None:
     QMessageBox.critical(None, f"{APP_NAME}: cannot open your data", text)
 
 
-def _offer_restore(data_dir: str | None, error: DatabaseDamagedError) -> AppData | None:
+def _offer_restore(
+    data_dir: str | None, error: DatabaseDamagedError, passphrase: str | None
+) -> AppData | None:
     from j3490_desk.services import backups  # loads the ORM; only on this rare path
 
     backup = backups.latest_backup(data_dir)
@@ -75,8 +99,8 @@ def _offer_restore(data_dir: str | None, error: DatabaseDamagedError) -> AppData
         _explain(error)
         return None
     try:
-        backups.restore_over_damaged(backup, data_dir)
-        return open_app_data(data_dir, exclusive=True)
+        backups.restore_over_damaged(backup, data_dir, passphrase=passphrase)
+        return open_app_data(data_dir, exclusive=True, passphrase=passphrase)
     except KnownError as failure:
         _explain(failure)
         return None
@@ -120,6 +144,11 @@ def sign_in_if_needed(data: AppData) -> bool:
 def start_auto_lock(data: AppData) -> AutoLock:
     minutes = auto_lock_minutes(data)
     if not accounts_enabled(data):
+        from j3490_desk.services.encryption import passphrase_opens, remembered
+
+        if data.db.key is not None and not remembered(data.paths.root):
+            # An encrypted folder without accounts: its passphrase is what the clerk knows.
+            return AutoLock(minutes, lambda typed: passphrase_opens(data.paths.root, typed))
         return AutoLock(minutes, None)  # no accounts: the lock still hides patient data
     username = data.user
 

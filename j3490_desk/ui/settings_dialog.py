@@ -26,6 +26,7 @@ from j3490_desk.services.app_data import AppData
 from j3490_desk.services.reference import ImportOutcome
 from j3490_desk.ui.record_editor import FieldSpec, RecordEditor
 from j3490_desk.ui.reference_page import ReferencePage
+from j3490_desk.ui.security_page import SecurityPage
 
 PAYER_FIELDS = (
     FieldSpec("name", "Payer name"),
@@ -168,6 +169,8 @@ class SettingsDialog(QDialog):
         self.reference = ReferencePage(data.reference)
         self.reference.import_finished.connect(self._recheck_claims)
         self.tabs.addTab(self.reference, "Reference &data")
+        self.security = SecurityPage(data)
+        self.tabs.addTab(self.security, "&Security")
         self._data = data
         self.recheck_box: QMessageBox | None = None
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
