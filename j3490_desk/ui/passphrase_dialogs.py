@@ -30,6 +30,7 @@ class UnlockDialog(QDialog):
     def __init__(self, folder: str, problem: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"{APP_NAME}: encrypted data")
+        self.setMinimumWidth(460)
         layout = QVBoxLayout(self)
         intro = QLabel(f"The claims in {folder} are encrypted. Enter the clinic's passphrase.")
         intro.setWordWrap(True)
@@ -60,6 +61,7 @@ class NewPassphraseDialog(QDialog):
     def __init__(self, title: str, parent: QWidget | None = None, *, current: bool = False) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
+        self.setMinimumWidth(520)
         layout = QVBoxLayout(self)
         warning = QLabel(
             "Write the passphrase down and keep it somewhere safe, away from this computer. "

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from j3490_desk import APP_NAME
 from j3490_desk.errors import KnownError
@@ -36,8 +43,11 @@ class SecurityPage(QWidget):
         self.encrypt.clicked.connect(self._encrypt)
         self.change = QPushButton("C&hange passphrase…")
         self.change.clicked.connect(self._change)
-        layout.addWidget(self.encrypt)
-        layout.addWidget(self.change)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.encrypt)
+        buttons.addWidget(self.change)
+        buttons.addStretch()
+        layout.addLayout(buttons)
         layout.addStretch()
         self._show_state()
 
