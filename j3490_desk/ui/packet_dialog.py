@@ -1,17 +1,17 @@
 """The documentation packet: built in the background, previewed page by page, then saved or
 printed.
 
-The packet is built on a QThread (progress and Cancel in a QProgressDialog) and its pages are
-rendered for the preview with pdfium there too; nothing is written until the user saves.
+The packet is built off the GUI thread (a BackgroundJob; progress and Cancel in a
+QProgressDialog) and its pages are rendered for the preview with pdfium there too; nothing is
+written until the user saves.
 Saving writes atomically and records the export on the claim (services.packets).
 """
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRect, QSettings, Qt, QThread, QUrl, Signal, Slot
+from PySide6.QtCore import QRect, QSettings, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QImage, QPainter, QPixmap
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -34,6 +34,7 @@ from j3490_desk.export.errors import PacketCancelled
 from j3490_desk.services import packets, pdf_pages
 from j3490_desk.services.app_data import AppData
 from j3490_desk.services.packets import BuiltPacket, PacketResult
+from j3490_desk.ui.background import BackgroundJob, JobControl, run_in_background
 
 PROGRESS_STEPS = 100
 PREVIEW_SCALE = 1.25  # 90 dpi: a Letter page about as wide as the dialog
@@ -52,41 +53,17 @@ def page_images(pdf: bytes, scale: float) -> list[QImage]:
     return images
 
 
-class BuildWorker(QObject):
-    """Builds the packet and its preview on a QThread; talks to the dialog by signals only."""
+def build_with_preview(
+    data: AppData, claim_id: int, control: JobControl
+) -> tuple[BuiltPacket, list[QImage]]:
+    """Off the GUI thread: the packet, then its pages rendered for the preview."""
 
-    progress = Signal(int, str)
-    built = Signal(object, list)  # BuiltPacket, list[QImage]
-    cancelled = Signal()
-    failed = Signal(str)
+    def report(done: int, total: int, what: str) -> None:
+        control.report((PROGRESS_STEPS - 1) * done // total if total else 0, what)
 
-    def __init__(self, data: AppData, claim_id: int) -> None:
-        super().__init__()
-        self._data = data
-        self._claim_id = claim_id
-        self._cancel = threading.Event()
-
-    def cancel(self) -> None:
-        """Thread-safe: the build sees it at its next check."""
-        self._cancel.set()
-
-    @Slot()
-    def run(self) -> None:
-        try:
-            built = packets.build_packet(
-                self._data, self._claim_id, progress=self._report, cancelled=self._cancel.is_set
-            )
-            self.progress.emit(PROGRESS_STEPS - 1, "Preparing the preview")
-            images = page_images(built.pdf, PREVIEW_SCALE)
-        except PacketCancelled:
-            self.cancelled.emit()
-        except KnownError as error:  # a missing or damaged attachment, an unknown claim
-            self.failed.emit(str(error))
-        else:
-            self.built.emit(built, images)
-
-    def _report(self, done: int, total: int, what: str) -> None:
-        self.progress.emit((PROGRESS_STEPS - 1) * done // total if total else 0, what)
+    built = packets.build_packet(data, claim_id, progress=report, cancelled=control.is_cancelled)
+    control.report(PROGRESS_STEPS - 1, "Preparing the preview")
+    return built, page_images(built.pdf, PREVIEW_SCALE)
 
 
 class PacketDialog(QDialog):
@@ -102,8 +79,7 @@ class PacketDialog(QDialog):
         self.saved_result: PacketResult | None = None
         self.last_message = ""
         self._images: list[QImage] = []
-        self._thread: QThread | None = None
-        self._worker: BuildWorker | None = None
+        self._job: BackgroundJob | None = None
         self.progress_dialog: QProgressDialog | None = None
         self.setWindowTitle(f"Documentation packet - claim {claim_id}")
         self.resize(900, 900)
@@ -145,7 +121,7 @@ class PacketDialog(QDialog):
 
     @property
     def is_building(self) -> bool:
-        return self._thread is not None
+        return self._job is not None
 
     def start_build(self) -> None:
         dialog = QProgressDialog("Building the packet…", "Cancel", 0, PROGRESS_STEPS, self)
@@ -155,24 +131,23 @@ class PacketDialog(QDialog):
         dialog.setAutoReset(False)
         dialog.setMinimumDuration(0)
         self.progress_dialog = dialog
-        thread = QThread(self)
-        worker = BuildWorker(self.data, self.claim_id)
-        worker.moveToThread(thread)
-        thread.started.connect(worker.run)
-        worker.progress.connect(self._on_progress)
-        worker.built.connect(self._on_built)
-        worker.cancelled.connect(self._on_cancelled)
-        worker.failed.connect(self._on_failed)
-        # Not straight to worker.cancel: that slot would be queued behind the running build.
+        data, claim_id = self.data, self.claim_id
+        self._job = run_in_background(
+            lambda control: build_with_preview(data, claim_id, control),
+            parent=self,
+            on_progress=self._on_progress,
+            on_success=self._on_built,
+            on_failure=self._on_failed,  # a KnownError: a missing or damaged attachment, ...
+            on_cancel=self._on_cancelled,
+            cancelled_by=(PacketCancelled,),
+        )
         dialog.canceled.connect(self.cancel_build)
-        self._thread, self._worker = thread, worker
-        thread.start()
         dialog.show()
 
     @Slot()
     def cancel_build(self) -> None:
-        if self._worker is not None:
-            self._worker.cancel()
+        if self._job is not None:
+            self._job.cancel()
             if self.progress_dialog is not None:
                 self.progress_dialog.setLabelText("Cancelling…")
 
@@ -180,11 +155,12 @@ class PacketDialog(QDialog):
     def _on_progress(self, value: int, what: str) -> None:
         if self.progress_dialog is not None:
             self.progress_dialog.setValue(value)
-            self.progress_dialog.setLabelText(what)
+            if what:
+                self.progress_dialog.setLabelText(what)
 
-    @Slot(object, list)
-    def _on_built(self, built: BuiltPacket, images: list[QImage]) -> None:
+    def _on_built(self, result: tuple[BuiltPacket, list[QImage]]) -> None:
         self._end_build()
+        built, images = result
         self.packet, self._images = built, images
         for number, image in enumerate(images, start=1):
             page = QLabel()
@@ -209,21 +185,15 @@ class PacketDialog(QDialog):
         self._end_build()
         self.status.setText("Cancelled: nothing was written.")
 
-    @Slot(str)
-    def _on_failed(self, message: str) -> None:
+    def _on_failed(self, error: KnownError) -> None:
         self._end_build()
+        message = str(error)
         self.status.setText("The packet could not be built.")
         self._show(QMessageBox.Icon.Critical, "The packet could not be built", message)
         self.failed.emit(message)
 
     def _end_build(self) -> None:
-        if self._thread is not None:
-            self._thread.quit()
-            self._thread.wait()
-            self._thread.deleteLater()
-        if self._worker is not None:
-            self._worker.deleteLater()
-        self._thread, self._worker = None, None
+        self._job = None
         if self.progress_dialog is not None:
             self.progress_dialog.close()
             self.progress_dialog.deleteLater()
@@ -306,8 +276,9 @@ class PacketDialog(QDialog):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.saved_result.path.parent)))
 
     def reject(self) -> None:
-        if self._worker is not None and self._thread is not None:
-            self._worker.cancel()
+        if self._job is not None:
+            self._job.cancel()
+            self._job.wait()  # the build stops at its next check; nothing was written
             self._end_build()
         super().reject()
 

@@ -1,18 +1,17 @@
 """Settings > Reference data: what FDA/CMS files are loaded, how old, and importing new ones.
 
-Imports run on a worker thread (a full FDA directory takes several seconds) behind a
-cancellable progress dialog, so the window never freezes; a cancel rolls the file back.
+Imports run off the GUI thread in a BackgroundJob (a full FDA directory takes several seconds)
+behind a cancellable progress dialog, so the window never freezes; a cancel rolls the file back.
 Files come from the picker or are dropped on the page. Results are shown in window-modal
 message boxes opened with open(), never exec(), so nothing here blocks the event loop.
 """
 
 from __future__ import annotations
 
-import threading
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QThread, QUrl, Signal, Slot
+from PySide6.QtCore import Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -32,49 +31,11 @@ from PySide6.QtWidgets import (
 from j3490_desk.errors import KnownError
 from j3490_desk.reference.errors import ImportCancelledError
 from j3490_desk.services.reference import ImportOutcome, ReferenceService
+from j3490_desk.ui.background import BackgroundJob, JobControl, run_in_background
 
 PROGRESS_STEPS = 1000
 COLUMNS = ("Data", "File", "Covers", "Age (days)", "Rows", "Imported", "Status")
 FILE_FILTER = "Reference files (*.zip *.txt *.csv *.xlsx);;All files (*)"
-
-
-class ImportWorker(QObject):
-    """Runs ReferenceService.import_files on a QThread; talks to the page by signals only."""
-
-    progress = Signal(int)  # 0..PROGRESS_STEPS within the current file
-    file_started = Signal(int, int, str)
-    finished = Signal(list)  # list[ImportOutcome]
-    cancelled = Signal()
-    failed = Signal(str)
-
-    def __init__(self, service: ReferenceService, paths: list[Path]) -> None:
-        super().__init__()
-        self._service = service
-        self._paths = paths
-        self._cancel = threading.Event()
-
-    def cancel(self) -> None:
-        """Thread-safe: the import sees it at its next check and rolls back."""
-        self._cancel.set()
-
-    @Slot()
-    def run(self) -> None:
-        try:
-            outcomes = self._service.import_files(
-                self._paths,
-                progress=self._report,
-                cancelled=self._cancel.is_set,
-                file_started=self.file_started.emit,
-            )
-        except ImportCancelledError:
-            self.cancelled.emit()
-        except KnownError as error:  # e.g. the data folder cannot be written
-            self.failed.emit(str(error))
-        else:
-            self.finished.emit(outcomes)
-
-    def _report(self, done: int, total: int) -> None:
-        self.progress.emit(PROGRESS_STEPS * done // total if total else 0)
 
 
 class ReferencePage(QWidget):
@@ -87,8 +48,7 @@ class ReferencePage(QWidget):
         super().__init__(parent)
         self.service = service
         self.last_message = ""
-        self._thread: QThread | None = None
-        self._worker: ImportWorker | None = None
+        self._job: BackgroundJob | None = None
         self.progress_dialog: QProgressDialog | None = None
         self.message_box: QMessageBox | None = None
 
@@ -186,7 +146,7 @@ class ReferencePage(QWidget):
 
     @property
     def is_importing(self) -> bool:
-        return self._thread is not None
+        return self._job is not None
 
     def start_import(self, paths: list[Path]) -> None:
         if self.is_importing:
@@ -199,43 +159,39 @@ class ReferencePage(QWidget):
         dialog.setAutoReset(False)
         dialog.setMinimumDuration(0)
         self.progress_dialog = dialog
-
-        thread = QThread(self)
-        worker = ImportWorker(self.service, paths)
-        worker.moveToThread(thread)
-        thread.started.connect(worker.run)
-        worker.progress.connect(dialog.setValue)
-        worker.file_started.connect(self._on_file_started)
-        worker.finished.connect(self._on_finished)
-        worker.cancelled.connect(self._on_cancelled)
-        worker.failed.connect(self._on_failed)
-        # Not straight to worker.cancel: that slot would be queued behind the running import.
+        service = self.service
+        self._job = run_in_background(
+            lambda control: _import(service, paths, control),
+            parent=self,
+            on_progress=self._on_progress,
+            on_success=self._on_finished,
+            on_failure=self._on_failed,  # a KnownError, e.g. the data folder cannot be written
+            on_cancel=self._on_cancelled,
+            cancelled_by=(ImportCancelledError,),
+        )
         dialog.canceled.connect(self._request_cancel)
-        self._thread, self._worker = thread, worker
-        thread.start()
         dialog.show()
 
     def cancel_import(self) -> None:
         """Cancel a running import and wait for the rollback (used when the dialog closes)."""
-        if self._worker is not None and self._thread is not None:
-            self._worker.cancel()
-            self._thread.quit()
-            self._thread.wait()
+        if self._job is not None:
+            self._job.cancel()
+            self._job.wait()
 
     @Slot()
     def _request_cancel(self) -> None:
-        if self._worker is not None:
-            self._worker.cancel()
+        if self._job is not None:
+            self._job.cancel()
             if self.progress_dialog is not None:
                 self.progress_dialog.setLabelText("Cancelling: putting the data back as it was…")
 
-    @Slot(int, int, str)
-    def _on_file_started(self, index: int, count: int, name: str) -> None:
+    @Slot(int, str)
+    def _on_progress(self, value: int, text: str) -> None:
         if self.progress_dialog is not None:
-            self.progress_dialog.setLabelText(f"Importing {name} ({index + 1} of {count})…")
-            self.progress_dialog.setValue(0)
+            if text:  # a new file begins
+                self.progress_dialog.setLabelText(text)
+            self.progress_dialog.setValue(value)
 
-    @Slot(list)
     def _on_finished(self, outcomes: list[ImportOutcome]) -> None:
         self._end_import()
         rejected = [outcome for outcome in outcomes if outcome.error is not None]
@@ -257,20 +213,13 @@ class ReferencePage(QWidget):
         )
         self.import_cancelled.emit()
 
-    @Slot(str)
-    def _on_failed(self, message: str) -> None:
+    def _on_failed(self, error: KnownError) -> None:
         self._end_import()
-        self._show(QMessageBox.Icon.Critical, "Import failed", message)
+        self._show(QMessageBox.Icon.Critical, "Import failed", str(error))
         self.import_finished.emit([])
 
     def _end_import(self) -> None:
-        if self._thread is not None:
-            self._thread.quit()
-            self._thread.wait()
-            self._thread.deleteLater()
-        if self._worker is not None:
-            self._worker.deleteLater()
-        self._thread, self._worker = None, None
+        self._job = None
         if self.progress_dialog is not None:
             self.progress_dialog.close()
             self.progress_dialog.deleteLater()
@@ -284,6 +233,22 @@ class ReferencePage(QWidget):
         box.setWindowModality(Qt.WindowModality.WindowModal)
         self.message_box = box
         box.open()
+
+
+def _import(
+    service: ReferenceService, paths: list[Path], control: JobControl
+) -> list[ImportOutcome]:
+    """Off the GUI thread: every file in turn; a cancel rolls the current file back."""
+
+    def progress(done: int, total: int) -> None:
+        control.report(PROGRESS_STEPS * done // total if total else 0)
+
+    def file_started(index: int, count: int, name: str) -> None:
+        control.report(0, f"Importing {name} ({index + 1} of {count})…")
+
+    return service.import_files(
+        paths, progress=progress, cancelled=control.is_cancelled, file_started=file_started
+    )
 
 
 def _local_files(urls: list[QUrl]) -> list[Path]:
