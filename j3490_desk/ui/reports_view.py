@@ -1,5 +1,8 @@
 """Reports over a chosen period: a table for each, a bar chart where a picture reads better,
-and CSV export of any of them."""
+and CSV export of any of them.
+
+The reports are built off the GUI thread (a BackgroundJob); `refreshed` is emitted once the
+tabs show the period asked for last."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QRectF, QSettings, QSize, Qt
+from PySide6.QtCore import QDate, QRectF, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from j3490_desk.services import reports
 from j3490_desk.services.app_data import AppData
+from j3490_desk.ui.background import BackgroundJob, run_in_background
 from j3490_desk.ui.filter_bar import day_of
 
 BAR = QColor("#2f6f9f")
@@ -74,19 +78,23 @@ class BarChart(QWidget):
 
 
 class ReportsView(QDialog):
+    refreshed = Signal()  # the tabs now show the reports for the period chosen last
+
     def __init__(self, data: AppData, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._data = data
+        self._job: BackgroundJob | None = None
+        self._again = False  # the period changed while the reports were being built
         self.setWindowTitle("Reports")
         self.resize(760, 560)
         today = date.today()
         quarter_start = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
         self.start = self._date_edit(quarter_start)
         self.end = self._date_edit(today)
-        show = QPushButton("Show")
-        show.clicked.connect(self.refresh)
+        self.show_button = QPushButton("Show")
+        self.show_button.clicked.connect(self.refresh)
         period = QHBoxLayout()
-        for widget in (QLabel("From"), self.start, QLabel("to"), self.end, show):
+        for widget in (QLabel("From"), self.start, QLabel("to"), self.end, self.show_button):
             period.addWidget(widget)
         period.addStretch()
         self.tabs = QTabWidget()
@@ -106,13 +114,49 @@ class ReportsView(QDialog):
     def period(self) -> reports.Period:
         return reports.Period(day_of(self.start), day_of(self.end))
 
+    @property
+    def is_building(self) -> bool:
+        return self._job is not None
+
     def refresh(self) -> None:
-        self.reports = reports.all_reports(self._data, self.period())
+        """Build the reports for the chosen period off the GUI thread; the tabs follow."""
+        if self._job is not None:
+            self._again = True  # one more build when this one ends, for the new period
+            return
+        data, period = self._data, self.period()
+        self.show_button.setEnabled(False)
+        self.setCursor(Qt.CursorShape.BusyCursor)
+        self._job = run_in_background(
+            lambda _control: reports.all_reports(data, period),
+            parent=self,
+            on_success=self._show_reports,
+        )
+        self._job.finished.connect(self._build_ended)
+
+    def _build_ended(self) -> None:
+        self._job = None
+        self.show_button.setEnabled(True)
+        self.unsetCursor()
+        if self._again:
+            self._again = False
+            self.refresh()
+
+    def _show_reports(self, built: list[reports.Report]) -> None:
+        if self._again:
+            return  # an older period: the next build replaces it
+        self.reports = built
         current = self.tabs.currentIndex()
         self.tabs.clear()
         for report in self.reports:
             self.tabs.addTab(self._page(report), report.title.split(",")[0])
         self.tabs.setCurrentIndex(max(current, 0))
+        self.refreshed.emit()
+
+    def done(self, result: int) -> None:
+        if self._job is not None:
+            self._again = False
+            self._job.wait()  # a short read: no thread may outlive the dialog's owner
+        super().done(result)
 
     def _page(self, report: reports.Report) -> QWidget:
         page = QWidget()

@@ -256,8 +256,12 @@ def test_new_immunotherapy(
     assert "J9999" in text and "Filing deadline" in text and "2020-03-12" in text
     assert wizard.review_page.mark_ready.isEnabled()
     qtbot.mouseClick(wizard.review_page.mark_ready, Qt.MouseButton.LeftButton)
+    # the check and the status move run off the GUI thread: busy, and no second click
+    assert not wizard.review_page.mark_ready.isEnabled() and not wizard.steps.isEnabled()
+    qtbot.waitUntil(lambda: wizard.marking_ready is None)
     assert claims.get_claim(app_data, wizard.claim_id).status is domain.ClaimStatus.READY
     assert "Marked ready" in wizard.review_page.outcome.text()
+    assert wizard.steps.isEnabled()
 
 
 def test_compound_of_three_drugs(
@@ -289,6 +293,10 @@ def test_off_label_rituximab_billed_j3490_names_j9312(
     text = review_text(wizard)
     assert "SPECIFIC_HCPCS_EXISTS" in text and "J9312" in text
     assert not wizard.review_page.mark_ready.isEnabled()  # a blocker: not ready
+    wizard.mark_ready()  # as if it were clicked: refused with the blockers, off the GUI thread
+    qtbot.waitUntil(lambda: wizard.marking_ready is None)
+    assert "Not marked ready" in wizard.review_page.outcome.text()
+    assert not wizard.review_page.mark_ready.isEnabled() and wizard.checklist.isEnabled()
     entries = [wizard.checklist.item(i).text() for i in range(wizard.checklist.count())]
     item1 = next(e for e in entries if e.startswith("1. "))
     assert "missing" in item1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from j3490_desk.domain.findings import Finding
@@ -45,6 +45,20 @@ class ReviewPage(QWidget):
         column.addWidget(self.report, 1)
         column.addWidget(self.outcome)
         column.addLayout(buttons)
+        self._enabled_before = (False, False)
+
+    def show_busy(self, text: str) -> None:
+        """While work for this page runs off the GUI thread: no second click, a busy cursor."""
+        self._enabled_before = (self.mark_ready.isEnabled(), self.export.isEnabled())
+        self.mark_ready.setEnabled(False)
+        self.export.setEnabled(False)
+        self.outcome.setText(text)
+        self.setCursor(Qt.CursorShape.BusyCursor)
+
+    def end_busy(self) -> None:
+        self.mark_ready.setEnabled(self._enabled_before[0])
+        self.export.setEnabled(self._enabled_before[1])
+        self.unsetCursor()
 
     def show_review(self, review: Review, drug_names: list[str]) -> None:
         self.report.setHtml(review_html(review, drug_names))

@@ -31,6 +31,7 @@ from j3490_desk.domain import claim as domain
 from j3490_desk.errors import InvalidInputError, KnownError
 from j3490_desk.services import claim_status, claims, drafts
 from j3490_desk.services.app_data import AppData
+from j3490_desk.ui.background import BackgroundJob, run_in_background
 from j3490_desk.ui.wizard.checklist import ChecklistPanel
 from j3490_desk.ui.wizard.claim_pages import HeaderPage, NecessityPage, ProviderPage
 from j3490_desk.ui.wizard.drug_pages import DRUG_PAGES, DrugPage
@@ -88,6 +89,8 @@ class ClaimWizard(QWidget):
         self.step = drafts.HEADER
         self.dirty = False
         self.step_dirty = False
+        self.marking_ready: BackgroundJob | None = None  # the claim check and status move
+        self._held: dict[QWidget, bool] = {}
         self.setWindowTitle(f"Claim {claim_id} — {APP_NAME}")  # never a patient's name
         self._build()
         self.autosave = QTimer(self)
@@ -238,8 +241,8 @@ class ClaimWizard(QWidget):
         }.get(item, self.review_page)
 
     def go_to(self, step: str) -> None:
-        if step not in drafts.step_keys(self.claim):
-            return
+        if step not in drafts.step_keys(self.claim) or self.marking_ready is not None:
+            return  # while the claim is being marked ready, the clerk stays on the review
         if self.step != step:
             self.step_dirty = True
             self.autosave.start()
@@ -342,21 +345,61 @@ class ClaimWizard(QWidget):
 
     def show_review(self) -> None:
         review = drafts.review(self.data, self.claim, today=self.today)
-        names = [
-            line.brand_name or line.generic_name or "unnamed" for line in self.claim.drug_lines
-        ]
-        self.review_page.show_review(review, names)
+        self.review_page.show_review(review, self._drug_names())
+
+    def _drug_names(self) -> list[str]:
+        return [line.brand_name or line.generic_name or "unnamed" for line in self.claim.drug_lines]
 
     def mark_ready(self) -> None:
-        self.save_now()
-        try:
-            claim_status.mark_ready(self.data, self.claim_id, today=self.today)
-        except InvalidInputError as error:
-            self.review_page.outcome.setText(f"Not marked ready: {error}")
+        """The claim check and the status move run off the GUI thread; the review page shows
+        it is busy, then the outcome."""
+        if self.marking_ready is not None:
             return
-        self.claim = claims.get_claim(self.data, self.claim_id)
+        self.save_now()
+        data, claim_id, today = self.data, self.claim_id, self.today
+        self.review_page.show_busy("Checking the claim…")
+        self._hold_navigation(True)
+        self.marking_ready = run_in_background(
+            lambda _control: _mark_ready_and_review(data, claim_id, today),
+            parent=self,
+            on_success=self._marked_ready,
+            on_failure=self._not_marked_ready,
+            expected=(InvalidInputError,),  # blockers: said on the page, as before
+        )
+        self.marking_ready.finished.connect(self._mark_ready_ended)
+
+    def _marked_ready(self, result: tuple[domain.Claim, drafts.Review]) -> None:
+        self.claim, review = result
+        self.review_page.end_busy()
         self.review_page.outcome.setText("Marked ready to submit.")
-        self.show_review()
+        self.review_page.show_review(review, self._drug_names())
+
+    def _not_marked_ready(self, error: InvalidInputError) -> None:
+        self.review_page.end_busy()
+        self.review_page.outcome.setText(f"Not marked ready: {error}")
+
+    def _mark_ready_ended(self) -> None:
+        self.marking_ready = None
+        self._hold_navigation(False)
+
+    def _hold_navigation(self, hold: bool) -> None:
+        """No leaving the review, and no edits, while the claim is being marked ready."""
+        widgets = (
+            self.steps,
+            self.checklist,
+            self.back_button,
+            self.next_button,
+            self.add_drug_button,
+            self.remove_drug_button,
+        )
+        if hold:
+            self._held = {widget: widget.isEnabled() for widget in widgets}
+            for widget in widgets:
+                widget.setEnabled(False)
+        else:
+            for widget, enabled in self._held.items():
+                widget.setEnabled(enabled)
+            self._held = {}
 
     def export_packet(self) -> None:
         self.save_now()
@@ -398,9 +441,20 @@ class ClaimWizard(QWidget):
     # --- closing ----------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.marking_ready is not None:
+            self.marking_ready.wait()  # the window is deleted on close: not under a thread
         self.save_now()
         _open_windows.pop((str(self.data.paths.root), self.claim_id), None)
         super().closeEvent(event)
+
+
+def _mark_ready_and_review(
+    data: AppData, claim_id: int, today: date | None
+) -> tuple[domain.Claim, drafts.Review]:
+    """Off the GUI thread: the status move (refused with the blockers), then the new review."""
+    claim_status.mark_ready(data, claim_id, today=today)
+    claim = claims.get_claim(data, claim_id)
+    return claim, drafts.review(data, claim, today=today)
 
 
 _SIGNS = {"blocker": "✖ Blocker:", "warning": "⚠ Warning:", "info": "ℹ Note:"}
