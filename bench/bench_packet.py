@@ -63,7 +63,13 @@ def build_packet(scans: list[Path]) -> bytes:
 
     claim = load_claim_file(EXAMPLE / "4-rare-biologic-infusion.json")
     attachments = tuple(
-        PacketAttachment(f"Medical record page {n + 1}", "medical_record", path, "image/jpeg")
+        PacketAttachment(
+            f"Medical record page {n + 1}",
+            "medical_record",
+            path.name,
+            "image/jpeg",
+            path.read_bytes,
+        )
         for n, path in enumerate(scans)
     )
     packet = PacketInput(

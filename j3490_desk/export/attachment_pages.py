@@ -2,7 +2,8 @@
 
 Scans are downsampled to 200 dpi at the size they print (a 600-dpi phone photo must not make
 a 40 MB packet) and kept grayscale when the scan is grayscale. A missing or unreadable file
-stops the export with a message naming the document; nothing is written.
+stops the export with a message naming the document; nothing is written. Content is read once,
+through the attachment's loader, and opened from memory (never from the stored file's path).
 """
 
 from __future__ import annotations
@@ -49,28 +50,30 @@ class PreparedAttachment:
 
 
 def prepare_attachment(attachment: PacketAttachment) -> PreparedAttachment:
-    if not attachment.path.is_file():
+    try:
+        content = attachment.load()
+    except FileNotFoundError as error:
         raise AttachmentMissingError(
             f"The attached {attachment.title} is missing from the attachment store.",
             "Attach the document again on the claim's Attachments page, then export again. "
             "Nothing was written.",
-        )
+        ) from error
     if attachment.media_type == "application/pdf":
-        return PreparedAttachment(attachment, pdf=_open_pdf(attachment))
-    return PreparedAttachment(attachment, images=_scaled_frames(attachment))
+        return PreparedAttachment(attachment, pdf=_open_pdf(attachment, content))
+    return PreparedAttachment(attachment, images=_scaled_frames(attachment, content))
 
 
 def _corrupt(attachment: PacketAttachment, what: str) -> CorruptAttachmentError:
     return CorruptAttachmentError(
-        f"The attached {attachment.title} ({attachment.path.name}) cannot be read: {what}.",
+        f"The attached {attachment.title} ({attachment.sha256}) cannot be read: {what}.",
         "Open the original, save or scan it again as a PDF or JPEG, replace the attachment, "
         "then export again. Nothing was written.",
     )
 
 
-def _open_pdf(attachment: PacketAttachment) -> PdfReader:
+def _open_pdf(attachment: PacketAttachment, content: bytes) -> PdfReader:
     try:
-        reader = PdfReader(attachment.path)
+        reader = PdfReader(BytesIO(content))
         if reader.is_encrypted and not reader.decrypt(""):
             raise _corrupt(attachment, "it is protected by a password")
         pages = reader.pages
@@ -90,29 +93,27 @@ def _register_heif() -> None:
     register_heif_opener()
 
 
-def _scaled_frames(attachment: PacketAttachment) -> tuple[ScaledImage, ...]:
+def _scaled_frames(attachment: PacketAttachment, content: bytes) -> tuple[ScaledImage, ...]:
     if attachment.media_type in HEIF_TYPES:
         _register_heif()
     try:
-        with Image.open(attachment.path) as image:
+        with Image.open(BytesIO(content)) as image:
             if getattr(image, "n_frames", 1) == 1:
-                return (_scaled(image, attachment),)
-            return tuple(
-                _scaled(frame.copy(), attachment) for frame in ImageSequence.Iterator(image)
-            )
+                return (_scaled(image, content),)
+            return tuple(_scaled(frame.copy(), content) for frame in ImageSequence.Iterator(image))
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as error:
         raise _corrupt(
             attachment, f"the image is damaged or of an unknown kind ({error})"
         ) from error
 
 
-def _is_grayscale(image: Image.Image, attachment: PacketAttachment) -> bool:
+def _is_grayscale(image: Image.Image, content: bytes) -> bool:
     if image.mode in {"1", "L", "LA", "I", "I;16", "F"}:
         return True
     if image.mode == "P":
         image = image.convert("RGB")
     if image.format == "JPEG":
-        with Image.open(attachment.path) as probe:  # a 1/8 decode: no need to read it all twice
+        with Image.open(BytesIO(content)) as probe:  # a 1/8 decode: no need to decode it all twice
             probe.draft("RGB", (image.width // _PROBE_SCALE, image.height // _PROBE_SCALE))
             rgb = probe.convert("RGB")
     else:
@@ -135,8 +136,8 @@ def _target_size(width: int, height: int) -> tuple[int, int]:
     return max(1, round(width * scale)), max(1, round(height * scale))
 
 
-def _scaled(image: Image.Image, attachment: PacketAttachment) -> ScaledImage:
-    gray = _is_grayscale(image, attachment)
+def _scaled(image: Image.Image, content: bytes) -> ScaledImage:
+    gray = _is_grayscale(image, content)
     target = _target_size(*_upright_size(image))
     if image.format == "JPEG":
         image.draft("L" if gray else "RGB", target)  # decode fewer pixels when the file allows

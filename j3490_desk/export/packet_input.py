@@ -1,6 +1,8 @@
 """What the packet renderer needs, as plain data: the service gathers it, the renderer only reads.
 
 Nothing here touches the database or Qt, so the renderer is tested with files the tests make.
+An attachment's content comes from its `load` callable, never from a path: the store may keep
+it encrypted, and the service's loader gives back the plain content.
 """
 
 from __future__ import annotations
@@ -8,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 from j3490_desk.domain.claim import Claim, DrugFacts
 from j3490_desk.domain.findings import Finding, Severity
@@ -20,12 +21,18 @@ CancelledCallback = Callable[[], bool]
 
 @dataclass(frozen=True)
 class PacketAttachment:
-    """One enclosed document, in manifest order. `drug_line` indexes claim.drug_lines."""
+    """One enclosed document, in manifest order. `drug_line` indexes claim.drug_lines.
+
+    `load` returns the content. It is called once, on the worker that prepares the document,
+    so several 50 MB PDFs are not all read before the first is laid out; it raises
+    FileNotFoundError (or the caller's own KnownError) when the content is gone.
+    """
 
     title: str
     kind: str  # invoice, label_photo, prescription, medical_record, prior_auth, other
-    path: Path
+    sha256: str  # names the content in messages and in the packet's content hash
     media_type: str  # application/pdf, image/jpeg, image/png, image/tiff
+    load: Callable[[], bytes] = field(repr=False, compare=False)
     drug_line: int | None = None
 
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import enum
 import functools
-import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
@@ -154,10 +154,10 @@ def _register_heif() -> None:
     register_heif_opener()
 
 
-def open_image(path: Path) -> Image.Image:
-    """Pillow image of a stored or picked file, HEIC included (the caller closes it)."""
+def open_image(source: Path | bytes) -> Image.Image:
+    """Pillow image of stored content or a picked file, HEIC included (the caller closes it)."""
     _register_heif()
-    return Image.open(path)
+    return Image.open(BytesIO(source) if isinstance(source, bytes) else source)
 
 
 @dataclass(frozen=True)
@@ -318,28 +318,30 @@ def get_attachment(data: AppData, attachment_id: int) -> AttachmentInfo:
         return _info(_require_attachment(session, attachment_id))
 
 
-def attachment_file(data: AppData, info_or_sha256: AttachmentInfo | str) -> Path:
-    """The stored file (read-only; never hand it to an editor, see `viewer_copy`)."""
+def attachment_bytes(data: AppData, info_or_sha256: AttachmentInfo | str) -> bytes:
+    """The stored content, as the store gives it back: the one way to read an attachment
+    (the file on disk may be encrypted, so it is never opened by its path)."""
     sha256 = info_or_sha256 if isinstance(info_or_sha256, str) else info_or_sha256.sha256
-    path = _store(data).path_for(sha256)
-    if not path.is_file():
+    store = _store(data)
+    try:
+        return store.read_bytes(sha256)
+    except FileNotFoundError as error:
         name = "" if isinstance(info_or_sha256, str) else f" '{info_or_sha256.original_name}'"
         raise KnownError(
-            f"The content of attachment{name} is missing from the attachment store "
-            f"({path.parent.parent}).",
+            f"The content of attachment{name} is missing from the attachment store ({store.root}).",
             "Restore the data folder from your latest backup, or attach the file again. "
             "`j3490-desk attachments verify` lists every attachment affected.",
-        )
-    return path
+        ) from error
 
 
 def viewer_copy(data: AppData, info: AttachmentInfo) -> Path:
-    """A temporary copy with the right extension, for the system viewer: the original stays
-    untouched even if that program saves over what it opened."""
+    """A temporary plain copy with the right extension, for the system viewer: the original
+    stays untouched even if that program saves over what it opened."""
+    content = attachment_bytes(data, info)
     folder = Path(tempfile.mkdtemp(prefix="j3490-view-"))
     stem = Path(info.original_name).stem or f"attachment-{info.id}"
     target = folder / f"{stem}{extension_for(info.media_type)}"
-    shutil.copyfile(attachment_file(data, info), target)
+    target.write_bytes(content)
     return target
 
 
@@ -422,15 +424,14 @@ def verify_attachments(data: AppData) -> list[AttachmentProblem]:
 # --- images for thumbnails and the viewer (Pillow and pdfium, no Qt) ---------------------------
 
 
-def display_image(path: Path, page: int = 0, *, max_side: int | None = None) -> Image.Image:
-    """One page of a stored file as an RGB(A) image the right way up (EXIF orientation
-    applied; the file itself is untouched). `max_side` shrinks it for thumbnails; a JPEG
-    is then decoded at reduced size directly, so a 12 MP photo costs a fraction."""
-    with path.open("rb") as handle:
-        media_type = sniff_media_type(handle.read(_PDF_HEADER_WINDOW))
-    if media_type == PDF:
-        return _pdf_page_image(path, page, max_side)
-    with open_image(path) as image:
+def display_image(content: bytes, page: int = 0, *, max_side: int | None = None) -> Image.Image:
+    """One page of stored content (`attachment_bytes`) as an RGB(A) image the right way up
+    (EXIF orientation applied; the stored file is untouched). `max_side` shrinks it for
+    thumbnails; a JPEG is then decoded at reduced size directly, so a 12 MP photo costs a
+    fraction."""
+    if sniff_media_type(content[:_PDF_HEADER_WINDOW]) == PDF:
+        return _pdf_page_image(content, page, max_side)
+    with open_image(content) as image:
         if max_side is not None and image.format == "JPEG":
             image.draft("RGB", (max_side, max_side))
         image.seek(page)
@@ -441,17 +442,8 @@ def display_image(path: Path, page: int = 0, *, max_side: int | None = None) -> 
     return shown
 
 
-def _pdf_page_image(path: Path, page: int, max_side: int | None) -> Image.Image:
-    return pdf_pages.render_page(path, page, max_side=max_side)
-
-
-def page_count(path: Path) -> int:
-    with path.open("rb") as handle:
-        media_type = sniff_media_type(handle.read(_PDF_HEADER_WINDOW))
-    if media_type == PDF:
-        return _pdf_page_count(path, path.name)
-    with open_image(path) as image:
-        return int(getattr(image, "n_frames", 1))
+def _pdf_page_image(content: bytes, page: int, max_side: int | None) -> Image.Image:
+    return pdf_pages.render_page(content, page, max_side=max_side)
 
 
 # --- helpers ----------------------------------------------------------------------------------

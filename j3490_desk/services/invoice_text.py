@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
+from io import BytesIO
 
 from j3490_desk.domain.ndc import NdcError, ndc_candidates, to_billing_ndc
 from j3490_desk.errors import InvalidInputError
@@ -42,8 +42,9 @@ class InvoiceReading:
         return max(self.prices) if self.prices else None
 
 
-def read_invoice(path: Path) -> InvoiceReading:
-    text = _pdf_text(path)
+def read_invoice(content: bytes, *, name: str) -> InvoiceReading:
+    """What the invoice PDF's content (`attachment_bytes`) says; messages call it `name`."""
+    text = _pdf_text(content, name)
     return InvoiceReading(
         has_text=bool(text.strip()), ndcs=find_ndcs(text), prices=find_prices(text)
     )
@@ -89,18 +90,18 @@ def ndc_matches_line(reading: InvoiceReading, line_ndc: str) -> bool | None:
     return False
 
 
-def _pdf_text(path: Path) -> str:
+def _pdf_text(content: bytes, name: str) -> str:
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
     try:
-        reader = PdfReader(path)
+        reader = PdfReader(BytesIO(content))
         if reader.is_encrypted:
             raise InvalidInputError(
-                f"{path.name} is a password-protected PDF.", "Attach an unprotected copy."
+                f"{name} is a password-protected PDF.", "Attach an unprotected copy."
             )
         return "\n".join(page.extract_text() or "" for page in reader.pages)
     except (PyPdfError, ValueError, KeyError, OSError) as error:  # pypdf's damaged-file errors
         raise InvalidInputError(
-            f"{path.name} could not be read as a PDF ({error}).", "Attach the invoice again."
+            f"{name} could not be read as a PDF ({error}).", "Attach the invoice again."
         ) from error

@@ -70,9 +70,13 @@ class LabelReading:
         }
 
 
-def read_label(path: Path, *, reference: ReferenceService | None = None) -> LabelReading:
-    """Decode the label photo at `path`; `reference` (when loaded) settles the 10-digit NDC."""
-    image = _load(path)
+def read_label(
+    source: Path | bytes, *, name: str = "", reference: ReferenceService | None = None
+) -> LabelReading:
+    """Decode a label photo: a file (the CLI) or stored content (`attachment_bytes`), which
+    messages call `name`; `reference` (when loaded) settles the 10-digit NDC."""
+    name = name or (source.name if isinstance(source, Path) else "the photo")
+    image = _load(source, name)
     linear: Any = None
     non_gs1: Any = None
     for variant in _variants(image):
@@ -87,29 +91,29 @@ def read_label(path: Path, *, reference: ReferenceService | None = None) -> Labe
         return _from_linear(linear.text, reference)
     if non_gs1 is not None:
         raise InvalidInputError(
-            f"The barcode in {path.name} is a {non_gs1.format} that does not hold GS1 data, so "
+            f"The barcode in {name} is a {non_gs1.format} that does not hold GS1 data, so "
             "it carries no NDC, lot or expiry.",
             f"Photograph the square DataMatrix or the UPC barcode next to the NDC. {_TYPE_IT}",
         )
     raise NoBarcodeFoundError(
-        f"No barcode was found in {path.name}.",
+        f"No barcode was found in {name}.",
         "Photograph the label's square DataMatrix code straight on, filling a good part of the "
         f"picture, in even light and in focus. {_TYPE_IT}",
     )
 
 
-def _load(path: Path) -> Image.Image:
+def _load(source: Path | bytes, name: str) -> Image.Image:
     try:
-        with open_image(path) as opened:
+        with open_image(source) as opened:
             upright = ImageOps.exif_transpose(opened)
             # zxing reads luminance only; handing it grey halves the time on a 12 MP photo.
             return upright.convert("L")
     except FileNotFoundError as error:
-        raise InvalidInputError(f"There is no file {path}.", "Check the path.") from error
+        assert isinstance(source, Path)  # content already in memory cannot be missing
+        raise InvalidInputError(f"There is no file {source}.", "Check the path.") from error
     except (OSError, ValueError, SyntaxError, EOFError) as error:  # Pillow's decode failures
         raise InvalidInputError(
-            f"{path.name} is not an image that can be read (JPEG, PNG, TIFF or HEIC), or it is "
-            "damaged.",
+            f"{name} is not an image that can be read (JPEG, PNG, TIFF or HEIC), or it is damaged.",
             "Take or copy the photo again.",
         ) from error
 

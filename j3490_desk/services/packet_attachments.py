@@ -6,7 +6,7 @@ order, the prior authorization, then the records; within a kind, by drug line, t
 
 from __future__ import annotations
 
-from pathlib import Path
+from functools import partial
 
 from j3490_desk.domain.claim import Claim
 from j3490_desk.export.packet_input import PacketAttachment
@@ -25,16 +25,14 @@ MANIFEST_ORDER = (
 
 
 def packet_attachments(data: AppData, claim: Claim) -> tuple[PacketAttachment, ...]:
-    """Raises the attachment service's KnownError when a file is missing from the store."""
+    """Each attachment's content is read when the packet prepares it, through the attachment
+    service, whose KnownError then says which file is missing from the store."""
     if claim.id is None:
         return ()
     line_index = {line.id: i for i, line in enumerate(claim.drug_lines) if line.id is not None}
     infos = attachments.list_attachments(data, claim.id)
     infos.sort(key=lambda info: _sort_key(info, line_index))
-    return tuple(
-        _packet_attachment(info, attachments.attachment_file(data, info), claim, line_index)
-        for info in infos
-    )
+    return tuple(_packet_attachment(data, info, claim, line_index) for info in infos)
 
 
 def _sort_key(info: AttachmentInfo, line_index: dict[int, int]) -> tuple[int, int, str, int]:
@@ -43,7 +41,7 @@ def _sort_key(info: AttachmentInfo, line_index: dict[int, int]) -> tuple[int, in
 
 
 def _packet_attachment(
-    info: AttachmentInfo, path: Path, claim: Claim, line_index: dict[int, int]
+    data: AppData, info: AttachmentInfo, claim: Claim, line_index: dict[int, int]
 ) -> PacketAttachment:
     index = line_index.get(info.drug_line_id) if info.drug_line_id is not None else None
     title = info.kind.label
@@ -53,7 +51,8 @@ def _packet_attachment(
     return PacketAttachment(
         title=f"{title} ({info.original_name})" if info.original_name else title,
         kind=info.kind.value,
-        path=path,
+        sha256=info.sha256,
         media_type=info.media_type,
+        load=partial(attachments.attachment_bytes, data, info),
         drug_line=index,
     )

@@ -167,7 +167,7 @@ def content_hash(
         repr(clinic),
         repr([f for f in findings if f.severity is Severity.BLOCKER]),  # only blockers print
         repr(sorted((facts or {}).items())),
-        repr([(a.title, a.kind, a.media_type, a.drug_line, a.path.name) for a in attachments]),
+        repr([(a.title, a.kind, a.media_type, a.drug_line, a.sha256) for a in attachments]),
         producer,
     ]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:HASH_LENGTH].upper()

@@ -8,19 +8,18 @@ at a time.
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 
 from PIL import Image
 
 _PDFIUM = threading.Lock()
 
 
-def render_pages(source: Path | bytes, *, scale: float) -> list[Image.Image]:
-    """Every page of a PDF, as RGB images at `scale` (1.0 = 72 dpi)."""
+def render_pages(content: bytes, *, scale: float) -> list[Image.Image]:
+    """Every page of a PDF's content, as RGB images at `scale` (1.0 = 72 dpi)."""
     import pypdfium2  # the renderer loads only when a PDF is shown
 
     with _PDFIUM:
-        document = pypdfium2.PdfDocument(source)
+        document = pypdfium2.PdfDocument(content)
         try:
             return [
                 document[i].render(scale=scale).to_pil().convert("RGB")
@@ -31,13 +30,14 @@ def render_pages(source: Path | bytes, *, scale: float) -> list[Image.Image]:
 
 
 def render_page(
-    source: Path | bytes, page: int, *, max_side: int | None = None, dpi: int = 150
+    content: bytes, page: int, *, max_side: int | None = None, dpi: int = 150
 ) -> Image.Image:
-    """One page; fitted into `max_side` pixels when given (thumbnails), else at `dpi`."""
+    """One page of a PDF's content; fitted into `max_side` pixels when given (thumbnails),
+    else at `dpi`."""
     import pypdfium2
 
     with _PDFIUM:
-        document = pypdfium2.PdfDocument(source)
+        document = pypdfium2.PdfDocument(content)
         try:
             pdf_page = document[page]
             width, height = pdf_page.get_size()

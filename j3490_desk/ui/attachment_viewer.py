@@ -20,7 +20,7 @@ from j3490_desk.errors import KnownError
 from j3490_desk.services.app_data import AppData
 from j3490_desk.services.attachments import (
     AttachmentInfo,
-    attachment_file,
+    attachment_bytes,
     display_image,
     viewer_copy,
 )
@@ -79,7 +79,7 @@ class AttachmentViewer(QDialog):
         self.page = max(0, min(page, self.info.page_count - 1))
         try:
             image = display_image(
-                attachment_file(self.data, self.info), self.page, max_side=VIEW_MAX_SIDE
+                attachment_bytes(self.data, self.info), self.page, max_side=VIEW_MAX_SIDE
             )
         except KnownError as error:
             self.image_label.setText(str(error))

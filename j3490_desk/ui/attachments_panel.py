@@ -7,6 +7,7 @@ only calls services and shows their dataclasses.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from functools import partial
 from pathlib import Path
@@ -40,7 +41,7 @@ from j3490_desk.services.attachments import (
     AttachmentInfo,
     AttachmentKind,
     add_attachment,
-    attachment_file,
+    attachment_bytes,
     display_image,
     list_attachments,
     remove_attachment,
@@ -65,19 +66,22 @@ class _Signals(QObject):
 
 # Jobs for the thread pool are plain functions (QThreadPool.start takes a callable): a Python
 # QRunnable subclass deleted by Qt after `run` is a known source of crashes at shutdown.
+# Each job reads the content itself (`load`), so reading a large file never blocks the window.
+
+Loader = Callable[[], bytes]
 
 
-def _make_thumbnail(signals: _Signals, attachment_id: int, path: Path) -> None:
+def _make_thumbnail(signals: _Signals, attachment_id: int, load: Loader) -> None:
     try:
-        image = to_qimage(display_image(path, 0, max_side=THUMBNAIL_SIDE))
+        image = to_qimage(display_image(load(), 0, max_side=THUMBNAIL_SIDE))
     except (KnownError, OSError, ValueError):  # content gone or unreadable: keep the icon
         return
     signals.thumbnail_ready.emit(attachment_id, image)
 
 
-def _read_label(signals: _Signals, path: Path, reference: ReferenceService) -> None:
+def _read_label(signals: _Signals, load: Loader, name: str, reference: ReferenceService) -> None:
     try:
-        signals.label_read.emit(read_label(path, reference=reference))
+        signals.label_read.emit(read_label(load(), name=name, reference=reference))
     except KnownError as error:
         signals.label_failed.emit(str(error))
     finally:
@@ -114,7 +118,7 @@ class AttachmentsPanel(QWidget):
         self._signals = _Signals()
         self._signals.thumbnail_ready.connect(self._set_thumbnail)
         self._signals.label_read.connect(self._confirm_label)
-        self._signals.label_failed.connect(lambda text: self._warn("Label not read", text))
+        self._signals.label_failed.connect(self._label_failed)
         self.pool = QThreadPool(self)
         self.setAcceptDrops(True)
 
@@ -258,15 +262,21 @@ class AttachmentsPanel(QWidget):
         item = self.list.currentItem()
         if item is None:
             return
-        try:
-            path = attachment_file(self.data, self._info(item))
-        except KnownError as error:
-            self._warn("Label not read", str(error))
-            return
+        info = self._info(item)
         self.read_label_button.setEnabled(False)
         self.pool.start(
-            partial(_read_label, self._signals, path, ReferenceService(self.data.paths))
+            partial(
+                _read_label,
+                self._signals,
+                partial(attachment_bytes, self.data, info),
+                info.original_name,
+                ReferenceService(self.data.paths),
+            )
         )
+
+    def _label_failed(self, text: str) -> None:
+        self._update_buttons()  # the clerk may try again, e.g. after restoring the content
+        self._warn("Label not read", text)
 
     def _confirm_label(self, reading: LabelReading) -> None:
         self._update_buttons()
@@ -315,11 +325,9 @@ class AttachmentsPanel(QWidget):
         self._update_buttons()
 
     def _start_thumbnail(self, info: AttachmentInfo) -> None:
-        try:
-            path = attachment_file(self.data, info)
-        except KnownError:
-            return  # `attachments verify` reports missing content; the item stays without icon
-        self.pool.start(partial(_make_thumbnail, self._signals, info.id, path))
+        # Missing content: `attachments verify` reports it; the item stays without an icon.
+        load = partial(attachment_bytes, self.data, info)
+        self.pool.start(partial(_make_thumbnail, self._signals, info.id, load))
 
     def _set_thumbnail(self, attachment_id: int, image: QImage) -> None:
         info = self._attachments.get(attachment_id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -24,6 +26,15 @@ def _password_field(accessible_name: str) -> QLineEdit:
     return field
 
 
+def _buttons(
+    dialog: QDialog, go: QDialogButtonBox.StandardButton, on_go: Callable[[], None]
+) -> QDialogButtonBox:
+    buttons = QDialogButtonBox(go | QDialogButtonBox.StandardButton.Cancel)
+    buttons.accepted.connect(on_go)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
 class UnlockDialog(QDialog):
     """The passphrase that opens an encrypted data folder; `problem` says why it asks again."""
 
@@ -44,12 +55,7 @@ class UnlockDialog(QDialog):
         form = QFormLayout()
         form.addRow("&Passphrase:", self.passphrase)
         layout.addLayout(form)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Open | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(_buttons(self, QDialogButtonBox.StandardButton.Open, self.accept))
 
     def value(self) -> str:
         return self.passphrase.text()
@@ -86,12 +92,7 @@ class NewPassphraseDialog(QDialog):
         self.problem.setWordWrap(True)
         self.problem.hide()
         layout.addWidget(self.problem)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self._accept_if_valid)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(_buttons(self, QDialogButtonBox.StandardButton.Ok, self._accept_if_valid))
 
     def _accept_if_valid(self) -> None:
         problem = ""

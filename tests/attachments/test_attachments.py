@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from io import BytesIO
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ from j3490_desk.services.attachments import (
     AttachmentInfo,
     AttachmentKind,
     add_attachment,
-    attachment_file,
+    attachment_bytes,
     display_image,
     list_attachments,
     remove_attachment,
@@ -32,7 +33,7 @@ from j3490_desk.services.attachments import (
     viewer_copy,
 )
 from j3490_desk.services.claims import create_claim
-from j3490_desk.storage.attachment_store import ContentState
+from j3490_desk.storage.attachment_store import AttachmentStore, ContentState
 from tests.attachments import files
 from tests.sample_claims import sample_claim
 
@@ -66,6 +67,11 @@ def _stored_files(app_data: AppData) -> list[Path]:
     return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
 
 
+def _stored_file(app_data: AppData, info: AttachmentInfo) -> Path:
+    """Where the store keeps the content: only for damaging it, never for reading it."""
+    return AttachmentStore(app_data.paths.attachments).path_for(info.sha256)
+
+
 def _audit(app_data: AppData) -> list[AuditEntry]:
     with app_data.db.read() as session:
         query = select(AuditEntry).where(AuditEntry.entity == "attachment")
@@ -94,7 +100,8 @@ def test_a_pdf_invoice_is_kept_with_its_page_count_and_who_added_it(
         app_data.user,
         pdf.stat().st_size,
     )
-    assert attachment_file(app_data, info).read_bytes() == pdf.read_bytes()
+    assert attachment_bytes(app_data, info) == pdf.read_bytes()
+    assert attachment_bytes(app_data, info.sha256) == pdf.read_bytes()
     assert list_attachments(app_data, claim_id) == [info]
     entry = _audit(app_data)[0]
     assert (entry.action, entry.entity_id, entry.claim_id) == ("create", info.id, claim_id)
@@ -105,13 +112,13 @@ def test_multi_page_tiff_counts_its_frames(
 ) -> None:
     info = _add(app_data, claim_id, files.multipage_tiff(tmp_path / "scan.tif", pages=3))
     assert (info.media_type, info.page_count) == (TIFF, 3)
-    assert display_image(attachment_file(app_data, info), 2).size == (400, 520)
+    assert display_image(attachment_bytes(app_data, info), 2).size == (400, 520)
 
 
 def test_heic_photo_is_accepted_and_shown(app_data: AppData, claim_id: int, tmp_path: Path) -> None:
     info = _add(app_data, claim_id, files.heic_photo(tmp_path / "IMG_0001.HEIC"))
     assert (info.media_type, info.page_count) == (HEIC, 1)
-    assert display_image(attachment_file(app_data, info)).size == (1200, 800)
+    assert display_image(attachment_bytes(app_data, info)).size == (1200, 800)
 
 
 def test_png_from_the_clipboard_as_bytes(app_data: AppData, claim_id: int, tmp_path: Path) -> None:
@@ -132,8 +139,8 @@ def test_exif_orientation_is_honoured_for_display_only(
 ) -> None:
     photo = files.photo_with_exif_rotation(tmp_path / "phone.jpg")
     info = _add(app_data, claim_id, photo)
-    stored = attachment_file(app_data, info)
-    with Image.open(stored) as raw:
+    stored = attachment_bytes(app_data, info)
+    with Image.open(BytesIO(stored)) as raw:
         assert raw.size == (200, 300)  # stored sideways, untouched
     shown = display_image(stored)
     assert shown.size == (300, 200)
@@ -144,7 +151,7 @@ def test_exif_orientation_is_honoured_for_display_only(
 
 def test_pdf_pages_render_for_the_viewer(app_data: AppData, claim_id: int, tmp_path: Path) -> None:
     info = _add(app_data, claim_id, files.invoice_pdf(tmp_path / "invoice.pdf"))
-    page = display_image(attachment_file(app_data, info), 0, max_side=200)
+    page = display_image(attachment_bytes(app_data, info), 0, max_side=200)
     assert max(page.size) == 200
 
 
@@ -153,9 +160,7 @@ def test_viewer_copy_has_the_right_extension_and_leaves_the_original(
 ) -> None:
     info = _add(app_data, claim_id, files.invoice_pdf(tmp_path / "scan"), original_name="scan")
     copy = viewer_copy(app_data, info)
-    assert (
-        copy.suffix == ".pdf" and copy.read_bytes() == attachment_file(app_data, info).read_bytes()
-    )
+    assert copy.suffix == ".pdf" and copy.read_bytes() == attachment_bytes(app_data, info)
 
 
 # --- bad input: a clear message, nothing stored --------------------------------------------------
@@ -301,18 +306,22 @@ def test_verify_names_missing_and_changed_content(
     pdf = _add(app_data, claim_id, files.invoice_pdf(tmp_path / "invoice.pdf"))
     tif = _add(app_data, claim_id, files.multipage_tiff(tmp_path / "scan.tif"))
     assert verify_attachments(app_data) == []
-    changed = attachment_file(app_data, pdf)
+    changed = _stored_file(app_data, pdf)
     changed.chmod(0o644)
     changed.write_bytes(b"%PDF-1.4 edited")
-    attachment_file(app_data, tif).unlink()
+    _stored_file(app_data, tif).unlink()
     problems = verify_attachments(app_data)
     assert [(p.attachment_id, p.original_name, p.state) for p in problems] == [
         (pdf.id, "invoice.pdf", ContentState.CHANGED),
         (tif.id, "scan.tif", ContentState.MISSING),
     ]
     assert "scan.tif" in problems[1].message
+    with pytest.raises(KnownError, match=r"'scan\.tif' is missing from the attachment store"):
+        attachment_bytes(app_data, tif)
     with pytest.raises(KnownError, match="missing from the attachment store"):
-        attachment_file(app_data, tif)
+        attachment_bytes(app_data, tif.sha256)
+    with pytest.raises(KnownError, match="missing from the attachment store"):
+        viewer_copy(app_data, tif)
 
 
 def test_jpeg_kind(app_data: AppData, claim_id: int, tmp_path: Path) -> None:

@@ -98,6 +98,18 @@ def test_a_photo_with_no_barcode(tmp_path: Path) -> None:
     assert caught.value.exit_status == 1
 
 
+def test_stored_content_is_read_from_bytes_and_named_by_its_original_name(
+    tmp_path: Path,
+) -> None:
+    photo = files.save(files.label_photo(), tmp_path / "label.jpg", quality=85)
+    _assert_label_values(read_label(photo.read_bytes(), name="label.jpg"))
+    blank = files.save(files.label_photo().crop((0, 0, 600, 800)), tmp_path / "blank.jpg")
+    with pytest.raises(NoBarcodeFoundError, match=r"^No barcode was found in IMG_0007\.jpg"):
+        read_label(blank.read_bytes(), name="IMG_0007.jpg")
+    with pytest.raises(InvalidInputError, match=r"^IMG_0007\.jpg is not an image that can be"):
+        read_label(b"not an image at all", name="IMG_0007.jpg")
+
+
 def test_a_datamatrix_that_is_not_gs1(tmp_path: Path) -> None:
     plain = files.label_photo("LOT L2231A EXP 2027-06", gs1=False)
     with pytest.raises(InvalidInputError, match="does not hold GS1 data") as caught:

@@ -12,11 +12,11 @@ SCRIPT = """
 import sys, threading
 from pathlib import Path
 from j3490_desk.services.pdf_pages import render_page, render_pages
-pdf = Path(sys.argv[1])
+pdf = Path(sys.argv[1]).read_bytes()
 def work():
     for _ in range(40):
         render_page(pdf, 0, max_side=200)
-        render_pages(pdf.read_bytes(), scale=0.5)
+        render_pages(pdf, scale=0.5)
 threads = [threading.Thread(target=work) for _ in range(4)]
 for t in threads: t.start()
 for t in threads: t.join()
@@ -35,6 +35,6 @@ def test_four_threads_render_without_crashing(tmp_path: Path) -> None:
 def test_pages_come_back_as_images(tmp_path: Path) -> None:
     from j3490_desk.services.pdf_pages import render_page, render_pages
 
-    pdf = invoice_pdf(tmp_path / "invoice.pdf")
+    pdf = invoice_pdf(tmp_path / "invoice.pdf").read_bytes()
     assert [image.size for image in render_pages(pdf, scale=1.0)] == [(612, 792)]
     assert max(render_page(pdf, 0, max_side=100).size) == 100

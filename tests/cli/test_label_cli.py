@@ -12,9 +12,10 @@ from j3490_desk.cli import label_commands
 from j3490_desk.domain.gs1 import gtin_from_ndc10
 from j3490_desk.paths import DataPaths
 from j3490_desk.services.app_data import AppData
-from j3490_desk.services.attachments import AttachmentKind, add_attachment, attachment_file
+from j3490_desk.services.attachments import AttachmentKind, add_attachment
 from j3490_desk.services.claims import create_claim
 from j3490_desk.services.reference import ReferenceService
+from j3490_desk.storage.attachment_store import AttachmentStore
 from tests.attachments import files
 from tests.reference.conftest import write_ndctext_zip
 from tests.sample_claims import sample_claim
@@ -116,7 +117,7 @@ def test_attachments_verify(
     argv = ["--data-dir", str(app_data.paths.root), "attachments", "verify"]
     assert cli.run(argv) == 0
     assert "unchanged" in capsys.readouterr().out
-    attachment_file(app_data, info).unlink()
+    AttachmentStore(app_data.paths.attachments).path_for(info.sha256).unlink()
     assert cli.run(argv) == 1
     assert f"Attachment {info.id} ('invoice.pdf', claim {claim_id}) is missing" in (
         capsys.readouterr().out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from PIL import Image, ImageDraw
@@ -44,25 +45,33 @@ def record_pdf(path: Path, text: str = "Progress note", pages: int = 2) -> Path:
     return path
 
 
+def attached(
+    title: str, kind: str, path: Path, media_type: str, drug_line: int | None = None
+) -> PacketAttachment:
+    """The file as the packet encloses it: named by its SHA-256, read by its loader."""
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return PacketAttachment(title, kind, digest, media_type, path.read_bytes, drug_line)
+
+
 def standard_attachments(folder: Path) -> tuple[PacketAttachment, ...]:
     """An invoice scan, a label photo and a two-page record, in manifest order."""
     folder.mkdir(parents=True, exist_ok=True)
     return (
-        PacketAttachment(
+        attached(
             "Invoice (invoice.jpg)",
             "invoice",
             scanned_page(folder / "invoice.jpg"),
             "image/jpeg",
             0,
         ),
-        PacketAttachment(
+        attached(
             "Label photo (label.png)",
             "label_photo",
             label_photo(folder / "label.png"),
             "image/png",
             0,
         ),
-        PacketAttachment(
+        attached(
             "Medical record (notes.pdf)",
             "medical_record",
             record_pdf(folder / "notes.pdf", "Infusion record"),

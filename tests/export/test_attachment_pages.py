@@ -16,12 +16,12 @@ from j3490_desk.export.layout import BODY_HEIGHT
 from j3490_desk.export.packet import render_packet
 from j3490_desk.export.packet_input import PacketAttachment
 from tests.domain.scenarios import rare_biologic
-from tests.export.documents import label_photo, record_pdf, scanned_page
+from tests.export.documents import attached, label_photo, record_pdf, scanned_page
 from tests.export.test_packet_scenarios import packet_input, page_texts
 
 
 def _jpeg(path: Path, media_type: str = "image/jpeg") -> PacketAttachment:
-    return PacketAttachment("Invoice", "invoice", path, media_type)
+    return attached("Invoice", "invoice", path, media_type)
 
 
 def test_300_dpi_scan_is_downsampled_to_200_dpi_and_stays_gray(tmp_path: Path) -> None:
@@ -36,7 +36,7 @@ def test_300_dpi_scan_is_downsampled_to_200_dpi_and_stays_gray(tmp_path: Path) -
 
 def test_colour_photo_keeps_its_colour_and_is_not_upsampled(tmp_path: Path) -> None:
     prepared = prepare_attachment(
-        PacketAttachment("Label", "label_photo", label_photo(tmp_path / "l.png"), "image/png")
+        attached("Label", "label_photo", label_photo(tmp_path / "l.png"), "image/png")
     )
     (image,) = prepared.images
     assert not image.grayscale
@@ -49,9 +49,25 @@ def test_colour_marks_on_a_scan_keep_it_in_colour(tmp_path: Path) -> None:
     assert not prepared.images[0].grayscale
 
 
-def test_missing_file_names_the_document(tmp_path: Path) -> None:
+def test_missing_content_names_the_document(tmp_path: Path) -> None:
+    gone = PacketAttachment(
+        "Invoice", "invoice", "0" * 64, "image/jpeg", (tmp_path / "x").read_bytes
+    )
     with pytest.raises(AttachmentMissingError, match="Invoice is missing"):
-        prepare_attachment(_jpeg(tmp_path / "gone.jpg"))
+        prepare_attachment(gone)
+
+
+def test_content_comes_from_the_loader_once_never_from_a_path(tmp_path: Path) -> None:
+    content = scanned_page(tmp_path / "scan.jpg", dpi=100).read_bytes()
+    loads: list[int] = []
+
+    def load() -> bytes:
+        loads.append(1)
+        return content
+
+    (tmp_path / "scan.jpg").unlink()  # nothing may read the file by its path
+    attachment = PacketAttachment("Invoice", "invoice", "ab" * 32, "image/jpeg", load)
+    assert len(prepare_attachment(attachment).images) == 1 and loads == [1]
 
 
 @pytest.mark.parametrize(
@@ -68,8 +84,10 @@ def test_corrupt_file_is_refused_with_a_hint(
 ) -> None:
     path = tmp_path / "broken"
     path.write_bytes(content)
+    attachment = attached("Record", "medical_record", path, media_type)
     with pytest.raises(CorruptAttachmentError, match="cannot be read") as caught:
-        prepare_attachment(PacketAttachment("Record", "medical_record", path, media_type))
+        prepare_attachment(attachment)
+    assert f"Record ({attachment.sha256}) cannot be read" in str(caught.value)
     assert "Nothing was written" in caught.value.hint
 
 
@@ -80,7 +98,7 @@ def test_password_protected_pdf_is_refused(tmp_path: Path) -> None:
     with locked.open("wb") as stream:
         writer.write(stream)
     with pytest.raises(CorruptAttachmentError, match="password"):
-        prepare_attachment(PacketAttachment("Record", "medical_record", locked, "application/pdf"))
+        prepare_attachment(attached("Record", "medical_record", locked, "application/pdf"))
 
 
 def test_rotated_pdf_page_is_merged_upright_inside_the_body(tmp_path: Path) -> None:
@@ -90,7 +108,7 @@ def test_rotated_pdf_page_is_merged_upright_inside_the_body(tmp_path: Path) -> N
     with rotated.open("wb") as stream:
         writer.write(stream)
     packet = packet_input(rare_biologic(), tmp_path / "docs")
-    attachment = PacketAttachment("Note", "medical_record", rotated, "application/pdf")
+    attachment = attached("Note", "medical_record", rotated, "application/pdf")
     rendered = render_packet(dataclasses.replace(packet, attachments=(attachment,)))
     last = PdfReader(BytesIO(rendered.pdf)).pages[-1]
     assert last.rotation == 0 and float(last.mediabox.width) == 612

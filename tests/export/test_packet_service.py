@@ -21,6 +21,7 @@ from j3490_desk.services import attachments, claims, packets
 from j3490_desk.services.app_data import AppData
 from j3490_desk.services.attachments import AttachmentKind
 from j3490_desk.services.packets import PacketWriteError, export_packet
+from j3490_desk.storage.attachment_store import AttachmentStore
 from tests.domain.scenarios import Scenario, off_label_rituximab, rare_biologic
 from tests.export.documents import record_pdf, scanned_page
 
@@ -145,7 +146,7 @@ def test_unknown_claim(app_data: AppData, tmp_path: Path) -> None:
 
 def _stored_file(app_data: AppData, claim_id: int, kind: AttachmentKind) -> Path:
     info = next(i for i in attachments.list_attachments(app_data, claim_id) if i.kind is kind)
-    return attachments.attachment_file(app_data, info)
+    return AttachmentStore(app_data.paths.attachments).path_for(info.sha256)
 
 
 def test_attachment_missing_from_the_store(
@@ -155,7 +156,7 @@ def test_attachment_missing_from_the_store(
     _stored_file(app_data, claim_id, AttachmentKind.INVOICE).unlink()
     out = tmp_path / "out"
     out.mkdir()
-    with pytest.raises(KnownError, match="missing"):
+    with pytest.raises(KnownError, match=r"attachment 'invoice\.jpg' is missing from the"):
         export_packet(app_data, claim_id, out / "p.pdf", today=scenario.today)
     assert _left_in(out) == [] and _exports(app_data) == []
 

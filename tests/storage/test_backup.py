@@ -14,21 +14,8 @@ from j3490_desk.errors import DataFolderError, InvalidInputError
 from j3490_desk.paths import DataPaths
 from j3490_desk.services import attachments, backups, claims
 from j3490_desk.services.app_data import AppData, open_app_data
-from tests.attachments.files import invoice_pdf
 from tests.sample_claims import sample_claim
-
-
-def _fill(data: AppData) -> list[int]:
-    ids = [claims.create_claim(data, sample_claim()) for _ in range(3)]
-    attachments.add_attachment(
-        data,
-        claim_id=ids[0],
-        drug_line_id=None,
-        kind=attachments.AttachmentKind.INVOICE,
-        source=invoice_pdf(data.paths.root.parent / "invoice.pdf"),
-        original_name="invoice.pdf",
-    )
-    return ids
+from tests.storage.filled_folder import fill
 
 
 def _attachment_hashes(paths: DataPaths) -> dict[str, str]:
@@ -40,7 +27,7 @@ def _attachment_hashes(paths: DataPaths) -> dict[str, str]:
 
 
 def test_round_trip_restores_every_claim_and_attachment(app_data: AppData, tmp_path: Path) -> None:
-    ids = _fill(app_data)
+    ids = fill(app_data)
     file = backups.back_up(app_data, tmp_path / "usb")
     assert backups.verify(file) == []
     backups.restore(file, tmp_path / "restored")
@@ -62,7 +49,7 @@ def test_round_trip_restores_every_claim_and_attachment(app_data: AppData, tmp_p
 def test_a_changed_member_fails_verification_and_is_not_restored(
     app_data: AppData, tmp_path: Path
 ) -> None:
-    _fill(app_data)
+    fill(app_data)
     file = backups.back_up(app_data, tmp_path)
     tampered = tmp_path / "tampered.zip"
     with zipfile.ZipFile(file) as source, zipfile.ZipFile(tampered, "w") as target:
@@ -88,7 +75,7 @@ def test_a_file_that_is_not_a_backup_is_refused(tmp_path: Path) -> None:
 def test_restore_over_existing_data_needs_consent_and_keeps_a_copy(
     app_data: AppData, tmp_path: Path
 ) -> None:
-    _fill(app_data)
+    fill(app_data)
     file = backups.back_up(app_data, tmp_path)
     claims.create_claim(app_data, sample_claim())  # made after the backup
     with pytest.raises(DataFolderError, match="already holds"):
@@ -103,7 +90,7 @@ def test_restore_over_existing_data_needs_consent_and_keeps_a_copy(
 def test_cli_backup_and_audit_verify(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data_dir = str(tmp_path / "data")
     data = open_app_data(data_dir)
-    _fill(data)
+    fill(data)
     data.close()
     assert run(["--data-dir", data_dir, "backup", "create", "--to", str(tmp_path / "out")]) == 0
     file = capsys.readouterr().out.strip()

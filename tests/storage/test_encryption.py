@@ -26,23 +26,11 @@ from j3490_desk.storage import folder_encryption
 from j3490_desk.storage.attachment_store import AttachmentStore, ContentState
 from tests.attachments.files import invoice_pdf
 from tests.sample_claims import sample_claim
+from tests.storage.filled_folder import fill
 
 PASSPHRASE = "tidy walrus lantern quiet"
 # Text that is in every sample claim and must never be readable on disk once encrypted.
 PHI = [b"Roe, Jane", b"1EG4TE5MK73", "Roe, Jane".encode("utf-16-le")]
-
-
-def _fill(data: AppData) -> list[int]:
-    ids = [claims.create_claim(data, sample_claim()) for _ in range(3)]
-    attachments.add_attachment(
-        data,
-        claim_id=ids[0],
-        drug_line_id=None,
-        kind=attachments.AttachmentKind.INVOICE,
-        source=invoice_pdf(data.paths.root.parent / "invoice.pdf"),
-        original_name="invoice.pdf",
-    )
-    return ids
 
 
 def _every_file(root: Path) -> Iterator[Path]:
@@ -76,7 +64,7 @@ def filled(tmp_path: Path) -> tuple[Path, list[int], list[str]]:
     folder = tmp_path / "data"
     data = open_app_data(folder)
     try:
-        ids = _fill(data)
+        ids = fill(data)
         backups.back_up(data)  # a plain backup from before: the app cannot reach it, see README
         exports = _exports(data, ids)
     finally:
@@ -232,7 +220,7 @@ def test_restoring_a_plain_backup_over_an_encrypted_folder_drops_the_key_file(
 ) -> None:
     plain = open_app_data(tmp_path / "plain")
     try:
-        ids = _fill(plain)
+        ids = fill(plain)
         file = backups.back_up(plain, tmp_path / "usb")
         exports = _exports(plain, ids)
     finally:

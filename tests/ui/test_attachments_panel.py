@@ -11,15 +11,24 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from j3490_desk.services.app_data import AppData
-from j3490_desk.services.attachments import PDF, PNG, TIFF, AttachmentKind, list_attachments
+from j3490_desk.services.attachments import (
+    PDF,
+    PNG,
+    TIFF,
+    AttachmentKind,
+    attachment_bytes,
+    list_attachments,
+)
 from j3490_desk.services.claims import create_claim
 from j3490_desk.services.label_reading import LabelReading
+from j3490_desk.storage.attachment_store import AttachmentStore
 from j3490_desk.ui import attachments_panel as panel_module
 from j3490_desk.ui.attachment_viewer import AttachmentViewer
 from j3490_desk.ui.attachments_panel import LAST_FOLDER_KEY, AttachmentsPanel
 from j3490_desk.ui.label_confirm_dialog import LabelConfirmDialog
 from tests.attachments import files
 from tests.sample_claims import sample_claim
+from tests.services.test_attachment_content import scramble_store
 
 
 @pytest.fixture
@@ -139,8 +148,8 @@ def test_viewer_pages_zooms_and_rotates_for_display_only(
     assert (viewer.shown_pixmap().width(), viewer.shown_pixmap().height()) == (520, 400)
     viewer.set_zoom(2.0)
     assert viewer.shown_pixmap().width() == 1040
-    stored = panel.data.paths.attachments / panel.attachments()[0].sha256[:2]
-    assert next(stored.iterdir()).read_bytes() == original  # rotation never touched the file
+    stored = attachment_bytes(panel.data, panel.attachments()[0])
+    assert stored == original  # rotation never touched the file
 
 
 def test_double_click_opens_the_viewer(
@@ -187,3 +196,44 @@ def test_read_label_photo_confirms_and_emits(
 def test_take_label_photo_is_hidden_without_a_camera(panel: AttachmentsPanel) -> None:
     assert not panel_module.camera_available()  # no QtMultimedia or no camera on this machine
     assert panel.camera_button.isHidden()
+
+
+def test_thumbnails_viewer_and_label_read_the_content_through_the_store(
+    qtbot: QtBot, panel: AttachmentsPanel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With garbage on disk (as encryption will leave it), nothing opens the stored file."""
+    panel.kind.setCurrentIndex(panel.kind.findData(AttachmentKind.LABEL_PHOTO))
+    panel.add_files([files.save(files.label_photo(), tmp_path / "label.jpg")])
+    panel.kind.setCurrentIndex(panel.kind.findData(AttachmentKind.OTHER))
+    panel.add_files([files.multipage_tiff(tmp_path / "scan.tif", pages=2)])
+    _wait_for_thumbnails(qtbot, panel)
+    scramble_store(panel.data, monkeypatch)
+    panel._thumbnails.clear()  # made again, from the scrambled store
+    panel.refresh()
+    _wait_for_thumbnails(qtbot, panel)
+    _label, scan = panel.attachments()
+    viewer = panel.open_viewer(scan)
+    qtbot.addWidget(viewer)
+    viewer.next_button.click()
+    assert viewer.page_label.text() == "Page 2 of 2"
+    assert (viewer.shown_pixmap().width(), viewer.shown_pixmap().height()) == (400, 520)
+    accepted = LabelConfirmDialog.DialogCode.Accepted
+    monkeypatch.setattr(LabelConfirmDialog, "exec", lambda _dialog: accepted)
+    panel.list.setCurrentRow(0)
+    with qtbot.waitSignal(panel.label_confirmed, timeout=10_000) as confirmed:
+        panel.read_label_button.click()
+    assert confirmed.args[0].lot == files.LOT
+
+
+def test_label_photo_missing_from_the_store_is_explained(
+    qtbot: QtBot, panel: AttachmentsPanel, tmp_path: Path, warnings: list[str]
+) -> None:
+    panel.kind.setCurrentIndex(panel.kind.findData(AttachmentKind.LABEL_PHOTO))
+    panel.add_files([files.save(files.label_photo(), tmp_path / "label.jpg")])
+    (info,) = panel.attachments()
+    AttachmentStore(panel.data.paths.attachments).path_for(info.sha256).unlink()
+    panel.list.setCurrentRow(0)
+    panel.read_label_button.click()
+    qtbot.waitUntil(lambda: bool(warnings), timeout=10_000)
+    assert "'label.jpg' is missing from the attachment store" in warnings[0]
+    assert panel.read_label_button.isEnabled()  # the clerk can try again after a restore

@@ -18,6 +18,7 @@ from j3490_desk.export.errors import PacketCancelled
 from j3490_desk.services import attachments, claims, packets
 from j3490_desk.services.app_data import AppData
 from j3490_desk.services.attachments import AttachmentKind
+from j3490_desk.storage.attachment_store import AttachmentStore
 from j3490_desk.ui.packet_dialog import LAST_FOLDER_KEY, PacketDialog
 from tests.domain.scenarios import rare_biologic
 from tests.export.documents import record_pdf
@@ -132,7 +133,7 @@ def test_cancel_stops_the_build_and_writes_nothing(
 
 def test_missing_attachment_is_explained(qtbot: QtBot, app_data: AppData, claim_id: int) -> None:
     (info,) = attachments.list_attachments(app_data, claim_id)
-    attachments.attachment_file(app_data, info).unlink()
+    AttachmentStore(app_data.paths.attachments).path_for(info.sha256).unlink()
     dialog = PacketDialog(app_data, claim_id)
     qtbot.add_widget(dialog)
     with qtbot.wait_signal(dialog.failed, timeout=BUILD_TIMEOUT_MS):

@@ -248,7 +248,10 @@ class InvoicePage(DrugPage):
         ]
         if not pdfs:
             return
-        reading = invoice_text.read_invoice(attachments.attachment_file(self.data, pdfs[-1]))
+        invoice = pdfs[-1]
+        reading = invoice_text.read_invoice(
+            attachments.attachment_bytes(self.data, invoice), name=invoice.original_name
+        )
         if not reading.has_text:
             self.invoice_offer.setText("The invoice file is a scan without text: type its values.")
             self.invoice_offer.show()
