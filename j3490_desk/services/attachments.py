@@ -450,7 +450,7 @@ def _pdf_page_image(content: bytes, page: int, max_side: int | None) -> Image.Im
 
 
 def _store(data: AppData) -> AttachmentStore:
-    return AttachmentStore(data.paths.attachments)
+    return AttachmentStore(data.paths.attachments, data.db.key)
 
 
 def _display_name(source: Path | bytes, original_name: str) -> str:

@@ -32,10 +32,25 @@ def database_errors(key: DataKey | None) -> tuple[type[Exception], ...]:
     return errors if key is None else (*errors, driver(key).DatabaseError)
 
 
-def connect(path: Path, key: DataKey | None, *, read_only: bool = False, **options: Any) -> Any:
-    """A DB-API connection to `path`, keyed first when the folder is encrypted."""
-    target, uri = (f"{path.as_uri()}?mode=ro", True) if read_only else (str(path), False)
-    connection = driver(key).connect(target, uri=uri, **options)
+def connect(
+    path: Path,
+    key: DataKey | None,
+    *,
+    read_only: bool = False,
+    immutable: bool = False,
+    **options: Any,
+) -> Any:
+    """A DB-API connection to `path`, keyed first when the folder is encrypted.
+
+    `immutable` (implies read-only) promises SQLite that nothing changes the file while it is
+    open: no locks and no -shm file, so a database in a folder nobody may write still opens.
+    """
+    query = "mode=ro&immutable=1" if immutable else "mode=ro"
+    uri = read_only or immutable
+    target = f"{path.as_uri()}?{query}" if uri else str(path)
+    # Off: the engine's pool hands a connection to whichever thread asks (background workers),
+    # one thread at a time, as SQLAlchemy itself sets it for file databases.
+    connection = driver(key).connect(target, uri=uri, check_same_thread=False, **options)
     if key is not None:
         try:
             connection.execute(key_pragma(key))
