@@ -49,6 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="data folder (default: $J3490_DESK_DATA_DIR, else the per-user app-data folder)",
     )
+    # Never an option (it would show in the process list): run() fills it from the
+    # environment or asks on the terminal.
+    parser.set_defaults(passphrase=None)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for group in COMMAND_GROUPS:
         group.register(subparsers)
