@@ -1,0 +1,102 @@
+"""The claim wizard's use cases, Qt-free: start and save a draft, where the clerk left off,
+the messages shown next to each field, the checklist, the review, and "mark ready".
+
+Every message comes from the rules in `j3490_desk.domain`; this package only decides which
+field or step a finding belongs to, so the wizard pages never run a rule themselves.
+
+- `steps`: the wizard's step keys, in order.
+- `store`: saving the draft and where the clerk left off; saved records for the pickers.
+- `typed_text`: amounts, text and ICD-10-CM codes as typed.
+- `line_lookups`: the NDC look-up (item 1) and the expected waste modifier (item 8).
+- `field_messages`: which field or step shows each finding, and the message there.
+- `assessment`: what the pages show after each change, with the checklist.
+- `review_summary`: the review page.
+"""
+
+from j3490_desk.services.drafts.assessment import (
+    COMPLETE,
+    MISSING,
+    WARNING,
+    Assessment,
+    ChecklistEntry,
+    assess,
+    checklist,
+)
+from j3490_desk.services.drafts.field_messages import FieldKey, field_of, field_problems, step_of
+from j3490_desk.services.drafts.line_lookups import (
+    NdcFill,
+    expected_modifier,
+    lookup_ndc,
+    with_waste_modifier,
+)
+from j3490_desk.services.drafts.review_summary import Review, review
+from j3490_desk.services.drafts.steps import (
+    HEADER,
+    LINE_ITEMS,
+    NECESSITY,
+    PROVIDER,
+    REVIEW,
+    line_step,
+    parse_step,
+    step_keys,
+)
+from j3490_desk.services.drafts.store import (
+    resume_step,
+    save_draft,
+    saved_patients,
+    saved_payers,
+    saved_providers,
+    set_resume_step,
+    start_draft,
+)
+from j3490_desk.services.drafts.typed_text import (
+    LONG_TEXT_LIMIT,
+    TEXT_LIMIT,
+    Parsed,
+    clean_text,
+    diagnosis_lines,
+    parse_amount,
+    split_codes,
+)
+
+__all__ = [
+    "COMPLETE",
+    "HEADER",
+    "LINE_ITEMS",
+    "LONG_TEXT_LIMIT",
+    "MISSING",
+    "NECESSITY",
+    "PROVIDER",
+    "REVIEW",
+    "TEXT_LIMIT",
+    "WARNING",
+    "Assessment",
+    "ChecklistEntry",
+    "FieldKey",
+    "NdcFill",
+    "Parsed",
+    "Review",
+    "assess",
+    "checklist",
+    "clean_text",
+    "diagnosis_lines",
+    "expected_modifier",
+    "field_of",
+    "field_problems",
+    "line_step",
+    "lookup_ndc",
+    "parse_amount",
+    "parse_step",
+    "resume_step",
+    "review",
+    "save_draft",
+    "saved_patients",
+    "saved_payers",
+    "saved_providers",
+    "set_resume_step",
+    "split_codes",
+    "start_draft",
+    "step_keys",
+    "step_of",
+    "with_waste_modifier",
+]

@@ -1,0 +1,85 @@
+"""What the wizard reads and writes: the draft itself, the step the clerk left off on, and the
+saved patients, payers and providers its pickers offer, as plain data."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from j3490_desk.domain import claim as domain
+from j3490_desk.models import Claim as ClaimRow
+from j3490_desk.models import Patient, Payer, Provider
+from j3490_desk.services import claims, records
+from j3490_desk.services.app_data import AppData
+
+
+def start_draft(data: AppData, *, today: date | None = None) -> int:
+    """A new claim with no patient yet and one empty drug line, dated today."""
+    claim = domain.Claim(
+        patient=domain.Patient(name=""),
+        payer=domain.Payer(name=""),
+        provider=domain.Provider(name=""),
+        date_of_service=today or date.today(),
+        drug_lines=(domain.DrugLine(),),
+    )
+    return claims.create_claim(data, claim)
+
+
+def save_draft(data: AppData, claim: domain.Claim, step: str) -> domain.Claim:
+    """Save the whole draft, blockers or not, and the step the clerk is on.
+
+    Returns the stored claim: new drug lines come back with their ids.
+    """
+    claims.update_claim(data, claim)
+    set_resume_step(data, _claim_id(claim), step)
+    return claims.get_claim(data, _claim_id(claim))
+
+
+def resume_step(data: AppData, claim_id: int) -> str:
+    with data.db.read() as session:
+        row = session.get(ClaimRow, claim_id)
+        return row.resume_step if row is not None else ""
+
+
+def set_resume_step(data: AppData, claim_id: int, step: str) -> None:
+    # Where the clerk is is not a change to the claim: no audit entry, no updated_at.
+    with data.db.write() as session:
+        row = session.get(ClaimRow, claim_id)
+        if row is not None and row.resume_step != step:
+            row.resume_step = step
+
+
+def _claim_id(claim: domain.Claim) -> int:
+    if claim.id is None:
+        raise ValueError("a draft is always stored: start it with start_draft")
+    return claim.id
+
+
+def saved_patients(data: AppData) -> list[domain.Patient]:
+    return [
+        domain.Patient(p.name, p.date_of_birth, p.member_id)
+        for p in records.list_records(data, Patient)
+    ]
+
+
+def saved_payers(data: AppData) -> list[domain.Payer]:
+    return [
+        domain.Payer(
+            name=p.name,
+            kind=domain.PayerKind(p.kind),
+            timely_filing_days=p.timely_filing_days,
+            pricing_policy=domain.PricingPolicy(p.pricing_policy),
+            markup_percent=p.markup_percent,
+            prior_auth_required=p.prior_auth_required,
+            narrative_profile=p.narrative_profile,
+            ndc_quantity_decimals=p.ndc_quantity_decimals,
+            address=p.address,
+            fax=p.fax,
+        )
+        for p in records.list_records(data, Payer)
+    ]
+
+
+def saved_providers(data: AppData) -> list[domain.Provider]:
+    return [
+        domain.Provider(p.name, p.credentials, p.npi) for p in records.list_records(data, Provider)
+    ]
