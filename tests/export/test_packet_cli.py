@@ -2,30 +2,15 @@
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from j3490_desk.cli.packet_commands import add_packet_command
-from j3490_desk.errors import KnownError
+from j3490_desk.cli import run
 from j3490_desk.services import claims
 from j3490_desk.services.app_data import open_app_data
 from tests.domain.scenarios import rare_biologic
-
-
-def run(argv: list[str]) -> int:
-    """What `j3490_desk.cli.run` does once `claim` registers the command."""
-    parser = argparse.ArgumentParser(prog="j3490-desk")
-    parser.add_argument("--data-dir")
-    claim = parser.add_subparsers(dest="command").add_parser("claim")
-    add_packet_command(claim.add_subparsers(dest="claim_command", required=True))
-    args = parser.parse_args(argv)
-    try:
-        return int(args.handler(args))
-    except KnownError as error:
-        return error.exit_status
 
 
 @pytest.fixture
