@@ -5,7 +5,8 @@
 #   2. `j3490-desk --smoke-test` offscreen, on a new empty data folder, migrates it, opens the main
 #      window and closes it by itself (exit 0);
 #   3. the same on a data folder whose claims.sqlite is damaged: the clear message of the app's
-#      dialog, on stderr, and exit 2; never a Python traceback.
+#      dialog, on stderr, and exit 2; never a Python traceback;
+#   4. the CLI: import, check, back up, then encrypt the folder and read it back.
 #
 # Needs: the app and PyInstaller installed (`pip install . pyinstaller`) and the Qt run-time
 # libraries of packaging/debian-packages.txt. No network. Usage: packaging/build_linux.sh [--no-build]
@@ -86,5 +87,14 @@ set -e
 tail -n 1 "$work/out"
 [ "$status" -le 1 ] || fail "claim check exited $status"
 "$exe" --data-dir "$work/data" backup create --to "$work" >/dev/null
+
+step "encryption at rest in the bundle (SQLCipher, AES-GCM): encrypt, then read back"
+export J3490_DESK_PASSPHRASE="bundle smoke passphrase"
+"$exe" --data-dir "$work/data" encryption enable
+head -c 16 "$work/data/claims.sqlite" | grep -q "SQLite format 3" && fail "the database is still plain"
+"$exe" --data-dir "$work/data" claim list --json | grep -q '"id"' || fail "no claims after encryption"
+"$exe" --data-dir "$work/data" backup create --to "$work/encrypted" >/dev/null
+"$exe" backup verify "$work"/encrypted/j3490-desk-backup-*.zip
+unset J3490_DESK_PASSPHRASE
 
 step "bundle OK: $bundle, version $version, $(size_mb "$bundle") MB unpacked"
