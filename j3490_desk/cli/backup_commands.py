@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from j3490_desk.services import backups
-from j3490_desk.services.app_data import open_app_data
+from j3490_desk.services.app_data import open_app_data, open_app_data_to_read
 from j3490_desk.storage import audit
 
 
@@ -70,7 +70,7 @@ def _restore(args: argparse.Namespace) -> int:
 
 
 def _audit_verify(args: argparse.Namespace) -> int:
-    data = open_app_data(args.data_dir, passphrase=args.passphrase)
+    data = open_app_data_to_read(args.data_dir, passphrase=args.passphrase)
     try:
         with data.db.read() as session:
             breaks = audit.verify_chain(session)

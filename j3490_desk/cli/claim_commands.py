@@ -11,7 +11,7 @@ from typing import Any
 
 from j3490_desk.cli.packet_commands import add_packet_command
 from j3490_desk.services import checks, claim_check, claim_list, claims
-from j3490_desk.services.app_data import AppData, open_app_data
+from j3490_desk.services.app_data import AppData, open_app_data, open_app_data_to_read
 
 
 def register(subparsers: Any) -> None:
@@ -64,6 +64,11 @@ def _open(args: argparse.Namespace) -> AppData:
     return open_app_data(args.data_dir, passphrase=args.passphrase)
 
 
+def _open_to_read(args: argparse.Namespace) -> AppData:
+    """For the commands that only read: they also work on a folder that cannot be written to."""
+    return open_app_data_to_read(args.data_dir, passphrase=args.passphrase)
+
+
 def _import(args: argparse.Namespace) -> int:
     data = _open(args)
     try:
@@ -74,7 +79,7 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _export_json(args: argparse.Namespace) -> int:
-    data = _open(args)
+    data = _open_to_read(args)
     try:
         print(json.dumps(claims.export_claim_json(data, args.claim_id), indent=2))
     finally:
@@ -83,7 +88,7 @@ def _export_json(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    data = _open(args)
+    data = _open_to_read(args)
     try:
         rows = claim_list.list_claims(data, status=args.status, today=args.today)
     finally:
@@ -134,7 +139,7 @@ def _row_json(row: claim_list.ClaimSummary) -> dict[str, Any]:
 
 
 def _check(args: argparse.Namespace) -> int:
-    data = _open(args)
+    data = _open_to_read(args)  # on a read-only folder the readiness counts are not kept
     try:
         if args.target.isdigit():
             findings = checks.claim_findings(data, int(args.target), today=args.today)

@@ -9,7 +9,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from j3490_desk.paths import DataPaths, resolve_data_dir
-from j3490_desk.storage.database import Database, ensure_writable_folder, open_database
+from j3490_desk.storage.database import (
+    Database,
+    FolderNotWritableError,
+    ensure_writable_folder,
+    open_database,
+)
 from j3490_desk.storage.encryption import PASSPHRASE_ENV, DataKey, read_settings, unlock
 from j3490_desk.storage.filesystems import SQLITE_NETWORK_GUIDANCE, is_network_path
 from j3490_desk.storage.instance_lock import InstanceLock
@@ -51,6 +56,8 @@ def open_app_data(
     *,
     exclusive: bool = False,
     passphrase: str | None = None,
+    key: DataKey | None = None,
+    read_only: bool = False,
 ) -> AppData:
     """Check, migrate and open the data folder (`--data-dir`, env, or the per-user default).
 
@@ -58,7 +65,11 @@ def open_app_data(
     is refused before it touches anything; the CLI shares the folder safely without it.
     An encrypted folder is unlocked with `passphrase`, J3490_DESK_PASSPHRASE, or the OS
     keychain; with none of them it raises PassphraseRequiredError before touching anything.
+    A caller that already unlocked it passes the `key` instead.
+    `read_only` opens it without writing anything (see open_database); every save is refused.
     """
+    if exclusive and read_only:
+        raise ValueError("the app window needs a data folder it can write to")
     paths = DataPaths(resolve_data_dir(data_dir))
     lock = None
     if exclusive:
@@ -66,14 +77,31 @@ def open_app_data(
         lock = InstanceLock(paths.lock_file)
         lock.acquire()
     try:
-        key = folder_key(paths, passphrase)
+        key = key or folder_key(paths, passphrase)
         if key is not None and lock is not None:
             _finish_interrupted_encryption(paths, key)
-        return AppData(paths=paths, db=open_database(paths, key), lock=lock)
+        return AppData(paths=paths, db=open_database(paths, key, read_only=read_only), lock=lock)
     except BaseException:
         if lock is not None:
             lock.release()
         raise
+
+
+def open_app_data_to_read(
+    data_dir: str | os.PathLike[str] | None = None, *, passphrase: str | None = None
+) -> AppData:
+    """Open the folder for a command that only reads (list, export, verify).
+
+    As usual where the folder can be written to, so an older database is upgraded first; where
+    it cannot (a read-only share, a copy on a DVD), read-only as it is. A folder with no
+    database to read keeps the refusal that says it cannot be written to.
+    """
+    try:
+        return open_app_data(data_dir, passphrase=passphrase)
+    except FolderNotWritableError:
+        if not DataPaths(resolve_data_dir(data_dir)).database.exists():
+            raise
+    return open_app_data(data_dir, passphrase=passphrase, read_only=True)
 
 
 def folder_key(paths: DataPaths, passphrase: str | None = None) -> DataKey | None:

@@ -103,7 +103,12 @@ def export_claim_json(data: AppData, claim_id: int) -> dict[str, Any]:
 
 
 def record_readiness(data: AppData, claim_id: int, findings: list[Finding]) -> None:
-    """Keep the last check's counts on the claim, for the work queue (derived data: no audit)."""
+    """Keep the last check's counts on the claim, for the work queue (derived data: no audit).
+
+    A folder opened read-only keeps the counts it had: the check itself still stands.
+    """
+    if data.db.read_only:
+        return
     with data.db.write() as session:
         row = _claim_row(session, claim_id)
         row.readiness_checked_at = datetime.now(UTC)

@@ -4,6 +4,11 @@ Opening it never modifies a file that is not ours: a foreign or damaged file, or
 by a newer version of the app, is refused with a message saying what to do, untouched.
 Every write runs in one `BEGIN IMMEDIATE` transaction (`Database.write()`), so two
 processes on the same folder queue up instead of failing half-way.
+
+A folder the user may not write (a read-only share, a copy on a DVD) can still be read:
+`open_database(..., read_only=True)` checks and migrates nothing it would have to write, and
+opens SQLite with `immutable=1`, as a WAL database cannot otherwise be opened where SQLite
+cannot create its -shm file.
 """
 
 from __future__ import annotations
@@ -46,21 +51,29 @@ SCHEMA_HEAD = "0004"
 BUSY_TIMEOUT_MS = 10_000
 
 
+class FolderNotWritableError(DataFolderError):
+    """The data folder cannot be written to; a command that only reads may open it read-only."""
+
+
 class Database:
     """Two engines on one file: reads begin deferred, writes begin IMMEDIATE.
 
     The engines (and SQLAlchemy with them) are made on first use: importing the ORM costs
     more than the rest of start-up, and the main window's first page does not need it.
+    A `read_only` database opens every connection immutable and refuses every write.
     """
 
-    def __init__(self, path: Path, key: DataKey | None = None) -> None:
+    def __init__(self, path: Path, key: DataKey | None = None, *, read_only: bool = False) -> None:
         self.path = path
         self.key = key
+        self.read_only = read_only
         self._engines: dict[bool, Engine] = {}
 
     def engine(self, *, immediate: bool) -> Engine:
         if immediate not in self._engines:
-            self._engines[immediate] = _engine(self.path, self.key, immediate=immediate)
+            self._engines[immediate] = _engine(
+                self.path, self.key, immediate=immediate, read_only=self.read_only
+            )
         return self._engines[immediate]
 
     @contextmanager
@@ -80,6 +93,8 @@ class Database:
         from sqlalchemy.exc import OperationalError
         from sqlmodel import Session
 
+        if self.read_only:
+            raise StorageError(*_READ_ONLY_PROBLEM)
         try:
             with (
                 Session(self.engine(immediate=True), expire_on_commit=False) as session,
@@ -92,7 +107,9 @@ class Database:
     @contextmanager
     def read_plain(self) -> Iterator[sqlite3.Connection]:
         """A read-only DB-API connection, for list queries that must be fast without the ORM."""
-        with closing(connect(self.path, self.key, read_only=True)) as connection:
+        with closing(
+            connect(self.path, self.key, read_only=True, immutable=self.read_only)
+        ) as connection:
             connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             yield connection
 
@@ -102,8 +119,17 @@ class Database:
         self._engines.clear()
 
 
-def open_database(paths: DataPaths, key: DataKey | None = None) -> Database:
-    """Check the folder and the file, back up and migrate if needed, and open the database."""
+def open_database(
+    paths: DataPaths, key: DataKey | None = None, *, read_only: bool = False
+) -> Database:
+    """Check the folder and the file, back up and migrate if needed, and open the database.
+
+    `read_only` writes nothing, so it needs no write permission anywhere: the file must
+    already be at SCHEMA_HEAD, and every change must be in it (no write-ahead log to merge).
+    """
+    if read_only:
+        _check_readable_as_is(paths, key)
+        return Database(paths.database, key, read_only=True)
     ensure_writable_folder(paths.root)
     check_database_file(paths.database, key)
     if current_revision(paths.database, key) != SCHEMA_HEAD:
@@ -117,14 +143,54 @@ def ensure_writable_folder(root: Path) -> None:
         with tempfile.NamedTemporaryFile(dir=root, prefix=".write-test-"):
             pass
     except OSError as error:
-        raise DataFolderError(
+        raise FolderNotWritableError(
             f"The data folder {root} cannot be written to ({error.strerror or error}).",
             "Choose a folder you can write to with --data-dir, or ask your IT person to give "
             "your user write permission on it. Nothing in it was changed.",
         ) from error
 
 
-def check_database_file(path: Path, key: DataKey | None = None) -> None:
+def _check_readable_as_is(paths: DataPaths, key: DataKey | None) -> None:
+    """Refuse what a read-only open would get wrong: no file, a log of changes not yet merged
+    into it (an immutable open would not see them), or a schema that needs an upgrade."""
+    path = paths.database
+    if not path.exists():
+        raise DataFolderError(
+            f"There is no J3490 Desk database in {paths.root} to read.",
+            "Check the folder given with --data-dir or J3490_DESK_DATA_DIR.",
+        )
+    log = Path(f"{path}-wal")
+    if log.exists() and log.stat().st_size > 0:
+        raise DataFolderError(
+            f"The database in {paths.root} has recent changes still in {log.name}, which only "
+            "a data folder that can be written to can merge in; read as it is, the database "
+            "would show them missing.",
+            "Ask your IT person to give your user write permission on the data folder, then "
+            "run the command again. Nothing in it was changed.",
+        )
+    check_database_file(path, key, immutable=True)
+    revision = current_revision(path, key, immutable=True)
+    if revision == SCHEMA_HEAD:
+        return
+    from alembic.script import ScriptDirectory
+
+    if revision is not None and not _known_revision(
+        ScriptDirectory.from_config(_alembic_config()), revision
+    ):
+        raise NewerDatabaseError(
+            f"{path} was written by a newer version of J3490 Desk (schema {revision}).",
+            "Install the newer version of J3490 Desk to open it. The file was not changed.",
+        )
+    raise DataFolderError(
+        f"The database in {paths.root} was written by an older version of J3490 Desk (schema "
+        f"{revision or 'none'}; this version reads {SCHEMA_HEAD}), and it cannot be upgraded "
+        "in place: the data folder cannot be written to.",
+        "Ask your IT person to give your user write permission on the data folder, then open "
+        "it once to upgrade it. Nothing in it was changed.",
+    )
+
+
+def check_database_file(path: Path, key: DataKey | None = None, *, immutable: bool = False) -> None:
     """Refuse a file that is not a healthy SQLite database, without writing to it."""
     if not path.exists():
         return
@@ -143,7 +209,7 @@ def check_database_file(path: Path, key: DataKey | None = None) -> None:
             "was lost.",
         )
     try:
-        with closing(connect(path, key, read_only=True)) as connection:
+        with closing(connect(path, key, read_only=True, immutable=immutable)) as connection:
             result = connection.execute("PRAGMA quick_check").fetchone()
             tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
     except database_errors(key) as error:
@@ -181,11 +247,13 @@ def head_revision() -> str:
     return head
 
 
-def current_revision(path: Path, key: DataKey | None = None) -> str | None:
+def current_revision(
+    path: Path, key: DataKey | None = None, *, immutable: bool = False
+) -> str | None:
     """The schema revision stamped in the file, read without writing to it."""
     if not path.exists():
         return None
-    with closing(connect(path, key, read_only=True)) as connection:
+    with closing(connect(path, key, read_only=True, immutable=immutable)) as connection:
         try:
             row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
         except driver(key).OperationalError:  # no such table: an empty file not yet migrated
@@ -251,6 +319,10 @@ def backup_before_migration(paths: DataPaths, revision: str, key: DataKey | None
     return target
 
 
+_READ_ONLY_PROBLEM = (
+    "Your J3490 Desk data cannot be written: the file or its folder is read-only.",
+    "Ask your IT person to give your user write permission on the data folder.",
+)
 # What SQLite says, and what the user can do about it. Anything else is a bug.
 _STORAGE_PROBLEMS = (
     (
@@ -258,11 +330,7 @@ _STORAGE_PROBLEMS = (
         "The disk holding your J3490 Desk data is full; the last change was not saved.",
         "Free some disk space (empty the recycle bin, move old files), then save again.",
     ),
-    (
-        ("readonly database", "read-only"),
-        "Your J3490 Desk data cannot be written: the file or its folder is read-only.",
-        "Ask your IT person to give your user write permission on the data folder.",
-    ),
+    (("readonly database", "read-only"), *_READ_ONLY_PROBLEM),
     (
         ("database is locked",),
         "Another program kept the J3490 Desk database busy; the last change was not saved.",
@@ -280,23 +348,31 @@ def _storage_error(error: Exception) -> Exception:
 
 
 def _engine(
-    path: Path, key: DataKey | None, *, immediate: bool, foreign_keys: bool = True
+    path: Path,
+    key: DataKey | None,
+    *,
+    immediate: bool,
+    foreign_keys: bool = True,
+    read_only: bool = False,
 ) -> Engine:
     from sqlalchemy import create_engine, event
 
     engine = create_engine(
         f"sqlite:///{path}",
         module=driver(key),  # SQLCipher's errors then become SQLAlchemy's, like sqlite3's
-        creator=lambda: connect(path, key, timeout=BUSY_TIMEOUT_MS / 1000),
+        creator=lambda: connect(
+            path, key, read_only=read_only, immutable=read_only, timeout=BUSY_TIMEOUT_MS / 1000
+        ),
     )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
-        dbapi_connection.execute("PRAGMA journal_mode=WAL")
+        if not read_only:  # an immutable file keeps the journal mode it has, and is never synced
+            dbapi_connection.execute("PRAGMA journal_mode=WAL")
+            # FULL: a save that returned survives a power cut, not just a crash
+            dbapi_connection.execute("PRAGMA synchronous=FULL")
         dbapi_connection.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
-        # FULL: a save that returned survives a power cut, not just a crash
-        dbapi_connection.execute("PRAGMA synchronous=FULL")
         dbapi_connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
     @event.listens_for(engine, "begin")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 import sqlite3
 import tempfile
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -15,18 +17,25 @@ from j3490_desk.errors import (
     DataFolderError,
     DataInUseError,
     NewerDatabaseError,
+    StorageError,
 )
 from j3490_desk.models import AuditEntry, Patient
 from j3490_desk.paths import DataPaths
-from j3490_desk.services.app_data import open_app_data
+from j3490_desk.services import checks, claims, encryption
+from j3490_desk.services.app_data import open_app_data, open_app_data_to_read
 from j3490_desk.storage import audit
 from j3490_desk.storage.database import (
     SCHEMA_HEAD,
+    FolderNotWritableError,
     backup_before_migration,
     head_revision,
     migrate,
     open_database,
 )
+from tests.sample_claims import sample_claim
+
+SCHEMAS = Path(__file__).parents[1] / "fixtures" / "schemas"
+PASSPHRASE = "tidy walrus lantern quiet"
 
 
 def _digest(path: Path) -> str:
@@ -173,3 +182,137 @@ def test_audit_chain_detects_an_edited_entry(tmp_path: Path) -> None:
 
 def test_schema_head_constant_is_alembics_head() -> None:
     assert head_revision() == SCHEMA_HEAD, "update SCHEMA_HEAD in storage/database.py"
+
+
+# --- a data folder that cannot be written to: read as it is ---------------------------------
+
+
+def _refuse_write_test(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the OS answers in a folder the user may not write (tests run as root, where chmod
+    cannot take write access away; tests/reliability/test_read_only_folder.py does it for real)."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "NamedTemporaryFile", refuse)
+
+
+def _folder_with_a_claim(root: Path, passphrase: str | None = None) -> int:
+    data = open_app_data(root)
+    try:
+        claim_id = claims.create_claim(data, sample_claim())
+    finally:
+        data.close()
+    if passphrase is not None:
+        encryption.enable(root, passphrase)
+    return claim_id
+
+
+def _every_file(root: Path) -> dict[str, str]:
+    return {path.name: _digest(path) for path in root.rglob("*") if path.is_file()}
+
+
+def test_read_only_database_reads_writes_nothing_and_refuses_a_save(tmp_path: Path) -> None:
+    claim_id = _folder_with_a_claim(tmp_path)
+    before = _every_file(tmp_path)
+
+    db = open_database(DataPaths(tmp_path), read_only=True)
+    try:
+        assert db.read_only
+        with db.read() as session:
+            assert session.exec(select(Patient.name)).all() == ["Roe, Jane"]
+        with db.read_plain() as connection:
+            assert connection.execute("SELECT id FROM claim").fetchall() == [(claim_id,)]
+        with pytest.raises(StorageError, match="cannot be written"), db.write() as session:
+            session.add(Patient(name="Never saved"))
+    finally:
+        db.dispose()
+    assert _every_file(tmp_path) == before  # not even SQLite's -wal and -shm
+
+
+def test_read_only_commands_fall_back_to_reading_an_unwritable_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    claim_id = _folder_with_a_claim(tmp_path)
+    before = _every_file(tmp_path)
+    _refuse_write_test(monkeypatch)
+
+    with pytest.raises(FolderNotWritableError, match="cannot be written"):
+        open_app_data(tmp_path)  # a command that writes is refused, as before
+    data = open_app_data_to_read(tmp_path)
+    try:
+        assert data.db.read_only
+        findings = checks.claim_findings(data, claim_id)  # the counts are not kept: no error
+        assert claims.get_claim(data, claim_id).patient.name == "Roe, Jane"
+    finally:
+        data.close()
+    assert findings
+    assert _every_file(tmp_path) == before
+
+
+def test_unwritable_folder_without_a_database_keeps_the_clear_refusal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _refuse_write_test(monkeypatch)
+    with pytest.raises(FolderNotWritableError, match="cannot be written"):
+        open_app_data_to_read(tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_writable_folder_is_opened_as_usual_by_the_read_commands(tmp_path: Path) -> None:
+    _folder_with_a_claim(tmp_path)
+    data = open_app_data_to_read(tmp_path)
+    try:
+        assert not data.db.read_only
+    finally:
+        data.close()
+
+
+def test_encrypted_folder_reads_through_its_key_read_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    claim_id = _folder_with_a_claim(tmp_path, passphrase=PASSPHRASE)
+    before = _every_file(tmp_path)
+    _refuse_write_test(monkeypatch)
+
+    data = open_app_data_to_read(tmp_path, passphrase=PASSPHRASE)
+    try:
+        assert data.db.read_only and data.db.key is not None
+        assert claims.get_claim(data, claim_id).patient.name == "Roe, Jane"
+        with data.db.read_plain() as connection:
+            assert connection.execute("SELECT count(*) FROM claim").fetchone() == (1,)
+    finally:
+        data.close()
+    assert _every_file(tmp_path) == before
+
+
+def test_read_only_open_refuses_an_older_schema_it_cannot_upgrade(tmp_path: Path) -> None:
+    paths = DataPaths(tmp_path)
+    shutil.copy(SCHEMAS / "claims-0003.sqlite", paths.database)
+    before = _every_file(tmp_path)
+    with pytest.raises(DataFolderError, match="cannot be upgraded in place") as caught:
+        open_database(paths, read_only=True)
+    assert "write permission" in caught.value.hint
+    assert _every_file(tmp_path) == before
+
+
+def test_read_only_open_refuses_a_newer_schema(tmp_path: Path) -> None:
+    paths = DataPaths(tmp_path)
+    open_database(paths).dispose()
+    with closing(sqlite3.connect(paths.database)) as connection, connection:
+        connection.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
+    with pytest.raises(NewerDatabaseError, match="newer version"):
+        open_database(paths, read_only=True)
+
+
+def test_read_only_open_refuses_changes_it_would_not_see(tmp_path: Path) -> None:
+    """An immutable connection ignores claims.sqlite-wal: the claim saved last would be missing."""
+    _folder_with_a_claim(tmp_path)
+    paths = DataPaths(tmp_path)
+    with closing(sqlite3.connect(paths.database, isolation_level=None)) as connection:
+        connection.execute("PRAGMA wal_autocheckpoint=0")
+        connection.execute("UPDATE patient SET name = 'Roe, Janet'")
+        assert Path(f"{paths.database}-wal").stat().st_size > 0
+        with pytest.raises(DataFolderError, match=r"claims\.sqlite-wal") as caught:
+            open_database(paths, read_only=True)
+    assert "write permission" in caught.value.hint
