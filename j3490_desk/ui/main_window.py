@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QByteArray,
+    QEvent,
     QModelIndex,
     QObject,
     QSettings,
@@ -40,11 +43,12 @@ from j3490_desk.paths import DataPaths
 from j3490_desk.services import claim_list
 from j3490_desk.services.app_data import AppData
 from j3490_desk.services.claim_list import ClaimFilter
-from j3490_desk.services.work_queue import TodayReport, today_report
-from j3490_desk.ui.about_dialog import show_about
 from j3490_desk.ui.claim_table_model import ClaimTableModel
-from j3490_desk.ui.filter_bar import FilterBar
-from j3490_desk.ui.today_panel import TodayPanel
+
+if TYPE_CHECKING:
+    from j3490_desk.services.work_queue import TodayReport
+    from j3490_desk.ui.filter_bar import FilterBar
+    from j3490_desk.ui.today_panel import TodayPanel
 
 EMPTY_STATE = (
     "<h2>Welcome to J3490 Desk</h2>"
@@ -74,8 +78,14 @@ class _TodaySignals(QObject):
     reference_checked = Signal(object)  # tuple[str, ...]: warnings about the reference data
 
 
+# Started once the window has painted, or after this long if it is never painted (hidden).
+BACKGROUND_START_FALLBACK_MS = 250
+
+
 def _count_today(signals: _TodaySignals, data: AppData, today: date) -> None:
     """On the thread pool: one scan of the claims table, kept off the GUI thread."""
+    from j3490_desk.services.work_queue import today_report
+
     signals.counted.emit(today_report(data, today, with_reference=False))
 
 
@@ -91,6 +101,22 @@ def _check_reference(signals: _TodaySignals, paths: DataPaths, today: date) -> N
         service.close()
 
 
+class _FirstPaint(QObject):
+    """Calls back once, from the event loop, after the watched widget has painted once."""
+
+    def __init__(self, widget: QWidget, callback: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._callback = callback
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            # Posted from inside the paint: it runs on a later pass of the event loop.
+            QTimer.singleShot(0, self._callback)
+        return False
+
+
 class MainWindow(QMainWindow):
     def __init__(self, data: AppData, *, today: date | None = None) -> None:
         super().__init__()
@@ -102,10 +128,8 @@ class MainWindow(QMainWindow):
         self.last_alert = ""
         self._alerted = False
         self.model = ClaimTableModel(self._fetch_page)
-        self.filter_bar = FilterBar()
-        self.filter_bar.changed.connect(self.set_filter)
-        self.today_panel = TodayPanel()
-        self.today_panel.queue_chosen.connect(self.filter_bar.set_queue)
+        self._filter_bar: FilterBar | None = None  # built after the first paint, see below
+        self._today_panel: TodayPanel | None = None
         self._pool = QThreadPool(self)
         self._today_signals = _TodaySignals(self)
         self._today_signals.counted.connect(self._show_today)
@@ -135,23 +159,70 @@ class MainWindow(QMainWindow):
         self.reference_banner.setAccessibleName("Reference data warning")
         self.reference_banner.hide()
         central = QWidget()
-        column = QVBoxLayout(central)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.reference_banner)
-        column.addWidget(self.filter_bar)
-        column.addWidget(self.stack)
+        self._column = QVBoxLayout(central)
+        self._column.setContentsMargins(0, 0, 0, 0)
+        self._column.addWidget(self.reference_banner)
+        self._column.addWidget(self.stack)  # the filter bar goes above it
         self.setCentralWidget(central)
-        dock = QDockWidget("Today", self)
-        dock.setObjectName("today-dock")
-        dock.setWidget(self.today_panel)
-        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
-        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        self.today_dock = QDockWidget("Today", self)  # the Today panel goes in it
+        self.today_dock.setObjectName("today-dock")
+        self.today_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.today_dock)
         self.actions = self._build_actions()
         self.statusBar().showMessage(f"Data folder: {data.paths.root}")
         self._restore_geometry()
+        # The first paint shows the claim list. Then the filter bar and the Today panel are
+        # built, and the Today count and the reference check start on the thread pool (their
+        # Python work would otherwise hold the GIL from the first paint).
+        self._background_started = False
+        self._today_pending = False
+        self._first_paint = _FirstPaint(self, self._start_background)
+        self._background_fallback = QTimer(self)
+        self._background_fallback.setSingleShot(True)
+        self._background_fallback.setInterval(BACKGROUND_START_FALLBACK_MS)
+        self._background_fallback.timeout.connect(self._start_background)
+        self._background_fallback.start()
         self.refresh()
+
+    def _start_background(self) -> None:
+        if self._background_started:
+            return
+        self._background_started = True
+        self._background_fallback.stop()
+        self._build_filters_and_today()
+        data = self._data
         self._pool.start(lambda: _check_reference(self._today_signals, data.paths, self.today()))
-        QTimer.singleShot(0, self._load_filter_choices)
+        self._load_filter_choices()
+        if self._today_pending:
+            self.refresh_today()
+
+    def _build_filters_and_today(self) -> None:
+        """The filter bar and the Today panel, after the first paint (or when first asked for)."""
+        if self._filter_bar is not None:
+            return
+        from j3490_desk.ui.filter_bar import FilterBar
+        from j3490_desk.ui.today_panel import TodayPanel
+
+        bar = FilterBar()
+        bar.changed.connect(self.set_filter)
+        panel = TodayPanel()
+        panel.queue_chosen.connect(bar.set_queue)
+        self._filter_bar, self._today_panel = bar, panel
+        self._column.insertWidget(self._column.indexOf(self.stack), bar)
+        bar.setVisible(self.stack.currentWidget() is self.table)
+        self.today_dock.setWidget(panel)
+
+    @property
+    def filter_bar(self) -> FilterBar:
+        self._build_filters_and_today()
+        assert self._filter_bar is not None
+        return self._filter_bar
+
+    @property
+    def today_panel(self) -> TodayPanel:
+        self._build_filters_and_today()
+        assert self._today_panel is not None
+        return self._today_panel
 
     def today(self) -> date:
         return self._fixed_today or date.today()
@@ -178,7 +249,7 @@ class MainWindow(QMainWindow):
                 "about",
                 "&About J3490 Desk",
                 QKeySequence("F1"),
-                lambda: show_about(self._data, self),
+                self.show_about,
             ),
         )
         actions: dict[str, QAction] = {}
@@ -246,7 +317,8 @@ class MainWindow(QMainWindow):
         filtered = dataclasses.replace(self.claim_filter, sort="date_of_service", descending=True)
         showing = self.model.rowCount() or filtered != ClaimFilter()
         self.stack.setCurrentWidget(self.table if showing else self.empty_state)
-        self.filter_bar.setVisible(bool(showing))
+        if self._filter_bar is not None:
+            self._filter_bar.setVisible(bool(showing))
         self.refresh_today()
 
     def set_filter(self, claim_filter: ClaimFilter) -> None:
@@ -259,6 +331,9 @@ class MainWindow(QMainWindow):
     # --- Today panel and the start-up alert --------------------------------------------------
 
     def refresh_today(self) -> None:
+        if not self._background_started:
+            self._today_pending = True  # counted once the window has painted
+            return
         self._pool.start(lambda: _count_today(self._today_signals, self._data, self.today()))
 
     def _show_today(self, report: TodayReport) -> None:
@@ -329,6 +404,11 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Claim not deleted", str(error))
             return
         self.refresh()
+
+    def show_about(self) -> None:
+        from j3490_desk.ui.about_dialog import show_about  # not needed at start-up
+
+        show_about(self._data, self)
 
     def show_reports(self) -> None:
         from j3490_desk.ui.reports_view import ReportsView  # not needed at start-up
@@ -423,6 +503,8 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
 
     def closeEvent(self, event: object) -> None:
+        self._background_started = True  # nothing new starts once the window is closing
+        self._background_fallback.stop()
         self._pool.waitForDone()  # a count still running must not outlive the data it reads
         settings = QSettings()
         settings.setValue("window/geometry", self.saveGeometry())
