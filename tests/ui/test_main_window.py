@@ -125,4 +125,4 @@ def test_settings_has_the_reference_data_page(qtbot: QtBot, app_data: AppData) -
     dialog = SettingsDialog(app_data)
     qtbot.add_widget(dialog)
     titles = [dialog.tabs.tabText(i).replace("&", "") for i in range(dialog.tabs.count())]
-    assert titles == ["Clinic", "Payers", "Providers", "Reference data"]
+    assert titles == ["Clinic", "Payers", "Providers", "Reference data", "Security"]
