@@ -290,6 +290,29 @@ def add_attachment(
     original_name: str,
 ) -> AttachmentInfo:
     """Check the file, keep its content once, and record it on the claim (and drug line)."""
+    with attaching(
+        data,
+        claim_id=claim_id,
+        drug_line_id=drug_line_id,
+        kind=kind,
+        source=source,
+        original_name=original_name,
+    ) as (_, info):
+        return info
+
+
+@contextmanager
+def attaching(
+    data: AppData,
+    *,
+    claim_id: int,
+    drug_line_id: int | None,
+    kind: AttachmentKind,
+    source: Path | bytes,
+    original_name: str,
+) -> Iterator[tuple[Session, AttachmentInfo]]:
+    """`add_attachment` inside a write transaction the caller can add to (a status move that
+    files the attachment as its proof): both are committed together, or neither is."""
     name = _display_name(source, original_name)
     with _checked_content(data, source, name) as (staged, checked), data.db.write() as session:
         _require_claim(session, claim_id)
@@ -299,7 +322,7 @@ def add_attachment(
         session.flush()
         _audit(data, session, row, "create", {"original_name": (None, name), "kind": (None, kind)})
         _store(data).keep(staged)  # before commit: a stored row never names missing content
-        return _info(row)
+        yield session, _info(row)
 
 
 def list_attachments(

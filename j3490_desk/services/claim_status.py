@@ -79,35 +79,51 @@ def _transition(
     **event: Any,
 ) -> None:
     with data.db.write() as session:
-        row = _row(session, claim_id)
-        current = ClaimStatus(row.status)
-        _refuse(transition_problem(current, target))
-        if check is not None:
-            _refuse(check(row))
-        changes: dict[str, tuple[Any, Any]] = {"status": (current.value, target.value)}
-        for name, value in (claim_changes or {}).items():
-            changes[name] = (getattr(row, name), value)
-            setattr(row, name, value)
-        row.status = target.value
-        row.updated_at = datetime.now(UTC)
-        session.add(
-            ClaimEvent(
-                claim_id=claim_id,
-                user=data.user,
-                from_status=current.value,
-                to_status=target.value,
-                **event,
-            )
+        _apply_transition(
+            data, session, claim_id, target, check=check, claim_changes=claim_changes, **event
         )
-        audit.record(
-            session,
-            user=data.user,
-            action="status",
-            entity="claim",
-            entity_id=claim_id,
+
+
+def _apply_transition(
+    data: AppData,
+    session: Session,
+    claim_id: int,
+    target: ClaimStatus,
+    *,
+    check: RowCheck | None = None,
+    claim_changes: dict[str, Any] | None = None,
+    **event: Any,
+) -> None:
+    """The status move, its event and its audit entry, in the caller's transaction."""
+    row = _row(session, claim_id)
+    current = ClaimStatus(row.status)
+    _refuse(transition_problem(current, target))
+    if check is not None:
+        _refuse(check(row))
+    changes: dict[str, tuple[Any, Any]] = {"status": (current.value, target.value)}
+    for name, value in (claim_changes or {}).items():
+        changes[name] = (getattr(row, name), value)
+        setattr(row, name, value)
+    row.status = target.value
+    row.updated_at = datetime.now(UTC)
+    session.add(
+        ClaimEvent(
             claim_id=claim_id,
-            changes={**changes, **{k: (None, v) for k, v in event.items() if v not in ("", None)}},
+            user=data.user,
+            from_status=current.value,
+            to_status=target.value,
+            **event,
         )
+    )
+    audit.record(
+        session,
+        user=data.user,
+        action="status",
+        entity="claim",
+        entity_id=claim_id,
+        claim_id=claim_id,
+        changes={**changes, **{k: (None, v) for k, v in event.items() if v not in ("", None)}},
+    )
 
 
 def _status(data: AppData, claim_id: int) -> tuple[ClaimStatus, date]:
@@ -181,24 +197,26 @@ def _send(
     # Checked before the file is stored, so a refused submission leaves no stray attachment.
     _refuse(transition_problem(current, target))
     _refuse(submission_problem(served, submitted_on, today or date.today(), reference_number))
-    proof_file = attachments.add_attachment(
+    # One transaction: the proof is never stored without the move it proves, nor the reverse.
+    with attachments.attaching(
         data,
         claim_id=claim_id,
         drug_line_id=None,
         kind=attachments.AttachmentKind.OTHER,
         source=proof,
         original_name=proof_name or "proof of filing",
-    )
-    _transition(
-        data,
-        claim_id,
-        target,
-        claim_changes={"submitted_on": submitted_on},
-        event_date=submitted_on,
-        method=SubmissionMethod(method).value,
-        reference_number=reference_number.strip(),
-        attachment_id=proof_file.id,
-    )
+    ) as (session, proof_file):
+        _apply_transition(
+            data,
+            session,
+            claim_id,
+            target,
+            claim_changes={"submitted_on": submitted_on},
+            event_date=submitted_on,
+            method=SubmissionMethod(method).value,
+            reference_number=reference_number.strip(),
+            attachment_id=proof_file.id,
+        )
 
 
 def record_payment(
@@ -285,8 +303,9 @@ def correct_claim(data: AppData, claim: domain.Claim, *, note: str) -> None:
         raise InvalidInputError(
             "Say what was corrected.", "A line such as 'units 10 -> 1 per M123' is enough."
         )
-    claims.update_claim(data, claim, correction=True)
-    _transition(data, claim.id, ClaimStatus.CORRECTED, note=note.strip())
+    with data.db.write() as session:  # the edit and its "corrected" status, or neither
+        claims.apply_update(data, session, claim, correction=True)
+        _apply_transition(data, session, claim.id, ClaimStatus.CORRECTED, note=note.strip())
 
 
 # --- retention --------------------------------------------------------------------------------

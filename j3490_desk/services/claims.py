@@ -50,42 +50,49 @@ def update_claim(data: AppData, claim: domain.Claim, *, correction: bool = False
 
     A claim the payer already has keeps its drug data unless this is a `correction` (Status >
     Correct claim, which records it as one)."""
-    claim_id = _require_id(claim)
     with data.db.write() as session:
-        row = _claim_row(session, claim_id)
-        problem = None if correction else sent_claim_edit_problem(_load(session, row), claim)
-        if problem is not None:
-            raise InvalidInputError(problem.message, problem.hint)
-        before = claim_rows.claim_row_values(_load(session, row))
-        after = claim_rows.claim_row_values(claim)
-        ids = {
-            "patient_id": _patient_id(session, claim.patient),
-            "payer_id": _payer_id(session, claim.payer),
-            "provider_id": _provider_id(session, claim.provider),
-        }
-        changes: dict[str, tuple[Any, Any]] = {
-            name: (getattr(row, name), value)
-            for name, value in ids.items()
-            if getattr(row, name) != value
-        }
-        changes.update({k: (before[k], v) for k, v in after.items() if before[k] != v})
-        old_lines = [claim_rows.line_row_values(line) for line in _load(session, row).drug_lines]
-        new_lines = [claim_rows.line_row_values(line) for line in claim.drug_lines]
-        changes.update(_line_changes(old_lines, new_lines))
-        for name, value in {**ids, **after, **_queue_values(claim)}.items():
-            setattr(row, name, value)
-        row.updated_at = datetime.now(UTC)
-        _replace_lines(session, claim_id, claim.drug_lines)
-        if changes:
-            audit.record(
-                session,
-                user=data.user,
-                action="update",
-                entity="claim",
-                entity_id=claim_id,
-                claim_id=claim_id,
-                changes=changes,
-            )
+        apply_update(data, session, claim, correction=correction)
+
+
+def apply_update(
+    data: AppData, session: Session, claim: domain.Claim, *, correction: bool = False
+) -> None:
+    """`update_claim` within the caller's transaction (Correct claim adds its status move)."""
+    claim_id = _require_id(claim)
+    row = _claim_row(session, claim_id)
+    problem = None if correction else sent_claim_edit_problem(_load(session, row), claim)
+    if problem is not None:
+        raise InvalidInputError(problem.message, problem.hint)
+    before = claim_rows.claim_row_values(_load(session, row))
+    after = claim_rows.claim_row_values(claim)
+    ids = {
+        "patient_id": _patient_id(session, claim.patient),
+        "payer_id": _payer_id(session, claim.payer),
+        "provider_id": _provider_id(session, claim.provider),
+    }
+    changes: dict[str, tuple[Any, Any]] = {
+        name: (getattr(row, name), value)
+        for name, value in ids.items()
+        if getattr(row, name) != value
+    }
+    changes.update({k: (before[k], v) for k, v in after.items() if before[k] != v})
+    old_lines = [claim_rows.line_row_values(line) for line in _load(session, row).drug_lines]
+    new_lines = [claim_rows.line_row_values(line) for line in claim.drug_lines]
+    changes.update(_line_changes(old_lines, new_lines))
+    for name, value in {**ids, **after, **_queue_values(claim)}.items():
+        setattr(row, name, value)
+    row.updated_at = datetime.now(UTC)
+    _replace_lines(session, claim_id, claim.drug_lines)
+    if changes:
+        audit.record(
+            session,
+            user=data.user,
+            action="update",
+            entity="claim",
+            entity_id=claim_id,
+            claim_id=claim_id,
+            changes=changes,
+        )
 
 
 def get_claim(data: AppData, claim_id: int) -> domain.Claim:

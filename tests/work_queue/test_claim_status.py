@@ -160,3 +160,37 @@ def test_archive_hides_the_claim_from_the_list(app_data: AppData) -> None:
     assert list_claims(app_data) == []
     [row] = list_claims(app_data, claim_filter=ClaimFilter(include_archived=True))
     assert row.archived and row.retain_until == date(2033, 11, 2)
+
+
+class PowerCut(Exception):
+    """The process dying half-way through a save."""
+
+
+def _fail_on_status_event(monkeypatch: pytest.MonkeyPatch) -> None:
+    def dies(**event: object) -> object:
+        raise PowerCut
+
+    monkeypatch.setattr(claim_status, "ClaimEvent", dies)
+
+
+def test_correct_claim_is_one_transaction(
+    app_data: AppData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    claim_id = claim_in(app_data, "submitted", submitted_on=date(2026, 11, 5))
+    stored = claims.get_claim(app_data, claim_id)
+    line = dataclasses.replace(stored.drug_lines[0], billed_units=Decimal("10"))
+    _fail_on_status_event(monkeypatch)  # dies after the edit, before the status move
+    with pytest.raises(PowerCut):
+        claim_status.correct_claim(
+            app_data, dataclasses.replace(stored, drug_lines=(line,)), note="units 1 -> 10"
+        )
+    assert claims.get_claim(app_data, claim_id) == stored  # the edit went with the move
+
+
+def test_submission_is_one_transaction(app_data: AppData, monkeypatch: pytest.MonkeyPatch) -> None:
+    claim_id = claim_in(app_data, "ready")
+    _fail_on_status_event(monkeypatch)  # dies after the proof is filed, before the move
+    with pytest.raises(PowerCut):
+        _submit(app_data, claim_id)
+    assert claims.get_claim(app_data, claim_id).status.value == "ready"
+    assert attachments.list_attachments(app_data, claim_id) == []  # no proof without the move
