@@ -54,6 +54,17 @@ def create_backup(
     paths: DataPaths, folder: Path, *, app_version: str, key: DataKey | None = None
 ) -> Path:
     """Write `j3490-desk-backup-<UTC time>.zip` into `folder`, atomically; returns its path."""
+    try:
+        return _write_backup(paths, folder, app_version, key)
+    except OSError as error:  # unplugged drive, full disk, no permission, a file in the way
+        raise DataFolderError(
+            f"The backup could not be written to {folder} ({error.strerror or error}).",
+            "Choose a folder you may write to, on a drive that is plugged in and has free "
+            "space. Your data was not changed.",
+        ) from error
+
+
+def _write_backup(paths: DataPaths, folder: Path, app_version: str, key: DataKey | None) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = folder / f"j3490-desk-backup-{stamp}.zip"

@@ -118,6 +118,8 @@ class _FirstPaint(QObject):
 
 
 class MainWindow(QMainWindow):
+    backup_finished = Signal(str)  # what the status bar says: where the file went, or why not
+
     def __init__(self, data: AppData, *, today: date | None = None) -> None:
         super().__init__()
         self._data = data
@@ -268,13 +270,14 @@ class MainWindow(QMainWindow):
             ("delete", "De&lete claim…", self.delete_selected),
             ("reports", "&Reports…", self.show_reports),
             ("codes", "Import CARC/RARC &code list…", self.import_code_list),
+            ("backup", "&Back up now…", self.back_up_now),
         ):
             action = QAction(text, self)
             action.triggered.connect(slot)
             actions[key] = action
         actions["reports"].setShortcut(QKeySequence("Ctrl+R"))
         menus = (
-            ("&File", ("new", "open", "import", "codes", "refresh", "quit")),
+            ("&File", ("new", "open", "import", "codes", "backup", "refresh", "quit")),
             ("&Edit", ("settings",)),
             (
                 "&Status",
@@ -427,6 +430,33 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Code list not imported", str(error))
             return
         self.statusBar().showMessage(f"{count} CARC/RARC descriptions imported.")
+
+    def back_up_now(self) -> None:
+        """One backup file (database + attachments) into a folder the clerk picks; the window
+        stays usable meanwhile, as SQLite's online backup copies a consistent snapshot."""
+        from j3490_desk.services import backups, records
+        from j3490_desk.ui.background import run_in_background
+
+        chosen = records.get_settings(self._data).backup_folder or str(self._data.paths.backups)
+        folder = QFileDialog.getExistingDirectory(self, "Back up into which folder?", chosen)
+        if not folder:
+            return
+        self.actions["backup"].setEnabled(False)
+        self.statusBar().showMessage("Backing up…")
+
+        def done(message: str, failed: bool = False) -> None:
+            self.actions["backup"].setEnabled(True)
+            self.statusBar().showMessage(message, 0 if failed else 10_000)
+            if failed:
+                QMessageBox.warning(self, "Backup not made", message)
+            self.backup_finished.emit(message)
+
+        self.backup_job = run_in_background(
+            lambda _control: backups.back_up(self._data, Path(folder)),
+            parent=self,
+            on_success=lambda path: done(f"Backed up to {path}"),
+            on_failure=lambda error: done(str(error), failed=True),
+        )
 
     def show_reference_warnings(self, warnings: tuple[str, ...] | None = None) -> None:
         """Stale or missing FDA/CMS files make the claim check miss things: say so, and where to

@@ -126,3 +126,40 @@ def test_settings_has_the_reference_data_page(qtbot: QtBot, app_data: AppData) -
     qtbot.add_widget(dialog)
     titles = [dialog.tabs.tabText(i).replace("&", "") for i in range(dialog.tabs.count())]
     assert titles == ["Clinic", "Payers", "Providers", "Reference data", "Security"]
+
+
+def test_back_up_now_from_the_file_menu_writes_a_backup_that_verifies(
+    qtbot: QtBot, window: MainWindow, app_data: AppData, tmp_path, monkeypatch
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    from j3490_desk.services import backups
+
+    claims.create_claim(app_data, sample_claim())
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *args: str(usb))
+    [file_menu] = [a.menu() for a in window.menuBar().actions() if a.text() == "&File"]
+    [action] = [a for a in file_menu.actions() if a.text() == "&Back up now…"]
+    with qtbot.waitSignal(window.backup_finished, timeout=20_000) as finished:
+        action.trigger()
+        assert not action.isEnabled()  # one backup at a time
+    [made] = usb.glob("j3490-desk-backup-*.zip")
+    assert finished.args == [f"Backed up to {made}"]
+    assert action.isEnabled()
+    assert backups.verify(made) == []
+
+
+def test_back_up_now_into_an_unwritable_place_says_why(
+    qtbot: QtBot, window: MainWindow, tmp_path, monkeypatch
+) -> None:
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    not_a_folder = tmp_path / "file.txt"
+    not_a_folder.write_text("x")
+    warned: list[str] = []
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *args: str(not_a_folder))
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: warned.append(args[2]))
+    with qtbot.waitSignal(window.backup_finished, timeout=20_000):
+        window.back_up_now()
+    assert warned and "file.txt" in warned[0]
