@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -63,18 +64,17 @@ def apply_update(
     problem = None if correction else sent_claim_edit_problem(_load(session, row), claim)
     if problem is not None:
         raise InvalidInputError(problem.message, problem.hint)
-    before = claim_rows.claim_row_values(_load(session, row))
+    stored = _load(session, row)
+    before = claim_rows.claim_row_values(stored)
     after = claim_rows.claim_row_values(claim)
     ids = {
         "patient_id": _patient_id(session, claim.patient),
         "payer_id": _payer_id(session, claim.payer),
         "provider_id": _provider_id(session, claim.provider),
     }
-    changes: dict[str, tuple[Any, Any]] = {
-        name: (getattr(row, name), value)
-        for name, value in ids.items()
-        if getattr(row, name) != value
-    }
+    # The fields that changed, not the record ids: "patient.member_id: A -> B" is what an
+    # auditor (and the History tab) can read.
+    changes = _party_changes(stored, claim)
     changes.update({k: (before[k], v) for k, v in after.items() if before[k] != v})
     old_lines = [claim_rows.line_row_values(line) for line in _load(session, row).drug_lines]
     new_lines = [claim_rows.line_row_values(line) for line in claim.drug_lines]
@@ -93,6 +93,17 @@ def apply_update(
             claim_id=claim_id,
             changes=changes,
         )
+
+
+def _party_changes(old: domain.Claim, new: domain.Claim) -> dict[str, tuple[Any, Any]]:
+    changes: dict[str, tuple[Any, Any]] = {}
+    for party in ("patient", "payer", "provider"):
+        before, after = getattr(old, party), getattr(new, party)
+        for field in dataclasses.fields(after):
+            old_value, new_value = getattr(before, field.name), getattr(after, field.name)
+            if old_value != new_value:
+                changes[f"{party}.{field.name}"] = (old_value, new_value)
+    return changes
 
 
 def get_claim(data: AppData, claim_id: int) -> domain.Claim:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QStackedWidget,
+    QTabWidget,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -32,6 +33,7 @@ from j3490_desk.errors import InvalidInputError, KnownError
 from j3490_desk.services import claim_status, claims, drafts
 from j3490_desk.services.app_data import AppData
 from j3490_desk.ui.background import BackgroundJob, run_in_background
+from j3490_desk.ui.history_view import HistoryView
 from j3490_desk.ui.wizard.checklist import ChecklistPanel
 from j3490_desk.ui.wizard.claim_pages import HeaderPage, NecessityPage, ProviderPage
 from j3490_desk.ui.wizard.drug_pages import DRUG_PAGES, DrugPage
@@ -184,15 +186,21 @@ class ClaimWizard(QWidget):
         center.addWidget(self.stack, 1)
         center.addWidget(self.step_findings)
         center.addLayout(nav)
-        right = QVBoxLayout()
-        checklist_label = QLabel("Chec&klist")
-        checklist_label.setBuddy(self.checklist)
-        right.addWidget(checklist_label)
-        right.addWidget(self.checklist)
+        self.history = HistoryView(self.data, self.claim_id)
+        self.side_tabs = QTabWidget()
+        self.side_tabs.addTab(self.checklist, "Chec&klist")
+        self.side_tabs.addTab(self.history, "&History")
+        self.side_tabs.setMinimumWidth(300)
+        self.side_tabs.currentChanged.connect(self._side_tab_shown)
         layout = QHBoxLayout(self)
         layout.addWidget(self.steps)
         layout.addLayout(center, 1)
-        layout.addLayout(right)
+        layout.addWidget(self.side_tabs)
+
+    def _side_tab_shown(self, index: int) -> None:
+        if self.side_tabs.widget(index) is self.history:
+            self.save_now()  # what the clerk just typed belongs in the history they open
+            self.history.refresh()
 
     def field_pages(self) -> list[FieldPage]:
         return [
