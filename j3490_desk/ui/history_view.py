@@ -24,10 +24,12 @@ class HistoryView(QTreeWidget):
         for entry in claim_history(self.data, self.claim_id):
             when = entry.at.astimezone().strftime("%Y-%m-%d %H:%M")
             item = QTreeWidgetItem([when, entry.user, entry.what])
-            for change in entry.changes:
-                detail = QTreeWidgetItem(["", "", f"{change.field}: {change.old} → {change.new}"])
-                detail.setToolTip(2, detail.text(2))
-                item.addChild(detail)
             self.addTopLevelItem(item)
+            for change in entry.changes:
+                # One change a line, across all columns: the panel is narrow, the values long.
+                detail = QTreeWidgetItem([f"{change.field}: {change.old} → {change.new}"])
+                detail.setToolTip(0, detail.text(0))
+                item.addChild(detail)
+                detail.setFirstColumnSpanned(True)
         for column in range(2):
             self.resizeColumnToContents(column)

@@ -37,7 +37,7 @@ def _rows(wizard: ClaimWizard) -> list[tuple[str, str, list[str]]]:
             tree.topLevelItem(i).text(1),
             tree.topLevelItem(i).text(2),
             [
-                tree.topLevelItem(i).child(j).text(2)
+                tree.topLevelItem(i).child(j).text(0)
                 for j in range(tree.topLevelItem(i).childCount())
             ],
         )

@@ -190,7 +190,7 @@ class ClaimWizard(QWidget):
         self.side_tabs = QTabWidget()
         self.side_tabs.addTab(self.checklist, "Chec&klist")
         self.side_tabs.addTab(self.history, "&History")
-        self.side_tabs.setMinimumWidth(300)
+        self.side_tabs.setMinimumWidth(340)
         self.side_tabs.currentChanged.connect(self._side_tab_shown)
         layout = QHBoxLayout(self)
         layout.addWidget(self.steps)
