@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Column, ForeignKey, Integer
+from sqlalchemy import Column, ForeignKey, Index, Integer
 from sqlmodel import Field, SQLModel
 
 from j3490_desk.models.column_types import AwareDateTime, DecimalText
@@ -105,7 +105,7 @@ class Claim(SQLModel, table=True):
     prior_auth_status: str = "not_requested"
     prior_auth_number: str = ""
     prior_auth_valid_from: date | None = None
-    prior_auth_valid_to: date | None = None
+    prior_auth_valid_to: date | None = Field(default=None, index=True)  # since 0004
     # item 4, medical necessity, once per claim; ICD-10-CM codes space-separated, in order
     icd10_codes: str = ""
     prior_treatments: str = ""
@@ -129,6 +129,9 @@ class DrugLine(SQLModel, table=True):
     """One drug on a claim, holding documentation items 1-3 and 5-9."""
 
     __tablename__ = "drug_line"
+    # since revision 0004: the claim search reads only these, so it scans this index, not the
+    # table (a LIKE '%term%' cannot seek any index)
+    __table_args__ = (Index("ix_drug_line_name_search", "brand_name", "generic_name", "claim_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     claim_id: int = Field(

@@ -22,8 +22,9 @@ from j3490_desk.errors import (
 from j3490_desk.models import AuditEntry, Patient
 from j3490_desk.paths import DataPaths
 from j3490_desk.services import checks, claims, encryption
-from j3490_desk.services.app_data import open_app_data, open_app_data_to_read
-from j3490_desk.storage import audit
+from j3490_desk.services.app_data import AppData, open_app_data, open_app_data_to_read
+from j3490_desk.storage import audit, claim_list
+from j3490_desk.storage.connections import connect
 from j3490_desk.storage.database import (
     SCHEMA_HEAD,
     FolderNotWritableError,
@@ -316,3 +317,82 @@ def test_read_only_open_refuses_changes_it_would_not_see(tmp_path: Path) -> None
         with pytest.raises(DataFolderError, match=r"claims\.sqlite-wal") as caught:
             open_database(paths, read_only=True)
     assert "write permission" in caught.value.hint
+
+
+# --- statistics for the query planner, kept up to date on close ------------------------------
+
+
+def _add_claims(data: AppData, count: int) -> None:
+    """`count` claims, a third of them with a prior authorization ending within the year,
+    straight into the file (through the folder's key, if it has one)."""
+    rows = [
+        (
+            f"2025-{n % 12 + 1:02d}-{n % 28 + 1:02d}",
+            ("draft", "ready", "submitted", "paid", "denied", "closed")[n % 6],
+            f"2026-{n % 12 + 1:02d}-{n % 28 + 1:02d}" if n % 3 == 0 else None,
+        )
+        for n in range(count)
+    ]
+    with closing(connect(data.db.path, data.db.key)) as connection, connection:
+        connection.executemany(
+            "INSERT INTO claim (date_of_service, place_of_service, status, prior_auth_status,"
+            " prior_auth_number, prior_auth_valid_to, icd10_codes, prior_treatments,"
+            " why_standard_failed, necessity_rationale, resume_step, created_at, updated_at)"
+            " VALUES (?, '11', ?, 'approved', '', ?, '', '', '', '', '',"
+            " '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00')",
+            rows,
+        )
+
+
+def _prior_auth_queue_plan(data: AppData) -> list[str]:
+    where = claim_list.QUEUE_SQL["prior_auth_expiring"]
+    sql = f"{claim_list.SELECT_SQL} WHERE {where} ORDER BY claim.date_of_service DESC LIMIT 200"
+    queue_params = {"today": "2026-03-16", "auth_by": "2026-03-30"}
+    with data.db.read_plain() as connection:
+        return [row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}", queue_params)]
+
+
+@pytest.mark.parametrize("passphrase", [None, PASSPHRASE], ids=["plain", "encrypted"])
+def test_closing_keeps_statistics_so_the_prior_auth_queue_uses_its_index(
+    tmp_path: Path, passphrase: str | None
+) -> None:
+    """Nothing else runs ANALYZE: without statistics the planner reads the queue through
+    ix_claim_status, visiting nearly every open claim."""
+    if passphrase is not None:
+        open_app_data(tmp_path).close()
+        encryption.enable(tmp_path, passphrase)
+    data = open_app_data(tmp_path, passphrase=passphrase)
+    data.close()  # a new folder: its empty tables give no statistics yet
+    data = open_app_data(tmp_path, passphrase=passphrase)
+    try:
+        _add_claims(data, 300)
+        assert "ix_claim_status" in _prior_auth_queue_plan(data)[0]  # no statistics: the guess
+    finally:
+        data.close()
+
+    data = open_app_data(tmp_path, passphrase=passphrase)
+    try:
+        plan = _prior_auth_queue_plan(data)
+    finally:
+        data.close()
+    assert plan[0].startswith("SEARCH claim USING INDEX ix_claim_prior_auth_valid_to"), plan
+
+
+def test_closing_rewrites_nothing_while_the_statistics_hold(tmp_path: Path) -> None:
+    data = open_app_data(tmp_path)
+    _add_claims(data, 300)
+    data.close()
+    before = _every_file(tmp_path)
+
+    open_database(DataPaths(tmp_path)).dispose()
+
+    assert _every_file(tmp_path) == before
+
+
+def test_closing_swallows_a_database_it_cannot_analyse(tmp_path: Path) -> None:
+    db = open_database(DataPaths(tmp_path))
+    db.path.write_bytes(b"not a database any more")  # replaced under it, say by a restore
+
+    db.dispose()  # the statistics wait for the next close; nothing raised, nothing rewritten
+
+    assert db.path.read_bytes() == b"not a database any more"

@@ -1,7 +1,11 @@
-"""Search indexes: drug lines by brand and generic name, claims by prior-authorization end.
+"""Search indexes: drug lines by name for the claim search, claims by prior-authorization end.
 
-The work queue's prior-auth queues ask for a range of prior_auth_valid_to; the claim search
-looks drug lines up by name. drug_line(claim_id) and drug_line(ndc) are indexed since 0001.
+The claim search matches drug names anywhere in the name (LIKE '%term%'), which no B-tree
+index can seek; it has to look at every drug line. ix_drug_line_name_search holds just what
+that search reads (both names and the claim), so SQLite scans this small covering index
+instead of the wide drug_line table. The work queue's prior-auth queues ask for a range of
+prior_auth_valid_to, which ix_claim_prior_auth_valid_to serves once SQLite has statistics
+(Database.dispose() keeps them). drug_line(claim_id) and drug_line(ndc) are indexed since 0001.
 Indexes only: no row or column changes.
 
 Revision ID: 0004
@@ -21,9 +25,8 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("drug_line", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_drug_line_brand_name"), ["brand_name"], unique=False)
         batch_op.create_index(
-            batch_op.f("ix_drug_line_generic_name"), ["generic_name"], unique=False
+            "ix_drug_line_name_search", ["brand_name", "generic_name", "claim_id"], unique=False
         )
 
     with op.batch_alter_table("claim", schema=None) as batch_op:
@@ -37,5 +40,4 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_claim_prior_auth_valid_to"))
 
     with op.batch_alter_table("drug_line", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_drug_line_generic_name"))
-        batch_op.drop_index(batch_op.f("ix_drug_line_brand_name"))
+        batch_op.drop_index("ix_drug_line_name_search")
