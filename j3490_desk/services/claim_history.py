@@ -27,6 +27,7 @@ _WHAT = {
     ("delete", "attachment"): "File removed",
     ("supersede", "attachment"): "File replaced by a newer one",
     ("export_packet", "packet_export"): "Packet exported",
+    ("print_packet", "claim"): "Packet printed",
 }
 NOTHING = "(empty)"
 

@@ -71,6 +71,24 @@ class PacketResult:
     manifest: tuple[ManifestEntry, ...]
 
 
+def record_print(data: AppData, packet: BuiltPacket) -> None:
+    """A packet went to the printer: paper leaves no file behind, so the audit log says so."""
+    with data.db.write() as session:
+        audit.record(
+            session,
+            user=data.user,
+            action="print_packet",
+            entity="claim",
+            entity_id=packet.claim_id,
+            claim_id=packet.claim_id,
+            changes={
+                "control_number": (None, packet.control_number),
+                "page_count": (None, packet.page_count),
+                "draft": (None, packet.draft),
+            },
+        )
+
+
 def export_packet(
     data: AppData,
     claim_id: int,

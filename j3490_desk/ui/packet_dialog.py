@@ -268,6 +268,10 @@ class PacketDialog(QDialog):
                 painter.setViewport(area)
         finally:
             painter.end()
+        try:
+            packets.record_print(self.data, self.packet)
+        except KnownError as error:  # printed all the same; say the log missed it
+            self._show(QMessageBox.Icon.Warning, "Print not logged", str(error))
         return True
 
     @Slot()

@@ -106,6 +106,13 @@ def test_print_goes_through_the_print_dialog(
     assert len(PdfReader(printed).pages) == dialog.packet.page_count
     monkeypatch.setattr(QPrintDialog, "exec", lambda self: QDialog.DialogCode.Rejected)
     assert not dialog.print_packet()
+    from j3490_desk.services.claim_history import claim_history
+
+    printed_entries = [e for e in claim_history(app_data, claim_id) if e.what == "Packet printed"]
+    assert len(printed_entries) == 1  # the cancelled print is not logged
+    assert ("control number", "(empty)", dialog.packet.control_number) in {
+        (c.field, c.old, c.new) for c in printed_entries[0].changes
+    }
 
 
 def test_cancel_stops_the_build_and_writes_nothing(
