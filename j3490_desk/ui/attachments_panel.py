@@ -3,16 +3,36 @@
 Files come by picker, drag and drop, or pasting an image (Ctrl+V). Thumbnails and label
 reading run on the thread pool, so a 12 MP photo never blocks the window; the widget itself
 only calls services and shows their dataclasses.
+
+Adding runs off the GUI thread too (checking and storing a 50 MB PDF, encrypting it in an
+encrypted folder, takes seconds): files are queued, and one BackgroundJob adds them in order
+while the panel shows it is busy. Files added while it runs join the queue; the refusals are
+shown once, and `attachments_changed` emitted once, when the queue is empty. The job has no
+Qt parent, so the panel may be deleted while it runs (the wizard replaces it on each load):
+the job still adds every queued file, and its signals simply no longer reach the panel.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QObject, QSettings, QSize, Qt, QThreadPool, Signal
+import shiboken6
+from PySide6.QtCore import (
+    QBuffer,
+    QCoreApplication,
+    QObject,
+    QSettings,
+    QSize,
+    Qt,
+    QThreadPool,
+    Signal,
+)
 from PySide6.QtGui import (
     QDragEnterEvent,
     QDropEvent,
@@ -27,6 +47,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QHBoxLayout,
+    QLabel,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
@@ -49,6 +70,7 @@ from j3490_desk.services.attachments import (
 from j3490_desk.services.label_reading import LabelReading, read_label
 from j3490_desk.services.reference import ReferenceService
 from j3490_desk.ui.attachment_viewer import AttachmentViewer, to_qimage
+from j3490_desk.ui.background import BackgroundJob, JobControl
 from j3490_desk.ui.label_confirm_dialog import LabelConfirmDialog
 
 THUMBNAIL_SIDE = 160
@@ -88,6 +110,104 @@ def _read_label(signals: _Signals, load: Loader, name: str, reference: Reference
         reference.close()
 
 
+@dataclass(frozen=True)
+class _Pending:
+    """One file waiting to be added; the kind is the one chosen when it was queued."""
+
+    source: Path | QImage  # a pasted or captured image is made a PNG off the GUI thread
+    name: str
+    kind: AttachmentKind
+
+
+class _AddQueue:
+    """The files the running job still has to add, shared by the panel and the job's thread.
+
+    The job `take`s until the queue is empty, and in that same step closes it: after that,
+    `offer` says no, and the panel keeps new files for a job of its own once this one ends.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._items: deque[_Pending] = deque()
+        self._open = False
+
+    def open(self, items: Iterable[_Pending]) -> None:
+        with self._lock:
+            self._items.extend(items)
+            self._open = True
+
+    def offer(self, items: Iterable[_Pending]) -> bool:
+        """Hand files to the running job; False once it has taken its last one."""
+        with self._lock:
+            if not self._open:
+                return False
+            self._items.extend(items)
+            return True
+
+    def take(self) -> _Pending | None:
+        """The next file, or None: then the queue is closed and the job may end."""
+        with self._lock:
+            if self._items:
+                return self._items.popleft()
+            self._open = False
+            return None
+
+    def close(self) -> list[_Pending]:
+        """Close it and return what is left (nothing, unless the job ended with a bug)."""
+        with self._lock:
+            left = list(self._items)
+            self._items.clear()
+            self._open = False
+            return left
+
+
+def _add_queued(
+    queue: _AddQueue, data: AppData, claim_id: int, drug_line_id: int | None, control: JobControl
+) -> list[str]:
+    """The job: add the queued files one after another; the refusals, in order."""
+    refused = []
+    while (pending := queue.take()) is not None:
+        control.report(0, pending.name)
+        source = (
+            _png_bytes(pending.source) if isinstance(pending.source, QImage) else pending.source
+        )
+        try:
+            add_attachment(
+                data,
+                claim_id=claim_id,
+                drug_line_id=drug_line_id,
+                kind=pending.kind,
+                source=source,
+                original_name=pending.name,
+            )
+        except KnownError as error:
+            refused.append(str(error))
+    return refused
+
+
+# Adding jobs still running, held here because nothing else owns them (see the module
+# docstring); the application waits for them before it quits and closes the data.
+_adding_jobs: set[BackgroundJob] = set()
+
+
+def wait_for_adding() -> None:
+    """Block until every running adding job has stored its files."""
+    for job in list(_adding_jobs):
+        if shiboken6.isValid(job):
+            job.wait()
+
+
+def _start_adding_job(work: Callable[[JobControl], list[str]]) -> BackgroundJob:
+    app = QCoreApplication.instance()
+    if app is not None and not app.property("j3490_waits_for_adding"):
+        app.setProperty("j3490_waits_for_adding", True)
+        app.aboutToQuit.connect(wait_for_adding)
+    job = BackgroundJob(work)  # no parent: it may outlive the panel, never the application
+    _adding_jobs.add(job)
+    job.finished.connect(partial(_adding_jobs.discard, job))
+    return job
+
+
 def camera_available() -> bool:
     """True only with QtMultimedia (PySide6-Addons) installed and a camera attached."""
     try:
@@ -114,6 +234,12 @@ class AttachmentsPanel(QWidget):
         self.typed_ndc, self.typed_lot, self.typed_expiry = "", "", None
         self._thumbnails: dict[str, QIcon] = {}  # by sha256: identical content, one thumbnail
         self._attachments: dict[int, AttachmentInfo] = {}
+        self._queue = _AddQueue()
+        self._job: BackgroundJob | None = None
+        self._job_refused: list[str] | None = None  # what the job returned; None: it crashed
+        self._waiting: list[_Pending] = []  # came after the running job took its last file
+        self._refused: list[str] = []  # since the panel became busy
+        self._total = self._started = 0  # files queued and begun since the panel became busy
         # No Qt parent: a job still running when the panel closes keeps its signals alive.
         self._signals = _Signals()
         self._signals.thumbnail_ready.connect(self._set_thumbnail)
@@ -142,12 +268,15 @@ class AttachmentsPanel(QWidget):
         self.read_label_button.clicked.connect(self.read_selected_label)
         self.remove_button = QPushButton("Remove", self)
         self.remove_button.clicked.connect(self.remove_selected)
+        self.status = QLabel(self)
+        self.status.setVisible(False)
         QShortcut(QKeySequence.StandardKey.Paste, self, self.paste_from_clipboard)
 
         buttons = QHBoxLayout()
         for widget in (self.kind, self.add_button, self.camera_button, self.read_label_button):
             buttons.addWidget(widget)
         buttons.addStretch()
+        buttons.addWidget(self.status)
         buttons.addWidget(self.remove_button)
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
@@ -163,6 +292,10 @@ class AttachmentsPanel(QWidget):
     def attachments(self) -> list[AttachmentInfo]:
         return list(self._attachments.values())
 
+    @property
+    def is_adding(self) -> bool:
+        return self._job is not None
+
     # --- adding ----------------------------------------------------------------------------
 
     def pick_files(self) -> None:
@@ -174,13 +307,8 @@ class AttachmentsPanel(QWidget):
             self.add_files([Path(name) for name in names])
 
     def add_files(self, paths: list[Path]) -> None:
-        refused = []
-        for path in paths:
-            try:
-                self._add(path, path.name)
-            except KnownError as error:
-                refused.append(str(error))
-        self._after_adding(refused)
+        """Queue the files; they are added in order off the GUI thread (see the module)."""
+        self._queue_adding([_Pending(path, path.name, self.kind.currentData()) for path in paths])
 
     def paste_from_clipboard(self) -> None:
         mime = QApplication.clipboard().mimeData()
@@ -192,12 +320,7 @@ class AttachmentsPanel(QWidget):
             self._warn("Nothing to paste", "The clipboard holds no image or file.")
             return
         stamp = datetime.now(UTC).astimezone().strftime("%Y-%m-%d %H%M%S")
-        try:
-            self._add(_png_bytes(image), f"pasted image {stamp}.png")
-        except KnownError as error:
-            self._after_adding([str(error)])
-            return
-        self._after_adding([])
+        self._queue_adding([_Pending(image, f"pasted image {stamp}.png", self.kind.currentData())])
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls() or event.mimeData().hasImage():
@@ -208,19 +331,61 @@ class AttachmentsPanel(QWidget):
         self.add_files([Path(url.toLocalFile()) for url in urls])
         event.acceptProposedAction()
 
-    def _add(self, source: Path | bytes, name: str) -> None:
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            add_attachment(
-                self.data,
-                claim_id=self.claim_id,
-                drug_line_id=self.drug_line_id,
-                kind=self.kind.currentData(),
-                source=source,
-                original_name=name,
-            )
-        finally:
-            QApplication.restoreOverrideCursor()
+    def _queue_adding(self, items: list[_Pending]) -> None:
+        if not items:
+            return
+        self._total += len(items)
+        if self._job is None:
+            self._refused = []
+            self._start_job(items)
+        elif not self._queue.offer(items):
+            self._waiting.extend(items)  # the job is ending: the next one takes them
+        self._show_busy()
+
+    def _start_job(self, items: list[_Pending]) -> None:
+        self._queue.open(items)
+        self._job_refused = None
+        work = partial(_add_queued, self._queue, self.data, self.claim_id, self.drug_line_id)
+        job = _start_adding_job(work)
+        # Bound slots of the panel: Qt drops these connections if the panel is deleted first.
+        job.progress.connect(self._adding_one)
+        job.succeeded.connect(self._job_succeeded)
+        job.finished.connect(self._job_ended)
+        self._job = job
+        job.start()
+
+    def _adding_one(self, _value: int, _name: str) -> None:
+        self._started += 1
+        self._show_busy()
+
+    def _job_succeeded(self, refused: list[str]) -> None:
+        self._job_refused = refused
+
+    def _job_ended(self) -> None:
+        self._job = None
+        self._queue.close()
+        if self._job_refused is None:  # a bug: the crash handler shows it; stop here
+            self._waiting.clear()
+        else:
+            self._refused.extend(self._job_refused)
+            if self._waiting:
+                items, self._waiting = self._waiting, []
+                self._start_job(items)
+                return
+        refused, self._refused = self._refused, []
+        self._total = self._started = 0
+        self._show_busy()
+        self._after_adding(refused)
+
+    def _show_busy(self) -> None:
+        busy = self._job is not None
+        self.status.setText(f"Adding {max(self._started, 1)} of {self._total}…" if busy else "")
+        self.status.setVisible(busy)
+        if busy:
+            self.setCursor(Qt.CursorShape.BusyCursor)
+        else:
+            self.unsetCursor()
+        self._update_buttons()
 
     def _after_adding(self, refused: list[str]) -> None:
         self.refresh()
@@ -232,7 +397,7 @@ class AttachmentsPanel(QWidget):
 
     def remove_selected(self) -> None:
         item = self.list.currentItem()
-        if item is None:
+        if item is None or self.is_adding:
             return
         info = self._info(item)
         answer = QMessageBox.question(
@@ -295,12 +460,8 @@ class AttachmentsPanel(QWidget):
         if image is not None and not image.isNull():
             self.kind.setCurrentIndex(self.kind.findData(AttachmentKind.LABEL_PHOTO))
             stamp = datetime.now(UTC).astimezone().strftime("%Y-%m-%d %H%M%S")
-            try:
-                self._add(_png_bytes(image), f"label photo {stamp}.png")
-            except KnownError as error:
-                self._after_adding([str(error)])
-                return
-            self._after_adding([])
+            kind = AttachmentKind.LABEL_PHOTO
+            self._queue_adding([_Pending(image, f"label photo {stamp}.png", kind)])
 
     # --- the list --------------------------------------------------------------------------
 
@@ -346,7 +507,10 @@ class AttachmentsPanel(QWidget):
     def _update_buttons(self) -> None:
         item = self.list.currentItem()
         selected = self._info(item) if item is not None else None
-        self.remove_button.setEnabled(selected is not None)
+        busy = self.is_adding
+        self.add_button.setEnabled(not busy)
+        self.camera_button.setEnabled(not busy)
+        self.remove_button.setEnabled(selected is not None and not busy)
         self.read_label_button.setEnabled(
             selected is not None and selected.kind is AttachmentKind.LABEL_PHOTO
         )

@@ -1,15 +1,23 @@
-"""The attachments panel and viewer, driven as a clerk would: picker, drop, paste, remove."""
+"""The attachments panel and viewer, driven as a clerk would: picker, drop, paste, remove.
+
+Adding runs off the GUI thread, so every test that adds waits for `attachments_changed`.
+"""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
+import shiboken6
+from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QTimer, QUrl
 from PySide6.QtGui import QDropEvent, QImage
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
+from j3490_desk.services import attachments as attachments_service
 from j3490_desk.services.app_data import AppData
 from j3490_desk.services.attachments import (
     PDF,
@@ -45,6 +53,37 @@ def warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: shown.append(text))
     return shown
+
+
+TIMEOUT_MS = 10_000
+
+
+def add(qtbot: QtBot, panel: AttachmentsPanel, paths: list[Path]) -> None:
+    """Add as the clerk does, and wait for the job to finish (the panel's one signal)."""
+    with qtbot.waitSignal(panel.attachments_changed, timeout=TIMEOUT_MS):
+        panel.add_files(paths)
+
+
+class SlowAdd:
+    """`add_attachment` that waits for `release` first and records the names it was given."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self.names: list[str] = []
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        assert self.release.wait(TIMEOUT_MS / 1000), "the test never released the add"
+        self.names.append(kwargs["original_name"])
+        return attachments_service.add_attachment(*args, **kwargs)
+
+
+@pytest.fixture
+def slow_add(monkeypatch: pytest.MonkeyPatch) -> Iterator[SlowAdd]:
+    slow = SlowAdd()
+    monkeypatch.setattr(panel_module, "add_attachment", slow)
+    yield slow
+    slow.release.set()  # a failed test must not leave a thread waiting
+    panel_module.wait_for_adding()
 
 
 def _wait_for_thumbnails(qtbot: QtBot, panel: AttachmentsPanel) -> None:
@@ -108,18 +147,18 @@ def test_paste_an_image_with_ctrl_v(qtbot: QtBot, panel: AttachmentsPanel) -> No
 
 
 def test_a_refused_file_says_why_and_adds_nothing(
-    panel: AttachmentsPanel, tmp_path: Path, warnings: list[str]
+    qtbot: QtBot, panel: AttachmentsPanel, tmp_path: Path, warnings: list[str]
 ) -> None:
     liar = files.invoice_pdf(tmp_path / "photo.jpg")
-    panel.add_files([liar])
+    add(qtbot, panel, [liar])
     assert list_attachments(panel.data, panel.claim_id) == []
     assert "named .jpg but its content is PDF" in warnings[0]
 
 
 def test_remove_asks_first(
-    panel: AttachmentsPanel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, panel: AttachmentsPanel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    panel.add_files([files.invoice_pdf(tmp_path / "invoice.pdf")])
+    add(qtbot, panel, [files.invoice_pdf(tmp_path / "invoice.pdf")])
     panel.list.setCurrentRow(0)
     answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
     monkeypatch.setattr(QMessageBox, "question", lambda *args: answers.pop(0))
@@ -135,7 +174,7 @@ def test_viewer_pages_zooms_and_rotates_for_display_only(
 ) -> None:
     tif = files.multipage_tiff(tmp_path / "scan.tif", pages=3)
     original = tif.read_bytes()
-    panel.add_files([tif])
+    add(qtbot, panel, [tif])
     viewer = panel.open_viewer(panel.attachments()[0])
     qtbot.addWidget(viewer)
     assert viewer.page_label.text() == "Page 1 of 3"
@@ -155,7 +194,7 @@ def test_viewer_pages_zooms_and_rotates_for_display_only(
 def test_double_click_opens_the_viewer(
     qtbot: QtBot, panel: AttachmentsPanel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    panel.add_files([files.invoice_pdf(tmp_path / "invoice.pdf")])
+    add(qtbot, panel, [files.invoice_pdf(tmp_path / "invoice.pdf")])
     opened: list[AttachmentViewer] = []
     original = AttachmentsPanel.open_viewer
     monkeypatch.setattr(
@@ -174,7 +213,7 @@ def test_read_label_photo_confirms_and_emits(
     qtbot: QtBot, panel: AttachmentsPanel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     panel.kind.setCurrentIndex(panel.kind.findData(AttachmentKind.LABEL_PHOTO))
-    panel.add_files([files.save(files.label_photo(), tmp_path / "label.jpg")])
+    add(qtbot, panel, [files.save(files.label_photo(), tmp_path / "label.jpg")])
     panel.set_typed_values(ndc="55566-1050-01", lot="L2231B", expiry=None)
     panel.list.setCurrentRow(0)
     assert panel.read_label_button.isEnabled()
@@ -203,9 +242,9 @@ def test_thumbnails_viewer_and_label_read_the_content_through_the_store(
 ) -> None:
     """With garbage on disk (as encryption will leave it), nothing opens the stored file."""
     panel.kind.setCurrentIndex(panel.kind.findData(AttachmentKind.LABEL_PHOTO))
-    panel.add_files([files.save(files.label_photo(), tmp_path / "label.jpg")])
+    add(qtbot, panel, [files.save(files.label_photo(), tmp_path / "label.jpg")])
     panel.kind.setCurrentIndex(panel.kind.findData(AttachmentKind.OTHER))
-    panel.add_files([files.multipage_tiff(tmp_path / "scan.tif", pages=2)])
+    add(qtbot, panel, [files.multipage_tiff(tmp_path / "scan.tif", pages=2)])
     _wait_for_thumbnails(qtbot, panel)
     scramble_store(panel.data, monkeypatch)
     panel._thumbnails.clear()  # made again, from the scrambled store
@@ -229,7 +268,7 @@ def test_label_photo_missing_from_the_store_is_explained(
     qtbot: QtBot, panel: AttachmentsPanel, tmp_path: Path, warnings: list[str]
 ) -> None:
     panel.kind.setCurrentIndex(panel.kind.findData(AttachmentKind.LABEL_PHOTO))
-    panel.add_files([files.save(files.label_photo(), tmp_path / "label.jpg")])
+    add(qtbot, panel, [files.save(files.label_photo(), tmp_path / "label.jpg")])
     (info,) = panel.attachments()
     AttachmentStore(panel.data.paths.attachments).path_for(info.sha256).unlink()
     panel.list.setCurrentRow(0)
@@ -237,3 +276,139 @@ def test_label_photo_missing_from_the_store_is_explained(
     qtbot.waitUntil(lambda: bool(warnings), timeout=10_000)
     assert "'label.jpg' is missing from the attachment store" in warnings[0]
     assert panel.read_label_button.isEnabled()  # the clerk can try again after a restore
+
+
+# --- adding off the GUI thread ---------------------------------------------------------------
+
+
+def _scans(tmp_path: Path, *names: str) -> list[Path]:
+    return [files.multipage_tiff(tmp_path / f"{name}.tif", pages=1) for name in names]
+
+
+def test_a_slow_add_keeps_the_window_responsive_and_queues_a_second_add(
+    qtbot: QtBot, panel: AttachmentsPanel, tmp_path: Path, slow_add: SlowAdd
+) -> None:
+    first, second, third = _scans(tmp_path, "first", "second", "third")
+    changed: list[None] = []
+    panel.attachments_changed.connect(lambda: changed.append(None))
+    panel.add_files([first, second])
+    qtbot.waitUntil(lambda: panel.status.text() == "Adding 1 of 2…", timeout=TIMEOUT_MS)
+    assert panel.status.isVisible() and panel.cursor().shape() == Qt.CursorShape.BusyCursor
+    assert not panel.add_button.isEnabled() and not panel.remove_button.isEnabled()
+    ticks: list[None] = []
+    timer = QTimer(panel)
+    timer.timeout.connect(lambda: ticks.append(None))
+    timer.start(10)
+    qtbot.waitUntil(lambda: len(ticks) >= 3, timeout=TIMEOUT_MS)  # the event loop runs on
+    timer.stop()
+
+    panel.kind.setCurrentIndex(panel.kind.findData(AttachmentKind.OTHER))
+    panel.add_files([third])  # while the first is still being added: queued, never at once
+    assert panel.status.text() == "Adding 1 of 3…"
+    assert changed == [] and list_attachments(panel.data, panel.claim_id) == []
+
+    with qtbot.waitSignal(panel.attachments_changed, timeout=TIMEOUT_MS):
+        slow_add.release.set()
+    assert slow_add.names == ["first.tif", "second.tif", "third.tif"]
+    added = list_attachments(panel.data, panel.claim_id)
+    assert [(a.original_name, a.kind) for a in added] == [
+        ("first.tif", AttachmentKind.INVOICE),
+        ("second.tif", AttachmentKind.INVOICE),
+        ("third.tif", AttachmentKind.OTHER),  # the kind chosen when it was queued
+    ]
+    assert [panel._info(panel.list.item(i)).original_name for i in range(3)] == slow_add.names
+    qtbot.wait(50)
+    assert len(changed) == 1  # once, at the end of the whole queue
+    assert not panel.is_adding and not panel.status.isVisible()
+    assert panel.add_button.isEnabled()
+    assert panel.cursor().shape() == Qt.CursorShape.ArrowCursor
+
+
+def test_files_that_come_as_the_job_ends_are_added_by_the_next_one(
+    qtbot: QtBot,
+    panel: AttachmentsPanel,
+    tmp_path: Path,
+    slow_add: SlowAdd,
+    monkeypatch: pytest.MonkeyPatch,
+    warnings: list[str],
+) -> None:
+    """The running job has taken its last file: what comes now waits for a job of its own,
+    and the clerk still sees one outcome: one signal, the refusals of both together."""
+    good, late = _scans(tmp_path, "good", "late")
+    liar = files.invoice_pdf(tmp_path / "photo.jpg")
+    changed: list[None] = []
+    panel.attachments_changed.connect(lambda: changed.append(None))
+    panel.add_files([good, liar])
+    qtbot.waitUntil(lambda: panel.status.text() == "Adding 1 of 2…", timeout=TIMEOUT_MS)
+    monkeypatch.setattr(panel_module._AddQueue, "offer", lambda _queue, _items: False)
+    panel.add_files([late, liar])
+    assert panel.status.text() == "Adding 1 of 4…"
+    with qtbot.waitSignal(panel.attachments_changed, timeout=TIMEOUT_MS):
+        slow_add.release.set()
+    assert [a.original_name for a in list_attachments(panel.data, panel.claim_id)] == [
+        "good.tif",
+        "late.tif",
+    ]
+    qtbot.wait(50)
+    assert len(changed) == 1 and len(warnings) == 1
+    (text,) = warnings
+    assert text.count("named .jpg but its content is PDF") == 2
+    assert len(text.split("\n\n")) == 2
+
+
+def test_a_pasted_image_waits_its_turn(
+    qtbot: QtBot, panel: AttachmentsPanel, tmp_path: Path, slow_add: SlowAdd
+) -> None:
+    (scan,) = _scans(tmp_path, "scan")
+    image = QImage(320, 200, QImage.Format.Format_RGB32)
+    image.fill(Qt.GlobalColor.darkCyan)
+    panel.add_files([scan])
+    qtbot.waitUntil(lambda: panel.is_adding and panel.status.text() == "Adding 1 of 1…")
+    QApplication.clipboard().setImage(image)
+    panel.paste_from_clipboard()
+    with qtbot.waitSignal(panel.attachments_changed, timeout=TIMEOUT_MS):
+        slow_add.release.set()
+    first, pasted = list_attachments(panel.data, panel.claim_id)
+    assert first.original_name == "scan.tif"
+    assert pasted.media_type == PNG and pasted.original_name.startswith("pasted image")
+
+
+def test_a_bug_while_adding_reaches_the_crash_handler_and_the_panel_recovers(
+    qtbot: QtBot, panel: AttachmentsPanel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_args: Any, **_kwargs: Any) -> None:
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(panel_module, "add_attachment", broken)
+    with qtbot.capture_exceptions() as exceptions:
+        panel.add_files(_scans(tmp_path, "scan"))
+        qtbot.waitUntil(lambda: not panel.is_adding, timeout=TIMEOUT_MS)
+    assert [type(e[1]) for e in exceptions] == [ZeroDivisionError]
+    assert panel.add_button.isEnabled() and not panel.status.isVisible()
+
+
+@pytest.mark.parametrize("deleted", ["panel", "window"])
+def test_deleting_the_panel_while_adding_is_safe_and_every_file_is_kept(
+    qtbot: QtBot, app_data: AppData, tmp_path: Path, slow_add: SlowAdd, deleted: str
+) -> None:
+    """As the wizard does: `deleteLater` on a page's panel, or closing (deleting) the window."""
+    claim_id = create_claim(app_data, sample_claim())
+    window = QWidget()
+    panel = AttachmentsPanel(app_data, claim_id, parent=window)
+    window.show()
+    first, second, third = _scans(tmp_path, "first", "second", "third")
+    panel.add_files([first, second])
+    qtbot.waitUntil(lambda: panel.is_adding and panel.status.text() == "Adding 1 of 2…")
+    panel.add_files([third])
+    job = panel._job
+    assert job is not None
+    (panel if deleted == "panel" else window).deleteLater()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(panel), timeout=TIMEOUT_MS)
+    with qtbot.waitSignal(job.finished, timeout=TIMEOUT_MS):
+        slow_add.release.set()
+    qtbot.wait(50)  # the job's own deferred deletion
+    names = [a.original_name for a in list_attachments(app_data, claim_id)]
+    assert names == ["first.tif", "second.tif", "third.tif"]
+    assert not panel_module._adding_jobs
+    if deleted == "panel":
+        window.deleteLater()

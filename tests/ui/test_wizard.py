@@ -140,8 +140,8 @@ def attach(qtbot: QtBot, page: Any, path: Path) -> None:
     panel = page.attachments
     if panel is None:
         pytest.skip("the attachments panel is not installed")
-    with qtbot.wait_signal(panel.attachments_changed):
-        panel.add_files([path])
+    with qtbot.wait_signal(panel.attachments_changed, timeout=10_000):
+        panel.add_files([path])  # added off the GUI thread: the signal says it is done
 
 
 def scan(tmp_path: Path, name: str) -> Path:
@@ -600,8 +600,8 @@ def test_invoice_pdf_is_read_offered_and_a_foreign_ndc_flagged(
     wizard.go_to(drafts.line_step(0, "2"))
     page = wizard.drug_pages["2"]
     assert page.attachments is not None and not page.invoice_offer.isVisible()
-    page.attachments.add_files(
-        [invoice_pdf(tmp_path / "invoice.pdf", ndc="55566-1050-01", price="61,250.00")]
+    attach(
+        qtbot, page, invoice_pdf(tmp_path / "invoice.pdf", ndc="55566-1050-01", price="61,250.00")
     )
     assert "NDC 55566-1050-01, price 61250.00" in page.invoice_offer.text()
     assert "not this drug's NDC" in page.invoice_offer.text()  # the line is Gamifant, not this
@@ -609,3 +609,45 @@ def test_invoice_pdf_is_read_offered_and_a_foreign_ndc_flagged(
     wizard.save_now()
     stored = claims.get_claim(app_data, claim_id).drug_lines[0].invoice
     assert stored.ndc == "55566-1050-01" and stored.price_paid == Decimal("61250.00")
+
+
+def test_closing_the_wizard_while_a_file_is_being_added_keeps_the_file(
+    qtbot: QtBot,
+    app_data: AppData,
+    tmp_path: Path,
+    open_wizards: list[ClaimWizard],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The window (and its panel) is deleted mid-add: no crash, and the file is still added."""
+    from j3490_desk.services.attachments import AttachmentKind, list_attachments
+    from j3490_desk.ui import attachments_panel as panel_module
+    from tests.ui.test_attachments_panel import SlowAdd
+
+    slow = SlowAdd()
+    monkeypatch.setattr(panel_module, "add_attachment", slow)
+    scenario = scenarios.rare_biologic()
+    claim_id = claims.create_claim(app_data, scenario.claim)
+    wizard = start(qtbot, app_data, scenario.today, open_wizards, claim_id)
+    wizard.go_to(drafts.line_step(0, "2"))
+    panel = wizard.drug_pages["2"].attachments
+    assert panel is not None
+    try:
+        panel.add_files([scan(tmp_path, "invoice-late")])
+        qtbot.wait_until(lambda: panel.is_adding and panel.status.isVisible(), timeout=10_000)
+        job = panel._job
+        assert job is not None
+        wizard.close()
+        qtbot.wait_until(lambda: not shiboken6.isValid(panel), timeout=10_000)
+        with qtbot.wait_signal(job.finished, timeout=10_000):
+            slow.release.set()
+    finally:
+        slow.release.set()
+        panel_module.wait_for_adding()
+    (info,) = list_attachments(app_data, claim_id)
+    assert (info.original_name, info.kind) == ("invoice-late.png", AttachmentKind.INVOICE)
+    reopened = start(qtbot, app_data, scenario.today, open_wizards, claim_id)
+    reopened.go_to(drafts.line_step(0, "2"))
+    page = reopened.drug_pages["2"]
+    assert page.attachments is not None
+    assert [a.original_name for a in page.attachments.attachments()] == ["invoice-late.png"]
+    assert page.inputs["invoice.attached"].isChecked()  # ticked when the step shows the file
