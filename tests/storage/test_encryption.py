@@ -274,7 +274,8 @@ def test_file_round_trip_at_chunk_edges(size: int) -> None:
     plain = hashlib.sha256(str(size).encode()).digest() * (size // 32 + 1)
     plain = plain[:size]
     sealed = _sealed(plain)
-    assert plain[:64] not in sealed or size == 0
+    if size >= 64:  # a shorter run can turn up in random ciphertext by chance
+        assert plain[:64] not in sealed
     assert _opened(sealed) == plain
 
 

@@ -54,7 +54,7 @@ def _rows(database: Path) -> Rows:
             row[0]
             for row in connection.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table' "
-                "AND name NOT IN ('alembic_version', 'sqlite_sequence')"
+                "AND name NOT IN ('alembic_version', 'sqlite_sequence', 'sqlite_stat1')"
             )
         ]
         return {
