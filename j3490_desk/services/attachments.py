@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import enum
 import functools
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,11 @@ from j3490_desk.storage.attachment_store import (
 
 _MB = 1024 * 1024
 _ACCEPTED = "PDF, JPEG, PNG, TIFF or HEIC/HEIF"
+
+# Copies handed to the system viewer; removed at the next start once this old, so a viewer
+# still showing one is left alone.
+VIEWER_COPY_PREFIX = "j3490-view-"
+VIEWER_COPY_AGE = timedelta(hours=1)
 
 
 class AttachmentKind(enum.StrEnum):
@@ -361,11 +367,27 @@ def viewer_copy(data: AppData, info: AttachmentInfo) -> Path:
     """A temporary plain copy with the right extension, for the system viewer: the original
     stays untouched even if that program saves over what it opened."""
     content = attachment_bytes(data, info)
-    folder = Path(tempfile.mkdtemp(prefix="j3490-view-"))
+    folder = Path(tempfile.mkdtemp(prefix=VIEWER_COPY_PREFIX))
     stem = Path(info.original_name).stem or f"attachment-{info.id}"
     target = folder / f"{stem}{extension_for(info.media_type)}"
     target.write_bytes(content)
     return target
+
+
+def remove_viewer_copies(*, older_than: timedelta = VIEWER_COPY_AGE) -> int:
+    """Delete the viewer copies earlier sessions left in the temporary folder (they are plain
+    patient documents, also when the data folder is encrypted); returns how many went. One
+    still open in a viewer that locks it (Windows) stays until the next start."""
+    cutoff = datetime.now().timestamp() - older_than.total_seconds()
+    removed = 0
+    for folder in Path(tempfile.gettempdir()).glob(f"{VIEWER_COPY_PREFIX}*"):
+        try:
+            if folder.is_dir() and folder.stat().st_mtime < cutoff:
+                shutil.rmtree(folder)
+                removed += 1
+        except OSError:
+            continue
+    return removed
 
 
 def remove_attachment(data: AppData, attachment_id: int) -> None:

@@ -125,6 +125,7 @@ def run_app(argv: Sequence[str]) -> int:
     lock = start_auto_lock(data)
     _run_in_background(_daily_backup, data)  # also loads the ORM before the clerk needs it
     _run_in_background(_warm_up_checks, data)
+    _run_in_background(_remove_viewer_copies, data)
     try:
         return app.exec()
     finally:
@@ -164,6 +165,12 @@ def _warm_up_checks(_data: AppData) -> None:
     from j3490_desk.services import claim_check
 
     claim_check.warm_up()
+
+
+def _remove_viewer_copies(_data: AppData) -> None:
+    from j3490_desk.services import attachments
+
+    attachments.remove_viewer_copies()
 
 
 def _daily_backup(data: AppData) -> None:

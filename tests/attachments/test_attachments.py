@@ -163,6 +163,29 @@ def test_viewer_copy_has_the_right_extension_and_leaves_the_original(
     assert copy.suffix == ".pdf" and copy.read_bytes() == attachment_bytes(app_data, info)
 
 
+def test_viewer_copies_left_by_an_earlier_session_are_removed(
+    app_data: AppData, claim_id: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+    import tempfile
+
+    from j3490_desk.services.attachments import remove_viewer_copies
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "temp"))
+    (tmp_path / "temp").mkdir()
+    info = _add(app_data, claim_id, files.invoice_pdf(tmp_path / "scan.pdf"))
+    old, fresh = viewer_copy(app_data, info), viewer_copy(app_data, info)
+    two_hours_ago = old.parent.stat().st_mtime - 2 * 3600
+    os.utime(old.parent, (two_hours_ago, two_hours_ago))
+    unrelated = tmp_path / "temp" / "someone-elses-file"
+    unrelated.mkdir()
+    os.utime(unrelated, (two_hours_ago, two_hours_ago))
+    assert remove_viewer_copies() == 1
+    assert not old.exists()
+    assert fresh.exists()  # may still be open in a viewer
+    assert unrelated.exists()
+
+
 # --- bad input: a clear message, nothing stored --------------------------------------------------
 
 
