@@ -11,7 +11,7 @@ from reportlab.platypus import Flowable
 from j3490_desk.export.attachment_pages import ScaledImage
 
 
-class PageMark(Flowable):
+class PageMark(Flowable):  # type: ignore[misc]  # reportlab has no stubs: Flowable is Any
     """Records the page it lands on under `key`, so the cover can list page ranges."""
 
     def __init__(self, key: str, pages: MutableMapping[str, int]) -> None:
@@ -26,7 +26,7 @@ class PageMark(Flowable):
         self.pages[self.key] = self.canv.getPageNumber()
 
 
-class FullPageImage(Flowable):
+class FullPageImage(Flowable):  # type: ignore[misc]  # reportlab has no stubs: Flowable is Any
     """One scanned page, scaled to fit the body and centred; marks its page as it draws."""
 
     def __init__(self, image: ScaledImage, key: str, pages: MutableMapping[str, int]) -> None:
@@ -54,7 +54,7 @@ class FullPageImage(Flowable):
         )
 
 
-class ReservedPage(Flowable):
+class ReservedPage(Flowable):  # type: ignore[misc]  # reportlab has no stubs: Flowable is Any
     """A page kept empty in the body: a page of an attached PDF is merged into it later."""
 
     def __init__(self, key: str, pages: MutableMapping[str, int]) -> None:

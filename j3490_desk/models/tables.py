@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import cast
 
 from sqlalchemy import Column, ForeignKey, Index, Integer
 from sqlmodel import Field, SQLModel
@@ -21,11 +22,12 @@ def utc_now() -> datetime:
 
 
 def _decimal(default: Decimal | None = None) -> Decimal | None:
-    return Field(default=default, sa_type=DecimalText)
+    # Field() returns a FieldInfo typed Any; SQLModel reads it as this column's default.
+    return cast("Decimal | None", Field(default=default, sa_type=DecimalText))
 
 
 def _moment() -> datetime | None:
-    return Field(default=None, sa_type=AwareDateTime)
+    return cast("datetime | None", Field(default=None, sa_type=AwareDateTime))
 
 
 class ClinicSettings(SQLModel, table=True):

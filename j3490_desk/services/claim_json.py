@@ -116,7 +116,7 @@ def _load(kind: Any, value: Any, where: str) -> Any:
     if origin is tuple:
         item_kind = typing.get_args(kind)[0]
         return tuple(_load(item_kind, item, f"{where}[{i}]") for i, item in enumerate(value))
-    if dataclasses.is_dataclass(kind):
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
         hints = typing.get_type_hints(kind)
         return kind(
             **{
@@ -213,7 +213,7 @@ def _schema_for(kind: Any) -> dict[str, Any]:
         return {"anyOf": [_schema_for(inner), {"type": "null"}]}
     if origin is tuple:
         return {"type": "array", "items": _schema_for(typing.get_args(kind)[0])}
-    if dataclasses.is_dataclass(kind):
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
         hints = typing.get_type_hints(kind)
         fields = dataclasses.fields(kind)
         schema: dict[str, Any] = {

@@ -194,12 +194,12 @@ def _replace_lines(session: Session, claim_id: int, lines: tuple[domain.DrugLine
             session.delete(row)
     for position, line in enumerate(lines):
         values = {"position": position, **claim_rows.line_row_values(line)}
-        row = stored.get(line.id) if line.id is not None else None
-        if row is None:
+        existing = stored.get(line.id) if line.id is not None else None
+        if existing is None:
             session.add(DrugLine(claim_id=claim_id, **values))
         else:
             for name, value in values.items():
-                setattr(row, name, value)
+                setattr(existing, name, value)
 
 
 def _line_changes(

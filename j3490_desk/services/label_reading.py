@@ -26,12 +26,14 @@ from j3490_desk.services.attachments import open_image
 if TYPE_CHECKING:
     from j3490_desk.services.reference import ReferenceService
 
-_FORMATS = [
-    zxingcpp.BarcodeFormat.DataMatrix,
-    zxingcpp.BarcodeFormat.UPCA,
-    zxingcpp.BarcodeFormat.EAN13,
-    zxingcpp.BarcodeFormat.Code128,
-]
+_FORMATS = zxingcpp.BarcodeFormats(
+    [
+        zxingcpp.BarcodeFormat.DataMatrix,
+        zxingcpp.BarcodeFormat.UPCA,
+        zxingcpp.BarcodeFormat.EAN13,
+        zxingcpp.BarcodeFormat.Code128,
+    ]
+)
 _LINEAR = {zxingcpp.BarcodeFormat.UPCA, zxingcpp.BarcodeFormat.EAN13}
 _PHOTO_SIDE = 1600  # a label's code stays several pixels per module at this size
 _TYPE_IT = "Type the NDC, lot and expiry from the label instead."

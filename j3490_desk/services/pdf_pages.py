@@ -21,10 +21,7 @@ def render_pages(content: bytes, *, scale: float) -> list[Image.Image]:
     with _PDFIUM:
         document = pypdfium2.PdfDocument(content)
         try:
-            return [
-                document[i].render(scale=scale).to_pil().convert("RGB")
-                for i in range(len(document))
-            ]
+            return [_rgb(document[i].render(scale=scale).to_pil()) for i in range(len(document))]
         finally:
             document.close()
 
@@ -46,4 +43,9 @@ def render_page(
             pdf_page.close()
         finally:
             document.close()
+    return image.convert("RGB")
+
+
+def _rgb(image: Image.Image) -> Image.Image:
+    """pypdfium2 has no type information; this gives its PIL image back its type."""
     return image.convert("RGB")

@@ -33,7 +33,7 @@ def recheck_unsubmitted(data: AppData, quarter_start: date) -> list[RecheckHit]:
 
 def _unsubmitted_lines(data: AppData) -> list[LineToRecheck]:
     query = (
-        select(Claim.id, Claim.date_of_service, DrugLine.position, DrugLine.ndc)
+        select(col(Claim.id), col(Claim.date_of_service), col(DrugLine.position), col(DrugLine.ndc))
         .join(DrugLine, col(DrugLine.claim_id) == col(Claim.id))
         .where(col(Claim.status).in_(UNSUBMITTED))
         .order_by(col(Claim.id), col(DrugLine.position))
