@@ -13,6 +13,7 @@ import os
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from j3490_desk.paths import DataPaths
 from j3490_desk.storage.attachment_store import AttachmentStore, fsync_folder
@@ -93,8 +94,9 @@ def _check_copy(partial: Path, key: DataKey, expected: dict[str, int]) -> None:
         raise RuntimeError(f"the encrypted copy of {partial.name} does not match the original")
 
 
-def _row_counts(connection: object, schema: str) -> dict[str, int]:
-    execute = connection.execute  # type: ignore[attr-defined]
+def _row_counts(connection: Any, schema: str) -> dict[str, int]:
+    """Any: an sqlite3 or an SQLCipher connection, which share the DB-API but no type."""
+    execute = connection.execute
     tables = [
         row[0]
         for row in execute(f"SELECT name FROM {schema}.sqlite_master WHERE type = 'table'")
