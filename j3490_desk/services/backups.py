@@ -8,19 +8,30 @@ from pathlib import Path
 
 import j3490_desk
 from j3490_desk.paths import DataPaths, resolve_data_dir
-from j3490_desk.services.app_data import AppData, open_app_data
+from j3490_desk.services.app_data import AppData, folder_key, open_app_data
 from j3490_desk.storage import audit
 from j3490_desk.storage.backup import (
     BackupProblem,
     create_backup,
+    is_encrypted_backup,
     require_verified,
     restore_backup,
     verify_backup,
 )
+from j3490_desk.storage.database import open_database
 from j3490_desk.storage.encryption import PASSPHRASE_ENV
 from j3490_desk.storage.instance_lock import InstanceLock
 
-__all__ = ["BackupProblem", "back_up", "latest_backup", "restore", "restore_over_damaged", "verify"]
+__all__ = [
+    "BackupProblem",
+    "back_up",
+    "is_encrypted",
+    "latest_backup",
+    "restore",
+    "restore_into_open_folder",
+    "restore_over_damaged",
+    "verify",
+]
 
 
 def back_up(data: AppData, folder: Path | None = None) -> Path:
@@ -41,6 +52,33 @@ def back_up(data: AppData, folder: Path | None = None) -> Path:
             changes={"file": (None, target.name)},
         )
     return target
+
+
+def restore_into_open_folder(
+    data: AppData, file: Path, *, passphrase: str | None = None
+) -> Path | None:
+    """Replace the data of the folder the app has open (it holds the folder's lock) with a
+    backup's, then reopen the database; the data that was there is backed up first (the
+    returned path). `passphrase` is the backup's, when it is encrypted."""
+    passphrase = passphrase or os.environ.get(PASSPHRASE_ENV)
+    require_verified(file, passphrase=passphrase)  # before anything is closed or moved
+    old_key = data.db.key
+    data.db.dispose()
+    try:
+        safety_copy = restore_backup(
+            file, data.paths, replace_existing=True, passphrase=passphrase, current_key=old_key
+        )
+    except BaseException:
+        data.db = open_database(data.paths, old_key)
+        raise
+    data.db = open_database(data.paths, folder_key(data.paths, passphrase))  # migrates too
+    _record_restore(data, file)
+    return safety_copy
+
+
+def is_encrypted(file: Path) -> bool:
+    """True for a backup of an encrypted folder: restoring or verifying it needs its passphrase."""
+    return is_encrypted_backup(file)
 
 
 def verify(file: Path, *, passphrase: str | None = None) -> list[BackupProblem]:
@@ -64,18 +102,22 @@ def restore(
         )
     data = open_app_data(paths.root, passphrase=passphrase)  # migrates an older version's
     try:
-        with data.db.write() as session:
-            audit.record(
-                session,
-                user=data.user,
-                action="restore",
-                entity="data_folder",
-                entity_id=None,
-                changes={"file": (None, file.name)},
-            )
+        _record_restore(data, file)
     finally:
         data.close()
     return safety_copy
+
+
+def _record_restore(data: AppData, file: Path) -> None:
+    with data.db.write() as session:
+        audit.record(
+            session,
+            user=data.user,
+            action="restore",
+            entity="data_folder",
+            entity_id=None,
+            changes={"file": (None, file.name)},
+        )
 
 
 def latest_backup(data_dir: str | os.PathLike[str] | None) -> Path | None:

@@ -121,9 +121,11 @@ def restore_backup(
     *,
     replace_existing: bool = False,
     passphrase: str | None = None,
+    current_key: DataKey | None = None,
 ) -> Path | None:
     """Restore into `paths.root`. An existing database is only replaced when asked, and then
-    backed up first (the returned path); a backup that does not verify is refused."""
+    backed up first (the returned path; `current_key` opens it when the folder is encrypted
+    and its key is already unlocked); a backup that does not verify is refused."""
     require_verified(file, passphrase=passphrase)
     safety_copy = None
     if paths.database.exists():
@@ -138,7 +140,7 @@ def restore_backup(
             paths,
             paths.backups,
             app_version="before-restore",
-            key=unlock(current, passphrase) if current else None,
+            key=current_key or (unlock(current, passphrase) if current else None),
         )
     paths.root.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=paths.root, prefix=".restore-") as work:
@@ -159,6 +161,11 @@ def restore_backup(
                 shutil.rmtree(paths.attachments)
             os.replace(staged / ATTACHMENTS_MEMBER, paths.attachments)
     return safety_copy
+
+
+def is_encrypted_backup(file: Path) -> bool:
+    with _open_archive(file) as archive:
+        return SETTINGS_FILE in archive.namelist()
 
 
 def require_verified(file: Path, *, passphrase: str | None = None) -> None:

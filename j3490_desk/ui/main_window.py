@@ -271,13 +271,14 @@ class MainWindow(QMainWindow):
             ("reports", "&Reports…", self.show_reports),
             ("codes", "Import CARC/RARC &code list…", self.import_code_list),
             ("backup", "&Back up now…", self.back_up_now),
+            ("restore", "Res&tore from backup…", self.restore_from_backup),
         ):
             action = QAction(text, self)
             action.triggered.connect(slot)
             actions[key] = action
         actions["reports"].setShortcut(QKeySequence("Ctrl+R"))
         menus = (
-            ("&File", ("new", "open", "import", "codes", "backup", "refresh", "quit")),
+            ("&File", ("new", "open", "import", "codes", "backup", "restore", "refresh", "quit")),
             ("&Edit", ("settings",)),
             (
                 "&Status",
@@ -457,6 +458,57 @@ class MainWindow(QMainWindow):
             on_success=lambda path: done(f"Backed up to {path}"),
             on_failure=lambda error: done(str(error), failed=True),
         )
+
+    def restore_from_backup(self) -> bool:
+        """Replace this folder's claims and files with a backup's, after the clerk confirms;
+        what was there is backed up first. True when a backup was restored."""
+        from j3490_desk.services import backups
+        from j3490_desk.ui.app import ask_passphrase
+        from j3490_desk.ui.wizard.window import open_wizard_count
+
+        if open_wizard_count():
+            QMessageBox.information(
+                self, "Restore from backup", "Close the open claims first, then restore."
+            )
+            return False
+        name, _ = QFileDialog.getOpenFileName(
+            self,
+            "Restore which backup?",
+            str(self._data.paths.backups),
+            "J3490 Desk backups (j3490-desk-backup-*.zip)",
+        )
+        if not name:
+            return False
+        answer = QMessageBox.question(
+            self,
+            "Restore from backup",
+            f"Replace every claim and attached file in this data folder with those in "
+            f"{Path(name).name}?\n\nWhat is here now is backed up first, into "
+            f"{self._data.paths.backups}.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        try:
+            passphrase = None
+            if backups.is_encrypted(Path(name)):
+                passphrase = ask_passphrase(name, "")
+                if passphrase is None:
+                    return False
+            safety_copy = backups.restore_into_open_folder(
+                self._data, Path(name), passphrase=passphrase
+            )
+        except KnownError as error:
+            QMessageBox.warning(self, "Not restored", str(error))
+            return False
+        self.refresh()
+        QMessageBox.information(
+            self,
+            "Restored",
+            f"Restored {Path(name).name}. The data that was here is saved in {safety_copy}.",
+        )
+        return True
 
     def show_reference_warnings(self, warnings: tuple[str, ...] | None = None) -> None:
         """Stale or missing FDA/CMS files make the claim check miss things: say so, and where to

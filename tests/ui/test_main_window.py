@@ -163,3 +163,77 @@ def test_back_up_now_into_an_unwritable_place_says_why(
     with qtbot.waitSignal(window.backup_finished, timeout=20_000):
         window.back_up_now()
     assert warned and "file.txt" in warned[0]
+
+
+def _answer_restore_dialogs(monkeypatch, backup, shown: list[str]) -> None:
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args: (str(backup), ""))
+    monkeypatch.setattr(QMessageBox, "question", lambda *args: QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(QMessageBox, "information", lambda *args: shown.append(args[2]))
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: shown.append(args[2]))
+
+
+def test_restore_from_backup_replaces_the_data_after_a_safety_copy(
+    window: MainWindow, app_data: AppData, tmp_path, monkeypatch
+) -> None:
+    from j3490_desk.services import backups
+
+    kept = claims.create_claim(app_data, sample_claim())
+    backup = backups.back_up(app_data, tmp_path / "usb")
+    later = claims.create_claim(app_data, sample_claim())
+    shown: list[str] = []
+    _answer_restore_dialogs(monkeypatch, backup, shown)
+    assert window.restore_from_backup()
+    assert [c.id for c in claim_list.list_claims(app_data)] == [kept]
+    assert shown[0].startswith(f"Restored {backup.name}")
+    [safety] = app_data.paths.backups.glob("j3490-desk-backup-*.zip")
+    assert str(safety) in shown[0]
+    assert window.model.rowCount() == 1  # the window shows the restored data
+    # the safety copy holds the claim the restore replaced
+    backups.restore(safety, tmp_path / "check")
+    from j3490_desk.services.app_data import open_app_data
+
+    check = open_app_data(tmp_path / "check")
+    try:
+        assert {c.id for c in claim_list.list_claims(check)} == {kept, later}
+    finally:
+        check.close()
+
+
+def test_restore_of_an_encrypted_backup_asks_its_passphrase(
+    window: MainWindow, app_data: AppData, tmp_path, monkeypatch
+) -> None:
+    from j3490_desk.services import backups, encryption
+    from j3490_desk.services.app_data import open_app_data
+    from j3490_desk.ui import app as app_module
+
+    other = open_app_data(tmp_path / "other")
+    claims.create_claim(other, sample_claim())
+    other.close()
+    encryption.enable(tmp_path / "other", "other clinic passphrase")
+    other = open_app_data(tmp_path / "other", passphrase="other clinic passphrase")
+    backup = backups.back_up(other, tmp_path / "usb")
+    other.close()
+    shown: list[str] = []
+    _answer_restore_dialogs(monkeypatch, backup, shown)
+    answers = iter(["not the passphrase", "other clinic passphrase"])
+    monkeypatch.setattr(app_module, "ask_passphrase", lambda *args: next(answers))
+    assert not window.restore_from_backup()
+    assert "does not open this backup" in shown[-1]
+    assert claim_list.list_claims(app_data) == []  # nothing changed
+    assert window.restore_from_backup()
+    assert app_data.db.key is not None
+    assert len(claim_list.list_claims(app_data)) == 1
+
+
+def test_restore_waits_until_no_claim_is_open(
+    window: MainWindow, app_data: AppData, tmp_path, monkeypatch
+) -> None:
+    from j3490_desk.ui.wizard import window as wizard_window
+
+    monkeypatch.setattr(wizard_window, "open_wizard_count", lambda: 1)
+    shown: list[str] = []
+    _answer_restore_dialogs(monkeypatch, tmp_path / "none.zip", shown)
+    assert not window.restore_from_backup()
+    assert shown == ["Close the open claims first, then restore."]
