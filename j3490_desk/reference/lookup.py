@@ -9,6 +9,7 @@ form naming ORAL).
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from datetime import date
@@ -260,7 +261,7 @@ _PRODUCT_COLUMNS = (
     "p.end_marketing, p.exclude_flag"
 )
 _PACKAGE_SQL = (
-    f"SELECT k.ndc11, k.package_code, k.description, k.start_marketing, k.end_marketing, "
+    f"SELECT k.package_code, k.description, k.start_marketing, k.end_marketing, "
     f"k.exclude_flag, k.sample, {_PRODUCT_COLUMNS} "
     "FROM fda_package k JOIN fda_product p ON p.id = k.product WHERE k.ndc11 = ?"
 )
@@ -276,6 +277,9 @@ class NdcDirectory:
 
     def resolve(self, text: str) -> str:
         """The 11-digit NDC for what the clerk typed; a bare 10-digit one via the directory."""
+        ndc11 = _plain_ndc11(text)
+        if ndc11 is not None:
+            return ndc11
         try:
             candidates = ndc_candidates(text)
         except NdcError as error:
@@ -299,6 +303,9 @@ class NdcDirectory:
         row = self._package_row(ndc11)
         package, product = _package_and_product(row) if row else (None, None)
         cms = self._cms_now()
+        if product is not None and not cms.knows(ndc11):
+            # Most directory NDCs are in no CMS file: no codes, no NOC price, no notes.
+            return NdcLookup(ndc11, date_of_service, package, product, (), None)
         hcpcs, note = cms.mappings(ndc11, date_of_service)
         crosswalk = None if product else cms.crosswalk_row(ndc11)
         notes = [note] if note and (hcpcs or cms.knows(ndc11)) else []
@@ -392,28 +399,60 @@ def _strength(amount: str, unit: str) -> str:
     )
 
 
-def _day(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
-
-
 def _package_and_product(row: tuple[Any, ...]) -> tuple[PackageInfo, ProductInfo]:
-    (_, code, description, start, end, flag, sample, *p) = row
-    package = PackageInfo(code, description, _day(start), _day(end), flag, sample == "Y")
+    # Runs on every look-up: positional arguments in field order (see _PACKAGE_SQL for the
+    # columns), dates parsed inline, no intermediate lists.
+    package = PackageInfo(
+        row[0],  # package_code
+        row[1],  # description
+        date.fromisoformat(row[2]) if row[2] else None,
+        date.fromisoformat(row[3]) if row[3] else None,
+        row[4],  # exclude_flag
+        row[5] == "Y",  # sample
+    )
     product = ProductInfo(
-        product_ndc=p[0],
-        product_type=p[1],
-        proprietary_name=p[2],
-        proprietary_suffix=p[3],
-        nonproprietary_name=p[4],
-        dosage_form=p[5],
-        route=p[6],
-        strength=_strength(p[7], p[8]),
-        substance=p[9],
-        labeler=p[10],
-        marketing_category=p[11],
-        application_number=p[12],
-        start_marketing=_day(p[13]),
-        end_marketing=_day(p[14]),
-        exclude_flag=p[15],
+        row[6],  # product_ndc
+        row[7],  # product_type
+        row[8],  # proprietary_name
+        row[9],  # proprietary_suffix
+        row[10],  # nonproprietary_name
+        row[11],  # dosage_form
+        row[12],  # route
+        _strength(row[13], row[14]),
+        row[15],  # substance
+        row[16],  # labeler
+        row[17],  # marketing_category
+        row[18],  # application_number
+        date.fromisoformat(row[19]) if row[19] else None,
+        date.fromisoformat(row[20]) if row[20] else None,
+        row[21],  # exclude_flag
     )
     return package, product
+
+
+# The canonical printed forms, ASCII digits only and nothing around them: 4-4-2, 5-3-2,
+# 5-4-1 and the 5-4-2 billing form. Anything else goes through domain.ndc's full parser.
+_PRINTED_NDC = re.compile(r"([0-9]{4,5})-([0-9]{3,4})-([0-9]{1,2})", re.ASCII)
+
+
+def _plain_ndc11(text: str) -> str | None:
+    """The 11-digit NDC for a label-style NDC typed exactly (the common case), without the
+    full parser; None for anything else (the parser then decides, and words any error)."""
+    if len(text) == 11:
+        if text.isascii() and text.isdigit() and "0" in (text[0], text[5], text[9]):
+            return text
+        return None
+    match = _PRINTED_NDC.fullmatch(text)
+    if match is None:
+        return None
+    labeler, product, package = match.groups()
+    layout = (len(labeler), len(product), len(package))
+    if layout == (4, 4, 2):
+        return "0" + labeler + product + package
+    if layout == (5, 3, 2):
+        return labeler + "0" + product + package
+    if layout == (5, 4, 1):
+        return labeler + product + "0" + package
+    if layout == (5, 4, 2) and "0" in (labeler[0], product[0], package[0]):
+        return labeler + product + package
+    return None
