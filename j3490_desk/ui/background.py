@@ -22,7 +22,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from j3490_desk.errors import KnownError
 
@@ -175,6 +176,36 @@ def run_in_background(
             signal.connect(slot)
     job.start()
     return job
+
+
+def progress_dialog_for(
+    job: BackgroundJob, parent: QWidget, *, title: str, label: str, steps: int, cancelling: str
+) -> QProgressDialog:
+    """The window-modal progress dialog of a cancellable job: it follows the job's progress,
+    its Cancel asks the job to stop (showing `cancelling` meanwhile), and it closes itself
+    when the job has ended, however it ended."""
+    dialog = QProgressDialog(label, "Cancel", 0, steps, parent)
+    dialog.setWindowTitle(title)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    dialog.setMinimumDuration(0)
+
+    def follow(value: int, text: str) -> None:
+        if text:  # an empty text keeps the label
+            dialog.setLabelText(text)
+        dialog.setValue(value)
+
+    def cancel() -> None:
+        job.cancel()
+        dialog.setLabelText(cancelling)
+
+    job.progress.connect(follow)
+    dialog.canceled.connect(cancel)
+    job.finished.connect(dialog.close)
+    job.finished.connect(dialog.deleteLater)
+    dialog.show()
+    return dialog
 
 
 def _raise(error: BaseException) -> None:

@@ -34,7 +34,12 @@ from j3490_desk.export.errors import PacketCancelled
 from j3490_desk.services import packets, pdf_pages
 from j3490_desk.services.app_data import AppData
 from j3490_desk.services.packets import BuiltPacket, PacketResult
-from j3490_desk.ui.background import BackgroundJob, JobControl, run_in_background
+from j3490_desk.ui.background import (
+    BackgroundJob,
+    JobControl,
+    progress_dialog_for,
+    run_in_background,
+)
 
 PROGRESS_STEPS = 100
 PREVIEW_SCALE = 1.25  # 90 dpi: a Letter page about as wide as the dialog
@@ -124,39 +129,23 @@ class PacketDialog(QDialog):
         return self._job is not None
 
     def start_build(self) -> None:
-        dialog = QProgressDialog("Building the packet…", "Cancel", 0, PROGRESS_STEPS, self)
-        dialog.setWindowTitle("Documentation packet")
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setAutoClose(False)
-        dialog.setAutoReset(False)
-        dialog.setMinimumDuration(0)
-        self.progress_dialog = dialog
         data, claim_id = self.data, self.claim_id
         self._job = run_in_background(
             lambda control: build_with_preview(data, claim_id, control),
             parent=self,
-            on_progress=self._on_progress,
             on_success=self._on_built,
             on_failure=self._on_failed,  # a KnownError: a missing or damaged attachment, ...
             on_cancel=self._on_cancelled,
             cancelled_by=(PacketCancelled,),
         )
-        dialog.canceled.connect(self.cancel_build)
-        dialog.show()
-
-    @Slot()
-    def cancel_build(self) -> None:
-        if self._job is not None:
-            self._job.cancel()
-            if self.progress_dialog is not None:
-                self.progress_dialog.setLabelText("Cancelling…")
-
-    @Slot(int, str)
-    def _on_progress(self, value: int, what: str) -> None:
-        if self.progress_dialog is not None:
-            self.progress_dialog.setValue(value)
-            if what:
-                self.progress_dialog.setLabelText(what)
+        self.progress_dialog = progress_dialog_for(
+            self._job,
+            self,
+            title="Documentation packet",
+            label="Building the packet…",
+            steps=PROGRESS_STEPS,
+            cancelling="Cancelling…",
+        )
 
     def _on_built(self, result: tuple[BuiltPacket, list[QImage]]) -> None:
         self._end_build()
@@ -194,10 +183,7 @@ class PacketDialog(QDialog):
 
     def _end_build(self) -> None:
         self._job = None
-        if self.progress_dialog is not None:
-            self.progress_dialog.close()
-            self.progress_dialog.deleteLater()
-            self.progress_dialog = None
+        self.progress_dialog = None  # it closes itself with the job
 
     def preview_page_count(self) -> int:
         return self.pages_layout.count()

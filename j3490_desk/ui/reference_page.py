@@ -31,7 +31,12 @@ from PySide6.QtWidgets import (
 from j3490_desk.errors import KnownError
 from j3490_desk.reference.errors import ImportCancelledError
 from j3490_desk.services.reference import ImportOutcome, ReferenceService
-from j3490_desk.ui.background import BackgroundJob, JobControl, run_in_background
+from j3490_desk.ui.background import (
+    BackgroundJob,
+    JobControl,
+    progress_dialog_for,
+    run_in_background,
+)
 
 PROGRESS_STEPS = 1000
 COLUMNS = ("Data", "File", "Covers", "Age (days)", "Rows", "Imported", "Status")
@@ -152,45 +157,29 @@ class ReferencePage(QWidget):
         if self.is_importing:
             return
         self.import_button.setEnabled(False)
-        dialog = QProgressDialog("Importing…", "Cancel", 0, PROGRESS_STEPS, self)
-        dialog.setWindowTitle("Importing reference files")
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setAutoClose(False)
-        dialog.setAutoReset(False)
-        dialog.setMinimumDuration(0)
-        self.progress_dialog = dialog
         service = self.service
         self._job = run_in_background(
             lambda control: _import(service, paths, control),
             parent=self,
-            on_progress=self._on_progress,
             on_success=self._on_finished,
             on_failure=self._on_failed,  # a KnownError, e.g. the data folder cannot be written
             on_cancel=self._on_cancelled,
             cancelled_by=(ImportCancelledError,),
         )
-        dialog.canceled.connect(self._request_cancel)
-        dialog.show()
+        self.progress_dialog = progress_dialog_for(
+            self._job,
+            self,
+            title="Importing reference files",
+            label="Importing…",
+            steps=PROGRESS_STEPS,
+            cancelling="Cancelling: putting the data back as it was…",
+        )
 
     def cancel_import(self) -> None:
         """Cancel a running import and wait for the rollback (used when the dialog closes)."""
         if self._job is not None:
             self._job.cancel()
             self._job.wait()
-
-    @Slot()
-    def _request_cancel(self) -> None:
-        if self._job is not None:
-            self._job.cancel()
-            if self.progress_dialog is not None:
-                self.progress_dialog.setLabelText("Cancelling: putting the data back as it was…")
-
-    @Slot(int, str)
-    def _on_progress(self, value: int, text: str) -> None:
-        if self.progress_dialog is not None:
-            if text:  # a new file begins
-                self.progress_dialog.setLabelText(text)
-            self.progress_dialog.setValue(value)
 
     def _on_finished(self, outcomes: list[ImportOutcome]) -> None:
         self._end_import()
@@ -220,10 +209,7 @@ class ReferencePage(QWidget):
 
     def _end_import(self) -> None:
         self._job = None
-        if self.progress_dialog is not None:
-            self.progress_dialog.close()
-            self.progress_dialog.deleteLater()
-            self.progress_dialog = None
+        self.progress_dialog = None  # it closes itself with the job
         self.import_button.setEnabled(True)
         self.refresh()
 
