@@ -159,6 +159,40 @@ def ndc_candidates(text: str) -> tuple[str, ...]:
     hyphens (4-4-2, 5-3-2, 5-4-1 order), which the FDA NDC Directory can narrow down.
     Raises NdcError when the input cannot be an NDC at all.
     """
+    printed = _printed_ndc11(text)
+    if printed is not None:  # typed exactly as a label prints it: the usual case, read fast
+        return (printed,)
+    return _parsed_candidates(text)
+
+
+_PRINTED_NDC = re.compile(r"([0-9]{4,5})-([0-9]{3,4})-([0-9]{1,2})", re.ASCII)
+
+
+def _printed_ndc11(text: str) -> str | None:
+    """The 11-digit NDC of a label-style NDC typed exactly (4-4-2, 5-3-2, 5-4-1, 5-4-2 with
+    its padding zero, or 11 digits), without the full parser; None for anything else, which
+    `_parsed_candidates` reads and words any error for."""
+    if len(text) == 11:
+        if text.isascii() and text.isdigit() and "0" in (text[0], text[5], text[9]):
+            return text
+        return None
+    match = _PRINTED_NDC.fullmatch(text)
+    if match is None:
+        return None
+    labeler, product, package = match.groups()
+    layout = (len(labeler), len(product), len(package))
+    if layout == (4, 4, 2):
+        return "0" + labeler + product + package
+    if layout == (5, 3, 2):
+        return labeler + "0" + product + package
+    if layout == (5, 4, 1):
+        return labeler + product + "0" + package
+    if layout == (5, 4, 2) and "0" in (labeler[0], product[0], package[0]):
+        return labeler + product + package
+    return None
+
+
+def _parsed_candidates(text: str) -> tuple[str, ...]:
     cleaned = _clean(text)
     if not cleaned:
         raise NdcError(f"The NDC is empty. Type the NDC printed on the drug's label, {_EXAMPLE}.")

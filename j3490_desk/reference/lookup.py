@@ -9,7 +9,6 @@ form naming ORAL).
 
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import dataclass
 from datetime import date
@@ -277,9 +276,6 @@ class NdcDirectory:
 
     def resolve(self, text: str) -> str:
         """The 11-digit NDC for what the clerk typed; a bare 10-digit one via the directory."""
-        ndc11 = _plain_ndc11(text)
-        if ndc11 is not None:
-            return ndc11
         try:
             candidates = ndc_candidates(text)
         except NdcError as error:
@@ -428,31 +424,3 @@ def _package_and_product(row: tuple[Any, ...]) -> tuple[PackageInfo, ProductInfo
         row[21],  # exclude_flag
     )
     return package, product
-
-
-# The canonical printed forms, ASCII digits only and nothing around them: 4-4-2, 5-3-2,
-# 5-4-1 and the 5-4-2 billing form. Anything else goes through domain.ndc's full parser.
-_PRINTED_NDC = re.compile(r"([0-9]{4,5})-([0-9]{3,4})-([0-9]{1,2})", re.ASCII)
-
-
-def _plain_ndc11(text: str) -> str | None:
-    """The 11-digit NDC for a label-style NDC typed exactly (the common case), without the
-    full parser; None for anything else (the parser then decides, and words any error)."""
-    if len(text) == 11:
-        if text.isascii() and text.isdigit() and "0" in (text[0], text[5], text[9]):
-            return text
-        return None
-    match = _PRINTED_NDC.fullmatch(text)
-    if match is None:
-        return None
-    labeler, product, package = match.groups()
-    layout = (len(labeler), len(product), len(package))
-    if layout == (4, 4, 2):
-        return "0" + labeler + product + package
-    if layout == (5, 3, 2):
-        return labeler + "0" + product + package
-    if layout == (5, 4, 1):
-        return labeler + product + "0" + package
-    if layout == (5, 4, 2) and "0" in (labeler[0], product[0], package[0]):
-        return labeler + product + package
-    return None

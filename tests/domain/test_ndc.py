@@ -369,3 +369,50 @@ def test_ndc_quantity_explains_what_cannot_be_converted(
 def test_hyphenate_rejects_non_billing_forms() -> None:
     with pytest.raises(NdcError, match="11-digit"):
         hyphenate_ndc11("0574407205")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "0002-1407-01",
+        "50242-060-01",
+        "19515-900-1",  # 5-3-1: not a layout
+        "00002-1407-01",
+        "12345-6789-01",
+        "12345-6789-11",  # 5-4-2 without a padding zero: the parser's error
+        "00002140701",
+        "12345678901",  # 11 digits, no padding zero
+        "0002140701",  # bare 10 digits: three readings
+        " 0002-1407-01",
+        "NDC 0002-1407-01",
+        "0002–1407–01",  # en dashes
+        "０002-1407-01",  # a full-width digit
+        "0002-1407-01\n",
+        "002-1407-01",
+        "0002-1407-0",
+        "123456-789-01",
+        "0002-1407-01-1",
+    ],
+)
+def test_the_quick_reading_of_a_typed_ndc_agrees_with_the_full_parser(text: str) -> None:
+    from j3490_desk.domain.ndc import NdcError, _parsed_candidates, _printed_ndc11
+
+    quick = _printed_ndc11(text)
+    try:
+        readings: tuple[str, ...] | None = _parsed_candidates(text)
+    except NdcError:
+        readings = None
+    if quick is not None:  # None: the full parser answers (and words any error)
+        assert readings == (quick,)
+
+
+@given(st.text(alphabet="0123456789-", min_size=9, max_size=14))
+def test_the_quick_reading_never_disagrees_with_the_full_parser(text: str) -> None:
+    from j3490_desk.domain.ndc import NdcError, _parsed_candidates, _printed_ndc11
+
+    quick = _printed_ndc11(text)
+    if quick is not None:
+        try:
+            assert _parsed_candidates(text) == (quick,)
+        except NdcError as refused:
+            raise AssertionError(f"{text!r}: read as {quick}, refused by the parser") from refused

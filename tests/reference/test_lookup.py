@@ -227,42 +227,6 @@ def test_service_works_on_a_fresh_folder(tmp_path: Path) -> None:
     assert (tmp_path / "new" / "reference.sqlite").exists()
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "0002-1407-01",
-        "50242-060-01",
-        "19515-900-1",  # 5-3-1: not a layout
-        "00002-1407-01",
-        "12345-6789-01",
-        "12345-6789-11",  # 5-4-2 without a padding zero: the parser's error
-        "00002140701",
-        "12345678901",  # 11 digits, no padding zero
-        "0002140701",  # bare 10 digits: three readings
-        " 0002-1407-01",
-        "NDC 0002-1407-01",
-        "0002–1407–01",  # en dashes
-        "０002-1407-01",  # a full-width digit
-        "0002-1407-01\n",
-        "002-1407-01",
-        "0002-1407-0",
-        "123456-789-01",
-        "0002-1407-01-1",
-    ],
-)
-def test_the_quick_reading_of_a_typed_ndc_agrees_with_the_full_parser(text: str) -> None:
-    from j3490_desk.domain.ndc import NdcError, ndc_candidates
-    from j3490_desk.reference.lookup import _plain_ndc11
-
-    quick = _plain_ndc11(text)
-    try:
-        readings: tuple[str, ...] | None = ndc_candidates(text)
-    except NdcError:
-        readings = None
-    if quick is not None:  # None: the full parser answers (and words any error)
-        assert readings == (quick,)
-
-
 def test_a_directory_ndc_no_cms_file_knows_has_no_codes_or_notes(
     loaded_service: ReferenceService,
 ) -> None:
