@@ -197,12 +197,12 @@ def new_immunotherapy() -> Scenario:
             ndc="61755-0008-01",
             quantity=Decimal("1"),
             price_paid=Decimal("9100.00"),
-            attached=True,
+            on_file=True,
         ),
         dose=Dose(
             Decimal("350"), "mg", "intravenous", datetime(2019, 3, 12, 10, 0, tzinfo=CLINIC_TZ)
         ),
-        prescription=Prescription("WIEBE", date(2019, 3, 5), attached=True),
+        prescription=Prescription("WIEBE", date(2019, 3, 5), on_file=True),
         fda=FdaApproval(FdaStatus.APPROVED),
         lot=Lot("CEM8X01", date(2020, 6, 30)),
         administration=Administration(
@@ -235,7 +235,7 @@ def _compound_line(**fields: object) -> DrugLine:
         kind=DrugKind.COMPOUNDED,
         hcpcs_code="J7999",
         modifiers=("JW",),
-        prescription=Prescription("PILCHER", date(2025, 10, 28), attached=True),
+        prescription=Prescription("PILCHER", date(2025, 10, 28), on_file=True),
         fda=FdaApproval(FdaStatus.APPROVED),
         administration=Administration(cpt_code="54235"),
     )
@@ -266,7 +266,7 @@ def compound_trimix() -> Scenario:
             "0517-4002-25",
             Decimal("25"),
             Decimal("412.50"),
-            True,
+            on_file=True,
         ),
         dose=Dose(Decimal("30"), "mg", "intracavernous", given),
         lot=Lot("PAP4471", date(2026, 8, 31)),
@@ -288,7 +288,7 @@ def compound_trimix() -> Scenario:
             "00143-9564-01",
             Decimal("1"),
             Decimal("78.40"),
-            True,
+            on_file=True,
         ),
         dose=Dose(Decimal("1"), "mg", "intracavernous", given),
         lot=Lot("PHT2290", date(2027, 1, 31)),
@@ -309,7 +309,7 @@ def compound_trimix() -> Scenario:
             "0703-1501-02",
             Decimal("5"),
             Decimal("1045.00"),
-            True,
+            on_file=True,
         ),
         dose=Dose(Decimal("10"), "mcg", "intracavernous", given),
         lot=Lot("ALP7731", date(2026, 3, 31)),
@@ -359,12 +359,12 @@ def off_label_rituximab(hcpcs_code: str = "J3490") -> Scenario:
             "50242-0053-06",
             Decimal("2"),
             Decimal("7420.00"),
-            True,
+            on_file=True,
         ),
         dose=Dose(
             Decimal("1000"), "mg", "intravenous", datetime(2026, 4, 14, 9, 0, tzinfo=CLINIC_TZ)
         ),
-        prescription=Prescription("GRESSOT", date(2026, 4, 1), attached=True),
+        prescription=Prescription("GRESSOT", date(2026, 4, 1), on_file=True),
         fda=FdaApproval(
             FdaStatus.APPROVED,
             off_label=True,
@@ -420,12 +420,12 @@ def rare_biologic() -> Scenario:
             "72171-0505-01",
             Decimal("1"),
             Decimal("7000.00"),
-            True,
+            on_file=True,
         ),
         dose=Dose(
             Decimal("45"), "mg", "intravenous", datetime(2019, 6, 4, 9, 30, tzinfo=CLINIC_TZ)
         ),
-        prescription=Prescription("ADUSUMILLI", date(2019, 6, 3), attached=True),
+        prescription=Prescription("ADUSUMILLI", date(2019, 6, 3), on_file=True),
         fda=FdaApproval(FdaStatus.APPROVED),
         lot=Lot("EMA19C04", date(2020, 12, 31)),
         waste=Waste(Decimal("5"), "single-dose vial, remainder discarded"),
