@@ -615,21 +615,26 @@ def _invoice(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
 def _invoice_not_stored(line: DrugLine, i: int, ctx: _Context) -> Finding:
     """Only a stored invoice file proves the purchase; paper kept at the clinic is a warning
     (contractors such as FCSO ask for the invoice later, by ADR)."""
+    needed = (
+        line.kind is DrugKind.COMPOUNDED
+        or ctx.claim.payer.pricing_policy is PricingPolicy.INVOICE_MARKUP
+    )
     if line.invoice.on_file:
         return _f(
             "INVOICE_NOT_SENT",
             Severity.WARNING,
             "2",
             "The invoice is on file at the clinic and is not sent with this claim; the "
-            "packet says so and encloses no invoice.",
+            "packet says so and encloses no invoice"
+            + (
+                ". This line is priced from the invoice: expect the contractor to ask for it."
+                if needed
+                else "."
+            ),
             "Scan the invoice and attach it, or send it when the contractor asks for it.",
             cite("§8, §14", FCSO_PRICING),
             i,
         )
-    needed = (
-        line.kind is DrugKind.COMPOUNDED
-        or ctx.claim.payer.pricing_policy is PricingPolicy.INVOICE_MARKUP
-    )
     return _f(
         "INVOICE_MISSING",
         Severity.BLOCKER if needed else Severity.WARNING,
