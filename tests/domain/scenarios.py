@@ -18,7 +18,7 @@ Rituxan 50242-0053-06 (J9312), phentolamine 00143-9564-01 (J2760). Gamifant 7217
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
@@ -47,11 +47,20 @@ from j3490_desk.domain.claim import (
     Provider,
     Waste,
 )
+from j3490_desk.domain.evidence import Evidence, EvidenceKind
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 # Stored times carry their offset; the clinic in these scenarios is on US Eastern standard time.
 CLINIC_TZ = timezone(timedelta(hours=-5))
 APPROVED_CATEGORIES = {"NDA", "ANDA", "BLA", "NDA AUTHORIZED GENERIC"}  # domain.md section 10
+# The claim files say the paper invoice and order are on file at the clinic; once the clerk has
+# scanned them, with the label photo, for the whole claim, this is what the store holds.
+STORED = Evidence(frozenset((None, kind) for kind in EvidenceKind))
+
+
+def stored_without(kind: EvidenceKind) -> Evidence:
+    """Every scan but one: that document is not stored."""
+    return Evidence(STORED.documents - {(None, kind)})
 
 
 def _digits(ndc_hyphenated: str) -> str:
@@ -144,6 +153,7 @@ class Scenario:
     claim: Claim
     today: date
     facts: dict[str, DrugFacts]
+    evidence: Evidence = field(default_factory=lambda: STORED)
 
 
 WPS = Payer(
