@@ -128,10 +128,10 @@ class ClaimWizard(QWidget):
         self.stack = QStackedWidget()
         self._scrolls: dict[QWidget, QScrollArea] = {}
         for page in (*self.field_pages(), self.review_page):
-            if isinstance(page, FieldPage):
-                page.changed.connect(self.page_changed)
             if isinstance(page, DrugPage):
                 page.evidence_changed.connect(self.evidence_changed)
+            if isinstance(page, FieldPage):
+                page.changed.connect(self.page_changed)
                 scroll = QScrollArea()
                 scroll.setWidgetResizable(True)
                 scroll.setFrameShape(QScrollArea.Shape.NoFrame)
