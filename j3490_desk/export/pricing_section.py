@@ -80,8 +80,7 @@ def _amount_billed(view: PacketView, index: int) -> str:
         return money(line.charge)
     charges = [view.billed[given - 1].charge, view.billed[waste - 1].charge]
     return (
-        f"{money(line.charge)}: line {given} {money(charges[0])}, "
-        f"line {waste} {money(charges[1])}"
+        f"{money(line.charge)}: line {given} {money(charges[0])}, line {waste} {money(charges[1])}"
     )
 
 
