@@ -80,6 +80,14 @@ def test_no_internal_names_on_paper(
         assert token in printed_urls, token
 
 
+def test_problems_name_their_item_in_words(
+    packets: dict[str, tuple[Scenario, RenderedPacket]],
+) -> None:
+    summary = _section(packets["off_label_rituximab"][1], "summary")  # a DRAFT: one blocker
+    assert "Item Problem What to do HCPCS code This NDC has its own code, J9312" in summary
+    assert not re.search(r"\b(coding|timely_filing|prior_auth)\b", summary)
+
+
 @pytest.mark.parametrize("name", [make.__name__ for make in ALL_SCENARIOS])
 def test_money_has_two_decimals_and_thousands_separators(
     packets: dict[str, tuple[Scenario, RenderedPacket]], name: str
