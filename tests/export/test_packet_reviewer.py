@@ -9,6 +9,7 @@ empty by a block that moved whole to the next page.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
 from io import BytesIO
@@ -20,7 +21,7 @@ from reportlab.lib.pagesizes import letter
 from reportlab.platypus import SimpleDocTemplate
 
 from j3490_desk.domain.billing import bill_lines
-from j3490_desk.domain.claim import Claim
+from j3490_desk.domain.claim import Claim, DrugLine
 from j3490_desk.domain.payer_profiles import profile_for
 from j3490_desk.domain.sources import CONTRACTOR_PAGES
 from j3490_desk.export.flowables import KeepShort
@@ -190,7 +191,7 @@ def test_amount_discarded_agrees_with_the_modifier(
     assert "Amount discarded 10 mg entered, but the modifier JZ says nothing was discarded" in items
 
 
-def _one_line(claim: Claim, line: object) -> Claim:
+def _one_line(claim: Claim, line: DrugLine) -> Claim:
     return replace(claim, drug_lines=(line,))
 
 
@@ -208,7 +209,7 @@ def test_a_line_that_cannot_be_priced_says_why_in_its_own_table(
 
 def _fill(page_pdf: bytes, number: int) -> float:
     """How far down the body the page's text reaches (0 empty, 1 full)."""
-    lowest = BODY_Y + BODY_HEIGHT
+    lowest = float(BODY_Y + BODY_HEIGHT)
     reader = PdfReader(BytesIO(page_pdf))
 
     def visit(text: str, cm: list[float], tm: list[float], *_: object) -> None:
@@ -218,7 +219,7 @@ def _fill(page_pdf: bytes, number: int) -> float:
             lowest = min(lowest, y)
 
     reader.pages[number].extract_text(visitor_text=visit)
-    return (BODY_Y + BODY_HEIGHT - lowest) / BODY_HEIGHT
+    return float((BODY_Y + BODY_HEIGHT - lowest) / BODY_HEIGHT)
 
 
 def _big_claim() -> Scenario:
@@ -229,8 +230,10 @@ def _big_claim() -> Scenario:
 
 
 @pytest.mark.parametrize("make", [*ALL_SCENARIOS, _big_claim], ids=lambda m: m.__name__)
-def test_no_page_is_left_nearly_empty_inside_a_section(make: object, tmp_path: Path) -> None:
-    scenario = make()  # type: ignore[operator]
+def test_no_page_is_left_nearly_empty_inside_a_section(
+    make: Callable[[], Scenario], tmp_path: Path
+) -> None:
+    scenario = make()
     packet = _render(scenario, tmp_path)
     last_pages = {e.last_page for e in packet.manifest}
     own = next(e for e in packet.manifest if e.key == "pricing").last_page
