@@ -834,8 +834,9 @@ def _administration(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
             i,
         )
         return
-    cpt = admin.cpt_code.strip()
-    if cpt not in INFUSION_CODES:
+    # The initial infusion code, also when its add-on hours are typed beside it (sanity.py).
+    cpt = next((c for c in sanity.administration_codes(admin) if c in INFUSION_CODES), "")
+    if not cpt:
         return
     if admin.start is None or admin.end is None:
         yield _f(

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from j3490_desk.domain.amounts import dollars, plain_amount
 from j3490_desk.domain.billing import split_charge
-from j3490_desk.domain.claim import DrugLine
+from j3490_desk.domain.claim import Administration, DrugLine
 from j3490_desk.domain.findings import Finding, Severity
 from j3490_desk.domain.sources import CMS_DISCARDED_DRUGS, cite
 from j3490_desk.domain.units import is_positive
@@ -59,10 +59,16 @@ def waste_dwarfs_dose(line: DrugLine, index: int) -> Iterable[Finding]:
     )
 
 
+def administration_codes(admin: Administration) -> list[str]:
+    """The codes typed in the administration code field: "96413", "96413 96415",
+    "96413, +96415" (an add-on code is written with or without its "+")."""
+    return admin.cpt_code.replace(",", " ").replace("+", " ").split()
+
+
 def infusion_add_on_hours(line: DrugLine, index: int) -> Iterable[Finding]:
     """An initial infusion code over 90 minutes with no add-on hour code entered beside it."""
     admin = line.administration
-    codes = admin.cpt_code.replace(",", " ").replace("+", " ").split()
+    codes = administration_codes(admin)
     initial = next((c for c in codes if c in ADD_ON_HOUR), None)
     if initial is None or admin.start is None or admin.end is None:
         return

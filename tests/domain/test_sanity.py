@@ -95,3 +95,13 @@ def test_rare_biologic_infusion_of_65_minutes_needs_no_add_on() -> None:
     assert isinstance(start, datetime)
     codes = {f.code for f in _findings(scenario, scenario.claim)}
     assert "INFUSION_ADD_ON_HOURS_MISSING" not in codes
+
+
+def test_add_on_hours_typed_beside_the_code_keep_the_infusion_checks() -> None:
+    scenario = scenarios.off_label_rituximab()
+    line = scenario.claim.drug_lines[0]
+    untimed = replace(line, administration=Administration(None, None, "96413, +96415"))
+    findings = _findings(scenario, _with_line(scenario.claim, 0, untimed))
+    missing = [f for f in findings if f.code == "INFUSION_TIMES_MISSING"]
+    assert [f.severity for f in missing] == [Severity.BLOCKER]
+    assert "96413" in missing[0].message
