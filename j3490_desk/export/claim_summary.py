@@ -12,6 +12,7 @@ from reportlab.platypus import Flowable
 from j3490_desk.domain.amounts import plain_amount
 from j3490_desk.domain.billing import BilledLine
 from j3490_desk.export.flowables import KeepShort, PageMark
+from j3490_desk.export.layout import us_dates_in
 from j3490_desk.export.packet_view import PacketView, money
 from j3490_desk.export.page_map import SUMMARY
 from j3490_desk.export.styles import gap, grid, markup, para, styles, text
@@ -33,13 +34,12 @@ def claim_summary(view: PacketView, marks: dict[str, int]) -> list[Flowable]:
     for number, billed in enumerate(view.billed, start=1):
         story.append(KeepShort(_line_text(view, number, billed)))
     if view.blockers:
-        story += [
-            gap(8),
-            para("Problems to fix before this claim is submitted (DRAFT)", s.subheading),
-        ]
         rows = [["Item", "Problem", "What to do"]]
-        rows += [[item_label(f.item), f.message, f.fix] for f in view.blockers]
-        story.append(grid(rows, [1, 3, 3]))
+        rows += [
+            [item_label(f.item), us_dates_in(f.message), us_dates_in(f.fix)] for f in view.blockers
+        ]
+        heading = para("Problems to fix before this claim is submitted (DRAFT)", s.subheading)
+        story += [gap(8), KeepShort([heading, grid(rows, [1, 3, 3])])]
     return story
 
 

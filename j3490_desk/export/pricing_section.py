@@ -5,8 +5,6 @@ Each drug is headed by the claim lines it is billed on, numbered as in the claim
 
 from __future__ import annotations
 
-import re
-from datetime import date
 from decimal import Decimal
 
 from reportlab.platypus import Flowable
@@ -16,7 +14,7 @@ from j3490_desk.domain.claim import DrugLine
 from j3490_desk.domain.pricing import PriceBreakdown, PricingError
 from j3490_desk.domain.units import UnitError, convert_dose, normalize_unit
 from j3490_desk.export.flowables import KeepShort, PageMark
-from j3490_desk.export.layout import us_date
+from j3490_desk.export.layout import us_dates_in
 from j3490_desk.export.packet_view import PacketView, money
 from j3490_desk.export.page_map import PRICING
 from j3490_desk.export.styles import gap, grid, para, styles
@@ -27,7 +25,6 @@ POLICY_NAMES = {
     "wac": "wholesale acquisition cost (WAC) plus the add-on",
 }
 DISCARDED_PART = "Drug discarded"  # domain.pricing's label for the JW-billed amount
-ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
 
 def invoice_cost_per_unit(line: DrugLine) -> Decimal | None:
@@ -90,8 +87,7 @@ def _amount_billed(view: PacketView, index: int) -> str:
 
 def _why_not_priced(error: PricingError) -> str:
     """One sentence, in the line's own table: "Cannot be computed: <reason>." (US dates)."""
-    reason = ISO_DATE.sub(lambda m: us_date(date.fromisoformat(m[0])), str(error).strip())
-    reason = reason.rstrip(".")
+    reason = us_dates_in(str(error).strip()).rstrip(".")
     return f"Cannot be computed: {reason[:1].lower()}{reason[1:]}."
 
 

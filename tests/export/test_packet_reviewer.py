@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import date
 from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
@@ -264,3 +265,18 @@ def test_a_short_block_moves_whole_rather_than_split() -> None:
     pages = page_texts(output.getvalue())
     assert "Short table" not in pages[0]
     assert "Short table" in pages[1] and "value 5" in pages[1]
+
+
+def test_the_problems_heading_stays_with_its_table_and_dates_read_us_style(
+    tmp_path: Path,
+) -> None:
+    scenario = scenarios.compound_trimix()
+    late = replace(scenario, today=date(2026, 12, 5))  # the filing deadline has passed: DRAFT
+    packet = _render(late, tmp_path)
+    assert packet.draft
+    pages = page_texts(packet.pdf)
+    heading = next(p for p in pages if "Problems to fix before this claim" in p)
+    assert "Item Problem What to do" in heading
+    summary = _section(packet, "summary")
+    assert "The filing deadline was 11/04/2026" in summary
+    assert "2026-11-04" not in summary
