@@ -93,9 +93,10 @@ def public_citation(source: str, contractor: str, contractor_sources: tuple[str,
     """A rule's source as a medical reviewer of `contractor` (a payer profile key) reads it.
 
     Internal references ("domain.md §8") and other contractors' pages are dropped, secondary
-    copies give way to the primary text's name, and a rule that rested on some contractor's
-    instruction cites this contractor's own pages (`contractor_sources`) instead. "" when
-    nothing public is left.
+    copies give way to the primary text's name, and a rule that rested only on other
+    contractors' instructions cites this contractor's own pages on the same subject instead:
+    `contractor_sources`, which the caller picks (for NOC pricing and narratives, the
+    profile's NOC instructions). "" when nothing public is left.
     """
     others = frozenset().union(
         *(pages for key, pages in CONTRACTOR_PAGES.items() if key != contractor)

@@ -56,7 +56,9 @@ class PacketView:
         return given, waste
 
     def citation(self, source: str) -> str:
-        """A rule's source as this claim's contractor's reviewer may read it (sources.py)."""
+        """A NOC rule's source (pricing, narrative) as this claim's contractor's reviewer may
+        read it: CMS and this contractor's pages only, its NOC instructions standing in for
+        another contractor's (sources.public_citation)."""
         profile = profile_for(self.packet.claim.payer)
         return public_citation(source, profile.key, profile.sources)
 
