@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from j3490_desk.cli.lifecycle_commands import add_lifecycle_commands
 from j3490_desk.cli.packet_commands import add_packet_command
 from j3490_desk.services import checks, claim_check, claim_list, claims
 from j3490_desk.services.app_data import AppData, open_app_data, open_app_data_to_read
@@ -58,6 +59,7 @@ def register(subparsers: Any) -> None:
     checker.set_defaults(handler=_check)
 
     add_packet_command(commands)
+    add_lifecycle_commands(commands)
 
 
 def _open(args: argparse.Namespace) -> AppData:

@@ -57,6 +57,12 @@ class EventInfo:
     attachment_id: int | None
 
 
+class BlockersRemainError(InvalidInputError):
+    """Mark ready refused because the claim check still finds a blocker: a "check failed"."""
+
+    exit_status = 1
+
+
 def _refuse(problem: TransitionProblem | None) -> None:
     if problem is not None:
         raise InvalidInputError(problem.message, problem.hint)
@@ -141,7 +147,9 @@ def mark_ready(data: AppData, claim_id: int, *, today: date | None = None) -> li
     event (the reports rank them for the clinic's training). Returns those codes."""
     _refuse(transition_problem(_status(data, claim_id)[0], ClaimStatus.READY))
     findings = checks.claim_findings(data, claim_id, today=today)
-    _refuse(ready_problem([f.code for f in findings if f.severity is Severity.BLOCKER]))
+    problem = ready_problem([f.code for f in findings if f.severity is Severity.BLOCKER])
+    if problem is not None:
+        raise BlockersRemainError(problem.message, problem.hint)
     codes = [f.code for f in findings]
     _transition(data, claim_id, ClaimStatus.READY, note=json.dumps({"findings": codes}))
     return codes
@@ -158,7 +166,7 @@ def submit(
     submitted_on: date,
     method: SubmissionMethod,
     reference_number: str,
-    proof: Path | bytes,
+    proof: Path | bytes | None,
     proof_name: str,
     today: date | None = None,
 ) -> None:
@@ -174,7 +182,7 @@ def resubmit(
     submitted_on: date,
     method: SubmissionMethod,
     reference_number: str,
-    proof: Path | bytes,
+    proof: Path | bytes | None,
     proof_name: str,
     today: date | None = None,
 ) -> None:
@@ -190,7 +198,7 @@ def _send(
     submitted_on: date,
     method: SubmissionMethod,
     reference_number: str,
-    proof: Path | bytes,
+    proof: Path | bytes | None,
     proof_name: str,
     today: date | None,
 ) -> None:
@@ -198,6 +206,11 @@ def _send(
     # Checked before the file is stored, so a refused submission leaves no stray attachment.
     _refuse(transition_problem(current, target))
     _refuse(submission_problem(served, submitted_on, today or date.today(), reference_number))
+    if proof is None:
+        raise InvalidInputError(
+            "Attach the proof of filing.",
+            "The portal confirmation, clearinghouse acceptance report or fax receipt.",
+        )
     # One transaction: the proof is never stored without the move it proves, nor the reverse.
     with attachments.attaching(
         data,

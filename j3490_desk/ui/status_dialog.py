@@ -179,11 +179,6 @@ class StatusDialog(QDialog):
     def _run(self) -> None:
         data, claim_id, day = self._data, self._claim_id, day_of(self.day)
         if self.action in ("submit", "resubmit"):
-            if self.proof_path is None:
-                raise InvalidInputError(
-                    "Attach the proof of filing.",
-                    "The portal confirmation, clearinghouse acceptance report or fax receipt.",
-                )
             send = claim_status.submit if self.action == "submit" else claim_status.resubmit
             send(
                 data,
@@ -192,7 +187,7 @@ class StatusDialog(QDialog):
                 method=SubmissionMethod(self.method.currentData()),
                 reference_number=self.reference.text(),
                 proof=self.proof_path,
-                proof_name=self.proof_path.name,
+                proof_name=self.proof_path.name if self.proof_path else "",
                 today=self._today,
             )
         elif self.action == "paid":
