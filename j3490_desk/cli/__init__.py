@@ -19,6 +19,7 @@ from j3490_desk.cli import (
     attachment_commands,
     backup_commands,
     claim_commands,
+    clinic_commands,
     encryption_commands,
     label_commands,
     reference_commands,
@@ -31,6 +32,7 @@ Handler = Callable[[argparse.Namespace], int]
 
 COMMAND_GROUPS = (
     claim_commands,
+    clinic_commands,
     reference_commands,
     label_commands,
     attachment_commands,

@@ -86,6 +86,42 @@ class FdaStatus(enum.StrEnum):
     UNKNOWN = "unknown"
 
 
+class Sex(enum.StrEnum):
+    """The patient's sex as the 837P's DMG03 codes it (X12 005010X222A1, 2010BA/2010CA)."""
+
+    NOT_STATED = ""
+    FEMALE = "F"
+    MALE = "M"
+    UNKNOWN = "U"
+
+
+class Relationship(enum.StrEnum):
+    """The patient's relationship to the insured: the 837P's SBR02/PAT01 codes (X222A1)."""
+
+    NOT_STATED = ""
+    SELF = "18"
+    SPOUSE = "01"
+    CHILD = "19"
+    OTHER = "G8"
+
+
+class ClaimFrequency(enum.StrEnum):
+    """CLM05-3, the claim frequency code (NUBC, as the X222A1 TR3 uses it for 837P)."""
+
+    ORIGINAL = "1"
+    REPLACEMENT = "7"  # replaces the payer's earlier claim (its number in REF*F8)
+    VOID = "8"  # voids the payer's earlier claim
+
+
+class DocumentsSent(enum.StrEnum):
+    """How the documentation packet goes to the payer: PWK02 BM / FX / EL (payer-profiles.md §3)."""
+
+    NONE = ""
+    MAIL = "mail"
+    FAX = "fax"
+    UPLOAD = "upload"  # an electronic upload (esMD, the MAC's portal)
+
+
 @dataclass(frozen=True)
 class Patient:
     name: str
@@ -105,6 +141,8 @@ class Payer:
     ndc_quantity_decimals: int = 3  # NUCC allows 3; some payers cap at 2 (domain.md section 2)
     address: str = ""
     fax: str = ""
+    payer_id: str = ""  # the electronic payer ID the clearinghouse routes by (2010BB NM109)
+    pwk_report_type: str = "04"  # PWK01: 04 Drugs Administered (payer-profiles.md §3), per payer
 
 
 @dataclass(frozen=True)
@@ -114,6 +152,20 @@ class Provider:
     name: str
     credentials: str = ""  # e.g. "MD", "DO", "NP"
     npi: str = ""
+
+
+@dataclass(frozen=True)
+class PatientDetails:
+    """What an electronic claim (837P) needs about the patient and the insured, beyond the
+    paper-era header: the address and sex, and who the insured is."""
+
+    address: str = ""  # street line
+    city: str = ""
+    state: str = ""
+    zip: str = ""
+    sex: Sex = Sex.NOT_STATED
+    relationship: Relationship = Relationship.NOT_STATED  # to the insured (subscriber)
+    subscriber_name: str = ""  # "Last, First"; needed when the patient is not the insured
 
 
 @dataclass(frozen=True)
@@ -253,6 +305,11 @@ class Claim:
     drug_lines: tuple[DrugLine, ...] = ()
     status: ClaimStatus = ClaimStatus.DRAFT
     submitted_on: date | None = None
+    # since claim format 2, for the 837P
+    patient_details: PatientDetails = field(default_factory=PatientDetails)
+    frequency: ClaimFrequency = ClaimFrequency.ORIGINAL
+    original_claim_number: str = ""  # the payer's number of the claim a 7 or 8 replaces/voids
+    documents_sent: DocumentsSent = DocumentsSent.NONE
     id: int | None = None
 
 

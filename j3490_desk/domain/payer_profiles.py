@@ -63,6 +63,9 @@ class PayerProfile:
     invoice_amount_in_narrative: bool = False  # Railroad Medicare: "INV $250.00"
     electronic_limit: int = ELECTRONIC_NARRATIVE_LIMIT
     paper_limit: int = PAPER_ITEM_19_LIMIT
+    # PWK02, how the documentation may travel: "Medicare accepts BM/FX, plus EL at NGS and
+    # Palmetto JJ" (payer-profiles.md §0 PWK elements, §3). Commercial payers: all three.
+    pwk_transmissions: tuple[str, ...] = ("BM", "FX")
     sources: tuple[str, ...] = ()
     notes: str = ""
 
@@ -84,6 +87,7 @@ PROFILES: dict[str, PayerProfile] = {
             "Generic (CMS/NUCC defaults)",
             (_N, _S, _D, _R, _NDC),
             ("2400 SV101-7", "2400 NTE02", "item 19"),
+            pwk_transmissions=("BM", "FX", "EL"),
             sources=(WPS_NOC_5010, X12_RFI_2151),
             notes="domain.md section 7 template: name, strength, dose, route, NDC. Units 1 "
             "follows the MACs (section 16); check a commercial payer's own instructions.",
@@ -104,6 +108,7 @@ PROFILES: dict[str, PayerProfile] = {
             (_N, _D, _NDC),
             ("2400 SV101-7", "2400 NTE02", "item 19"),
             concentration_allowed=False,
+            pwk_transmissions=("BM", "FX", "EL"),
             sources=(PALMETTO_NOC,),
             notes="Drug name, total dosage actually administered, NDC; nothing more (extra or "
             "conflicting text is rejected). 'mg/mL' is rejected except for compounded drugs. "
@@ -153,6 +158,7 @@ PROFILES: dict[str, PayerProfile] = {
             (_N, _D),
             ("comment field (2400 NTE / SV101-7)", "item 19"),
             ndc_hyphenated=True,
+            pwk_transmissions=("BM", "FX", "EL"),
             sources=(NGS_NOC, NGS_C9399),
             notes="Part B: drug name and dosage in the comment field. The Part A C9399 template "
             "adds NDC 5-4-2 with dashes and the route; NGS warns against extra information.",

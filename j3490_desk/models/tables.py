@@ -53,6 +53,16 @@ class ClinicSettings(SQLModel, table=True):
     backup_folder: str = ""  # daily automatic backups go here ("" = off)
     backup_keep: int = 14  # automatic backups kept in that folder
     last_auto_backup_at: datetime | None = Field(default=None, sa_type=AwareDateTime)
+    # since revision 0006: the billing provider's and submitter's details for the 837P
+    taxonomy: str = ""
+    city: str = ""
+    state: str = ""
+    zip: str = ""
+    submitter_id: str = ""
+    submitter_contact: str = ""
+    receiver_id: str = ""
+    receiver_name: str = ""
+    usage: str = "T"  # ISA15: T test, P production
 
 
 class Patient(SQLModel, table=True):
@@ -79,6 +89,8 @@ class Payer(SQLModel, table=True):
     ndc_quantity_decimals: int = 3
     address: str = ""
     fax: str = ""
+    payer_id: str = ""  # since 0006
+    pwk_report_type: str = "04"  # since 0006
 
 
 class Provider(SQLModel, table=True):
@@ -125,6 +137,17 @@ class Claim(SQLModel, table=True):
     archived_at: datetime | None = Field(default=None, sa_type=AwareDateTime)
     created_at: datetime = Field(default_factory=utc_now, sa_type=AwareDateTime)
     updated_at: datetime = Field(default_factory=utc_now, sa_type=AwareDateTime)
+    # since revision 0006, for the 837P
+    patient_address: str = ""
+    patient_city: str = ""
+    patient_state: str = ""
+    patient_zip: str = ""
+    patient_sex: str = ""
+    relationship: str = ""
+    subscriber_name: str = ""
+    frequency: str = "1"
+    original_claim_number: str = ""
+    documents_sent: str = ""
 
 
 class DrugLine(SQLModel, table=True):

@@ -9,6 +9,7 @@ from datetime import date
 
 from j3490_desk.domain.check import check_claim
 from j3490_desk.domain.claim import Claim, DrugFacts
+from j3490_desk.domain.electronic_claim import electronic_findings
 from j3490_desk.domain.evidence import NO_EVIDENCE, Evidence
 from j3490_desk.domain.findings import Finding, Severity
 from j3490_desk.domain.icd10 import lookup_icd10
@@ -19,13 +20,14 @@ from j3490_desk.services.app_data import AppData
 
 
 def findings_for(data: AppData, claim: Claim, *, today: date | None = None) -> list[Finding]:
+    """The payer's check, then what an 837P would still lack (warnings until one is exported)."""
     return check_claim(
         claim,
         today=today,
         facts=drug_facts(data, claim),
         rules=records.clinic_rules(data),
         evidence=evidence_for(data, claim),
-    )
+    ) + electronic_findings(claim)
 
 
 def evidence_for(data: AppData, claim: Claim) -> Evidence:

@@ -28,7 +28,10 @@ from j3490_desk.paths import resources_dir
 if TYPE_CHECKING:
     import jsonschema
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+# Version 1 lacks the 837P fields (patient details, frequency, documents sent); they read as
+# their defaults, and what an 837P then misses is a finding (domain.electronic_claim).
+READABLE_VERSIONS = (1, 2)
 SCHEMA_ID = "https://j3490-desk.invalid/schema/claim.schema.json"
 DECIMAL_PATTERN = r"^-?[0-9]+(\.[0-9]+)?$"
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
@@ -195,7 +198,10 @@ def claim_schema() -> dict[str, Any]:
     body = _schema_for(domain.Claim)
     body["properties"] = {
         "$schema": {"type": "string"},
-        "format_version": {"const": FORMAT_VERSION, "description": "Version of this format."},
+        "format_version": {
+            "enum": list(READABLE_VERSIONS),
+            "description": f"Version of this format; {FORMAT_VERSION} is written.",
+        },
         **body["properties"],
     }
     return {

@@ -68,6 +68,16 @@ CLAIM_COLUMNS: dict[str, tuple[str, ...]] = {
     "prior_treatments": ("medical_necessity", "prior_treatments"),
     "why_standard_failed": ("medical_necessity", "why_standard_failed"),
     "necessity_rationale": ("medical_necessity", "rationale"),
+    "patient_address": ("patient_details", "address"),
+    "patient_city": ("patient_details", "city"),
+    "patient_state": ("patient_details", "state"),
+    "patient_zip": ("patient_details", "zip"),
+    "patient_sex": ("patient_details", "sex"),
+    "relationship": ("patient_details", "relationship"),
+    "subscriber_name": ("patient_details", "subscriber_name"),
+    "frequency": ("frequency",),
+    "original_claim_number": ("original_claim_number",),
+    "documents_sent": ("documents_sent",),
 }
 
 PATIENT_COLUMNS = ("name", "date_of_birth", "member_id")

@@ -28,6 +28,7 @@ from j3490_desk.domain.claim import (
     Claim,
     ClaimStatus,
     ContainerType,
+    DocumentsSent,
     Dose,
     DrugFacts,
     DrugKind,
@@ -40,11 +41,14 @@ from j3490_desk.domain.claim import (
     MedicalNecessity,
     Package,
     Patient,
+    PatientDetails,
     Payer,
     PayerKind,
     Prescription,
     PricingPolicy,
     Provider,
+    Relationship,
+    Sex,
     Waste,
 )
 from j3490_desk.domain.evidence import Evidence, EvidenceKind
@@ -161,18 +165,21 @@ WPS = Payer(
     kind=PayerKind.MEDICARE,
     pricing_policy=PricingPolicy.WAC,
     narrative_profile="wps",
+    payer_id="05202",
 )
 NOVITAS = Payer(
     "Medicare Part B - Novitas JH",
     kind=PayerKind.MEDICARE,
     pricing_policy=PricingPolicy.INVOICE_MARKUP,
     narrative_profile="novitas",
+    payer_id="04412",
 )
 PALMETTO = Payer(
     "Medicare Part B - Palmetto GBA JJ",
     kind=PayerKind.MEDICARE,
     pricing_policy=PricingPolicy.INVOICE_MARKUP,
     narrative_profile="palmetto",
+    payer_id="10112",
 )
 PALMETTO_ASP = replace(PALMETTO, pricing_policy=PricingPolicy.ASP)
 
@@ -225,6 +232,10 @@ def new_immunotherapy() -> Scenario:
         patient=Patient("Harold Lindqvist", date(1941, 5, 2), "1EG4TE5MK73"),
         payer=WPS,
         provider=_provider(0, "WIEBE"),
+        patient_details=PatientDetails(
+            "418 Lake Ave", "Duluth", "MN", "558021402", Sex.MALE, Relationship.SELF
+        ),
+        documents_sent=DocumentsSent.FAX,
         date_of_service=dos,
         medical_necessity=MedicalNecessity(
             icd10_codes=("C44.42", "C77.0"),
@@ -329,6 +340,10 @@ def compound_trimix() -> Scenario:
         patient=Patient("Walter Brennan-Okafor", date(1953, 11, 19), "4TQ8YR2WJ51"),
         payer=NOVITAS,
         provider=_provider(1, "PILCHER"),
+        patient_details=PatientDetails(
+            "77 Mesquite Trl", "San Antonio", "TX", "78209", Sex.MALE, Relationship.SELF
+        ),
+        documents_sent=DocumentsSent.NONE,
         date_of_service=dos,
         medical_necessity=MedicalNecessity(
             icd10_codes=("N52.01",),
@@ -394,6 +409,10 @@ def off_label_rituximab(hcpcs_code: str = "J3490") -> Scenario:
         patient=Patient("Beatriz Solano", date(1958, 2, 23), "7KD2NF9PX40"),
         payer=PALMETTO_ASP,
         provider=_provider(2, "GRESSOT"),
+        patient_details=PatientDetails(
+            "9 Magnolia Ct", "Mobile", "AL", "36606", Sex.FEMALE, Relationship.SELF
+        ),
+        documents_sent=DocumentsSent.NONE,
         date_of_service=dos,
         medical_necessity=MedicalNecessity(
             icd10_codes=("G70.00",),
@@ -449,6 +468,15 @@ def rare_biologic() -> Scenario:
         patient=Patient("Dana Whitfield", date(1999, 8, 14), "2HW6CV3QA18"),
         payer=PALMETTO,
         provider=_provider(3, "ADUSUMILLI"),
+        patient_details=PatientDetails(
+            "2210 Peachtree Rd NW Apt 5",
+            "Atlanta",
+            "GA",
+            "303091102",
+            Sex.FEMALE,
+            Relationship.SELF,
+        ),
+        documents_sent=DocumentsSent.FAX,
         date_of_service=dos,
         medical_necessity=MedicalNecessity(
             icd10_codes=("D76.1",),
