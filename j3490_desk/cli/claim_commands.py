@@ -11,6 +11,7 @@ from typing import Any
 
 from j3490_desk.cli.lifecycle_commands import add_lifecycle_commands
 from j3490_desk.cli.packet_commands import add_packet_command
+from j3490_desk.cli.x12_commands import add_837p_command
 from j3490_desk.services import checks, claim_check, claim_list, claims
 from j3490_desk.services.app_data import AppData, open_app_data, open_app_data_to_read
 
@@ -60,6 +61,7 @@ def register(subparsers: Any) -> None:
 
     add_packet_command(commands)
     add_lifecycle_commands(commands)
+    add_837p_command(commands)
 
 
 def _open(args: argparse.Namespace) -> AppData:

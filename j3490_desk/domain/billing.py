@@ -36,6 +36,7 @@ class BilledLine:
     narrative: str  # "" on coded drugs: a narrative there gets the line rejected (Novitas, FCSO)
     narrative_placement: tuple[str, ...]
     is_waste_line: bool = False
+    narrative_shortened: bool = False  # abbreviated or cut to fit its limit (say so, never silently)
 
 
 def _jw_units(line: DrugLine, billing_unit: BillingUnit | None) -> Decimal | None:
@@ -94,18 +95,20 @@ def _bill_one(
     bills_waste = "JW" in modifiers and waste is not None and is_positive(waste)
     admin_charge, waste_charge = split_charge(line) if bills_waste else (line.charge, None)
 
-    def narrative(amount: Decimal | None) -> str:
+    def narrative(amount: Decimal | None) -> tuple[str, bool]:
         if not noc:
-            return ""
-        return build_narrative(
+            return "", False
+        built = build_narrative(
             line,
             profile,
             limit=narrative_limit,
             dose_amount=amount,
             invoice_enclosed=evidence.has(EvidenceKind.INVOICE, index),
-        ).text
+        )
+        return built.text, built.abbreviated or not built.fits
 
     ndc11, quantity, shaded = _ndc_fields(line, line.dose.amount, decimals)
+    given_text, given_shortened = narrative(line.dose.amount)
     administered = BilledLine(
         drug_line=index,
         hcpcs_code=code,
@@ -116,13 +119,15 @@ def _bill_one(
         ndc_quantity=quantity,
         ndc_unit_qualifier=line.package.ndc_unit_qualifier.strip().upper(),
         shaded_24a=shaded,
-        narrative=narrative(line.dose.amount),
+        narrative=given_text,
         narrative_placement=profile.placement if noc else (),
+        narrative_shortened=given_shortened,
     )
     if not bills_waste:
         return [administered]
     _, waste_quantity, waste_shaded = _ndc_fields(line, waste, decimals)
     billing_unit = billing_unit_for(line, claim.date_of_service, facts)
+    waste_text, waste_shortened = narrative(waste)
     return [
         administered,
         BilledLine(
@@ -135,9 +140,10 @@ def _bill_one(
             ndc_quantity=waste_quantity,
             ndc_unit_qualifier=administered.ndc_unit_qualifier,
             shaded_24a=waste_shaded,
-            narrative=narrative(waste),
+            narrative=waste_text,
             narrative_placement=administered.narrative_placement,
             is_waste_line=True,
+            narrative_shortened=waste_shortened,
         ),
     ]
 

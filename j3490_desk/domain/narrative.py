@@ -138,5 +138,15 @@ def build_narrative(
         excess = len(text) - max_length
         name = values[NarrativePart.NAME]
         values[NarrativePart.NAME] = name[: max(_MIN_NAME, len(name) - excess)].rstrip()
-        text = compose()[:max_length].rstrip()
+        text = cut_at_word(compose(), max_length)
     return Narrative(text, max_length, abbreviated, fits, missing)
+
+
+def cut_at_word(text: str, limit: int) -> str:
+    """At most `limit` characters, ending at a word boundary: a half word ("25M" of "25MG")
+    would tell the payer a wrong dose."""
+    if len(text) <= limit:
+        return text
+    head = text[: limit + 1]
+    cut = head.rsplit(" ", 1)[0] if " " in head else text[:limit]
+    return cut.rstrip()

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from j3490_desk.domain import identifiers, npi, submitter
+from j3490_desk.domain import identifiers, npi
+from j3490_desk.domain import submitter as submitter_ids
+from j3490_desk.domain.electronic_claim import Submitter
 from j3490_desk.errors import InvalidInputError
 from j3490_desk.services import records
 from j3490_desk.services.app_data import AppData
@@ -40,13 +42,13 @@ def _npi(text: str) -> str | None:
 CHECKS: Mapping[str, Check] = {
     "npi": _npi,
     "tax_id": identifiers.tax_id_problem,
-    "taxonomy": submitter.taxonomy_problem,
+    "taxonomy": submitter_ids.taxonomy_problem,
     "state": identifiers.state_problem,
     "zip": identifiers.zip_problem,
-    "phone": submitter.phone_problem,
-    "submitter_id": submitter.x12_id_problem,
-    "receiver_id": submitter.x12_id_problem,
-    "usage": submitter.usage_problem,
+    "phone": submitter_ids.phone_problem,
+    "submitter_id": submitter_ids.x12_id_problem,
+    "receiver_id": submitter_ids.x12_id_problem,
+    "usage": submitter_ids.usage_problem,
 }
 
 
@@ -86,3 +88,8 @@ def set_clinic_details(data: AppData, values: Mapping[str, str]) -> dict[str, st
         setattr(settings, CLINIC_KEYS[key], value.upper() if key in ("state", "usage") else value)
     records.save_settings(data, settings)
     return clinic_details(data)
+
+
+def submitter(data: AppData) -> Submitter:
+    """The clinic as the 837P's submitter and billing provider (the same keys)."""
+    return Submitter(**clinic_details(data))

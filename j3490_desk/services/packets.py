@@ -115,6 +115,23 @@ def build_packet(
     cancelled: CancelledCallback | None = None,
 ) -> BuiltPacket:
     """Gather the claim, clinic, findings and attachments and build the packet in memory."""
+    packet = packet_input(data, claim_id, today=today)
+    rendered = render_packet(packet, progress=progress, cancelled=cancelled)
+    return BuiltPacket(
+        claim_id,
+        rendered.pdf,
+        packet.control_number,
+        rendered.page_count,
+        rendered.draft,
+        rendered.manifest,
+        packet.draft_reason,
+    )
+
+
+def packet_input(data: AppData, claim_id: int, *, today: date | None = None) -> PacketInput:
+    """Everything the packet prints, its attachment control number included, not yet rendered:
+    the 837P reads the control number and the billed lines' inputs from here too, so the
+    two never disagree."""
     claim = claims.get_claim(data, claim_id)
     today = today or date.today()
     findings = tuple(claim_check.findings_for(data, claim, today=today))
@@ -127,7 +144,7 @@ def build_packet(
     producer = f"J3490 Desk {__version__}"
     content = content_hash(claim_id, claim, clinic, findings, facts, attachments, producer)
     control_number, prepared_on = _control_number(data, claim_id, content, today)
-    packet = PacketInput(
+    return PacketInput(
         claim=claim,
         claim_id=claim_id,
         control_number=control_number,
@@ -137,16 +154,6 @@ def build_packet(
         findings=findings,
         facts=facts,
         attachments=attachments,
-    )
-    rendered = render_packet(packet, progress=progress, cancelled=cancelled)
-    return BuiltPacket(
-        claim_id,
-        rendered.pdf,
-        control_number,
-        rendered.page_count,
-        rendered.draft,
-        rendered.manifest,
-        packet.draft_reason,
     )
 
 
@@ -198,6 +205,20 @@ def content_hash(
         producer,
     ]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:HASH_LENGTH].upper()
+
+
+def was_saved(data: AppData, claim_id: int, control_number: str) -> bool:
+    """True when a packet with this control number was saved for the claim (what was faxed or
+    mailed is a saved file; the 837P's PWK must name that one)."""
+    with data.db.read() as session:
+        return (
+            session.exec(
+                select(PacketExport.id)
+                .where(PacketExport.claim_id == claim_id)
+                .where(PacketExport.control_number == control_number)
+            ).first()
+            is not None
+        )
 
 
 def _control_number(data: AppData, claim_id: int, content: str, today: date) -> tuple[str, date]:
