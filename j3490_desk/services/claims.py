@@ -233,6 +233,10 @@ def _payer_id(session: Session, payer: domain.Payer) -> int | None:
     if not payer.name:
         return None
     found = session.exec(select(Payer).where(Payer.name == payer.name)).first()
+    if found is not None and payer.payer_id and found.payer_id != payer.payer_id:
+        # The electronic payer ID typed on a claim is the saved payer's (the claim's audit
+        # entry records the change as payer.payer_id).
+        found.payer_id = payer.payer_id
     return _id_of(
         session, found or Payer(**claim_rows.record_values(payer, claim_rows.PAYER_COLUMNS))
     )

@@ -161,6 +161,8 @@ def enter_scenario(qtbot: QtBot, wizard: ClaimWizard, scenario: Scenario, tmp_pa
     pick(header.provider_picker, claim.provider.name)
     for spec in header.visit_specs:
         enter(qtbot, header.inputs[spec.path], spec.kind, get_path(claim, spec.path))
+    for spec in header.electronic_specs:  # what the 837P needs
+        enter(qtbot, header.inputs[spec.path], spec.kind, get_path(claim, spec.path))
     for index, line in enumerate(claim.drug_lines):
         # the first drug's steps follow the header; each further drug is added by its button
         button = wizard.add_drug_button if index else wizard.next_button

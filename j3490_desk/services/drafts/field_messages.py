@@ -74,6 +74,17 @@ _FIELD_OF_CODE: dict[str, str] = {
     "PRIOR_AUTH_NOT_YET_VALID": "prior_auth.valid_from",
     "PRIOR_AUTH_EXPIRED": "prior_auth.valid_to",
     "PRIOR_AUTH_EXPIRING": "prior_auth.valid_to",
+    "X12_PATIENT_ADDRESS_MISSING": "patient_details.address",
+    "X12_PATIENT_ADDRESS_INVALID": "patient_details.zip",
+    "X12_PATIENT_SEX_MISSING": "patient_details.sex",
+    "X12_RELATIONSHIP_MISSING": "patient_details.relationship",
+    "X12_SUBSCRIBER_NAME_MISSING": "patient_details.subscriber_name",
+    "X12_PAYER_ID_MISSING": "payer.payer_id",
+    "X12_PAYER_ID_INVALID": "payer.payer_id",
+    "X12_ORIGINAL_CLAIM_NUMBER_MISSING": "original_claim_number",
+    "X12_PWK_TRANSMISSION_NOT_ACCEPTED": "documents_sent",
+    "X12_MEMBER_ID_MISSING": "patient.member_id",
+    "X12_PATIENT_BIRTH_DATE_MISSING": "patient.date_of_birth",
 }
 _CLAIM_FIELD_OF_CODE = {"ADMINISTRATION_IN_FUTURE": "date_of_service"}  # the DOS, not a line
 

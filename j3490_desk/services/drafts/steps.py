@@ -19,6 +19,7 @@ STEP_OF_ITEM = {
     "modifiers": "8",
     "prior_auth": HEADER,
     "timely_filing": HEADER,
+    "electronic": HEADER,  # what an 837P needs (domain.electronic_claim)
     "4": NECESSITY,
     "10": PROVIDER,
 }

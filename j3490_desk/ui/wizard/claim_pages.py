@@ -16,6 +16,18 @@ from j3490_desk.ui.wizard.fields import FieldPage, Spec, enum_choices, with_mnem
 PLACES = tuple(
     (f"{p.value} {p.name.replace('_', ' ').lower()}", p.value) for p in domain.PlaceOfService
 )
+SEXES = enum_choices(domain.Sex, {"": "Not entered", "F": "Female", "M": "Male", "U": "Unknown"})
+RELATIONS = enum_choices(
+    domain.Relationship,
+    {"": "Not entered", "18": "Self", "01": "Spouse", "19": "Child", "G8": "Other"},
+)
+FREQUENCIES = enum_choices(
+    domain.ClaimFrequency, {"1": "1 original", "7": "7 replacement", "8": "8 void"}
+)
+DOCUMENTS = enum_choices(
+    domain.DocumentsSent,
+    {"": "Not sent", "mail": "Mail (BM)", "fax": "Fax (FX)", "upload": "Upload (EL)"},
+)
 
 
 class ClaimPage(FieldPage):
@@ -56,7 +68,21 @@ class HeaderPage(ClaimPage):
         Spec("prior_auth.valid_from", "Authorized from", "date"),
         Spec("prior_auth.valid_to", "Authorized to", "date"),
     )
-    specs = patient_specs + payer_specs + visit_specs
+    # What an electronic claim (837P) needs beyond the paper header; warnings until exported.
+    electronic_specs = (
+        Spec("patient_details.address", "Patient's street address"),
+        Spec("patient_details.city", "City"),
+        Spec("patient_details.state", "State (2 letters)"),
+        Spec("patient_details.zip", "ZIP code"),
+        Spec("patient_details.sex", "Patient's sex", "choice", SEXES),
+        Spec("patient_details.relationship", "Relationship to the insured", "choice", RELATIONS),
+        Spec("patient_details.subscriber_name", "Insured's name, if not the patient"),
+        Spec("payer.payer_id", "Electronic payer ID"),
+        Spec("frequency", "Claim frequency", "choice", FREQUENCIES),
+        Spec("original_claim_number", "Payer's claim number it replaces"),
+        Spec("documents_sent", "Documentation packet goes by", "choice", DOCUMENTS),
+    )
+    specs = patient_specs + payer_specs + visit_specs + electronic_specs
 
     def add_fields(self) -> None:
         # Each picker sits right above the fields it fills, so Tab follows the form.
@@ -71,6 +97,8 @@ class HeaderPage(ClaimPage):
         self.provider_picker = self._picker("Rendering provider")
         self.provider_picker.activated.connect(self._provider_picked)
         for spec in self.visit_specs:
+            self.add_field(spec)
+        for spec in self.electronic_specs:
             self.add_field(spec)
         self._patients: list[domain.Patient] = []
         self._payers: list[domain.Payer] = []
@@ -130,6 +158,7 @@ class HeaderPage(ClaimPage):
         kind = self.inputs["payer.kind"]
         assert isinstance(kind, QComboBox)
         kind.setCurrentIndex(kind.findData(payer.kind.value))
+        self.inputs["payer.payer_id"].setText(payer.payer_id)  # type: ignore[attr-defined]
         self.loading = False
         self.changed.emit()
 
@@ -141,7 +170,11 @@ class HeaderPage(ClaimPage):
     def apply_extra(self, claim: domain.Claim, line: int | None) -> domain.Claim:
         saved = {payer.name: payer for payer in self._payers}
         if claim.payer.name in saved:  # a saved payer brings its pricing and filing settings
-            claim = replace(claim, payer=replace(saved[claim.payer.name], kind=claim.payer.kind))
+            typed = claim.payer
+            claim = replace(
+                claim,
+                payer=replace(saved[typed.name], kind=typed.kind, payer_id=typed.payer_id),
+            )
         if self._picked_provider is not None:
             claim = replace(claim, provider=self._picked_provider)
             self._picked_provider = None
