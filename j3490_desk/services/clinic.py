@@ -11,6 +11,7 @@ from j3490_desk.domain import identifiers, npi
 from j3490_desk.domain import submitter as submitter_ids
 from j3490_desk.domain.electronic_claim import Submitter
 from j3490_desk.errors import InvalidInputError
+from j3490_desk.models import ClinicSettings
 from j3490_desk.services import records
 from j3490_desk.services.app_data import AppData
 
@@ -53,8 +54,7 @@ CHECKS: Mapping[str, Check] = {
 
 
 def clinic_details(data: AppData) -> dict[str, str]:
-    settings = records.get_settings(data)
-    return {key: str(getattr(settings, column)) for key, column in CLINIC_KEYS.items()}
+    return settings_values(records.get_settings(data))
 
 
 def parse_assignments(pairs: list[str]) -> dict[str, str]:
@@ -76,12 +76,23 @@ def parse_assignments(pairs: list[str]) -> dict[str, str]:
     return values
 
 
-def set_clinic_details(data: AppData, values: Mapping[str, str]) -> dict[str, str]:
-    """Check every value, then save them all in one audited change (or none)."""
+def refuse_problems(values: Mapping[str, str]) -> None:
+    """InvalidInputError naming the first key whose value fails its check (the same checks
+    for `clinic set` and Settings > Clinic)."""
     for key, value in values.items():
         problem = CHECKS[key](value) if key in CHECKS else None
         if problem:
             raise InvalidInputError(f"Not saved: {key}: {problem}", "Correct it and set it again.")
+
+
+def settings_values(settings: ClinicSettings) -> dict[str, str]:
+    """The clinic keys' values in a settings row (as Settings > Clinic is about to save it)."""
+    return {key: str(getattr(settings, column)) for key, column in CLINIC_KEYS.items()}
+
+
+def set_clinic_details(data: AppData, values: Mapping[str, str]) -> dict[str, str]:
+    """Check every value, then save them all in one audited change (or none)."""
+    refuse_problems(values)
     settings = records.get_settings(data)
     for key, value in values.items():
         # State and usage are codes: upper case is their only spelling.

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from j3490_desk.domain.claim import PayerKind, PricingPolicy
 from j3490_desk.errors import InvalidInputError
 from j3490_desk.models import ClinicSettings, Payer, Provider
-from j3490_desk.services import recheck, records
+from j3490_desk.services import clinic, recheck, records
 from j3490_desk.services.app_data import AppData
 from j3490_desk.services.reference import ImportOutcome
 from j3490_desk.ui.record_editor import FieldSpec, RecordEditor
@@ -74,6 +74,16 @@ class ClinicPage(QWidget):
         ("fax", "Fax"),
         ("group_npi", "Group NPI"),
         ("tax_id", "Tax ID"),
+        # the billing provider and submitter of the 837P (services.clinic checks them)
+        ("taxonomy", "Provider taxonomy code"),
+        ("city", "City (837P)"),
+        ("state", "State, 2 letters (837P)"),
+        ("zip", "ZIP+4, 9 digits (837P)"),
+        ("submitter_id", "Clearinghouse submitter ID"),
+        ("submitter_contact", "Submitter contact name"),
+        ("receiver_id", "Clearinghouse receiver ID"),
+        ("receiver_name", "Clearinghouse name"),
+        ("usage", "Usage: T test, P production"),
     )
 
     def __init__(self, data: AppData) -> None:
@@ -146,6 +156,7 @@ class ClinicPage(QWidget):
             }
         )
         try:
+            clinic.refuse_problems(clinic.settings_values(settings))
             records.save_settings(self._data, ClinicSettings.model_validate(settings.model_dump()))
         except InvalidInputError as error:
             self.status.setText(str(error))
