@@ -268,6 +268,7 @@ class MainWindow(QMainWindow):
             ("archive", "&Archive claim", lambda: self.archive_selected(True)),
             ("unarchive", "Bring back from archi&ve", lambda: self.archive_selected(False)),
             ("delete", "De&lete claim…", self.delete_selected),
+            ("export837p", "E&xport 837P…", self.export_837p_selected),
             ("reports", "&Reports…", self.show_reports),
             ("codes", "Import CARC/RARC &code list…", self.import_code_list),
             ("backup", "&Back up now…", self.back_up_now),
@@ -282,7 +283,13 @@ class MainWindow(QMainWindow):
             ("&Edit", ("settings",)),
             (
                 "&Status",
-                (*(f"status:{k}" for k, _ in STATUS_ACTIONS), "archive", "unarchive", "delete"),
+                (
+                    *(f"status:{k}" for k, _ in STATUS_ACTIONS),
+                    "export837p",
+                    "archive",
+                    "unarchive",
+                    "delete",
+                ),
             ),
             ("&View", ("reports",)),
             ("&Help", ("about",)),
@@ -378,6 +385,32 @@ class MainWindow(QMainWindow):
         dialog = StatusDialog(self._data, claim_id, action, today=self.today(), parent=self)
         if dialog.exec():
             self.refresh()
+
+    def export_837p_selected(self) -> None:
+        """The selected claim as an 837P file, checked first; its status does not move."""
+        from j3490_desk.services import claim_837p  # the ORM and pyx12: not at start-up
+
+        claim_id = self._selected_claim()
+        if claim_id is None:
+            return
+        settings = QSettings()
+        start = Path(str(settings.value("folders/837p", str(Path.home()))))
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export 837P", str(start / f"claim-{claim_id}.837"), "X12 files (*.837 *.txt)"
+        )
+        if not path:
+            return
+        settings.setValue("folders/837p", str(Path(path).parent))
+        try:
+            result = claim_837p.export_837p(self._data, [claim_id], Path(path), today=self.today())
+        except KnownError as error:
+            QMessageBox.warning(self, "837P not written", str(error))
+            return
+        notes = "".join(f" {warning}" for warning in result.warnings)
+        self.statusBar().showMessage(
+            f"Wrote {result.path}. Upload it in the clearinghouse's portal, then mark the claim "
+            f"submitted.{notes}"
+        )
 
     def archive_selected(self, archived: bool) -> None:
         from j3490_desk.services import claim_status

@@ -19,27 +19,11 @@ from j3490_desk.domain import claim as d
 from j3490_desk.services import claim_837p, claims, clinic, packets
 from j3490_desk.services.app_data import AppData, open_app_data
 from j3490_desk.services.claim_837p import ExportRefused
-from tests.export.x12_claims import SUBMITTER
+from tests.export.x12_claims import SUBMITTER, electronic_sample_claim
 from tests.sample_claims import sample_claim
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 TODAY = date(2026, 11, 20)
-
-
-def _claim(**changes: object) -> d.Claim:
-    """The sample claim with what the 837P needs (its NDC unit, patient details, payer ID)."""
-    claim = sample_claim()
-    line = claim.drug_lines[0]
-    line = dataclasses.replace(
-        line, package=dataclasses.replace(line.package, ndc_unit_qualifier="ML")
-    )
-    details = d.PatientDetails(
-        "5 Elm St", "Madison", "WI", "53703", d.Sex.FEMALE, d.Relationship.SELF
-    )
-    payer = dataclasses.replace(claim.payer, payer_id="05302")
-    return dataclasses.replace(
-        claim, drug_lines=(line,), patient_details=details, payer=payer, **changes
-    )  # type: ignore[arg-type]
 
 
 def _set_clinic(data: AppData) -> None:
@@ -50,7 +34,9 @@ def test_the_pwk_number_is_the_one_printed_on_the_saved_packet(
     app_data: AppData, tmp_path: Path
 ) -> None:
     _set_clinic(app_data)
-    claim_id = claims.create_claim(app_data, _claim(documents_sent=d.DocumentsSent.FAX))
+    claim_id = claims.create_claim(
+        app_data, electronic_sample_claim(documents_sent=d.DocumentsSent.FAX)
+    )
     out = tmp_path / "claims.837"
     with pytest.raises(ExportRefused, match="no packet with its current content"):
         claim_837p.export_837p(app_data, [claim_id], out, today=TODAY)
@@ -96,8 +82,8 @@ def test_the_command_line_contract(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     data = open_app_data(data_dir)
     try:
-        ready = claims.create_claim(data, _claim(status=d.ClaimStatus.READY))
-        draft = claims.create_claim(data, _claim())
+        ready = claims.create_claim(data, electronic_sample_claim(status=d.ClaimStatus.READY))
+        draft = claims.create_claim(data, electronic_sample_claim())
     finally:
         data.close()
     out = tmp_path / "out.837"
