@@ -153,18 +153,27 @@ def _patient(claim: Claim) -> Iterable[Finding]:
         )
 
 
+def payer_id_problem(text: str) -> str | None:
+    """What is wrong with a typed payer ID; None when it is fine or empty (not yet entered)."""
+    payer_id = text.strip()
+    if not payer_id or _PAYER_ID.fullmatch(payer_id):
+        return None
+    return f"The payer ID '{payer_id[:20]}' is not letters and digits only (2010BB NM109)."
+
+
 def _payer(claim: Claim) -> Iterable[Finding]:
     payer_id = claim.payer.payer_id.strip()
+    problem = payer_id_problem(payer_id)
     if not payer_id:
         yield _f(
             "X12_PAYER_ID_MISSING",
             f"{claim.payer.name or 'The payer'} has no electronic payer ID (2010BB NM109).",
             "Enter the payer ID from the clearinghouse's payer list on the payer's record.",
         )
-    elif not _PAYER_ID.fullmatch(payer_id):
+    elif problem:
         yield _f(
             "X12_PAYER_ID_INVALID",
-            f"The payer ID '{payer_id[:20]}' is not letters and digits only (2010BB NM109).",
+            problem,
             "Copy the payer ID exactly from the clearinghouse's payer list.",
         )
 

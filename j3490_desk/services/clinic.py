@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 
 from j3490_desk.domain import identifiers, npi
 from j3490_desk.domain import submitter as submitter_ids
-from j3490_desk.domain.electronic_claim import Submitter
+from j3490_desk.domain.electronic_claim import Submitter, payer_id_problem
 from j3490_desk.errors import InvalidInputError
 from j3490_desk.models import ClinicSettings
 from j3490_desk.services import records
@@ -34,6 +34,10 @@ CLINIC_KEYS: Mapping[str, str] = {
     "receiver_name": "receiver_name",
     "usage": "usage",
 }
+
+
+# The payer record's live check in Settings > Payers (the same rule the 837P findings apply).
+PAYER_ID_CHECK: Check = payer_id_problem
 
 
 def _npi(text: str) -> str | None:

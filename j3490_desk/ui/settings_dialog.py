@@ -57,6 +57,8 @@ PAYER_FIELDS = (
     FieldSpec("ndc_quantity_decimals", "Decimals allowed in the NDC quantity", "int"),
     FieldSpec("address", "Mailing address"),
     FieldSpec("fax", "Fax"),
+    FieldSpec("payer_id", "Electronic payer ID (837P)", check=clinic.PAYER_ID_CHECK),
+    FieldSpec("pwk_report_type", "PWK report type for the packet (04 drugs administered)"),
 )
 
 PROVIDER_FIELDS = (
