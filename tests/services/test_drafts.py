@@ -1,4 +1,5 @@
-"""The wizard's use cases without Qt: drafts, resume step, field messages, checklist, review."""
+"""The wizard's use cases without Qt: drafts, resume step, field messages, review (the checklist:
+test_checklist.py)."""
 
 from __future__ import annotations
 
@@ -92,26 +93,6 @@ def test_typed_text_and_amounts() -> None:
     assert kept == "Ann 😀" and "emoji" in (message or "")
     assert drafts.diagnosis_lines("G70.00, ZZZ")[0].startswith("G70.00: Myasthenia gravis")
     assert drafts.with_waste_modifier(("JZ", "KX"), "JW") == ("KX", "JW")
-
-
-def test_checklist_marks_every_item_and_points_at_its_step() -> None:
-    scenario = scenarios.compound_trimix()
-    empty = replace(scenario.claim, drug_lines=(domain.DrugLine(),))
-    from j3490_desk.domain.check import check_claim
-
-    entries = drafts.checklist(empty, check_claim(empty, today=scenario.today))
-    names = [e.name for e in entries]
-    assert names[:5] == [
-        "NDC",
-        "Invoice",
-        "Medical necessity statement",
-        "Modifiers",
-        "Authorization status",
-    ]
-    assert len(entries) == 15
-    ndc = entries[0]
-    assert ndc.state == drafts.MISSING and ndc.step == drafts.line_step(0, "1")
-    assert {e.state for e in entries} <= {drafts.COMPLETE, drafts.WARNING, drafts.MISSING}
 
 
 def test_review_groups_findings_and_prices(app_data: AppData) -> None:
