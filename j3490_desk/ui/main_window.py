@@ -78,6 +78,8 @@ class _TodaySignals(QObject):
     reference_checked = Signal(object)  # tuple[str, ...]: warnings about the reference data
 
 
+_FOLLOWED = "followed_by_claim_list"  # a wizard property: its checks refresh the list
+
 # Started once the window has painted, or after this long if it is never painted (hidden).
 BACKGROUND_START_FALLBACK_MS = 250
 
@@ -245,7 +247,7 @@ class MainWindow(QMainWindow):
             ("open", "&Open claim", QKeySequence.StandardKey.Open, self.open_selected),
             ("import", "&Import claim file…", QKeySequence("Ctrl+I"), self.import_claim),
             ("settings", "&Settings…", QKeySequence("Ctrl+,"), self.show_settings),
-            ("refresh", "&Refresh", QKeySequence.StandardKey.Refresh, self.refresh),
+            ("refresh", "&Refresh", QKeySequence.StandardKey.Refresh, self.refresh_all),
             ("quit", "&Quit", QKeySequence.StandardKey.Quit, self.close),
             (
                 "about",
@@ -317,13 +319,42 @@ class MainWindow(QMainWindow):
         return page
 
     def refresh(self) -> None:
+        """Reload the list from the database, keeping the selected claim selected."""
+        selected = self._selected_id()
         self.model.reload()
+        if selected is not None:
+            self._select_claim(selected)
         filtered = dataclasses.replace(self.claim_filter, sort="date_of_service", descending=True)
         showing = self.model.rowCount() or filtered != ClaimFilter()
         self.stack.setCurrentWidget(self.table if showing else self.empty_state)
         if self._filter_bar is not None:
             self._filter_bar.setVisible(bool(showing))
         self.refresh_today()
+
+    def refresh_all(self) -> None:
+        """F5: the list, the Today counts, and the reference data's state read again (an import
+        from the command line changes it behind the window's back)."""
+        self.refresh()
+        if self._background_started:
+            data = self._data
+            self._pool.start(
+                lambda: _check_reference(self._today_signals, data.paths, self.today())
+            )
+
+    def _selected_id(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.claim_id(rows[0].row()) if rows else None
+
+    def _select_claim(self, claim_id: int) -> None:
+        """Select the claim's row again after a reload, fetching pages until it shows; a claim
+        the filter now hides stays unselected."""
+        row = self.model.row_of(claim_id)
+        while row is None and self.model.canFetchMore():
+            self.model.fetchMore()
+            row = self.model.row_of(claim_id)
+        if row is not None:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
 
     def set_filter(self, claim_filter: ClaimFilter) -> None:
         self.claim_filter = claim_filter
@@ -363,11 +394,10 @@ class MainWindow(QMainWindow):
     # --- status, retention, reports ----------------------------------------------------------
 
     def _selected_claim(self) -> int | None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows:
+        claim_id = self._selected_id()
+        if claim_id is None:
             self.statusBar().showMessage("Select a claim in the list first.")
-            return None
-        return self.model.claim_id(rows[0].row())
+        return claim_id
 
     def change_status(self, action: str) -> None:
         from j3490_desk.ui.status_dialog import StatusDialog  # loads the ORM: not at start-up
@@ -533,9 +563,9 @@ class MainWindow(QMainWindow):
         self.open_claim(claim_id)
 
     def open_selected(self) -> None:
-        rows = self.table.selectionModel().selectedRows()
-        if rows:
-            self.open_claim(self.model.claim_id(rows[0].row()))
+        claim_id = self._selected_id()
+        if claim_id is not None:
+            self.open_claim(claim_id)
 
     def _open_index(self, index: QModelIndex) -> None:
         self.open_claim(self.model.claim_id(index.row()))
@@ -545,8 +575,11 @@ class MainWindow(QMainWindow):
         from j3490_desk.ui.wizard.window import open_wizard  # loads the rules engine
 
         # Its own top-level window: it outlives this one until closed, and closing saves it.
-        wizard = open_wizard(self._data, claim_id)
-        wizard.destroyed.connect(self.refresh)  # the list shows the new patient and status
+        wizard = open_wizard(self._data, claim_id, today=self._fixed_today)
+        if not wizard.property(_FOLLOWED):  # a wizard raised again is already followed
+            wizard.setProperty(_FOLLOWED, True)
+            wizard.checked.connect(self.refresh)  # its readiness, as soon as it is checked
+            wizard.destroyed.connect(self.refresh)  # the list shows the new patient and status
 
     def import_claim(self) -> None:
         settings = QSettings()

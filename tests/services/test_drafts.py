@@ -103,3 +103,23 @@ def test_review_groups_findings_and_prices(app_data: AppData) -> None:
     assert len(review.prices) == 3 and review.expected_total is not None
     assert sum(1 for line in review.paper_lines if line.is_waste_line) == 3
     assert review.deadline.deadline == date(2026, 11, 4)
+
+
+def test_saving_and_reviewing_a_draft_keep_its_check_for_the_work_queue(
+    app_data: AppData,
+) -> None:
+    from j3490_desk.services import claim_list
+
+    def readiness(claim_id: int) -> str:
+        [row] = [r for r in claim_list.list_claims(app_data) if r.id == claim_id]
+        return row.readiness
+
+    scenario = scenarios.new_immunotherapy()
+    claim_id = claims.create_claim(app_data, scenario.claim)
+    assert readiness(claim_id) == "not checked"
+    drafts.review(app_data, claims.get_claim(app_data, claim_id), today=scenario.today)
+    assert "blocker" not in readiness(claim_id) and readiness(claim_id) != "not checked"
+    stored = claims.get_claim(app_data, claim_id)
+    no_ndc = replace(stored, drug_lines=(replace(stored.drug_lines[0], ndc=""),))
+    drafts.save_draft(app_data, no_ndc, drafts.HEADER, today=scenario.today)
+    assert readiness(claim_id).startswith("1 blocker")  # NDC_MISSING, from the saved version
