@@ -46,6 +46,7 @@ from j3490_desk.services.claim_list import ClaimFilter
 from j3490_desk.ui.claim_table_model import ClaimTableModel
 
 if TYPE_CHECKING:
+    from j3490_desk.services.startup_jobs import JobOutcome
     from j3490_desk.services.work_queue import TodayReport
     from j3490_desk.ui.filter_bar import FilterBar
     from j3490_desk.ui.today_panel import TodayPanel
@@ -174,6 +175,12 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.today_dock)
         self.actions = self._build_actions()
         self.statusBar().showMessage(f"Data folder: {data.paths.root}")
+        self.job_problems = QLabel()  # a failed background job: stays until the next start
+        self.job_problems.setAccessibleName("Background job problems")
+        self.job_problems.setStyleSheet("color: #b00020;")
+        self.job_problems.setWordWrap(True)
+        self.job_problems.hide()
+        self.statusBar().addPermanentWidget(self.job_problems)
         self._restore_geometry()
         # The first paint shows the claim list. Then the filter bar and the Today panel are
         # built, and the Today count and the reference check start on the thread pool (their
@@ -377,6 +384,19 @@ class MainWindow(QMainWindow):
         if not self._alerted:
             self._alerted = True
             self.alert(report.alert_text())
+
+    def show_job_outcome(self, outcome: JobOutcome) -> None:
+        """A start-up job ended: a failure stays in the status bar; the backup's outcome, good
+        or bad, also shows in the Today panel."""
+        from j3490_desk.services.startup_jobs import DAILY_BACKUP
+
+        if outcome.job == DAILY_BACKUP:
+            self.today_panel.show_backup(outcome)
+        if outcome.failed:
+            problem = f"⚠ {outcome.title} failed: {outcome.message}"
+            shown = self.job_problems.text()
+            self.job_problems.setText(f"{shown}\n{problem}" if shown else problem)
+            self.job_problems.show()
 
     def alert(self, text: str) -> None:
         """A desktop notification where there is a tray, else the status bar: never a dialog
