@@ -122,3 +122,13 @@ def test_rows_do_not_repeat_and_a_second_blank_drug_is_not_started(app_data: App
     admin = rows["9. Administration times"]
     assert admin.state is RowState.NOT_STARTED and admin.detail.startswith("Drug 2:")
     assert admin.step == drafts.line_step(1, "9")
+
+
+def test_a_row_not_started_still_counts_its_warnings(app_data: AppData) -> None:
+    scenario = scenarios.new_immunotherapy()
+    line = scenario.claim.drug_lines[0]
+    fda = domain.FdaApproval(off_label=True, off_label_rationale="NCCN 2A")  # status unknown
+    claim = replace(scenario.claim, drug_lines=(replace(line, fda=fda),))
+    row = _rows(app_data, claim, scenario.today)["6. FDA status"]
+    assert row.state is RowState.NOT_STARTED and row.warnings == 1  # OFF_LABEL_NO_COMPENDIUM
+    assert any("compendium" in note.lower() for note in row.notes)

@@ -34,6 +34,7 @@ class ChecklistEntry:
     step: str  # where to fix it
     detail: str = ""  # why it is not complete: the worst finding's message, or what is missing
     notes: tuple[str, ...] = ()  # every finding's message on this row, worst first
+    warnings: int = 0  # how many of them are warnings (a row not started may have some too)
 
 
 NOTHING_ENTERED = "Nothing entered yet."
@@ -177,12 +178,15 @@ def _entry(
 ) -> ChecklistEntry:
     ranked = sorted(about, key=severity_rank)
     notes = tuple(f.message for f in ranked)
+    warnings = sum(f.severity is Severity.WARNING for f in ranked)
     worst = ranked[0] if ranked else None
     if worst is not None and worst.severity is Severity.BLOCKER:
-        return ChecklistEntry(name, RowState.BLOCKER, step_of(worst), worst.message, notes)
-    if unfinished is not None:
-        return ChecklistEntry(name, RowState.NOT_STARTED, home, unfinished, notes)
-    if worst is not None and worst.severity is Severity.WARNING:
-        return ChecklistEntry(name, RowState.WARNING, step_of(worst), worst.message, notes)
-    return ChecklistEntry(name, RowState.COMPLETE, home, "", notes)
+        state, step, detail = RowState.BLOCKER, step_of(worst), worst.message
+    elif unfinished is not None:
+        state, step, detail = RowState.NOT_STARTED, home, unfinished
+    elif worst is not None and worst.severity is Severity.WARNING:
+        state, step, detail = RowState.WARNING, step_of(worst), worst.message
+    else:
+        state, step, detail = RowState.COMPLETE, home, ""
+    return ChecklistEntry(name, state, step, detail, notes, warnings)
 

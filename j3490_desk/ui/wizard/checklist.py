@@ -34,6 +34,8 @@ class ChecklistPanel(QListWidget):
         self.clear()
         for entry in entries:
             word, pixmap = _LOOK[entry.state]
+            if entry.state is RowState.NOT_STARTED and entry.warnings:
+                word += f", ⚠ {entry.warnings} warning{'s' if entry.warnings > 1 else ''}"
             text = f"{entry.name}: {word}" + (f"\n{entry.detail}" if entry.detail else "")
             item = QListWidgetItem(self.style().standardIcon(pixmap), text)
             item.setData(STEP_ROLE, entry.step)
@@ -45,7 +47,7 @@ class ChecklistPanel(QListWidget):
         for row in range(self.count()):
             text = self.item(row).text()
             if text.startswith(f"{name}: "):
-                return text.split(": ", 1)[1].split("\n", 1)[0]
+                return text.split(": ", 1)[1].split("\n", 1)[0].split(", ", 1)[0]
         raise KeyError(name)
 
     def _jump(self, item: QListWidgetItem) -> None:
