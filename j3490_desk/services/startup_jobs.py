@@ -5,13 +5,16 @@ write the day's automatic backup.
 They run on one thread, one after the other, after that thread has imported everything they
 use. Started side by side, each importing the ORM for the first time, they once died in 5 of 18
 starts with "cannot import name ... from partially initialized module 'sqlalchemy.engine'":
-Python's import locks are per module, and SQLAlchemy's package imports itself in a circle. Each
-job's outcome is reported as it ends, and a job that fails does not stop the next.
+Python's import locks are per module, and SQLAlchemy's and pydantic's packages import
+themselves in a circle. For the same reason the window's actions that load the ORM wait for
+those imports (`wait_for_imports`), which only ever waits in the first seconds. Each job's
+outcome is reported as it ends, and a job that fails does not stop the next.
 """
 
 from __future__ import annotations
 
 import importlib
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -35,6 +38,24 @@ MODULES = (
     "j3490_desk.services.claim_check",
     "j3490_desk.services.auto_backup",
 )
+
+
+IMPORT_WAIT_SECONDS = 60.0  # far longer than the imports take; never a hang if one stalls
+_importing = threading.Event()  # set while the jobs' thread imports MODULES
+_imports_done = threading.Event()
+
+
+def imports_pending() -> None:
+    """From now until the jobs' thread has imported MODULES, `wait_for_imports` waits. Called on
+    the thread that starts the jobs, before it starts them, so no action can slip in between."""
+    _imports_done.clear()
+    _importing.set()
+
+
+def wait_for_imports() -> None:
+    """Return once no start-up import is under way (at once, almost always)."""
+    if _importing.is_set():
+        _imports_done.wait(IMPORT_WAIT_SECONDS)
 
 
 @dataclass(frozen=True)
@@ -83,6 +104,7 @@ def run_startup_jobs(data: AppData, report: Callable[[JobOutcome], None]) -> Non
     """Run on a background thread: import what the jobs need, then each job in turn, calling
     `report` with each outcome (from this thread). Any exception is reported, not raised: a
     thread's uncaught exception reaches nobody the clerk can see."""
+    imports_pending()
     try:
         for name in MODULES:
             importlib.import_module(name)
@@ -90,6 +112,9 @@ def run_startup_jobs(data: AppData, report: Callable[[JobOutcome], None]) -> Non
         for job, _ in JOBS:
             report(JobOutcome(job, _failure(error), error))
         return
+    finally:
+        _imports_done.set()
+        _importing.clear()
     for job, work in JOBS:
         try:
             report(JobOutcome(job, work(data)))

@@ -43,6 +43,7 @@ from j3490_desk.paths import DataPaths
 from j3490_desk.services import claim_list
 from j3490_desk.services.app_data import AppData
 from j3490_desk.services.claim_list import ClaimFilter
+from j3490_desk.services.startup_jobs import wait_for_imports
 from j3490_desk.ui.claim_table_model import ClaimTableModel
 
 if TYPE_CHECKING:
@@ -104,6 +105,13 @@ def _check_reference(signals: _TodaySignals, paths: DataPaths, today: date) -> N
         service.close()
 
 
+def _after_imports(action: Callable[[], object]) -> None:
+    """A clerk's action, once the start-up jobs' thread has imported the ORM most actions load:
+    two threads importing it at once can each find it half-initialised."""
+    wait_for_imports()
+    action()
+
+
 class _FirstPaint(QObject):
     """Calls back once, from the event loop, after the watched widget has painted once."""
 
@@ -147,7 +155,9 @@ class MainWindow(QMainWindow):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().hide()
-        self.table.doubleClicked.connect(self._open_index)
+        self.table.doubleClicked.connect(
+            lambda index: _after_imports(lambda: self._open_index(index))
+        )
         header = self.table.horizontalHeader()
         header.setSectionsClickable(True)
         header.setSortIndicatorShown(True)
@@ -267,11 +277,13 @@ class MainWindow(QMainWindow):
         for key, text, shortcut, slot in specs:
             action = QAction(text, self)
             action.setShortcut(shortcut)
-            action.triggered.connect(slot)
+            action.triggered.connect(lambda _=False, s=slot: _after_imports(s))
             actions[key] = action
         for key, text in STATUS_ACTIONS:
             action = QAction(text, self)
-            action.triggered.connect(lambda _=False, k=key: self.change_status(k))
+            action.triggered.connect(
+                lambda _=False, k=key: _after_imports(lambda: self.change_status(k))
+            )
             actions[f"status:{key}"] = action
         for key, text, slot in (
             ("archive", "&Archive claim", lambda: self.archive_selected(True)),
@@ -283,7 +295,7 @@ class MainWindow(QMainWindow):
             ("restore", "Res&tore from backup…", self.restore_from_backup),
         ):
             action = QAction(text, self)
-            action.triggered.connect(slot)
+            action.triggered.connect(lambda _=False, s=slot: _after_imports(s))
             actions[key] = action
         actions["reports"].setShortcut(QKeySequence("Ctrl+R"))
         menus = (
@@ -312,9 +324,9 @@ class MainWindow(QMainWindow):
         text.setWordWrap(True)
         text.setTextFormat(Qt.TextFormat.RichText)
         settings = QPushButton("Open Settings")
-        settings.clicked.connect(self.show_settings)
+        settings.clicked.connect(lambda: _after_imports(self.show_settings))
         new = QPushButton("New claim")
-        new.clicked.connect(self.new_claim)
+        new.clicked.connect(lambda: _after_imports(self.new_claim))
         buttons = QHBoxLayout()
         buttons.addWidget(settings)
         buttons.addWidget(new)

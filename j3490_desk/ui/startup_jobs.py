@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, Signal
 
 from j3490_desk.errors import KnownError
 from j3490_desk.services.app_data import AppData
-from j3490_desk.services.startup_jobs import JobOutcome, run_startup_jobs
+from j3490_desk.services.startup_jobs import JobOutcome, imports_pending, run_startup_jobs
 from j3490_desk.ui.crash import crash_report
 
 
@@ -31,6 +31,7 @@ class StartupJobs(QObject):
         self._finished.connect(self._end)
 
     def start(self) -> None:
+        imports_pending()
         threading.Thread(target=self._run, name="start-up jobs", daemon=True).start()
 
     def _run(self) -> None:

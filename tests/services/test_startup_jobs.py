@@ -3,6 +3,7 @@ reported (a bug by its type only) and does not stop the next."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -63,3 +64,25 @@ def test_an_import_that_fails_fails_every_job(
     outcomes = _run(app_data)
     assert len(outcomes) == len(startup_jobs.JOBS) and all(o.failed for o in outcomes)
     assert all("ModuleNotFoundError" in o.message for o in outcomes)
+
+
+def test_actions_wait_while_the_start_up_imports_run(
+    app_data: AppData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window's actions call wait_for_imports: it holds them while the jobs' thread
+    imports the ORM, so no two threads import it at once, and only then."""
+    release = threading.Event()
+    monkeypatch.setattr(startup_jobs, "JOBS", ())
+    monkeypatch.setattr(startup_jobs.importlib, "import_module", lambda name: release.wait(10))
+    startup_jobs.wait_for_imports()  # nothing under way: returns at once
+    startup_jobs.imports_pending()  # as the window does, before the jobs' thread starts
+    jobs = threading.Thread(target=run_startup_jobs, args=(app_data, lambda outcome: None))
+    waited = threading.Event()
+    action = threading.Thread(target=lambda: (startup_jobs.wait_for_imports(), waited.set()))
+    jobs.start()
+    action.start()
+    assert not waited.wait(0.3)  # held while the imports run
+    release.set()
+    assert waited.wait(10)
+    jobs.join(10)
+    action.join(10)

@@ -173,9 +173,7 @@ def _claim_unfinished(claim: domain.Claim, row: _Row) -> str | None:
     return None if claim.payer.name else "Choose the payer first."
 
 
-def _entry(
-    name: str, about: list[Finding], home: str, unfinished: str | None
-) -> ChecklistEntry:
+def _entry(name: str, about: list[Finding], home: str, unfinished: str | None) -> ChecklistEntry:
     ranked = sorted(about, key=severity_rank)
     notes = tuple(f.message for f in ranked)
     warnings = sum(f.severity is Severity.WARNING for f in ranked)
@@ -189,4 +187,3 @@ def _entry(
     else:
         state, step, detail = RowState.COMPLETE, home, ""
     return ChecklistEntry(name, state, step, detail, notes, warnings)
-
