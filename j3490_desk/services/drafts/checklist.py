@@ -102,21 +102,20 @@ def _administration(line: domain.DrugLine) -> str | None:
 class _Row:
     name: str
     items: tuple[str, ...]  # the findings' `item` values this row shows
-    line_check: LineCheck | None = None  # for the drug-line items
-    item: str = ""  # the documentation item whose step fixes it, for the drug-line items
+    line_check: LineCheck | None = None  # for the drug-line items; items[0] is their step
 
 
 _LINE_ROWS = (
-    _Row("1. Drug name and NDC", ("1", "coding", "narrative"), _drug, "1"),
-    _Row("2. Purchase invoice", ("2", "pricing"), _invoice, "2"),
-    _Row("3. Dose, route, date", ("3",), _dose, "3"),
+    _Row("1. Drug name and NDC", ("1", "coding", "narrative"), _drug),
+    _Row("2. Purchase invoice", ("2", "pricing"), _invoice),
+    _Row("3. Dose, route, date", ("3",), _dose),
 )
 _LATER_LINE_ROWS = (
-    _Row("5. Prescription", ("5",), _order, "5"),
-    _Row("6. FDA status", ("6",), _fda, "6"),
-    _Row("7. Lot and expiry", ("7",), _lot, "7"),
-    _Row("8. Waste and modifiers", ("8", "modifiers"), _waste, "8"),
-    _Row("9. Administration times", ("9",), _administration, "9"),
+    _Row("5. Prescription", ("5",), _order),
+    _Row("6. FDA status", ("6",), _fda),
+    _Row("7. Lot and expiry", ("7",), _lot),
+    _Row("8. Waste and modifiers", ("8", "modifiers"), _waste),
+    _Row("9. Administration times", ("9",), _administration),
 )
 _NECESSITY = _Row("4. Medical necessity", ("4",))
 _PROVIDER = _Row("10. Provider and NPI", ("10",))
@@ -136,7 +135,7 @@ def checklist(claim: domain.Claim, findings: Iterable[Finding]) -> list[Checklis
     for row in ROWS:
         about = by_row.get(row.name, [])
         if row.line_check is not None:
-            entries.append(_line_entry(claim, row, about))
+            entries.append(_line_entry(claim, row, row.line_check, about))
         else:
             home = {"4": NECESSITY, "10": PROVIDER}.get(row.items[0], HEADER)
             entries.append(_entry(row.name, about, home, _claim_unfinished(claim, row)))
@@ -146,13 +145,16 @@ def checklist(claim: domain.Claim, findings: Iterable[Finding]) -> list[Checklis
     return [e if e.step in steps else replace(e, step=HEADER) for e in entries]
 
 
-def _line_entry(claim: domain.Claim, row: _Row, about: list[Finding]) -> ChecklistEntry:
-    assert row.line_check is not None
-    unfinished = [(i, row.line_check(line)) for i, line in enumerate(claim.drug_lines)]
+def _line_entry(
+    claim: domain.Claim, row: _Row, line_check: LineCheck, about: list[Finding]
+) -> ChecklistEntry:
+    """A drug-line item: not started while any line has nothing in it; its step is the first
+    such line's."""
+    unfinished = [(i, line_check(line)) for i, line in enumerate(claim.drug_lines)]
     missing = [(i, why) for i, why in unfinished if why is not None]
     if not claim.drug_lines:
         return _entry(row.name, about, HEADER, "No drug line yet.")
-    home = line_step(missing[0][0] if missing else 0, row.item)
+    home = line_step(missing[0][0] if missing else 0, row.items[0])
     why = None
     if missing:
         index, why = missing[0]
