@@ -41,6 +41,7 @@ def review(data: AppData, claim: domain.Claim, *, today: date | None = None) -> 
     """The review of a claim; a stored claim's check is kept for the work queue's readiness."""
     day = today or date.today()
     facts = claim_check.drug_facts(data, claim)
+    evidence = claim_check.evidence_for(data, claim)
     findings = claim_check.findings_for(data, claim, today=day)
     if claim.id is not None:
         claims.record_readiness(data, claim.id, findings)
@@ -49,8 +50,8 @@ def review(data: AppData, claim: domain.Claim, *, today: date | None = None) -> 
         warnings=tuple(f for f in findings if f.severity is Severity.WARNING),
         infos=tuple(f for f in findings if f.severity is Severity.INFO),
         prices=price_claim(claim, facts=facts),
-        paper_lines=bill_lines(claim, facts=facts, paper=True),
-        electronic_lines=bill_lines(claim, facts=facts),
+        paper_lines=bill_lines(claim, facts=facts, paper=True, evidence=evidence),
+        electronic_lines=bill_lines(claim, facts=facts, evidence=evidence),
         deadline=filing_deadline(claim.payer, claim.date_of_service, day),
         status=claim.status,
     )
