@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 from j3490_desk.domain import claim as domain
 from j3490_desk.domain.findings import Severity
-from j3490_desk.services import drafts
+from j3490_desk.services import attachments, claims, drafts
 from j3490_desk.services.app_data import AppData
+from j3490_desk.services.attachments import AttachmentKind
 from j3490_desk.services.drafts import RowState
+from tests.attachments import files
 from tests.domain import scenarios
 
 TEN_ITEMS = tuple(f"{n}. " for n in range(1, 11))
@@ -100,16 +103,17 @@ def test_a_filing_deadline_blocker_is_its_own_row(app_data: AppData) -> None:
     assert on_time["Filing deadline"].state is not RowState.BLOCKER
 
 
-def test_a_warning_shows_as_a_warning_and_its_fix_completes_the_row(app_data: AppData) -> None:
+def test_a_warning_shows_as_a_warning_and_its_fix_clears_it(app_data: AppData) -> None:
     scenario = scenarios.new_immunotherapy()
     line = scenario.claim.drug_lines[0]
     no_expiry = replace(line, lot=replace(line.lot, expiration=None))
     claim = replace(scenario.claim, drug_lines=(no_expiry,))
     lot = _rows(app_data, claim, scenario.today)["7. Lot and expiry"]
     assert lot.state is RowState.WARNING and lot.step == drafts.line_step(0, "7")
-    assert "expiration" in lot.detail
+    assert any("expiration" in note for note in lot.notes)
     fixed = _rows(app_data, scenario.claim, scenario.today)["7. Lot and expiry"]
-    assert fixed.state is RowState.COMPLETE and fixed.detail == ""
+    assert not any("expiration" in note for note in fixed.notes)
+    assert fixed.warnings == lot.warnings - 1  # what is left: no label photo stored
 
 
 def test_rows_do_not_repeat_and_a_second_blank_drug_is_not_started(app_data: AppData) -> None:
@@ -132,3 +136,23 @@ def test_a_row_not_started_still_counts_its_warnings(app_data: AppData) -> None:
     row = _rows(app_data, claim, scenario.today)["6. FDA status"]
     assert row.state is RowState.NOT_STARTED and row.warnings == 1  # OFF_LABEL_NO_COMPENDIUM
     assert any("compendium" in note.lower() for note in row.notes)
+
+
+def test_a_stored_invoice_alone_starts_the_invoice_row(app_data: AppData, tmp_path: Path) -> None:
+    """A file is what the item needs: with the invoice stored and nothing typed, the row is
+    no longer "not started", and INVOICE_MISSING is gone from it."""
+    claim_id = drafts.start_draft(app_data, today=date(2026, 4, 20))
+    row = _rows(app_data, claims.get_claim(app_data, claim_id), date(2026, 4, 20))
+    assert row["2. Purchase invoice"].state is RowState.BLOCKER  # INVOICE_MISSING
+    attachments.add_attachment(
+        app_data,
+        claim_id=claim_id,
+        drug_line_id=claims.get_claim(app_data, claim_id).drug_lines[0].id,
+        kind=AttachmentKind.INVOICE,
+        source=files.invoice_pdf(tmp_path / "invoice.pdf", ndc="72171-0505-01", price="7.00"),
+        original_name="invoice.pdf",
+    )
+    after = _rows(app_data, claims.get_claim(app_data, claim_id), date(2026, 4, 20))
+    invoice = after["2. Purchase invoice"]
+    assert invoice.state is not RowState.NOT_STARTED
+    assert not any("invoice" in note.lower() and "stored" in note.lower() for note in invoice.notes)

@@ -46,7 +46,7 @@ def test_a_new_claim_shows_nothing_complete(wizard: ClaimWizard) -> None:
     assert len(texts) == len({text.split(":", 1)[0] for text in texts})  # no row twice
 
 
-def test_typing_a_lot_number_turns_the_row_into_a_warning(
+def test_typing_a_lot_number_turns_the_row_into_warnings(
     qtbot: QtBot, wizard: ClaimWizard
 ) -> None:
     _click_row(qtbot, wizard, "7. Lot and expiry")
@@ -54,10 +54,11 @@ def test_typing_a_lot_number_turns_the_row_into_a_warning(
     number = wizard.drug_pages["7"].inputs["lot.number"]
     qtbot.mouseClick(number, Qt.MouseButton.LeftButton)
     qtbot.keyClicks(number, "CEM8X01")
-    qtbot.waitUntil(lambda: wizard.checklist.state_of("7. Lot and expiry") == "⚠ warning")
+    # no expiry typed, and no label photo stored: two warnings, each in the row's tooltip
+    qtbot.waitUntil(lambda: wizard.checklist.state_of("7. Lot and expiry") == "⚠ 2 warnings")
     row = next(
-        wizard.checklist.item(i).text()
+        wizard.checklist.item(i)
         for i in range(wizard.checklist.count())
         if wizard.checklist.item(i).text().startswith("7. ")
     )
-    assert "expiration" in row  # the warning says what is missing
+    assert "expiration" in row.toolTip() and "label photo" in row.toolTip()

@@ -58,7 +58,7 @@ def assess(
     return Assessment(
         findings=tuple(findings),
         fields=field_problems(claim, findings, texts),
-        checklist=tuple(checklist(claim, findings)),
+        checklist=tuple(checklist(claim, findings, claim_check.evidence_for(data, claim))),
         suggestions=suggestions,
     )
 

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from j3490_desk.domain import claim as domain
+from j3490_desk.domain.evidence import NO_EVIDENCE, Evidence, EvidenceKind
 from j3490_desk.domain.findings import Finding, Severity
 from j3490_desk.services.drafts.field_messages import severity_rank, step_of
 from j3490_desk.services.drafts.steps import HEADER, NECESSITY, PROVIDER, line_step, step_keys
@@ -39,8 +40,9 @@ class ChecklistEntry:
 
 NOTHING_ENTERED = "Nothing entered yet."
 
-# A line's own check for "entered": None when the item has something in it, else why not.
-LineCheck = Callable[[domain.DrugLine], str | None]
+# A line's own check for "entered": None when the item has something in it (typed, or a stored
+# document of the kind it needs), else why not.
+LineCheck = Callable[[domain.DrugLine, frozenset[EvidenceKind]], str | None]
 
 
 def _any(*values: object) -> bool:
@@ -51,41 +53,45 @@ def _entered(*values: object) -> str | None:
     return None if _any(*values) else NOTHING_ENTERED
 
 
-def _drug(line: domain.DrugLine) -> str | None:
+def _drug(line: domain.DrugLine, _stored: frozenset[EvidenceKind]) -> str | None:
     return _entered(line.ndc, line.brand_name, line.generic_name, line.strength)
 
 
-def _invoice(line: domain.DrugLine) -> str | None:
-    if line.acquisition is not domain.Acquisition.PURCHASED:
+def _invoice(line: domain.DrugLine, stored: frozenset[EvidenceKind]) -> str | None:
+    if line.acquisition is not domain.Acquisition.PURCHASED or EvidenceKind.INVOICE in stored:
         return None  # a donated drug or sample has no invoice; the rules say what that means
     invoice = line.invoice
     return _entered(
         invoice.date, invoice.supplier, invoice.number, invoice.drug, invoice.ndc,
-        invoice.quantity, invoice.price_paid, invoice.attached,
+        invoice.quantity, invoice.price_paid, invoice.attached, invoice.on_file,
     )  # fmt: skip
 
 
-def _dose(line: domain.DrugLine) -> str | None:
+def _dose(line: domain.DrugLine, _stored: frozenset[EvidenceKind]) -> str | None:
     dose = line.dose
     return _entered(dose.amount, dose.unit, dose.route, dose.administered_at)
 
 
-def _order(line: domain.DrugLine) -> str | None:
+def _order(line: domain.DrugLine, stored: frozenset[EvidenceKind]) -> str | None:
+    if EvidenceKind.ORDER in stored:
+        return None
     order = line.prescription
-    return _entered(order.prescriber, order.date, order.attached)
+    return _entered(order.prescriber, order.date, order.attached, order.on_file)
 
 
-def _fda(line: domain.DrugLine) -> str | None:
+def _fda(line: domain.DrugLine, _stored: frozenset[EvidenceKind]) -> str | None:
     if line.fda.status is domain.FdaStatus.UNKNOWN:
         return "The FDA status is still 'unknown': choose it."
     return None
 
 
-def _lot(line: domain.DrugLine) -> str | None:
+def _lot(line: domain.DrugLine, stored: frozenset[EvidenceKind]) -> str | None:
+    if EvidenceKind.LABEL in stored:
+        return None
     return _entered(line.lot.number, line.lot.expiration)
 
 
-def _waste(line: domain.DrugLine) -> str | None:
+def _waste(line: domain.DrugLine, _stored: frozenset[EvidenceKind]) -> str | None:
     if line.package.container is domain.ContainerType.MULTI_DOSE:
         return None  # nothing is discarded from a multi-dose vial; the rules check a typed one
     if line.dose.amount is not None and line.package.amount is not None and line.package.unit:
@@ -93,7 +99,7 @@ def _waste(line: domain.DrugLine) -> str | None:
     return _entered(line.waste.amount, line.waste.reason, line.modifiers)
 
 
-def _administration(line: domain.DrugLine) -> str | None:
+def _administration(line: domain.DrugLine, _stored: frozenset[EvidenceKind]) -> str | None:
     admin = line.administration
     return _entered(admin.start, admin.end, admin.cpt_code)
 
@@ -125,8 +131,11 @@ ROWS = (*_LINE_ROWS, _NECESSITY, *_LATER_LINE_ROWS, _PROVIDER, _PRIOR_AUTH, _DEA
 OTHER = "Other checks"  # a row only when a finding's item belongs to none of the rows above
 
 
-def checklist(claim: domain.Claim, findings: Iterable[Finding]) -> list[ChecklistEntry]:
-    """The rows, in the order above, from the claim check's findings and the claim."""
+def checklist(
+    claim: domain.Claim, findings: Iterable[Finding], evidence: Evidence = NO_EVIDENCE
+) -> list[ChecklistEntry]:
+    """The rows, in the order above, from the claim check's findings, the claim and the
+    documents stored with it."""
     by_row: dict[str, list[Finding]] = {}
     row_of_item = {item: row.name for row in ROWS for item in row.items}
     for finding in findings:
@@ -135,7 +144,7 @@ def checklist(claim: domain.Claim, findings: Iterable[Finding]) -> list[Checklis
     for row in ROWS:
         about = by_row.get(row.name, [])
         if row.line_check is not None:
-            entries.append(_line_entry(claim, row, row.line_check, about))
+            entries.append(_line_entry(claim, row, row.line_check, about, evidence))
         else:
             home = {"4": NECESSITY, "10": PROVIDER}.get(row.items[0], HEADER)
             entries.append(_entry(row.name, about, home, _claim_unfinished(claim, row)))
@@ -146,11 +155,14 @@ def checklist(claim: domain.Claim, findings: Iterable[Finding]) -> list[Checklis
 
 
 def _line_entry(
-    claim: domain.Claim, row: _Row, line_check: LineCheck, about: list[Finding]
+    claim: domain.Claim, row: _Row, line_check: LineCheck, about: list[Finding], evidence: Evidence
 ) -> ChecklistEntry:
     """A drug-line item: not started while any line has nothing in it; its step is the first
     such line's."""
-    unfinished = [(i, line_check(line)) for i, line in enumerate(claim.drug_lines)]
+    unfinished = [
+        (i, line_check(line, frozenset(k for k in EvidenceKind if evidence.has(k, i))))
+        for i, line in enumerate(claim.drug_lines)
+    ]
     missing = [(i, why) for i, why in unfinished if why is not None]
     if not claim.drug_lines:
         return _entry(row.name, about, HEADER, "No drug line yet.")

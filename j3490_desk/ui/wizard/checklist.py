@@ -34,8 +34,11 @@ class ChecklistPanel(QListWidget):
         self.clear()
         for entry in entries:
             word, pixmap = _LOOK[entry.state]
+            warnings = f"{entry.warnings} warning{'s' if entry.warnings > 1 else ''}"
             if entry.state is RowState.NOT_STARTED and entry.warnings:
-                word += f", ⚠ {entry.warnings} warning{'s' if entry.warnings > 1 else ''}"
+                word += f", ⚠ {warnings}"
+            elif entry.state is RowState.WARNING and entry.warnings > 1:
+                word = f"⚠ {warnings}"  # the first is said below; the tooltip lists them all
             text = f"{entry.name}: {word}" + (f"\n{entry.detail}" if entry.detail else "")
             item = QListWidgetItem(self.style().standardIcon(pixmap), text)
             item.setData(STEP_ROLE, entry.step)
