@@ -339,10 +339,10 @@ class MainWindow(QMainWindow):
 
     def refresh(self) -> None:
         """Reload the list from the database, keeping the selected claim selected."""
-        selected = self._selected_id()
+        selected, loaded = self._selected_id(), self.model.rowCount()
         self.model.reload()
         if selected is not None:
-            self._select_claim(selected)
+            self._select_claim(selected, within=loaded)
         filtered = dataclasses.replace(self.claim_filter, sort="date_of_service", descending=True)
         showing = self.model.rowCount() or filtered != ClaimFilter()
         self.stack.setCurrentWidget(self.table if showing else self.empty_state)
@@ -364,11 +364,12 @@ class MainWindow(QMainWindow):
         rows = self.table.selectionModel().selectedRows()
         return self.model.claim_id(rows[0].row()) if rows else None
 
-    def _select_claim(self, claim_id: int) -> None:
-        """Select the claim's row again after a reload, fetching pages until it shows; a claim
-        the filter now hides stays unselected."""
+    def _select_claim(self, claim_id: int, *, within: int) -> None:
+        """Select the claim's row again after a reload, fetching pages until it shows, but no
+        further than the rows loaded before (it was among them); a claim the filter now hides,
+        or that moved far down, stays unselected."""
         row = self.model.row_of(claim_id)
-        while row is None and self.model.canFetchMore():
+        while row is None and self.model.rowCount() < within and self.model.canFetchMore():
             self.model.fetchMore()
             row = self.model.row_of(claim_id)
         if row is not None:
