@@ -22,6 +22,7 @@ from j3490_desk.domain.claim import (
     DrugKind,
     DrugLine,
     FdaStatus,
+    PayerKind,
     PricingPolicy,
     PriorAuthStatus,
 )
@@ -42,14 +43,21 @@ from j3490_desk.domain.narrative import build_narrative
 from j3490_desk.domain.ndc import NdcError, ndc_candidates, ndc_quantity, to_billing_ndc
 from j3490_desk.domain.noc_code import code_findings, facts_for_line, is_noc_code
 from j3490_desk.domain.npi import npi_problem
-from j3490_desk.domain.payer_profiles import PayerProfile, profile_for
+from j3490_desk.domain.payer_profiles import PayerProfile, noc_units_one, profile_for
 from j3490_desk.domain.pricing import PricingError, price_line
 from j3490_desk.domain.sources import (
+    BPM_15_50_2,
+    BPM_15_50_3,
+    BPM_15_50_4,
+    BPM_15_50_4_1,
+    BPM_15_50_4_2,
     FCSO_PRICING,
     FDA_NDC_DIRECTORY,
     ICD10_STRUCTURE,
     NORIDIAN_NOC,
     NPI_CHECK_DIGIT,
+    NUCC_ITEM_24,
+    NUCC_ITEM_31,
     STEDI_NDC_EDIT,
     WPS_NOC_5010,
     X12_RFI_2151,
@@ -59,6 +67,10 @@ from j3490_desk.domain.units import UnitError, convert_dose, is_positive, normal
 
 INFUSION_CODES = frozenset({"96365", "96366", "96367", "96368", "96413", "96415", "96417"})
 INITIAL_INFUSION_CODES = frozenset({"96365", "96413"})  # need more than 15 minutes (§12)
+# FDA MARKETINGCATEGORYNAME values that mean "no FDA approval" outright (domain.md section 10).
+MEDICARE_DENIED_CATEGORIES = frozenset({"UNAPPROVED DRUG OTHER", "UNAPPROVED HOMEOPATHIC"})
+# Dosage forms / package descriptions of drugs made for patients to inject themselves.
+SELF_INJECTION_FORMS = ("PEN", "PREFILLED SYRINGE", "SYRINGE", "AUTO-INJECTOR", "AUTOINJECTOR")
 MAX_PACKAGES_PER_DOSE = 100  # more than this many packages in one dose is surely a typo
 UNSUBMITTED = frozenset({ClaimStatus.DRAFT, ClaimStatus.READY})
 DEFAULT_RULES = ClinicRules()  # frozen: safe to share as a default
@@ -75,6 +87,7 @@ _CHECK_CODES: dict[str, str] = {
     "UNITS_NOT_ONE": "NOC line with units other than 1 for a payer that wants 1",
     "DRUG_INVESTIGATIONAL": "Investigational drug",
     "DRUG_UNAPPROVED": "Drug not FDA-approved (NDA/ANDA/BLA)",
+    "SELF_ADMINISTERED_DRUG": "Directory form suggests a self-administered drug (Medicare)",
     "OFF_LABEL_NO_RATIONALE": "Off-label use without a written rationale",
     "OFF_LABEL_NO_COMPENDIUM": "Off-label use without a compendium or literature reference",
     "DRUG_NOT_PURCHASED": "Donated drug or free sample: not billable",
@@ -150,9 +163,11 @@ def _f(
     fix: str,
     source: str,
     line: int | None = None,
+    *,
+    unverified: bool = False,
 ) -> Finding:
     assert code in _CHECK_CODES, code  # every code is registered, so tests can cover it
-    return Finding(code, severity, item, message, fix, line, source)
+    return Finding(code, severity, item, message, fix, line, source, unverified)
 
 
 # --- claim-level rules --------------------------------------------------------------------
@@ -179,7 +194,7 @@ def _drug_lines_present(ctx: _Context) -> Iterable[Finding]:
             "1",
             "The claim has no drug line.",
             "Add the drug that was given.",
-            cite("§7"),
+            NUCC_ITEM_24,
         )
 
 
@@ -191,7 +206,7 @@ def _date_of_service(ctx: _Context) -> Iterable[Finding]:
             "3",
             f"The date of service {ctx.claim.date_of_service.isoformat()} is after today.",
             "Bill only after the drug has been given; correct the date if it is a typo.",
-            cite("§9"),
+            NUCC_ITEM_24,
         )
 
 
@@ -255,7 +270,7 @@ def _standard_treatment(ctx: _Context) -> Iterable[Finding]:
             "4",
             "The claim does not say why standard treatment failed or was not suitable.",
             "Write what was tried before and why it failed or is contraindicated.",
-            cite("§13"),
+            BPM_15_50_4,
         )
 
 
@@ -279,7 +294,7 @@ def _provider(ctx: _Context) -> Iterable[Finding]:
             f"The credentials of {provider.name or 'the rendering provider'} (MD, DO, NP...) "
             "are not entered.",
             "Enter the provider's credentials as they sign the record.",
-            cite("§14"),
+            NUCC_ITEM_31,
         )
 
 
@@ -366,7 +381,7 @@ def _timely_filing(ctx: _Context) -> Iterable[Finding]:
     claim = ctx.claim
     deadline = filing_deadline(claim.payer, claim.date_of_service, ctx.today)
     when = deadline.deadline.isoformat()
-    if deadline.days_left < 0:
+    if deadline.days_left < 0 and deadline.verified:
         yield _f(
             "FILING_DEADLINE_PASSED",
             Severity.BLOCKER,
@@ -376,6 +391,18 @@ def _timely_filing(ctx: _Context) -> Iterable[Finding]:
             "otherwise the claim cannot be paid.",
             deadline.source,
         )
+    elif deadline.days_left < 0:
+        # A default, not the payer's own limit: the claim may still be in time (domain.md §9).
+        yield _f(
+            "FILING_DEADLINE_PASSED",
+            Severity.WARNING,
+            "timely_filing",
+            f"By the default limit the filing deadline was {when}. {deadline.basis}",
+            "Look up this payer's own timely filing limit and enter it on the payer; if the "
+            "real limit has passed too, ask the payer about exceptions.",
+            deadline.source,
+            unverified=True,
+        )
     elif deadline.days_left <= ctx.rules.filing_warning_days:
         yield _f(
             "FILING_DEADLINE_NEAR",
@@ -384,13 +411,14 @@ def _timely_filing(ctx: _Context) -> Iterable[Finding]:
             f"Only {deadline.days_left} days left to file (deadline {when}). {deadline.basis}",
             "Submit now.",
             deadline.source,
+            unverified=not deadline.verified,
         )
-    if not deadline.verified:
+    elif not deadline.verified:
         yield _f(
             "FILING_DEADLINE_UNVERIFIED",
             Severity.INFO,
             "timely_filing",
-            f"The deadline {when} comes from an unverified default. {deadline.basis}",
+            f"The deadline {when} comes from a default. {deadline.basis}",
             "Enter this payer's timely filing days from its provider manual or contract.",
             deadline.source,
         )
@@ -486,18 +514,30 @@ def _ndc_quantity(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
 
 
 def _units(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
-    if is_noc_code(line.hcpcs_code) and ctx.profile.noc_units_one and line.billed_units != 1:
-        yield _f(
-            "UNITS_NOT_ONE",
-            Severity.WARNING,
-            "coding",
-            f"{plain_amount(line.billed_units)} units are entered, but {ctx.profile.name} "
-            "wants NOC drugs billed as 1 unit (units other than 1 are rejected with M123). "
-            "The app bills 1 unit.",
-            "Set units to 1; the dose goes in the narrative and the NDC quantity.",
-            cite("§7, §16", WPS_NOC_5010),
-            i,
+    if not (is_noc_code(line.hcpcs_code) and noc_units_one(ctx.claim.payer, ctx.profile)):
+        return
+    if line.billed_units == 1:
+        return
+    # WPS publishes "units = 1, else M123"; for the other Medicare profiles it is the app's
+    # default from domain.md section 16, so it only warns (and the units go out as entered).
+    instruction = ctx.profile.noc_units_instruction
+    yield _f(
+        "UNITS_NOT_ONE",
+        Severity.BLOCKER if instruction else Severity.WARNING,
+        "coding",
+        f"{plain_amount(line.billed_units)} units are entered, but Medicare contractors want "
+        "NOC drugs billed as 1 unit"
+        + (
+            f" ({ctx.profile.name} rejects other units with remark code M123)."
+            if instruction
+            else "."
         )
+        + " The claim carries the units as entered.",
+        "Set units to 1; the dose goes in the narrative and the NDC quantity.",
+        cite("§7, §16", *((instruction,) if instruction else ()), WPS_NOC_5010),
+        i,
+        unverified=not instruction,
+    )
 
 
 def _codes(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
@@ -523,27 +563,69 @@ def _fda_status(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
             "The drug is investigational; Medicare and most payers do not pay for it outside "
             "an approved clinical trial.",
             "Check the trial's billing rules (sponsor-paid drug is never billed).",
-            cite("§10", FDA_NDC_DIRECTORY),
+            BPM_15_50_4_1,
             i,
         )
     elif line.fda.status is FdaStatus.UNAPPROVED or (
         facts is not None and facts.fda_approved is False
     ):
-        category = (
-            f" (FDA category: {facts.marketing_category})"
-            if facts and facts.marketing_category
-            else ""
+        category = facts.marketing_category.strip().upper() if facts else ""
+        # Medicare denies drugs without final FDA marketing approval (BPM ch.15 §50.4.1); the
+        # directory's category says so for these two. A compound's ingredient is judged as
+        # part of the compound (J7999, priced by invoice), OTC monographs are not "unapproved".
+        denied = (
+            ctx.claim.payer.kind is PayerKind.MEDICARE
+            and category in MEDICARE_DENIED_CATEGORIES
+            and line.kind is not DrugKind.COMPOUNDED
         )
+        named = f" (FDA category: {facts.marketing_category})" if category and facts else ""
         yield _f(
             "DRUG_UNAPPROVED",
-            Severity.WARNING,
+            Severity.BLOCKER if denied else Severity.WARNING,
             "6",
-            f"The drug is not FDA-approved under an NDA, ANDA or BLA{category}. Having an NDC "
-            "does not mean approval; payers may deny it.",
-            "Attach the reason this product was used and check the payer's coverage policy.",
-            cite("§10 and 'Where blog-style guidance is wrong' 15", FDA_NDC_DIRECTORY),
+            f"The drug is not FDA-approved under an NDA, ANDA or BLA{named}. Having an NDC "
+            "does not mean approval; "
+            + (
+                "Medicare denies drugs that have no final FDA marketing approval."
+                if denied
+                else "payers may deny it."
+            ),
+            "Do not bill Medicare for this product; use an FDA-approved product, or get a "
+            "signed ABN before giving it."
+            if denied
+            else "Attach the reason this product was used and check the payer's coverage policy.",
+            cite("§10 and 'Where blog-style guidance is wrong' 15", FDA_NDC_DIRECTORY)
+            + ("; " + BPM_15_50_4_1 if denied else ""),
             i,
         )
+
+
+def _self_administered(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
+    """Medicare Part B excludes drugs usually self-administered (BPM ch.15 §50.2); each MAC
+    publishes its own exclusion list, so the directory's hint only warns."""
+    facts = facts_for_line(line, ctx.facts)
+    if ctx.claim.payer.kind is not PayerKind.MEDICARE or facts is None:
+        return
+    route = facts.route.upper()
+    form = f"{facts.dosage_form} {facts.package_description}".upper()
+    if "SUBCUTANEOUS" not in route or not any(hint in form for hint in SELF_INJECTION_FORMS):
+        return
+    if line.administration.cpt_code.strip():
+        return  # the clerk recorded who gave it: an administration code billed by the office
+    yield _f(
+        "SELF_ADMINISTERED_DRUG",
+        Severity.WARNING,
+        "9",
+        f"The FDA directory lists this drug for subcutaneous use as {facts.dosage_form.lower()}"
+        + (f" ({facts.package_description})" if facts.package_description else "")
+        + ": a form patients usually inject themselves. Part B does not pay for drugs on "
+        "the contractor's self-administered drug exclusion list.",
+        "Check the contractor's self-administered drug list. If the drug is not on it and "
+        "staff gave it in the office, enter the administration code (item 9, e.g. 96372).",
+        BPM_15_50_2,
+        i,
+        unverified=True,
+    )
 
 
 def _off_label(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
@@ -556,7 +638,7 @@ def _off_label(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
             "6",
             "The use is off-label and no rationale is written.",
             "Write why this drug is used for this diagnosis, and cite the supporting evidence.",
-            cite("§13"),
+            cite("§13", BPM_15_50_4_2),
             i,
         )
     if not line.fda.compendium_reference.strip():
@@ -566,7 +648,7 @@ def _off_label(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
             "6",
             "The off-label use cites no compendium or peer-reviewed literature.",
             "Add the compendium listing (e.g. DrugDex, NCCN, AHFS-DI) or the article.",
-            cite("§13"),
+            cite("§13", BPM_15_50_4_2),
             i,
         )
 
@@ -580,7 +662,7 @@ def _acquisition(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
             "2",
             f"The drug was {how}; a drug the clinic did not pay for cannot be billed.",
             "Remove the drug line (the administration may still be billable).",
-            cite("§8", FCSO_PRICING),
+            BPM_15_50_3,
             i,
         )
 
@@ -756,7 +838,7 @@ def _administration_date(line: DrugLine, i: int, ctx: _Context) -> Iterable[Find
             "3",
             f"The administration time {given:%Y-%m-%d %H:%M} is after today.",
             "Correct the administration date and time.",
-            cite("§9"),
+            NUCC_ITEM_24,
             i,
         )
     elif given.date() != ctx.claim.date_of_service:
@@ -767,7 +849,7 @@ def _administration_date(line: DrugLine, i: int, ctx: _Context) -> Iterable[Find
             f"The drug was given on {given.date().isoformat()}, but the date of service is "
             f"{ctx.claim.date_of_service.isoformat()}.",
             "Make the date of service the day the drug was given.",
-            cite("§9"),
+            NUCC_ITEM_24,
             i,
         )
 
@@ -963,6 +1045,7 @@ LINE_RULES: tuple[_LineRule, ...] = (
     _codes,
     _units,
     _fda_status,
+    _self_administered,
     _off_label,
     _acquisition,
     _invoice,

@@ -9,6 +9,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
+from j3490_desk.domain.billing_units import BillingUnit, parse_hcpcs_dosage
 from j3490_desk.domain.claim import (
     ContainerType,
     Dose,
@@ -21,9 +22,7 @@ from j3490_desk.domain.claim import (
 )
 from j3490_desk.domain.findings import Severity
 from j3490_desk.domain.waste import (
-    BillingUnit,
     expected_waste_modifier,
-    parse_hcpcs_dosage,
     units_cover_waste,
     waste_findings,
 )
