@@ -10,6 +10,8 @@ from decimal import Decimal
 from reportlab.platypus import Flowable, KeepTogether
 
 from j3490_desk.domain.amounts import plain_amount
+from j3490_desk.domain.noc_code import facts_for_line
+from j3490_desk.domain.waste import jz_statement
 from j3490_desk.export.flowables import PageMark
 from j3490_desk.export.packet_view import PacketView, money
 from j3490_desk.export.page_map import SUMMARY
@@ -93,5 +95,7 @@ def _waste_statement(view: PacketView, index: int) -> str:
             f"{units} unit(s)."
         )
     if "JZ" in modifiers:
-        return f"{name}: JZ - no drug was discarded from the single-dose container."
+        claim, facts = view.packet.claim, view.packet.facts
+        dos = claim.date_of_service
+        return f"{name}: {jz_statement(line, dos, facts_for_line(line, facts))}"
     return f"{name}: no JW or JZ modifier on this line."
