@@ -562,7 +562,8 @@ def _fda_status(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
             "6",
             "The drug is investigational; Medicare and most payers do not pay for it outside "
             "an approved clinical trial.",
-            "Check the trial's billing rules (sponsor-paid drug is never billed).",
+            "Bill it only as the trial's billing rules allow (a sponsor-paid drug is never "
+            "billed); if the drug is not investigational, correct its FDA status.",
             BPM_15_50_4_1,
             i,
         )
@@ -661,7 +662,8 @@ def _acquisition(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
             Severity.BLOCKER,
             "2",
             f"The drug was {how}; a drug the clinic did not pay for cannot be billed.",
-            "Remove the drug line (the administration may still be billable).",
+            "Do not submit this drug line (the administration may still be billed on its own); "
+            "if the clinic did buy the drug, correct how it was acquired.",
             BPM_15_50_3,
             i,
         )
@@ -815,15 +817,17 @@ def _dose(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
         )
         return
     if in_package > MAX_PACKAGES_PER_DOSE * package.amount:
+        # The 100-package ceiling is the app's guess at a typo, not a payer rule: it warns.
         yield _f(
             "DOSE_IMPLAUSIBLE",
-            Severity.BLOCKER,
+            Severity.WARNING,
             "3",
             f"The dose ({plain_amount(dose.amount)} {normalize_unit(dose.unit)}) is more than "
             f"{MAX_PACKAGES_PER_DOSE} packages; that is almost surely a typo or a wrong unit.",
             "Check the dose and its unit against the order.",
             src,
             i,
+            unverified=True,
         )
 
 

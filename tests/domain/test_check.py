@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -50,6 +50,15 @@ def _case(today: date | None = None, facts: Any = "keep", **line_changes: Any) -
     scenario = _base()
     claim = _line(scenario.claim, **line_changes) if line_changes else scenario.claim
     return claim, today or scenario.today, scenario.facts if facts == "keep" else facts
+
+
+def _hospital_case(**line_changes: Any) -> Case:
+    claim, today, facts = _case(**line_changes)
+    return (
+        replace(claim, place_of_service=PlaceOfService.ON_CAMPUS_OUTPATIENT_HOSPITAL),
+        today,
+        facts,
+    )
 
 
 def _claim_case(today: date | None = None, **claim_changes: Any) -> Case:
@@ -131,6 +140,18 @@ CASES: dict[str, Callable[[], Case]] = {
     "NOC_CODE_MISMATCH": lambda: _case(hcpcs_code="J3490"),
     "C9399_OUTSIDE_HOSPITAL": lambda: _case(hcpcs_code="C9399"),
     "ORAL_DRUG": lambda: _case(facts=_facts(oral=True)),
+    "C9399_APPROVAL_UNCONFIRMED": lambda: _hospital_case(
+        facts=None, hcpcs_code="C9399", fda__status=FdaStatus.UNKNOWN
+    ),
+    "C9399_APPROVED_BEFORE_2004": lambda: _hospital_case(
+        facts=_facts(start_marketing_date=date(1996, 5, 1)), hcpcs_code="C9399"
+    ),
+    "SELF_ADMINISTERED_DRUG": lambda: _case(
+        facts=_facts(route="SUBCUTANEOUS", package_description="1 SYRINGE in 1 CARTON"),
+        administration__cpt_code="",
+        administration__start=None,
+        administration__end=None,
+    ),
     # check.py
     "REFERENCE_DATA_NOT_LOADED": lambda: _case(facts=None),
     "NO_DRUG_LINES": lambda: _claim_case(drug_lines=()),
@@ -345,5 +366,15 @@ def test_diagnosis_outside_code_set_dates_is_a_warning() -> None:
 
 
 def test_default_today_is_the_system_date() -> None:
+    """A date of service tomorrow is in the future only if `today` really is the system date."""
     claim, _, facts = _case()
-    assert "FILING_DEADLINE_PASSED" in _codes(check_claim(claim, facts=facts))
+    tomorrow = date.today() + timedelta(days=1)
+    claim = replace(claim, date_of_service=tomorrow)
+    future = [f for f in check_claim(claim, facts=facts) if f.code == "ADMINISTRATION_IN_FUTURE"]
+    assert [f.line for f in future] == [None]
+    yesterday = replace(claim, date_of_service=date.today() - timedelta(days=1))
+    assert not [
+        f
+        for f in check_claim(yesterday, facts=facts)
+        if f.code == "ADMINISTRATION_IN_FUTURE" and f.line is None
+    ]
