@@ -7,6 +7,7 @@ a message and a fix a clerk can act on, and the published rule behind it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -41,7 +42,12 @@ from j3490_desk.domain.icd10 import (
 )
 from j3490_desk.domain.narrative import build_narrative
 from j3490_desk.domain.ndc import NdcError, ndc_candidates, ndc_quantity, to_billing_ndc
-from j3490_desk.domain.noc_code import code_findings, facts_for_line, is_noc_code
+from j3490_desk.domain.noc_code import (
+    code_findings,
+    facts_for_line,
+    is_noc_code,
+    specific_mapping,
+)
 from j3490_desk.domain.npi import npi_problem
 from j3490_desk.domain.payer_profiles import PayerProfile, noc_units_one, profile_for
 from j3490_desk.domain.pricing import PricingError, price_line
@@ -71,7 +77,10 @@ INITIAL_INFUSION_CODES = frozenset({"96365", "96413"})  # need more than 15 minu
 MEDICARE_DENIED_CATEGORIES = frozenset({"UNAPPROVED DRUG OTHER", "UNAPPROVED HOMEOPATHIC"})
 # Dosage forms / package descriptions of drugs made for patients to inject themselves.
 SELF_INJECTION_FORMS = ("PEN", "PREFILLED SYRINGE", "SYRINGE", "AUTO-INJECTOR", "AUTOINJECTOR")
-MAX_PACKAGES_PER_DOSE = 100  # more than this many packages in one dose is surely a typo
+MAX_PACKAGES_PER_DOSE = 100
+HCPCS_SYNTAX = re.compile(
+    r"[A-V]\d{4}|\d{4}[0-9AFTU]"
+)  # HCPCS Level II, or CPT (5 chars)  # more than this many packages in one dose is surely a typo
 UNSUBMITTED = frozenset({ClaimStatus.DRAFT, ClaimStatus.READY})
 DEFAULT_RULES = ClinicRules()  # frozen: safe to share as a default
 
@@ -101,6 +110,11 @@ _CHECK_CODES: dict[str, str] = {
     "DOSE_UNIT_INVALID": "Dose unit not recognised",
     "DOSE_UNIT_INCOMPATIBLE": "Dose unit cannot be converted to the package's unit",
     "PACKAGE_AMOUNT_MISSING": "The package's drug amount or unit is not entered",
+    "PACKAGE_UNIT_INVALID": "The package's unit is not one the app knows",
+    "AMOUNT_UNREADABLE": "An amount on the line that is not a finite number",
+    "UNITS_NOT_POSITIVE": "Billed units zero, negative or not a number",
+    "HCPCS_CODE_INVALID": "The line's HCPCS code is missing or not a HCPCS/CPT code",
+    "CHARGE_NOT_POSITIVE": "Charge zero or negative",
     "ADMINISTRATION_IN_FUTURE": "Date of service or administration after today",
     "ADMINISTRATION_DATE_NOT_DOS": "Administration date differs from the date of service",
     "DIAGNOSIS_MISSING": "No ICD-10-CM diagnosis",
@@ -495,13 +509,29 @@ def _ndc_fix(error: NdcError) -> str:
     return "Type the NDC exactly as printed on the label, with its hyphens."
 
 
-def _ndc_quantity(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
+def _package_known(line: DrugLine) -> bool:
+    amount = line.package.amount
+    return amount is not None and is_positive(amount) and bool(line.package.unit.strip())
+
+
+def _ndc_quantity_error(line: DrugLine) -> NdcError | None:
     dose = line.dose.amount
-    if dose is None or not is_positive(dose) or not line.ndc.strip():
-        return  # the dose and NDC rules report these
+    if dose is None or not is_positive(dose):
+        return None  # the dose rules report it
     try:
         ndc_quantity(dose, line.dose.unit, line.package)
     except NdcError as error:
+        return error
+    return None
+
+
+def _ndc_quantity(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
+    error = _ndc_quantity_error(line)
+    if error is None or not line.ndc.strip():
+        return  # the NDC rule reports a missing NDC
+    if not _package_known(line) and line.dose.amount is not None:
+        return  # PACKAGE_AMOUNT_MISSING names the field the quantity needs
+    if error is not None:
         yield _f(
             "NDC_QUANTITY_INVALID",
             Severity.BLOCKER,
@@ -514,6 +544,19 @@ def _ndc_quantity(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
 
 
 def _units(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
+    if not is_positive(line.billed_units) or line.billed_units != line.billed_units.to_integral():
+        yield _f(
+            "UNITS_NOT_POSITIVE",
+            Severity.BLOCKER,
+            "coding",
+            f"The units (24G / SV104) are {line.billed_units}; a claim line bills a whole "
+            "number of units, at least 1.",
+            "Enter the units: 1 for a NOC code on Medicare, else the dose in the code's "
+            "billing units.",
+            NUCC_ITEM_24,
+            i,
+        )
+        return
     if not (is_noc_code(line.hcpcs_code) and noc_units_one(ctx.claim.payer, ctx.profile)):
         return
     if line.billed_units == 1:
@@ -541,6 +584,21 @@ def _units(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
 
 
 def _codes(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
+    code = line.hcpcs_code.strip().upper()
+    if not HCPCS_SYNTAX.fullmatch(code):
+        yield _f(
+            "HCPCS_CODE_INVALID",
+            Severity.BLOCKER,
+            "coding",
+            f"The HCPCS code '{line.hcpcs_code.strip()}' is not a HCPCS Level II code (a letter "
+            "and four digits, e.g. J3490) or a CPT code (five characters, e.g. 90371)."
+            if code
+            else "No HCPCS code is entered for the drug.",
+            "Pick the drug's code: its own code if it has one, else the unclassified code.",
+            NUCC_ITEM_24,
+            i,
+        )
+        return
     claim = ctx.claim
     facts = facts_for_line(line, ctx.facts)
     yield from code_findings(
@@ -777,45 +835,25 @@ def _dose(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
             i,
         )
         return
-    try:
-        normalize_unit(dose.unit)
-    except UnitError as error:
-        yield _f(
-            "DOSE_UNIT_INVALID",
-            Severity.BLOCKER,
-            "3",
-            str(error),
-            "Pick the dose unit from the list.",
-            src,
-            i,
-        )
-        return
     package = line.package
-    if package.amount is None or not package.unit or not is_positive(package.amount):
+    if not _package_known(line):
+        # One finding for the missing package size: the NDC quantity, waste and price rules
+        # that need it stay quiet. It blocks when the NDC quantity cannot be built without it.
+        needed = _ndc_quantity_error(line) is not None
         yield _f(
             "PACKAGE_AMOUNT_MISSING",
-            Severity.WARNING,
+            Severity.BLOCKER if needed else Severity.WARNING,
             "1",
-            "The package's drug amount or unit is not entered, so waste and the NDC quantity "
-            "cannot be checked.",
+            "The package's drug amount or unit is not entered, so the "
+            + ("NDC quantity (24A / CTP04), " if needed else "")
+            + "waste and expected payment cannot be worked out.",
             "Enter how much drug one package holds, from the label.",
-            cite("§2"),
+            cite("§2", X12_RFI_2151),
             i,
         )
         return
-    try:
-        in_package = convert_dose(dose.amount, dose.unit, package.unit, package)
-    except UnitError as error:
-        yield _f(
-            "DOSE_UNIT_INCOMPATIBLE",
-            Severity.BLOCKER,
-            "3",
-            str(error),
-            "Enter the dose in the unit the package label uses.",
-            src,
-            i,
-        )
-        return
+    assert package.amount is not None  # _package_known; the units convert (_dose_unit)
+    in_package = convert_dose(dose.amount, dose.unit, package.unit, package)
     if in_package > MAX_PACKAGES_PER_DOSE * package.amount:
         # The 100-package ceiling is the app's guess at a typo, not a payer rule: it warns.
         yield _f(
@@ -1005,6 +1043,16 @@ def _narrative(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
 def _pricing(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
     if line.acquisition is not Acquisition.PURCHASED:
         return
+    if line.charge is not None and not is_positive(line.charge):
+        yield _f(
+            "CHARGE_NOT_POSITIVE",
+            Severity.BLOCKER,
+            "pricing",
+            f"The charge is {line.charge}; a billed charge is more than zero.",
+            "Enter the clinic's charge for the drug.",
+            NUCC_ITEM_24,
+            i,
+        )
     if line.charge is None:
         yield _f(
             "CHARGE_MISSING",
@@ -1016,8 +1064,13 @@ def _pricing(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
             i,
         )
     claim = ctx.claim
+    facts = facts_for_line(line, ctx.facts)
+    if not _package_known(line):
+        return  # PACKAGE_AMOUNT_MISSING says the price needs the package size
+    if _wrong_noc_code(line, claim.date_of_service, facts):
+        return  # priced once the line carries its own code (SPECIFIC_HCPCS_EXISTS says which)
     try:
-        price_line(line, claim.date_of_service, claim.payer, facts_for_line(line, ctx.facts))
+        price_line(line, claim.date_of_service, claim.payer, facts)
     except PricingError as error:
         yield _f(
             "PRICING_INCOMPLETE",
@@ -1028,6 +1081,108 @@ def _pricing(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
             cite("§8"),
             i,
         )
+
+
+def _wrong_noc_code(line: DrugLine, date_of_service: date, facts: DrugFacts | None) -> bool:
+    """A NOC line whose NDC has its own code on the DOS: any price for the NOC code is moot."""
+    return (
+        is_noc_code(line.hcpcs_code)
+        and line.kind is not DrugKind.COMPOUNDED
+        and specific_mapping(facts, date_of_service) is not None
+    )
+
+
+def _amount_fields(line: DrugLine) -> dict[str, Decimal | None]:
+    return {
+        "dose": line.dose.amount,
+        "wasted amount": line.waste.amount,
+        "package's drug amount": line.package.amount,
+        "package's volume (mL)": line.package.volume_ml,
+        "units": line.billed_units,
+        "charge": line.charge,
+        "invoice quantity": line.invoice.quantity,
+        "invoice price": line.invoice.price_paid,
+    }
+
+
+def _unreadable(line: DrugLine, i: int) -> Iterable[Finding]:
+    """Input no rule can judge (a NaN or infinite amount, a package unit the app does not
+    know): one finding naming the field, instead of a crash or a silent pass."""
+    for label, amount in _amount_fields(line).items():
+        if amount is not None and not amount.is_finite():
+            yield _f(
+                "AMOUNT_UNREADABLE",
+                Severity.BLOCKER,
+                "1",
+                f"The {label} is '{amount}', which is not a number; the rest of this line is "
+                "checked once it is corrected.",
+                f"Enter the {label} as a number.",
+                cite("§2"),
+                i,
+            )
+    unit = line.package.unit.strip()
+    if unit:
+        try:
+            normalize_unit(unit)
+        except UnitError as error:
+            yield _f(
+                "PACKAGE_UNIT_INVALID",
+                Severity.BLOCKER,
+                "1",
+                f"The package's unit: {error} The rest of this line is checked once it is "
+                "corrected.",
+                "Pick the unit of the package's drug amount from the list (as on the label).",
+                cite("§2"),
+                i,
+            )
+            return
+    amount = line.package.amount
+    if amount is not None and amount.is_finite() and not is_positive(amount):
+        yield _f(
+            "PACKAGE_AMOUNT_MISSING",
+            Severity.BLOCKER,
+            "1",
+            f"The package's drug amount is {amount}; one package holds more than nothing. "
+            "The rest of this line is checked once it is corrected.",
+            "Enter how much drug one package holds, from the label.",
+            cite("§2", X12_RFI_2151),
+            i,
+        )
+        return
+    yield from _dose_unit(line, i)
+
+
+def _dose_unit(line: DrugLine, i: int) -> Iterable[Finding]:
+    """A dose unit that is unknown, or that cannot be counted in the package's unit."""
+    dose, package = line.dose, line.package
+    if dose.amount is None or not is_positive(dose.amount):
+        return  # DOSE_MISSING / DOSE_NOT_POSITIVE (the _dose rule)
+    src = cite("§7", NORIDIAN_NOC)
+    try:
+        normalize_unit(dose.unit)
+        if _package_known(line):
+            convert_dose(dose.amount, dose.unit, package.unit, package)
+    except UnitError as error:
+        unknown = not _known_unit(dose.unit)
+        yield _f(
+            "DOSE_UNIT_INVALID" if unknown else "DOSE_UNIT_INCOMPATIBLE",
+            Severity.BLOCKER,
+            "3",
+            f"{error} The rest of this line is checked once the dose unit is corrected.",
+            "Pick the dose unit from the list."
+            if unknown
+            else "Enter the dose in the unit the package label uses.",
+            src,
+            i,
+        )
+
+
+def _known_unit(text: str) -> bool:
+    try:
+        normalize_unit(text)
+    except UnitError:
+        return False
+    return True
 
 
 _ClaimRule = Callable[[_Context], Iterable[Finding]]
@@ -1080,5 +1235,7 @@ def check_claim(
     ctx = _Context(claim, today or date.today(), facts, rules, profile_for(claim.payer))
     findings = [f for rule in CLAIM_RULES for f in rule(ctx)]
     for index, line in enumerate(claim.drug_lines):
-        findings += [f for rule in LINE_RULES for f in rule(line, index, ctx)]
+        unreadable = list(_unreadable(line, index))
+        rules_for_line = () if unreadable else LINE_RULES  # judged once the field is fixed
+        findings += unreadable + [f for rule in rules_for_line for f in rule(line, index, ctx)]
     return findings

@@ -145,6 +145,7 @@ def waste_findings(
     modifiers = {m.strip().upper() for m in line.modifiers}
     waste = line.waste.amount
     wasted = waste is not None and is_positive(waste)
+    wasted_text = plain_amount(waste) if waste is not None and waste.is_finite() else "0"
     medicare = payer.kind is PayerKind.MEDICARE
 
     def add(
@@ -246,7 +247,7 @@ def waste_findings(
             "WASTE_JZ_WITH_WASTE",
             jw_severity,
             "modifiers",
-            f"JZ says nothing was discarded, but {plain_amount(waste)} {line.dose.unit} is "
+            f"JZ says nothing was discarded, but {wasted_text} {line.dose.unit} is "
             "recorded as waste and the units billed for the dose do not cover it." + noc_note,
             "Replace JZ with JW (the app bills the waste on its own JW line), or clear the "
             "wasted amount if nothing was discarded.",
@@ -267,7 +268,7 @@ def waste_findings(
             "WASTE_WITHOUT_JW",
             jw_severity,
             "8",
-            f"{plain_amount(waste)} {line.dose.unit} was discarded from a single-dose "
+            f"{wasted_text} {line.dose.unit} was discarded from a single-dose "
             "container; it is billed on its own line with JW (required since 1 Jan 2017)."
             + ("" if medicare else " Check that this payer follows the CMS rule.")
             + noc_note,
@@ -289,7 +290,7 @@ def waste_findings(
         )
     if expected == "JZ" and not modifiers & {"JW", "JZ"}:
         covered = (
-            f" The {plain_amount(waste)} {line.dose.unit} discarded is within the units billed "
+            f" The {wasted_text} {line.dose.unit} discarded is within the units billed "
             "for the dose, so no JW line: JZ goes on the line (Noridian)."
             if wasted
             else ""

@@ -177,6 +177,11 @@ CASES: dict[str, Callable[[], Case]] = {
     "DOSE_UNIT_INVALID": lambda: _case(dose__unit="tabs"),
     "DOSE_UNIT_INCOMPATIBLE": lambda: _case(dose__unit="units"),
     "PACKAGE_AMOUNT_MISSING": lambda: _case(package__amount=None),
+    "PACKAGE_UNIT_INVALID": lambda: _case(package__unit="tabs"),
+    "AMOUNT_UNREADABLE": lambda: _case(dose__amount=Decimal("NaN")),
+    "UNITS_NOT_POSITIVE": lambda: _case(billed_units=Decimal(0)),
+    "HCPCS_CODE_INVALID": lambda: _case(hcpcs_code="J349"),
+    "CHARGE_NOT_POSITIVE": lambda: _case(charge=Decimal("-7700.00")),
     "ADMINISTRATION_IN_FUTURE": lambda: _case(today=date(2019, 6, 1)),
     "ADMINISTRATION_DATE_NOT_DOS": lambda: _case(
         dose__administered_at=datetime(2019, 6, 3, 9, tzinfo=TZ)
@@ -378,3 +383,36 @@ def test_default_today_is_the_system_date() -> None:
         for f in check_claim(yesterday, facts=facts)
         if f.code == "ADMINISTRATION_IN_FUTURE" and f.line is None
     ]
+
+
+BAD_INPUT: dict[str, tuple[dict[str, Any], str, str]] = {
+    # what is typed -> (the line change, the finding, words naming the field)
+    "unknown package unit": ({"package__unit": "tabs"}, "PACKAGE_UNIT_INVALID", "package's unit"),
+    "no package unit": ({"package__unit": ""}, "PACKAGE_AMOUNT_MISSING", "package's drug amount"),
+    "no package size": ({"package__amount": None}, "PACKAGE_AMOUNT_MISSING", "package's drug"),
+    "zero package size": (
+        {"package__amount": Decimal(0)},
+        "PACKAGE_AMOUNT_MISSING",
+        "package's drug amount",
+    ),
+    "unknown dose unit": ({"dose__unit": "tabs"}, "DOSE_UNIT_INVALID", "tabs"),
+    "no dose unit": ({"dose__unit": ""}, "DOSE_UNIT_INVALID", "unit"),
+    "dose unit of another kind": ({"dose__unit": "units"}, "DOSE_UNIT_INCOMPATIBLE", "units"),
+    "dose not a number": ({"dose__amount": Decimal("NaN")}, "AMOUNT_UNREADABLE", "dose"),
+    "waste infinite": ({"waste__amount": Decimal("Infinity")}, "AMOUNT_UNREADABLE", "wasted"),
+    "price not a number": ({"invoice__price_paid": Decimal("NaN")}, "AMOUNT_UNREADABLE", "price"),
+    "zero units": ({"billed_units": Decimal(0)}, "UNITS_NOT_POSITIVE", "units"),
+    "no HCPCS code": ({"hcpcs_code": ""}, "HCPCS_CODE_INVALID", "HCPCS code"),
+    "negative charge": ({"charge": Decimal(-1)}, "CHARGE_NOT_POSITIVE", "charge"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_INPUT))
+def test_input_the_rules_cannot_judge_gets_one_finding_naming_the_field(name: str) -> None:
+    """Issue 14 "Bad input": never a crash or a silent pass; one clear finding for the line."""
+    changes, code, words = BAD_INPUT[name]
+    line_findings = [f for f in _run(_case(**changes)) if f.line == 0]
+    assert [f.code for f in line_findings] == [code]
+    (finding,) = line_findings
+    assert finding.severity is Severity.BLOCKER or code == "PACKAGE_AMOUNT_MISSING"
+    assert words.lower() in finding.message.lower(), finding.message

@@ -88,7 +88,12 @@ SEVERITY: dict[str, Severity] = {
     "DOSE_IMPLAUSIBLE": W,  # the app's 100-package guess, not a payer rule
     "DOSE_UNIT_INVALID": B,
     "DOSE_UNIT_INCOMPATIBLE": B,
-    "PACKAGE_AMOUNT_MISSING": W,
+    "PACKAGE_AMOUNT_MISSING": B,  # the NDC quantity in mL cannot be built without it
+    "PACKAGE_UNIT_INVALID": B,
+    "AMOUNT_UNREADABLE": B,
+    "UNITS_NOT_POSITIVE": B,
+    "HCPCS_CODE_INVALID": B,
+    "CHARGE_NOT_POSITIVE": B,
     "ADMINISTRATION_IN_FUTURE": B,
     "ADMINISTRATION_DATE_NOT_DOS": W,
     "DIAGNOSIS_MISSING": B,
@@ -226,6 +231,11 @@ FIXES: dict[str, _Fix] = {
     "DOSE_UNIT_INVALID": _line_fix(dose__unit="mg"),
     "DOSE_UNIT_INCOMPATIBLE": _line_fix(dose__unit="mg"),
     "PACKAGE_AMOUNT_MISSING": _line_fix(package__amount=Decimal(50)),
+    "PACKAGE_UNIT_INVALID": _line_fix(package__unit="mg"),
+    "AMOUNT_UNREADABLE": _line_fix(dose__amount=Decimal(45)),
+    "UNITS_NOT_POSITIVE": _line_fix(billed_units=Decimal(1)),
+    "HCPCS_CODE_INVALID": _line_fix(hcpcs_code="J3590"),
+    "CHARGE_NOT_POSITIVE": _line_fix(charge=Decimal("7700.00")),
     "ADMINISTRATION_IN_FUTURE": lambda case, _: (case[0], date(2019, 6, 10), case[2]),
     "ADMINISTRATION_DATE_NOT_DOS": _line_fix(
         dose__administered_at=datetime(2019, 6, 4, 9, 30, tzinfo=TZ)
