@@ -1060,7 +1060,7 @@ def _pricing(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
             "pricing",
             "No charge is entered.",
             "Enter the clinic's charge for the drug.",
-            cite("§8"),
+            NUCC_ITEM_24,
             i,
         )
     claim = ctx.claim

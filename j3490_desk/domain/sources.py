@@ -61,7 +61,10 @@ BPM_15_50_4_1 = "Medicare Benefit Policy Manual ch.15 §50.4.1 (approved use of 
 BPM_15_50_4_2 = "Medicare Benefit Policy Manual ch.15 §50.4.2 (unlabeled use of drug)"
 BPM_15_50_4 = "Medicare Benefit Policy Manual ch.15 §50.4 (reasonableness and necessity)"
 # NUCC 1500 Claim Form Reference Instruction Manual (items of the CMS-1500 02/12 form):
-NUCC_ITEM_24 = "NUCC 1500 instructions, item 24 (service lines: 24A dates of service, 24D code)"
+NUCC_ITEM_24 = (
+    "NUCC 1500 instructions, item 24 (service lines: 24A dates of service, 24D code, "
+    "24F charges, 24G units)"
+)
 NUCC_ITEM_31 = "NUCC 1500 instructions, item 31 (signature including degrees or credentials)"
 FDA_NDC_DIRECTORY = "FDA NDC Directory, product.txt MARKETINGCATEGORYNAME / ROUTENAME"
 

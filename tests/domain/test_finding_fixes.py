@@ -366,3 +366,34 @@ def test_the_unverified_situations_are_flagged() -> None:
         if f.code == "WASTE_WITHOUT_JW"
     ]
     assert waste.unverified and waste.severity is Severity.WARNING
+
+
+# Issue 14, wrong item 10: each finding cites the rule it states (and not a neighbour's).
+CITES: dict[str, tuple[str, str | None]] = {
+    # code -> (in the source, never in the source)
+    "NO_DRUG_LINES": ("item 24", "§7"),
+    "ADMINISTRATION_IN_FUTURE": ("24A dates of service", "§9"),
+    "ADMINISTRATION_DATE_NOT_DOS": ("24A dates of service", "§9"),
+    "PROVIDER_CREDENTIALS_MISSING": ("item 31", "§14"),
+    "STANDARD_TREATMENT_NOT_DOCUMENTED": ("§50.4 (reasonableness", "§13"),
+    "DRUG_INVESTIGATIONAL": ("§50.4.1", None),
+    "DRUG_NOT_PURCHASED": ("§50.3", "pricing"),
+    "OFF_LABEL_NO_RATIONALE": ("§50.4.2", None),
+    "OFF_LABEL_NO_COMPENDIUM": ("§50.4.2", None),
+    "CHARGE_MISSING": ("24F charges", None),
+    "UNITS_NOT_POSITIVE": ("24G units", None),
+    "MODIFIER_TERMINATED": ("HCPCS Level II file", None),
+    "MODIFIER_JG_WITH_TB": ("HCPCS Level II file", None),
+    "SELF_ADMINISTERED_DRUG": ("§50.2", None),
+    "FILING_DEADLINE_PASSED": ("§9", None),
+    "WASTE_JW_UNITS_COVER": ("§15", None),
+    "C9399_APPROVAL_UNCONFIRMED": ("ngsmedicare", None),
+}
+
+
+@pytest.mark.parametrize("code", sorted(CITES))
+def test_each_finding_cites_the_rule_it_states(code: str) -> None:
+    wanted, unwanted = CITES[code]
+    for finding in (f for f in _run(CASES[code]()) if f.code == code):
+        assert wanted in finding.source, finding.source
+        assert unwanted is None or unwanted not in finding.source, finding.source
