@@ -299,8 +299,9 @@ def waste_findings(
             "WASTE_JZ_MISSING",
             Severity.BLOCKER if jz_cited else Severity.WARNING if medicare else Severity.INFO,
             "modifiers",
-            "Nothing billable was discarded from this single-dose container; Medicare requires "
-            "JZ for dates of service from 1 Jul 2023."
+            ("No JW line is due" if wasted else "Nothing was discarded")
+            + " from this single-dose container; Medicare requires JZ for dates of service "
+            "from 1 Jul 2023."
             + covered
             + ("" if medicare else " Some payers have not adopted JZ (e.g. BCBS ND).")
             + noc_note,
