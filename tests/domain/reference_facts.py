@@ -8,6 +8,8 @@ ReferenceService (as `reference import` does) and looks each NDC up for the date
 
 from __future__ import annotations
 
+import functools
+import tempfile
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -58,3 +60,14 @@ def imported_facts(folder: Path, date_of_service: date) -> dict[str, DrugFacts]:
         return {ndc: service.drug_facts(ndc, date_of_service) for ndc in ndcs}
     finally:
         service.close()
+
+
+_FOLDERS: list[tempfile.TemporaryDirectory[str]] = []  # kept until the test run ends
+
+
+@functools.cache
+def facts_on(date_of_service: date) -> dict[str, DrugFacts]:
+    """imported_facts in a temporary folder, imported once per date for the whole run."""
+    folder = tempfile.TemporaryDirectory(prefix="rules-reference-")
+    _FOLDERS.append(folder)
+    return imported_facts(Path(folder.name), date_of_service)

@@ -16,6 +16,7 @@ from j3490_desk.domain.claim import (
     Claim,
     ContainerType,
     DrugFacts,
+    DrugKind,
     FdaStatus,
     PayerKind,
     PlaceOfService,
@@ -23,6 +24,7 @@ from j3490_desk.domain.claim import (
     PriorAuthStatus,
 )
 from j3490_desk.domain.findings import Finding, Severity
+from tests.domain import reference_facts as ref
 from tests.domain import scenarios
 
 Case = tuple[Claim, date, dict[str, DrugFacts] | None]
@@ -50,6 +52,15 @@ def _case(today: date | None = None, facts: Any = "keep", **line_changes: Any) -
     scenario = _base()
     claim = _line(scenario.claim, **line_changes) if line_changes else scenario.claim
     return claim, today or scenario.today, scenario.facts if facts == "keep" else facts
+
+
+def _imported_case(ndc11: str, ndc: str, *, hospital: bool = False, **changes: Any) -> Case:
+    """The base claim with another drug, whose facts come from the real importer."""
+    claim, today, _ = _case(ndc=ndc, **changes)
+    facts = {ndc11: ref.facts_on(claim.date_of_service)[ndc11]}
+    if hospital:
+        claim = replace(claim, place_of_service=PlaceOfService.ON_CAMPUS_OUTPATIENT_HOSPITAL)
+    return claim, today, facts
 
 
 def _hospital_case(**line_changes: Any) -> Case:
@@ -143,11 +154,19 @@ CASES: dict[str, Callable[[], Case]] = {
     "C9399_APPROVAL_UNCONFIRMED": lambda: _hospital_case(
         facts=None, hcpcs_code="C9399", fda__status=FdaStatus.UNKNOWN
     ),
-    "C9399_APPROVED_BEFORE_2004": lambda: _hospital_case(
-        facts=_facts(start_marketing_date=date(1996, 5, 1)), hcpcs_code="C9399"
+    "C9399_APPROVED_BEFORE_2004": lambda: _imported_case(
+        ref.QUINIDINE, "0002-1407-01", hospital=True, hcpcs_code="C9399", kind=DrugKind.DRUG
     ),
-    "SELF_ADMINISTERED_DRUG": lambda: _case(
-        facts=_facts(route="SUBCUTANEOUS", package_description="1 SYRINGE in 1 CARTON"),
+    "SELF_ADMINISTERED_DRUG": lambda: _imported_case(
+        ref.ORENCIA_SC,
+        "0003-2188-11",
+        package__amount=Decimal(125),
+        package__volume_ml=Decimal(1),
+        dose__amount=Decimal(125),
+        dose__route="subcutaneous",
+        waste__amount=None,
+        modifiers=("JZ",),
+        invoice__ndc="00003-2188-11",
         administration__cpt_code="",
         administration__start=None,
         administration__end=None,
