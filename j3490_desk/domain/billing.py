@@ -17,12 +17,7 @@ from j3490_desk.domain.claim import Claim, DrugFacts, DrugLine
 from j3490_desk.domain.narrative import build_narrative
 from j3490_desk.domain.ndc import NdcError, ndc_quantity, shaded_line_24a, to_billing_ndc
 from j3490_desk.domain.noc_code import facts_for_line, is_noc_code
-from j3490_desk.domain.payer_profiles import (
-    PayerProfile,
-    ndc_quantity_decimals,
-    noc_units_one,
-    profile_for,
-)
+from j3490_desk.domain.payer_profiles import PayerProfile, ndc_quantity_decimals, profile_for
 from j3490_desk.domain.units import is_positive
 from j3490_desk.domain.waste import billing_unit_for
 
@@ -127,9 +122,9 @@ def _bill_one(
             drug_line=index,
             hcpcs_code=code,
             modifiers=("JW", *(m for m in modifiers if m not in {"JW", "JZ"})),
-            units=Decimal(1)
-            if noc and noc_units_one(claim.payer, profile)
-            else _jw_units(line, billing_unit),
+            # A NOC code has no unit of measure: the app's JW line carries 1, its amount
+            # goes in the narrative and the NDC quantity (domain.md sections 7 and 16).
+            units=Decimal(1) if noc else _jw_units(line, billing_unit),
             charge=waste_charge,
             ndc11=ndc11,
             ndc_quantity=waste_quantity,
