@@ -80,6 +80,9 @@ SEVERITY: dict[str, Severity] = {
     "OFF_LABEL_NO_COMPENDIUM": W,
     "DRUG_NOT_PURCHASED": B,
     "INVOICE_MISSING": B,
+    "INVOICE_NOT_SENT": W,
+    "PRESCRIPTION_NOT_SENT": W,
+    "LABEL_PHOTO_MISSING": W,
     "INVOICE_NDC_MISMATCH": B,
     "INVOICE_AFTER_ADMINISTRATION": B,
     "INVOICE_QUANTITY_TOO_SMALL": B,
@@ -139,6 +142,11 @@ NOTHING_TO_TYPE = {
 FINAL = {"FILING_DEADLINE_PASSED"}
 
 _Fix = Callable[[Case, Finding], Case]
+
+
+def _store_every_document(case: Case, _: Finding) -> Case:
+    """Attach the scan: the case without its own evidence runs with every document stored."""
+    return case[0], case[1], case[2]
 
 
 def _line_fix(**changes: Any) -> _Fix:
@@ -221,7 +229,10 @@ FIXES: dict[str, _Fix] = {
         fda__off_label_rationale="Refractory HLH", fda__compendium_reference="DrugDex"
     ),
     "DRUG_NOT_PURCHASED": _line_fix(acquisition=Acquisition.PURCHASED),
-    "INVOICE_MISSING": _line_fix(invoice__attached=True),
+    "INVOICE_MISSING": _store_every_document,
+    "INVOICE_NOT_SENT": _store_every_document,
+    "PRESCRIPTION_NOT_SENT": _store_every_document,
+    "LABEL_PHOTO_MISSING": _store_every_document,
     "INVOICE_NDC_MISMATCH": _line_fix(invoice__ndc=BASE_LINE.invoice.ndc),
     "INVOICE_AFTER_ADMINISTRATION": _line_fix(invoice__date=BASE_LINE.invoice.date),
     "INVOICE_QUANTITY_TOO_SMALL": _line_fix(invoice__quantity=Decimal(1)),
@@ -245,7 +256,7 @@ FIXES: dict[str, _Fix] = {
     "DIAGNOSIS_UNKNOWN": _claim_fix(medical_necessity=BASE.medical_necessity),
     "DIAGNOSIS_NOT_BILLABLE": _claim_fix(medical_necessity=BASE.medical_necessity),
     "STANDARD_TREATMENT_NOT_DOCUMENTED": _claim_fix(medical_necessity=BASE.medical_necessity),
-    "PRESCRIPTION_MISSING": _line_fix(prescription__attached=True),
+    "PRESCRIPTION_MISSING": _store_every_document,
     "LOT_NUMBER_MISSING": _line_fix(lot__number="EMA19C04"),
     "LOT_EXPIRATION_MISSING": _line_fix(lot__expiration=date(2020, 12, 31)),
     "LOT_EXPIRED": _line_fix(lot__expiration=date(2020, 12, 31)),
@@ -330,10 +341,11 @@ def test_a_finding_on_an_unverified_fact_or_unconfirmed_default_never_blocks(
     """domain.md preamble and section 16: U facts and defaults are never hard blockers.
     Every code's case, under every payer kind and profile, also a year and a half later."""
     for code, make in CASES.items():
-        claim, today, facts = make()
+        claim, today, facts, *stored = make()
         claim = replace(claim, payer=payer)
+        evidence = stored[0] if stored else scenarios.STORED
         for day in (today, date(today.year + 1, 12, 31)):
-            for finding in check_claim(claim, today=day, facts=facts):
+            for finding in check_claim(claim, today=day, facts=facts, evidence=evidence):
                 assert not (finding.unverified and finding.severity is Severity.BLOCKER), (
                     code,
                     finding,
