@@ -76,8 +76,9 @@ INFUSION_CODES = frozenset({"96365", "96366", "96367", "96368", "96413", "96415"
 INITIAL_INFUSION_CODES = frozenset({"96365", "96413"})  # need more than 15 minutes (§12)
 # FDA MARKETINGCATEGORYNAME values that mean "no FDA approval" outright (domain.md section 10).
 MEDICARE_DENIED_CATEGORIES = frozenset({"UNAPPROVED DRUG OTHER", "UNAPPROVED HOMEOPATHIC"})
-# Dosage forms / package descriptions of drugs made for patients to inject themselves.
-SELF_INJECTION_FORMS = ("PEN", "PREFILLED SYRINGE", "SYRINGE", "AUTO-INJECTOR", "AUTOINJECTOR")
+# Words of an FDA dosage form / package description for a device patients inject themselves
+# with (a whole word: "PEN" must not match "SUSPENSION").
+SELF_INJECTION_FORMS = re.compile(r"\b(PEN|SYRINGE|AUTO-?INJECTOR|INJECTOR)S?\b")
 MAX_PACKAGES_PER_DOSE = 100
 HCPCS_SYNTAX = re.compile(
     r"[A-V]\d{4}|\d{4}[0-9AFTU]"
@@ -672,7 +673,7 @@ def _self_administered(line: DrugLine, i: int, ctx: _Context) -> Iterable[Findin
         return
     route = facts.route.upper()
     form = f"{facts.dosage_form} {facts.package_description}".upper()
-    if "SUBCUTANEOUS" not in route or not any(hint in form for hint in SELF_INJECTION_FORMS):
+    if "SUBCUTANEOUS" not in route or not SELF_INJECTION_FORMS.search(form):
         return
     if line.administration.cpt_code.strip():
         return  # the clerk recorded who gave it: an administration code billed by the office

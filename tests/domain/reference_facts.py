@@ -27,6 +27,7 @@ ASCORBIC_ACID = "00389048610"  # injection, UNAPPROVED DRUG OTHER
 QUINIDINE = "00002140701"  # quinidine gluconate injection, NDA, marketed since 1950
 GAMIFANT = "72171050501"  # emapalumab-lzsg, BLA, no code in the crosswalk slice
 DEXAMETHASONE_TABLETS = "00054417925"  # oral tablets (J8540 is oral dexamethasone 0.25 mg)
+HUMULIN_N_VIAL = "00002831501"  # INJECTION, SUSPENSION for subcutaneous use, in a 10 mL vial
 
 
 def _ndctext_zip(folder: Path) -> Path:
@@ -56,6 +57,7 @@ def imported_facts(folder: Path, date_of_service: date) -> dict[str, DrugFacts]:
             QUINIDINE,
             GAMIFANT,
             DEXAMETHASONE_TABLETS,
+            HUMULIN_N_VIAL,
         )
         return {ndc: service.drug_facts(ndc, date_of_service) for ndc in ndcs}
     finally:

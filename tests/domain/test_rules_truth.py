@@ -188,6 +188,10 @@ def test_a_prefilled_syringe_for_subcutaneous_use_asks_about_self_administration
     assert "SELF_ADMINISTERED_DRUG" not in {f.code for f in after}
     assert _blockers(after) <= _blockers(_check(claim, facts))
     assert "SELF_ADMINISTERED_DRUG" not in {f.code for f in _check(_orencia_iv(), facts)}
+    # A vial of a subcutaneous suspension: "SUSPENSION" holds the letters of "PEN", no pen.
+    vial = _change(claim, ndc="0002-8315-01", invoice__ndc="00002-8315-01")
+    assert facts[ref.HUMULIN_N_VIAL].dosage_form == "INJECTION, SUSPENSION"
+    assert "SELF_ADMINISTERED_DRUG" not in {f.code for f in _check(vial, facts)}
 
 
 def test_c9399_with_unknown_approval_asks_instead_of_blocking() -> None:
