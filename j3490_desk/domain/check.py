@@ -79,10 +79,9 @@ MEDICARE_DENIED_CATEGORIES = frozenset({"UNAPPROVED DRUG OTHER", "UNAPPROVED HOM
 # Words of an FDA dosage form / package description for a device patients inject themselves
 # with (a whole word: "PEN" must not match "SUSPENSION").
 SELF_INJECTION_FORMS = re.compile(r"\b(PEN|SYRINGE|AUTO-?INJECTOR|INJECTOR)S?\b")
-MAX_PACKAGES_PER_DOSE = 100
-HCPCS_SYNTAX = re.compile(
-    r"[A-V]\d{4}|\d{4}[0-9AFTU]"
-)  # HCPCS Level II, or CPT (5 chars)  # more than this many packages in one dose is surely a typo
+MAX_PACKAGES_PER_DOSE = 100  # more than this many packages in one dose is likely a typo
+# A HCPCS Level II code (a letter and four digits) or a CPT code (five characters).
+HCPCS_SYNTAX = re.compile(r"[A-V]\d{4}|\d{4}[0-9AFTU]")
 UNSUBMITTED = frozenset({ClaimStatus.DRAFT, ClaimStatus.READY})
 DEFAULT_RULES = ClinicRules()  # frozen: safe to share as a default
 
@@ -115,7 +114,7 @@ _CHECK_CODES: dict[str, str] = {
     "PACKAGE_AMOUNT_MISSING": "The package's drug amount or unit is not entered",
     "PACKAGE_UNIT_INVALID": "The package's unit is not one the app knows",
     "AMOUNT_UNREADABLE": "An amount on the line that is not a finite number",
-    "UNITS_NOT_POSITIVE": "Billed units zero, negative or not a number",
+    "UNITS_NOT_POSITIVE": "Billed units zero or negative",
     "HCPCS_CODE_INVALID": "The line's HCPCS code is missing or not a HCPCS/CPT code",
     "CHARGE_NOT_POSITIVE": "Charge zero or negative",
     "ADMINISTRATION_IN_FUTURE": "Date of service or administration after today",
@@ -535,28 +534,27 @@ def _ndc_quantity(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
     error = _ndc_quantity_error(line)
     if error is None or not line.ndc.strip():
         return  # the NDC rule reports a missing NDC
-    if not _package_known(line) and line.dose.amount is not None:
+    if not _package_known(line):
         return  # PACKAGE_AMOUNT_MISSING names the field the quantity needs
-    if error is not None:
-        yield _f(
-            "NDC_QUANTITY_INVALID",
-            Severity.BLOCKER,
-            "1",
-            f"The NDC quantity (24A shaded line / CTP04) cannot be built: {error}",
-            "Choose the NDC unit (ML, ME, GR, F2, UN) and enter the package's amount and volume.",
-            cite("§2", X12_RFI_2151),
-            i,
-        )
+    yield _f(
+        "NDC_QUANTITY_INVALID",
+        Severity.BLOCKER,
+        "1",
+        f"The NDC quantity (24A shaded line / CTP04) cannot be built: {error}",
+        "Choose the NDC unit (ML, ME, GR, F2, UN) and enter the package's amount and volume.",
+        cite("§2", X12_RFI_2151),
+        i,
+    )
 
 
 def _units(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
-    if not is_positive(line.billed_units) or line.billed_units != line.billed_units.to_integral():
+    if not is_positive(line.billed_units):
         yield _f(
             "UNITS_NOT_POSITIVE",
             Severity.BLOCKER,
             "coding",
-            f"The units (24G / SV104) are {line.billed_units}; a claim line bills a whole "
-            "number of units, at least 1.",
+            f"The units (24G / SV104) are {line.billed_units}; a claim line bills more than "
+            "zero units.",
             "Enter the units: 1 for a NOC code on Medicare, else the dose in the code's "
             "billing units.",
             NUCC_ITEM_24,

@@ -196,7 +196,7 @@ def suggest_code(
             "with the NDC and dose.",
             cite("§6", NGS_C9399),
         )
-    if line.kind is not DrugKind.ANTINEOPLASTIC and is_biologic(line, facts):
+    if is_biologic(line, facts):  # antineoplastics stay J9999 (kind decides first)
         why = (
             "A biologic"
             if line.kind is DrugKind.BIOLOGIC
