@@ -45,7 +45,7 @@ PACKAGED_UNDER_OPPS = frozenset({"J3490", "J3590"})  # OPPS status N (Addendum B
 
 CODES: dict[str, str] = {
     "WASTE_WITHOUT_JW": "Drug was discarded from a single-dose container but JW is not billed",
-    "WASTE_JZ_WITH_WASTE": "JZ (nothing discarded) on a line that records waste",
+    "WASTE_JZ_WITH_WASTE": "JZ on a line whose recorded waste the billed units do not cover",
     "WASTE_JW_WITHOUT_WASTE": "JW on a line that records no wasted amount",
     "WASTE_JZ_MISSING": "Single-dose container, nothing wasted, and no JZ",
     "WASTE_JW_UNITS_COVER": "JW billed although the administered units already cover the waste",
@@ -316,11 +316,11 @@ def jz_statement(line: DrugLine, date_of_service: date, facts: DrugFacts | None)
     """What JZ on the line tells the payer, in words that are true for this line (packet)."""
     waste = line.waste.amount
     if waste is None or not is_positive(waste):
-        return "JZ - no drug was discarded from the single-dose container."
+        return "JZ, no drug was discarded from the single-dose container."
     unit = billing_unit_for(line, date_of_service, facts)
     if unit is not None and units_cover_waste(line, unit):
         return (
-            f"JZ - {plain_amount(waste)} {line.dose.unit} discarded "
+            f"JZ, {plain_amount(waste)} {line.dose.unit} discarded "
             f"({line.waste.reason or 'reason not entered'}) is within the units billed for the "
             "dose, so it is not billed on a JW line (Noridian, domain.md section 15)."
         )

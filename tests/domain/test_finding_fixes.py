@@ -128,6 +128,8 @@ SEVERITY: dict[str, Severity] = {
     "NARRATIVE_TOO_LONG": B,
     "CHARGE_MISSING": W,
     "PRICING_INCOMPLETE": W,
+    "WASTE_DWARFS_DOSE": W,
+    "INFUSION_ADD_ON_HOURS_MISSING": W,
 }
 
 # Findings whose fix is to check something outside the claim: nothing the clerk types makes
@@ -283,6 +285,8 @@ FIXES: dict[str, _Fix] = {
     "NARRATIVE_TOO_LONG": _line_fix(brand_name="Gamifant", generic_name="emapalumab-lzsg"),
     "CHARGE_MISSING": _line_fix(charge=Decimal("7700.00")),
     "PRICING_INCOMPLETE": _line_fix(invoice__price_paid=Decimal("7000.00")),
+    "WASTE_DWARFS_DOSE": _line_fix(waste__amount=Decimal(5)),  # the amount from the record
+    "INFUSION_ADD_ON_HOURS_MISSING": _line_fix(administration__cpt_code="96365 96366"),
 }
 
 
