@@ -129,14 +129,15 @@ def _administration(line: DrugLine) -> Rows:
     ]
 
 
-# (item, title, values of one drug line, attachment kinds that prove it)
+# (item, title, values of one drug line, attachment kinds that prove it). "Other" files (the
+# proof of filing, for one) prove no item, so no "Proven by" names them.
 LineItem = tuple[str, str, Callable[[DrugLine], Rows], tuple[str, ...]]
 LINE_ITEMS: tuple[LineItem, ...] = (
     ("1", "Drug identification (name, NDC, strength)", _drug, ("label_photo", "invoice")),
     ("2", "Purchase invoice", _invoice, ("invoice",)),
     ("3", "Dose given", _dose, ("medical_record",)),
     ("5", "Order / prescription", _order, ("prescription",)),
-    ("6", "FDA approval and indication", _fda, ("other", "medical_record")),
+    ("6", "FDA approval and indication", _fda, ("medical_record",)),
     ("7", "Lot number and expiration", _lot, ("label_photo",)),
     ("8", "Drug discarded (waste)", _waste, ("medical_record",)),
     ("9", "Administration times", _administration, ("medical_record",)),
