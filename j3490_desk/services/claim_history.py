@@ -28,6 +28,7 @@ _WHAT = {
     ("supersede", "attachment"): "File replaced by a newer one",
     ("export_packet", "packet_export"): "Packet exported",
     ("print_packet", "claim"): "Packet printed",
+    ("export_837p", "claim"): "837P file written",
 }
 NOTHING = "(empty)"
 

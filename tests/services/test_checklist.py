@@ -121,7 +121,7 @@ def test_rows_do_not_repeat_and_a_second_blank_drug_is_not_started(app_data: App
     claim = replace(scenario.claim, drug_lines=(*scenario.claim.drug_lines, domain.DrugLine()))
     entries = drafts.assess(app_data, claim, today=scenario.today).checklist
     names = [e.name for e in entries]
-    assert len(names) == len(set(names)) == 12
+    assert len(names) == len(set(names)) == 13  # the 837P row included
     rows = {e.name: e for e in entries}
     admin = rows["9. Administration times"]
     assert admin.state is RowState.NOT_STARTED and admin.detail.startswith("Drug 2:")
@@ -156,3 +156,20 @@ def test_a_stored_invoice_alone_starts_the_invoice_row(app_data: AppData, tmp_pa
     invoice = after["2. Purchase invoice"]
     assert invoice.state is not RowState.NOT_STARTED
     assert not any("invoice" in note.lower() and "stored" in note.lower() for note in invoice.notes)
+
+
+def test_the_837p_row_waits_for_a_start_then_warns_until_complete(app_data: AppData) -> None:
+    scenario = scenarios.compound_trimix()
+    complete = _rows(app_data, scenario.claim, scenario.today)["Electronic claim (837P)"]
+    assert complete.state is RowState.COMPLETE
+    paper = replace(
+        scenario.claim,
+        patient_details=domain.PatientDetails(),
+        payer=replace(scenario.claim.payer, payer_id=""),
+    )
+    assert _rows(app_data, paper, scenario.today)["Electronic claim (837P)"].state is (
+        RowState.NOT_STARTED
+    )
+    started = replace(paper, patient_details=domain.PatientDetails(city="San Antonio"))
+    row = _rows(app_data, started, scenario.today)["Electronic claim (837P)"]
+    assert row.state is RowState.WARNING and row.step == drafts.HEADER

@@ -16,7 +16,7 @@ import pytest
 from pypdf import PdfReader
 
 from j3490_desk.domain import claim as d
-from j3490_desk.services import claim_837p, claims, clinic, packets
+from j3490_desk.services import claim_837p, claim_history, claims, clinic, packets
 from j3490_desk.services.app_data import AppData, open_app_data
 from j3490_desk.services.claim_837p import ExportRefused
 from tests.export.x12_claims import SUBMITTER, electronic_sample_claim
@@ -51,6 +51,9 @@ def test_the_pwk_number_is_the_one_printed_on_the_saved_packet(
     assert result.claim_ids == (claim_id,)
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     assert claims.get_claim(app_data, claim_id).status is d.ClaimStatus.DRAFT  # unchanged
+    [written] = [e for e in claim_history.claim_history(app_data, claim_id)
+                 if e.what == "837P file written"]  # fmt: skip
+    assert {c.field for c in written.changes} == {"file name", "sha256", "interchange number"}
 
 
 def test_a_blocker_or_a_missing_clinic_detail_refuses_and_writes_nothing(

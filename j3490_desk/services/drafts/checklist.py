@@ -127,7 +127,16 @@ _NECESSITY = _Row("4. Medical necessity", ("4",))
 _PROVIDER = _Row("10. Provider and NPI", ("10",))
 _PRIOR_AUTH = _Row("Prior authorization", ("prior_auth",))
 _DEADLINE = _Row("Filing deadline", ("timely_filing",))
-ROWS = (*_LINE_ROWS, _NECESSITY, *_LATER_LINE_ROWS, _PROVIDER, _PRIOR_AUTH, _DEADLINE)
+_ELECTRONIC = _Row("Electronic claim (837P)", ("electronic",))  # domain.electronic_claim
+ROWS = (
+    *_LINE_ROWS,
+    _NECESSITY,
+    *_LATER_LINE_ROWS,
+    _PROVIDER,
+    _PRIOR_AUTH,
+    _DEADLINE,
+    _ELECTRONIC,
+)
 OTHER = "Other checks"  # a row only when a finding's item belongs to none of the rows above
 
 
@@ -183,6 +192,9 @@ def _claim_unfinished(claim: domain.Claim, row: _Row) -> str | None:
         )
     if row is _PROVIDER:
         return _entered(claim.provider.name, claim.provider.npi)
+    if row is _ELECTRONIC:  # a clinic that bills on paper never starts it
+        started = claim.patient_details != domain.PatientDetails() or claim.payer.payer_id
+        return None if started else "Only for an 837P file: patient address and sex, payer ID."
     # Prior authorization and the filing deadline both depend on who pays.
     return None if claim.payer.name else "Choose the payer first."
 
