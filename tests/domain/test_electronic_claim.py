@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable
 from typing import Any
+
+import pytest
 
 from j3490_desk.domain import claim as d
 from j3490_desk.domain.electronic_claim import (
@@ -108,3 +111,40 @@ def test_submitter_problems_name_each_missing_key_and_the_9_digit_zip() -> None:
         "on the USPS ZIP code lookup)",
     ]
     assert any("tax_id" in p for p in submitter_problems(Submitter()))
+
+
+def _break_zip(c: d.Claim) -> d.Claim:
+    return dataclasses.replace(
+        c, patient_details=dataclasses.replace(c.patient_details, zip="7820")
+    )
+
+
+def _no_birth_date(c: d.Claim) -> d.Claim:
+    return dataclasses.replace(c, patient=dataclasses.replace(c.patient, date_of_birth=None))
+
+
+def _no_member_id(c: d.Claim) -> d.Claim:
+    return dataclasses.replace(c, patient=dataclasses.replace(c.patient, member_id=""))
+
+
+def _no_charge(c: d.Claim) -> d.Claim:
+    line = dataclasses.replace(c.drug_lines[0], charge=None)
+    return dataclasses.replace(c, drug_lines=(line, *c.drug_lines[1:]))
+
+
+@pytest.mark.parametrize(
+    ("code", "broken"),
+    [
+        ("X12_PATIENT_ADDRESS_INVALID", _break_zip),
+        ("X12_PATIENT_BIRTH_DATE_MISSING", _no_birth_date),
+        ("X12_MEMBER_ID_MISSING", _no_member_id),
+        ("X12_CHARGE_MISSING", _no_charge),
+    ],
+)
+def test_each_gap_is_one_warning_and_the_entered_value_clears_it(
+    code: str, broken: Callable[[d.Claim], d.Claim]
+) -> None:
+    complete = scenarios.compound_trimix().claim
+    findings = electronic_findings(broken(complete))
+    assert [(f.code, f.severity) for f in findings] == [(code, Severity.WARNING)]
+    assert electronic_findings(complete) == []  # entering the value back clears it
