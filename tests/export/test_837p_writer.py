@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import pyx12.x12file
 
+from j3490_desk.domain import claim as domain
 from j3490_desk.domain.billing import bill_lines
 from j3490_desk.domain.narrative import cut_at_word
 from j3490_desk.domain.ndc import parse_shaded_line_24a
@@ -149,3 +150,25 @@ def test_a_broken_file_is_refused_naming_claim_line_and_element(
     assert old in text
     problems = [str(p) for p in validate_837p(text.replace(old, new))]
     assert any(words in p for p in problems), problems
+
+
+def test_a_dependent_patient_gets_the_patient_loop_and_passes() -> None:
+    item = to_send("2-compound-three-drugs")
+    details = dataclasses.replace(
+        item.claim.patient_details,
+        relationship=domain.Relationship.SPOUSE,
+        subscriber_name="Brennan-Okafor, Ada",
+    )
+    claim = dataclasses.replace(
+        item.claim,
+        patient_details=details,
+        frequency=domain.ClaimFrequency.REPLACEMENT,
+        original_claim_number="2226010123456",
+    )
+    text = _text(dataclasses.replace(item, claim=claim))
+    assert validate_837p(text) == []
+    assert _segments(text, "PAT") == ["PAT*01"]
+    assert "NM1*IL*1*BRENNAN-OKAFOR*ADA****MI*4TQ8YR2WJ51" in _segments(text, "NM1")
+    assert "NM1*QC*1*BRENNAN-OKAFOR*WALTER" in _segments(text, "NM1")
+    assert _segments(text, "CLM")[0].split("*")[5] == "11:B:7"
+    assert "REF*F8*2226010123456" in _segments(text, "REF")
