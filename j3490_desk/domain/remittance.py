@@ -144,6 +144,22 @@ def outcome_problem(claim: ClaimPayment) -> Problem | None:
     )
 
 
+def outcome_label(claim: ClaimPayment) -> str:
+    """The payer's decision in words: a payment is "partly paid" when adjustments took the
+    rest of the charge (CLP04 < CLP03)."""
+    if claim.outcome is Outcome.REVERSAL:
+        return "Reversal of an earlier payment"
+    if claim.outcome is Outcome.DENIED:
+        return "Denied"
+    if claim.outcome is None:
+        return f"Claim status {claim.status_code}"
+    if claim.paid == claim.charged:
+        return "Paid in full"
+    if claim.paid == 0:
+        return "Processed, nothing paid (all adjusted)"
+    return "Partly paid, the rest adjusted"
+
+
 def posting_summary(claim: ClaimPayment) -> str:
     """One line for the claim's history: what the payer decided, in its own codes."""
     parts = [

@@ -1,0 +1,459 @@
+"""Posting a payer's 835 remittance to our claims: payments, denials and reversals, each one
+status move of the existing lifecycle with its event and audit entry. Qt-free.
+
+Matching never guesses: a claim by CLP01, which is the claim number we sent in CLM01 (our claim
+id, digits exactly as written); a line by its REF*6R line control number
+(domain.line_control), else by procedure code, modifiers and date when exactly one drug line
+has them. The same claim payment (same check or EFT, payer claim number and CLP02) is posted
+once, so a file imported twice posts nothing the second time. The file itself is kept in the
+attachment store under its SHA-256.
+
+`preview_remittance` runs the very same posting in a transaction that is rolled back, so what
+the clerk confirms is what `import_remittance` then does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from j3490_desk.domain.claim import ClaimStatus
+from j3490_desk.domain.claim_lifecycle import (
+    TransitionProblem,
+    event_date_problem,
+    payment_problem,
+    reversal_problem,
+)
+from j3490_desk.domain.line_control import line_control_number
+from j3490_desk.domain.remittance import (
+    ClaimPayment,
+    Outcome,
+    Payment,
+    Problem,
+    ServicePayment,
+    balance_problem,
+    outcome_label,
+    outcome_problem,
+    posting_summary,
+)
+from j3490_desk.errors import InvalidInputError
+from j3490_desk.models import Claim, DrugLine
+from j3490_desk.models.remittance import (
+    RemittanceAdjustment,
+    RemittanceFile,
+    RemittanceLine,
+    RemittancePosting,
+)
+from j3490_desk.models.work_queue import ClaimEvent
+from j3490_desk.services import claim_status, records
+from j3490_desk.services.app_data import AppData
+from j3490_desk.services.remittance_file import read_remittance
+from j3490_desk.storage import audit
+from j3490_desk.storage.attachment_store import AttachmentStore, ContentTooLargeError
+
+_MB = 1024 * 1024
+
+
+class ClaimResult:
+    """What happened (or, in a preview, would happen) to one claim payment of the file."""
+
+    POSTED = "posted"
+    ALREADY_POSTED = "already_posted"
+    UNMATCHED = "unmatched"
+    REVERSED = "reversed"
+    NOT_POSTED = "not_posted"
+
+
+@dataclass(frozen=True)
+class ClaimLine:
+    """One claim payment of the file, as the preview lists it."""
+
+    claim_number: str  # CLP01
+    claim_id: int | None
+    result: str  # a ClaimResult value
+    outcome: str  # "Paid in full", "Partly paid, the rest adjusted", "Denied", ...
+    charged: Decimal
+    paid: Decimal
+    patient_responsibility: Decimal
+    codes: tuple[str, ...]  # group-CARC with amount, then RARCs
+
+
+@dataclass
+class ImportResult:
+    file_name: str
+    sha256: str
+    claims: list[ClaimLine] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def _ids(self, result: str) -> list[int]:
+        return [c.claim_id for c in self.claims if c.result == result and c.claim_id is not None]
+
+    @property
+    def posted(self) -> list[int]:
+        return self._ids(ClaimResult.POSTED)
+
+    @property
+    def already_posted(self) -> list[int]:
+        return self._ids(ClaimResult.ALREADY_POSTED)
+
+    @property
+    def reversed(self) -> list[int]:
+        return self._ids(ClaimResult.REVERSED)
+
+    @property
+    def unmatched(self) -> list[str]:
+        return [c.claim_number for c in self.claims if c.result == ClaimResult.UNMATCHED]
+
+    def to_json(self) -> dict[str, Any]:
+        """The `remit import --json` contract: exactly these five keys."""
+        return {
+            "posted": self.posted,
+            "already_posted": self.already_posted,
+            "unmatched": self.unmatched,
+            "reversed": self.reversed,
+            "problems": [{"segment": p.segment, "message": p.message} for p in self.problems],
+        }
+
+
+def import_remittance(data: AppData, path: Path) -> ImportResult:
+    """Read the 835 at `path` and post it; RemittanceFileError (nothing posted) when the file
+    is not a whole 005010X221A1 835."""
+    return _run(data, _read(path), path.name, keep=True)
+
+
+def preview_remittance(data: AppData, path: Path) -> ImportResult:
+    """What `import_remittance` would post, with nothing stored."""
+    return _run(data, _read(path), path.name, keep=False)
+
+
+# --- the run -----------------------------------------------------------------------------------
+
+
+class _DryRun(Exception):
+    """Raised at the end of a preview so its transaction rolls back."""
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise InvalidInputError(
+            f"The remittance file {path.name} cannot be read ({error.strerror or error}).",
+            "Check the file exists and that you may read it.",
+        ) from error
+
+
+def _run(data: AppData, content: bytes, name: str, *, keep: bool) -> ImportResult:
+    remittance = read_remittance(content, name)
+    store = AttachmentStore(data.paths.attachments, data.db.key)
+    limit = records.get_settings(data).max_attachment_mb * _MB
+    try:
+        with store.staged(content, max_bytes=limit) as staged:
+            result = ImportResult(name, staged.sha256, problems=list(remittance.problems))
+            try:
+                with data.db.write() as session:
+                    file_id = _file_row(data, session, staged.sha256, name, len(content))
+                    for payment in remittance.payments:
+                        for claim in payment.claims:
+                            _post_claim(data, session, file_id, name, payment, claim, result)
+                    if not keep:
+                        raise _DryRun
+                    store.keep(staged)  # before commit: a stored row never names missing content
+            except _DryRun:
+                pass
+    except ContentTooLargeError as error:
+        raise InvalidInputError(
+            f"The remittance file {name} is larger than the limit of {limit // _MB} MB per file.",
+            "The limit can be changed in Settings > Clinic.",
+        ) from error
+    return result
+
+
+def _file_row(data: AppData, session: Session, sha256: str, name: str, size: int) -> int:
+    """The file's row: the one already there for this content, or a new one."""
+    row = session.exec(select(RemittanceFile).where(RemittanceFile.sha256 == sha256)).first()
+    if row is None:
+        row = RemittanceFile(
+            sha256=sha256, original_name=name, size_bytes=size, imported_by=data.user
+        )
+        session.add(row)
+        session.flush()
+        audit.record(
+            session,
+            user=data.user,
+            action="import",
+            entity="remittance_file",
+            entity_id=row.id,
+            changes={"original_name": (None, name), "sha256": (None, sha256)},
+        )
+    assert row.id is not None
+    return row.id
+
+
+# --- one claim payment -------------------------------------------------------------------------
+
+
+def _post_claim(
+    data: AppData,
+    session: Session,
+    file_id: int,
+    name: str,
+    payment: Payment,
+    claim: ClaimPayment,
+    result: ImportResult,
+) -> None:
+    claim_id = _claim_id(session, claim.claim_number)
+
+    def line(outcome: str) -> None:
+        result.claims.append(_claim_line(claim, claim_id, outcome))
+
+    problems = list(claim.problems) or [
+        p for p in (outcome_problem(claim), balance_problem(claim)) if p is not None
+    ]
+    if problems:
+        result.problems.extend(problems)
+        return line(ClaimResult.NOT_POSTED)
+    if claim_id is None:
+        return line(ClaimResult.UNMATCHED)
+    if _already_posted(session, claim_id, payment, claim):
+        return line(ClaimResult.ALREADY_POSTED)
+    try:
+        posting = _move(data, session, claim_id, name, payment, claim)
+    except InvalidInputError as refused:
+        result.problems.append(
+            Problem(claim.segment, f"Claim {claim_id}: {refused.message} {refused.hint}")
+        )
+        return line(ClaimResult.NOT_POSTED)
+    posting.file_id = file_id
+    session.add(posting)
+    session.flush()
+    _add_details(session, posting, claim, result)
+    line(ClaimResult.REVERSED if posting.reverses_id else ClaimResult.POSTED)
+
+
+def _claim_id(session: Session, claim_number: str) -> int | None:
+    """Our claim whose number is exactly CLP01 (no leading zeros, no other form: never guessed)."""
+    if not claim_number.isdigit() or str(int(claim_number)) != claim_number:
+        return None
+    row = session.get(Claim, int(claim_number))
+    return row.id if row is not None else None
+
+
+def _already_posted(session: Session, claim_id: int, payment: Payment, claim: ClaimPayment) -> bool:
+    return (
+        session.exec(
+            select(RemittancePosting.id).where(
+                RemittancePosting.claim_id == claim_id,
+                RemittancePosting.trace_number == payment.trace_number,
+                RemittancePosting.payer_claim_number == claim.payer_claim_number,
+                RemittancePosting.status_code == claim.status_code,
+            )
+        ).first()
+        is not None
+    )
+
+
+def _move(
+    data: AppData,
+    session: Session,
+    claim_id: int,
+    name: str,
+    payment: Payment,
+    claim: ClaimPayment,
+) -> RemittancePosting:
+    """The status move this claim payment makes (InvalidInputError when the lifecycle refuses
+    it), and its posting row, not yet added."""
+    row = session.get(Claim, claim_id)
+    assert row is not None
+    if row.status == ClaimStatus.DRAFT:
+        raise InvalidInputError(
+            "it is still a draft, so the payment is not posted.",
+            "Check that the payer's claim number is this claim; finish and submit it first.",
+        )
+    codes = claim.all_adjustments
+    event: dict[str, Any] = {
+        "event_date": payment.paid_on,
+        "reference_number": payment.trace_number,
+        "amount": claim.paid,
+        "carc_codes": " ".join(dict.fromkeys(a.reason for a in codes)),
+        "rarc_codes": " ".join(claim.all_remark_codes),
+    }
+    posting = RemittancePosting(
+        claim_id=claim_id,
+        file_id=0,
+        payer=payment.payer,
+        trace_number=payment.trace_number,
+        payment_method=payment.method,
+        paid_on=payment.paid_on,
+        status_code=claim.status_code,
+        charged=claim.charged,
+        paid=claim.paid,
+        patient_responsibility=claim.patient_responsibility,
+        payer_claim_number=claim.payer_claim_number,
+        remark_codes=" ".join(claim.remark_codes),
+    )
+    headline = f"835 {name}, {payment.payer}, check/EFT {payment.trace_number}"
+    if claim.outcome is Outcome.REVERSAL:
+        reversed_posting, posted_event = _reversed(session, claim_id, claim)
+        posted = ClaimStatus(posted_event.to_status)
+        event["note"] = (
+            f"{headline}: the payer reverses its {posted.value} posting of "
+            f"{reversed_posting.paid} (check/EFT {reversed_posting.trace_number}); that "
+            f"posting stays in the history. {posting_summary(claim)}"
+        )
+        moved = claim_status.apply_transition(
+            data,
+            session,
+            claim_id,
+            ClaimStatus(posted_event.from_status),
+            check=lambda now: reversal_problem(ClaimStatus(now.status), posted),
+            reversal=True,
+            **event,
+        )
+        posting.reverses_id = reversed_posting.id
+    else:
+        target = ClaimStatus.PAID if claim.outcome is Outcome.PAID else ClaimStatus.DENIED
+        event["note"] = f"{headline}: {outcome_label(claim)}. {posting_summary(claim)}"
+
+        def check(now: Claim) -> TransitionProblem | None:
+            earliest = now.submitted_on or now.date_of_service
+            late = payment.paid_on and event_date_problem(payment.paid_on, earliest, "payment")
+            return late or payment_problem(
+                claim.paid, now.billed_total, confirmed_over_billed=False
+            )
+
+        moved = claim_status.apply_transition(data, session, claim_id, target, check=check, **event)
+    session.flush()
+    posting.event_id = moved.id
+    return posting
+
+
+def _reversed(
+    session: Session, claim_id: int, claim: ClaimPayment
+) -> tuple[RemittancePosting, ClaimEvent]:
+    """The latest posting of this payer claim number that is not yet reversed, and its event."""
+    undone = select(RemittancePosting.reverses_id).where(
+        col(RemittancePosting.reverses_id).is_not(None)
+    )
+    earlier = session.exec(
+        select(RemittancePosting)
+        .where(
+            RemittancePosting.claim_id == claim_id,
+            RemittancePosting.payer_claim_number == claim.payer_claim_number,
+            col(RemittancePosting.reverses_id).is_(None),
+            col(RemittancePosting.id).not_in(undone),
+        )
+        .order_by(col(RemittancePosting.id).desc())
+    ).first()
+    event = session.get(ClaimEvent, earlier.event_id) if earlier and earlier.event_id else None
+    if earlier is None or event is None:
+        raise InvalidInputError(
+            f"the payer reverses a payment (payer claim number {claim.payer_claim_number}) "
+            "that J3490 Desk never posted, so nothing is undone.",
+            "Read the remittance; record what the payer did by hand (Status) with a note.",
+        )
+    return earlier, event
+
+
+def _add_details(
+    session: Session, posting: RemittancePosting, claim: ClaimPayment, result: ImportResult
+) -> None:
+    """The lines, matched to our drug lines where they can be, and every CAS adjustment."""
+    assert posting.id is not None
+    ours = session.exec(
+        select(DrugLine)
+        .where(DrugLine.claim_id == posting.claim_id)
+        .order_by(col(DrugLine.position))
+    ).all()
+    row = session.get(Claim, posting.claim_id)
+    assert row is not None
+    for adjustment in claim.adjustments:
+        session.add(
+            _adjustment_row(
+                posting.id, None, adjustment.group, adjustment.reason, adjustment.amount
+            )
+        )
+    for service in claim.services:
+        drug_line_id = _matched_line(posting.claim_id, ours, row, service, claim, result)
+        line = RemittanceLine(
+            posting_id=posting.id,
+            drug_line_id=drug_line_id,
+            procedure_code=service.procedure,
+            modifiers=" ".join(service.modifiers),
+            service_date=service.service_date,
+            control_number=service.control_number,
+            charged=service.charged,
+            paid=service.paid,
+            remark_codes=" ".join(service.remark_codes),
+        )
+        session.add(line)
+        session.flush()
+        for adjustment in service.adjustments:
+            session.add(
+                _adjustment_row(
+                    posting.id, line.id, adjustment.group, adjustment.reason, adjustment.amount
+                )
+            )
+
+
+def _adjustment_row(
+    posting_id: int, line_id: int | None, group: str, reason: str, amount: Decimal
+) -> RemittanceAdjustment:
+    return RemittanceAdjustment(
+        posting_id=posting_id, line_id=line_id, group_code=group, reason_code=reason, amount=amount
+    )
+
+
+def _matched_line(
+    claim_id: int,
+    ours: Sequence[DrugLine],
+    claim_row: Claim,
+    service: ServicePayment,
+    claim: ClaimPayment,
+    result: ImportResult,
+) -> int | None:
+    """Our drug line this service line pays: by REF*6R, else by exactly one drug line with
+    its procedure code, modifiers and date. A service line that is not a drug (the
+    administration code) matches none, and that is no problem."""
+    for index, line in enumerate(ours):
+        if service.control_number and service.control_number == line_control_number(
+            claim_id, index
+        ):
+            return line.id
+    same = [
+        line
+        for line in ours
+        if line.hcpcs_code == service.procedure
+        and sorted(line.modifiers.split()) == sorted(service.modifiers)
+        and service.service_date == claim_row.date_of_service
+    ]
+    if len(same) > 1:
+        result.problems.append(
+            Problem(
+                claim.segment,
+                f"Claim {claim_id}: the payer's line {service.procedure} "
+                f"{' '.join(service.modifiers)} fits {len(same)} drug lines and carries no line "
+                "control number (REF*6R); it is posted to the claim, not to a drug line.",
+            )
+        )
+        return None
+    return same[0].id if same else None
+
+
+def _claim_line(claim: ClaimPayment, claim_id: int | None, outcome: str) -> ClaimLine:
+    codes = tuple(f"{a.label} {a.amount}" for a in claim.all_adjustments)
+    return ClaimLine(
+        claim_number=claim.claim_number,
+        claim_id=claim_id,
+        result=outcome,
+        outcome=outcome_label(claim),
+        charged=claim.charged,
+        paid=claim.paid,
+        patient_responsibility=claim.patient_responsibility,
+        codes=codes + claim.all_remark_codes,
+    )
