@@ -53,8 +53,8 @@ def _text(result: ImportResult) -> str:
         lines.append(
             f"  {who}: {claim.result.replace('_', ' ')} - {claim.outcome}, "
             f"charged {claim.charged}, paid {claim.paid}"
-            + (f" ({', '.join(claim.codes)})" if claim.codes else "")
         )
+        lines += [f"    {text}" for text in claim.described]
     lines += [f"  problem: {p.segment}: {p.message}" for p in result.problems]
     counts = (
         f"{len(result.posted)} posted, {len(result.reversed)} reversed, "

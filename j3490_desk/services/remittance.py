@@ -53,6 +53,7 @@ from j3490_desk.models.work_queue import ClaimEvent
 from j3490_desk.services import claim_status, records
 from j3490_desk.services.app_data import AppData
 from j3490_desk.services.remittance_file import read_remittance
+from j3490_desk.services.work_queue import code_descriptions
 from j3490_desk.storage import audit
 from j3490_desk.storage.attachment_store import AttachmentStore, ContentTooLargeError
 
@@ -81,6 +82,7 @@ class ClaimLine:
     paid: Decimal
     patient_responsibility: Decimal
     codes: tuple[str, ...]  # group-CARC with amount, then RARCs
+    described: tuple[str, ...]  # the same, each with its description from the code list
 
 
 @dataclass
@@ -155,12 +157,13 @@ def _run(data: AppData, content: bytes, name: str, *, keep: bool) -> ImportResul
     try:
         with store.staged(content, max_bytes=limit) as staged:
             result = ImportResult(name, staged.sha256, problems=list(remittance.problems))
+            names = code_descriptions(data)
             try:
                 with data.db.write() as session:
                     file_id = _file_row(data, session, staged.sha256, name, len(content))
                     for payment in remittance.payments:
                         for claim in payment.claims:
-                            _post_claim(data, session, file_id, name, payment, claim, result)
+                            _post_claim(data, session, file_id, name, payment, claim, result, names)
                     if not keep:
                         raise _DryRun
                     store.keep(staged)  # before commit: a stored row never names missing content
@@ -206,11 +209,12 @@ def _post_claim(
     payment: Payment,
     claim: ClaimPayment,
     result: ImportResult,
+    names: dict[tuple[str, str], str],
 ) -> None:
     claim_id = _claim_id(session, claim.claim_number)
 
     def line(outcome: str) -> None:
-        result.claims.append(_claim_line(claim, claim_id, outcome))
+        result.claims.append(_claim_line(claim, claim_id, outcome, names))
 
     problems = list(claim.problems) or [
         p for p in (outcome_problem(claim), balance_problem(claim)) if p is not None
@@ -445,8 +449,16 @@ def _matched_line(
     return same[0].id if same else None
 
 
-def _claim_line(claim: ClaimPayment, claim_id: int | None, outcome: str) -> ClaimLine:
+def _claim_line(
+    claim: ClaimPayment, claim_id: int | None, outcome: str, names: dict[tuple[str, str], str]
+) -> ClaimLine:
+    """`names`: (CARC|RARC, code) -> description, from the code list the clinic imports."""
     codes = tuple(f"{a.label} {a.amount}" for a in claim.all_adjustments)
+    unknown = "(not in the code list)"
+    described = tuple(
+        f"{a.label} {a.amount}: {names.get(('CARC', a.reason), unknown)}"
+        for a in claim.all_adjustments
+    ) + tuple(f"{code}: {names.get(('RARC', code), unknown)}" for code in claim.all_remark_codes)
     return ClaimLine(
         claim_number=claim.claim_number,
         claim_id=claim_id,
@@ -456,4 +468,5 @@ def _claim_line(claim: ClaimPayment, claim_id: int | None, outcome: str) -> Clai
         paid=claim.paid,
         patient_responsibility=claim.patient_responsibility,
         codes=codes + claim.all_remark_codes,
+        described=described,
     )
