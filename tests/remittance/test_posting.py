@@ -332,3 +332,12 @@ def test_two_drug_lines_alike_are_not_guessed_between(app_data: AppData, tmp_pat
     )
     assert result.posted == [claim_id]
     assert "fits 2 drug lines" in result.problems[0].message
+
+
+def test_a_public_sample_for_other_claims_posts_nothing_and_lists_them(
+    app_data: AppData, tmp_path: Path
+) -> None:
+    sample = Path(__file__).parents[1] / "fixtures" / "x12" / "managed-care.835"
+    result = import_remittance(app_data, sample)
+    assert result.unmatched == ["5554555444", "8765432112"] and result.posted == []
+    assert [p.segment for p in result.problems] == ["BPR (segment 2)", "PER (segment 8)"]
