@@ -58,6 +58,7 @@ from j3490_desk.storage import audit
 from j3490_desk.storage.attachment_store import AttachmentStore, ContentTooLargeError
 
 _MB = 1024 * 1024
+_CHUNK = 900  # ids per IN (...) query, well under SQLite's limit on parameters
 
 
 class ClaimResult:
@@ -136,6 +137,43 @@ def preview_remittance(data: AppData, path: Path) -> ImportResult:
 # --- the run -----------------------------------------------------------------------------------
 
 
+@dataclass
+class _Known:
+    """What the file's claims need from the database, loaded in a few queries up front (an
+    835 may pay thousands of claims): the claims, their drug lines and their postings' keys."""
+
+    claims: dict[int, Claim]
+    lines: dict[int, list[DrugLine]]
+    posted: set[tuple[int, str, str, str]]
+
+
+def _known(session: Session, numbers: list[str]) -> _Known:
+    ids = sorted({int(n) for n in numbers if _is_claim_number(n)})
+    known = _Known({}, {}, set())
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        for row in session.exec(select(Claim).where(col(Claim.id).in_(chunk))):
+            assert row.id is not None
+            known.claims[row.id] = row
+        lines = session.exec(
+            select(DrugLine)
+            .where(col(DrugLine.claim_id).in_(chunk))
+            .order_by(col(DrugLine.claim_id), col(DrugLine.position))
+        )
+        for line in lines:
+            known.lines.setdefault(line.claim_id, []).append(line)
+        keys = session.exec(
+            select(
+                col(RemittancePosting.claim_id),
+                col(RemittancePosting.trace_number),
+                col(RemittancePosting.payer_claim_number),
+                col(RemittancePosting.status_code),
+            ).where(col(RemittancePosting.claim_id).in_(chunk))
+        )
+        known.posted.update(keys)
+    return known
+
+
 class _DryRun(Exception):
     """Raised at the end of a preview so its transaction rolls back."""
 
@@ -161,9 +199,13 @@ def _run(data: AppData, content: bytes, name: str, *, keep: bool) -> ImportResul
             try:
                 with data.db.write() as session:
                     file_id = _file_row(data, session, staged.sha256, name, len(content))
+                    numbers = [c.claim_number for p in remittance.payments for c in p.claims]
+                    known = _known(session, numbers)
                     for payment in remittance.payments:
                         for claim in payment.claims:
-                            _post_claim(data, session, file_id, name, payment, claim, result, names)
+                            _post_claim(
+                                data, session, known, file_id, name, payment, claim, result, names
+                            )
                     if not keep:
                         raise _DryRun
                     store.keep(staged)  # before commit: a stored row never names missing content
@@ -204,6 +246,7 @@ def _file_row(data: AppData, session: Session, sha256: str, name: str, size: int
 def _post_claim(
     data: AppData,
     session: Session,
+    known: _Known,
     file_id: int,
     name: str,
     payment: Payment,
@@ -211,7 +254,8 @@ def _post_claim(
     result: ImportResult,
     names: dict[tuple[str, str], str],
 ) -> None:
-    claim_id = _claim_id(session, claim.claim_number)
+    number = claim.claim_number
+    claim_id = int(number) if _is_claim_number(number) and int(number) in known.claims else None
 
     def line(outcome: str) -> None:
         result.claims.append(_claim_line(claim, claim_id, outcome, names))
@@ -219,61 +263,47 @@ def _post_claim(
     problems = list(claim.problems) or [
         p for p in (outcome_problem(claim), balance_problem(claim)) if p is not None
     ]
-    if problems:
-        result.problems.extend(problems)
-        return line(ClaimResult.NOT_POSTED)
+    result.problems.extend(problems)
     if claim_id is None:
         return line(ClaimResult.UNMATCHED)
-    if _already_posted(session, claim_id, payment, claim):
+    if problems:
+        return line(ClaimResult.NOT_POSTED)
+    key = (claim_id, payment.trace_number, claim.payer_claim_number, claim.status_code)
+    if key in known.posted:
         return line(ClaimResult.ALREADY_POSTED)
     try:
-        posting = _move(data, session, claim_id, name, payment, claim)
+        posting = _move(data, session, known.claims[claim_id], name, payment, claim)
     except InvalidInputError as refused:
         result.problems.append(
             Problem(claim.segment, f"Claim {claim_id}: {refused.message} {refused.hint}")
         )
         return line(ClaimResult.NOT_POSTED)
     posting.file_id = file_id
-    session.add(posting)
-    session.flush()
-    _add_details(session, posting, claim, result)
+    known.posted.add(key)
+    _add_details(
+        session, posting, known.claims[claim_id], known.lines.get(claim_id, []), claim, result
+    )
     line(ClaimResult.REVERSED if posting.reverses_id else ClaimResult.POSTED)
 
 
-def _claim_id(session: Session, claim_number: str) -> int | None:
-    """Our claim whose number is exactly CLP01 (no leading zeros, no other form: never guessed)."""
-    if not claim_number.isdigit() or str(int(claim_number)) != claim_number:
-        return None
-    row = session.get(Claim, int(claim_number))
-    return row.id if row is not None else None
-
-
-def _already_posted(session: Session, claim_id: int, payment: Payment, claim: ClaimPayment) -> bool:
-    return (
-        session.exec(
-            select(RemittancePosting.id).where(
-                RemittancePosting.claim_id == claim_id,
-                RemittancePosting.trace_number == payment.trace_number,
-                RemittancePosting.payer_claim_number == claim.payer_claim_number,
-                RemittancePosting.status_code == claim.status_code,
-            )
-        ).first()
-        is not None
-    )
+def _is_claim_number(text: str) -> bool:
+    """CLP01 as we write CLM01: the claim id's digits exactly (no leading zeros, no other form),
+    so a number is never guessed into a claim."""
+    return text.isdigit() and str(int(text)) == text
 
 
 def _move(
     data: AppData,
     session: Session,
-    claim_id: int,
+    row: Claim,
     name: str,
     payment: Payment,
     claim: ClaimPayment,
 ) -> RemittancePosting:
     """The status move this claim payment makes (InvalidInputError when the lifecycle refuses
     it), and its posting row, not yet added."""
-    row = session.get(Claim, claim_id)
-    assert row is not None
+    assert row.id is not None
+    claim_id = row.id
     if row.status == ClaimStatus.DRAFT:
         raise InvalidInputError(
             "it is still a draft, so the payment is not posted.",
@@ -332,7 +362,7 @@ def _move(
             )
 
         moved = claim_status.apply_transition(data, session, claim_id, target, check=check, **event)
-    session.flush()
+    session.flush()  # the event's id
     posting.event_id = moved.id
     return posting
 
@@ -365,28 +395,22 @@ def _reversed(
 
 
 def _add_details(
-    session: Session, posting: RemittancePosting, claim: ClaimPayment, result: ImportResult
+    session: Session,
+    posting: RemittancePosting,
+    row: Claim,
+    ours: Sequence[DrugLine],
+    claim: ClaimPayment,
+    result: ImportResult,
 ) -> None:
-    """The lines, matched to our drug lines where they can be, and every CAS adjustment."""
+    """The posting, its lines (matched to our drug lines where they can be) and every CAS
+    adjustment: two flushes, for the ids the next rows point at."""
+    session.add(posting)
+    session.flush()
     assert posting.id is not None
-    ours = session.exec(
-        select(DrugLine)
-        .where(DrugLine.claim_id == posting.claim_id)
-        .order_by(col(DrugLine.position))
-    ).all()
-    row = session.get(Claim, posting.claim_id)
-    assert row is not None
-    for adjustment in claim.adjustments:
-        session.add(
-            _adjustment_row(
-                posting.id, None, adjustment.group, adjustment.reason, adjustment.amount
-            )
-        )
-    for service in claim.services:
-        drug_line_id = _matched_line(posting.claim_id, ours, row, service, claim, result)
-        line = RemittanceLine(
+    lines = [
+        RemittanceLine(
             posting_id=posting.id,
-            drug_line_id=drug_line_id,
+            drug_line_id=_matched_line(ours, row, service, claim, result),
             procedure_code=service.procedure,
             modifiers=" ".join(service.modifiers),
             service_date=service.service_date,
@@ -395,8 +419,17 @@ def _add_details(
             paid=service.paid,
             remark_codes=" ".join(service.remark_codes),
         )
-        session.add(line)
-        session.flush()
+        for service in claim.services
+    ]
+    session.add_all(lines)
+    session.flush()
+    for adjustment in claim.adjustments:
+        session.add(
+            _adjustment_row(
+                posting.id, None, adjustment.group, adjustment.reason, adjustment.amount
+            )
+        )
+    for line, service in zip(lines, claim.services, strict=True):
         for adjustment in service.adjustments:
             session.add(
                 _adjustment_row(
@@ -414,7 +447,6 @@ def _adjustment_row(
 
 
 def _matched_line(
-    claim_id: int,
     ours: Sequence[DrugLine],
     claim_row: Claim,
     service: ServicePayment,
@@ -424,6 +456,8 @@ def _matched_line(
     """Our drug line this service line pays: by REF*6R, else by exactly one drug line with
     its procedure code, modifiers and date. A service line that is not a drug (the
     administration code) matches none, and that is no problem."""
+    assert claim_row.id is not None
+    claim_id = claim_row.id
     for index, line in enumerate(ours):
         if service.control_number and service.control_number == line_control_number(
             claim_id, index

@@ -341,3 +341,12 @@ def test_a_public_sample_for_other_claims_posts_nothing_and_lists_them(
     result = import_remittance(app_data, sample)
     assert result.unmatched == ["5554555444", "8765432112"] and result.posted == []
     assert [p.segment for p in result.problems] == ["BPR (segment 2)", "PER (segment 8)"]
+
+
+def test_a_faulty_claim_loop_matching_no_claim_is_unmatched_and_its_faults_listed(
+    app_data: AppData, tmp_path: Path
+) -> None:
+    sample = Path(__file__).parents[1] / "fixtures" / "x12" / "secondary-payment.835"
+    result = import_remittance(app_data, sample)
+    assert result.unmatched == ["L0004828311", "0001000053"]
+    assert any(p.segment == "SVC (segment 27)" for p in result.problems)
