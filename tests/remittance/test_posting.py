@@ -350,3 +350,10 @@ def test_a_faulty_claim_loop_matching_no_claim_is_unmatched_and_its_faults_liste
     result = import_remittance(app_data, sample)
     assert result.unmatched == ["L0004828311", "0001000053"]
     assert any(p.segment == "SVC (segment 27)" for p in result.problems)
+
+
+def test_a_claim_payment_repeated_in_one_file_posts_once(app_data: AppData, tmp_path: Path) -> None:
+    claim_id = _submitted(app_data)
+    result = import_remittance(app_data, _file(tmp_path, era([_paid(claim_id), _paid(claim_id)])))
+    assert (result.posted, result.already_posted) == ([claim_id], [claim_id])
+    assert len(_postings(app_data, claim_id)) == 1
