@@ -20,7 +20,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlalchemy import func
+from sqlmodel import Session, SQLModel, col, select
 
 from j3490_desk.domain.claim import ClaimStatus
 from j3490_desk.domain.claim_lifecycle import (
@@ -31,6 +32,7 @@ from j3490_desk.domain.claim_lifecycle import (
 )
 from j3490_desk.domain.line_control import line_control_number
 from j3490_desk.domain.remittance import (
+    Adjustment,
     ClaimPayment,
     Outcome,
     Payment,
@@ -145,11 +147,30 @@ class _Known:
     claims: dict[int, Claim]
     lines: dict[int, list[DrugLine]]
     posted: set[tuple[int, str, str, str]]
+    # Postings, their lines and adjustments wait here, ids given, and are written together
+    # (one batched INSERT per table, not a flush per claim): `write_pending`.
+    next_id: dict[type[SQLModel], int] = field(default_factory=dict)
+    pending: list[SQLModel] = field(default_factory=list)
+    # the order their foreign keys need (the models declare no relationships to sort by)
+    ORDER = (RemittancePosting, RemittanceLine, RemittanceAdjustment)
+
+    def new_id(self, model: type[SQLModel]) -> int:
+        self.next_id[model] += 1
+        return self.next_id[model]
+
+    def write_pending(self, session: Session) -> None:
+        for model in self.ORDER:
+            session.add_all([row for row in self.pending if isinstance(row, model)])
+            session.flush()
+        self.pending.clear()
 
 
 def _known(session: Session, numbers: list[str]) -> _Known:
     ids = sorted({int(n) for n in numbers if _is_claim_number(n)})
     known = _Known({}, {}, set())
+    for model in _Known.ORDER:
+        top = session.exec(select(func.max(model.id))).one()
+        known.next_id[model] = top or 0
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
         for row in session.exec(select(Claim).where(col(Claim.id).in_(chunk))):
@@ -206,6 +227,7 @@ def _run(data: AppData, content: bytes, name: str, *, keep: bool) -> ImportResul
                             _post_claim(
                                 data, session, known, file_id, name, payment, claim, result, names
                             )
+                    known.write_pending(session)
                     if not keep:
                         raise _DryRun
                     store.keep(staged)  # before commit: a stored row never names missing content
@@ -271,6 +293,8 @@ def _post_claim(
     key = (claim_id, payment.trace_number, claim.payer_claim_number, claim.status_code)
     if key in known.posted:
         return line(ClaimResult.ALREADY_POSTED)
+    if claim.outcome is Outcome.REVERSAL:
+        known.write_pending(session)  # the posting it reverses may be earlier in this file
     try:
         posting = _move(data, session, known.claims[claim_id], name, payment, claim)
     except InvalidInputError as refused:
@@ -280,9 +304,7 @@ def _post_claim(
         return line(ClaimResult.NOT_POSTED)
     posting.file_id = file_id
     known.posted.add(key)
-    _add_details(
-        session, posting, known.claims[claim_id], known.lines.get(claim_id, []), claim, result
-    )
+    _add_details(known, posting, known.claims[claim_id], claim, result)
     line(ClaimResult.REVERSED if posting.reverses_id else ClaimResult.POSTED)
 
 
@@ -362,7 +384,8 @@ def _move(
             )
 
         moved = claim_status.apply_transition(data, session, claim_id, target, check=check, **event)
-    session.flush()  # the event's id
+    if moved.id is None:  # the audit entry's query has usually flushed it already
+        session.flush()
     posting.event_id = moved.id
     return posting
 
@@ -395,22 +418,20 @@ def _reversed(
 
 
 def _add_details(
-    session: Session,
-    posting: RemittancePosting,
-    row: Claim,
-    ours: Sequence[DrugLine],
-    claim: ClaimPayment,
-    result: ImportResult,
+    known: _Known, posting: RemittancePosting, row: Claim, claim: ClaimPayment, result: ImportResult
 ) -> None:
     """The posting, its lines (matched to our drug lines where they can be) and every CAS
-    adjustment: two flushes, for the ids the next rows point at."""
-    session.add(posting)
-    session.flush()
-    assert posting.id is not None
-    lines = [
-        RemittanceLine(
+    adjustment, queued in `known.pending`."""
+    assert row.id is not None
+    posting.id = known.new_id(RemittancePosting)
+    known.pending.append(posting)
+    for adjustment in claim.adjustments:
+        known.pending.append(_adjustment_row(known, posting.id, None, adjustment))
+    for service in claim.services:
+        line = RemittanceLine(
+            id=known.new_id(RemittanceLine),
             posting_id=posting.id,
-            drug_line_id=_matched_line(ours, row, service, claim, result),
+            drug_line_id=_matched_line(known.lines.get(row.id, []), row, service, claim, result),
             procedure_code=service.procedure,
             modifiers=" ".join(service.modifiers),
             service_date=service.service_date,
@@ -419,30 +440,21 @@ def _add_details(
             paid=service.paid,
             remark_codes=" ".join(service.remark_codes),
         )
-        for service in claim.services
-    ]
-    session.add_all(lines)
-    session.flush()
-    for adjustment in claim.adjustments:
-        session.add(
-            _adjustment_row(
-                posting.id, None, adjustment.group, adjustment.reason, adjustment.amount
-            )
-        )
-    for line, service in zip(lines, claim.services, strict=True):
+        known.pending.append(line)
         for adjustment in service.adjustments:
-            session.add(
-                _adjustment_row(
-                    posting.id, line.id, adjustment.group, adjustment.reason, adjustment.amount
-                )
-            )
+            known.pending.append(_adjustment_row(known, posting.id, line.id, adjustment))
 
 
 def _adjustment_row(
-    posting_id: int, line_id: int | None, group: str, reason: str, amount: Decimal
+    known: _Known, posting_id: int, line_id: int | None, adjustment: Adjustment
 ) -> RemittanceAdjustment:
     return RemittanceAdjustment(
-        posting_id=posting_id, line_id=line_id, group_code=group, reason_code=reason, amount=amount
+        id=known.new_id(RemittanceAdjustment),
+        posting_id=posting_id,
+        line_id=line_id,
+        group_code=adjustment.group,
+        reason_code=adjustment.reason,
+        amount=adjustment.amount,
     )
 
 
