@@ -357,3 +357,19 @@ def test_a_claim_payment_repeated_in_one_file_posts_once(app_data: AppData, tmp_
     result = import_remittance(app_data, _file(tmp_path, era([_paid(claim_id), _paid(claim_id)])))
     assert (result.posted, result.already_posted) == ([claim_id], [claim_id])
     assert len(_postings(app_data, claim_id)) == 1
+
+
+def test_a_payment_and_its_reversal_in_the_same_file_both_post_in_order(
+    app_data: AppData, tmp_path: Path
+) -> None:
+    claim_id = _submitted(app_data)
+    reversal = claim_payment(
+        claim_id, "22", f"-{CHARGE}", "-50000.00", adjustments=[("CO", "45", "-10100.00")]
+    )
+    result = import_remittance(
+        app_data, _file(tmp_path, era([_paid(claim_id, "50000.00"), reversal]))
+    )
+    assert (result.posted, result.reversed, result.problems) == ([claim_id], [claim_id], [])
+    paid, undo = _postings(app_data, claim_id)
+    assert undo.reverses_id == paid.id
+    assert claims.get_claim(app_data, claim_id).status is ClaimStatus.SUBMITTED
