@@ -38,6 +38,18 @@ from j3490_desk.domain.remittance import (
 )
 from j3490_desk.errors import InvalidInputError
 
+# pyx12 fails on some malformed files with a Python error rather than its own (a changed ISA
+# delimiter, say; found by tests/remittance/test_reader.py's fuzz test): those files are damaged.
+_PYX12_FAILURES = (
+    pyx12.errors.X12Error,
+    pyx12.errors.EngineError,
+    IndexError,
+    KeyError,
+    ValueError,
+    AttributeError,
+    TypeError,
+)
+
 # pyx12 logs every validation error (with segment values: PHI) at ERROR level; we collect
 # them from its error tree instead, and keep them out of the app's log.
 logging.getLogger("pyx12").setLevel(logging.CRITICAL + 1)
@@ -95,7 +107,7 @@ def read_remittance(content: bytes, name: str) -> Remittance:
             pyx12.params.params(), errors, io.StringIO(text)
         ) as reader:
             payments, claim_lines = _walk(reader.iter_segments("2100"))
-    except (pyx12.errors.X12Error, pyx12.errors.EngineError, _BadValue) as error:
+    except (*_PYX12_FAILURES, _BadValue) as error:
         raise RemittanceFileError(f"{name} is damaged: {error}", _HINT) from error
     faults = _Faults()
     errors.accept(faults)
@@ -141,7 +153,7 @@ def _require_835(text: str, name: str) -> None:
                     f"{IMPLEMENTATION_GUIDE} (HIPAA 5010) only.",
                     "Ask the clearinghouse for the 5010 (005010X221A1) file.",
                 )
-    except pyx12.errors.X12Error as error:
+    except _PYX12_FAILURES as error:
         raise RemittanceFileError(f"{name} is damaged: {error}", _HINT) from error
     if not groups:
         raise RemittanceFileError(f"{name} has no functional group (GS): it is damaged.", _HINT)

@@ -8,10 +8,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from j3490_desk.domain.remittance import Adjustment, Outcome
 from j3490_desk.services.remittance_file import RemittanceFileError, read_remittance
 from tests.conftest import FIXTURES
+from tests.reliability.fuzz_tally import TRIED
 from tests.remittance.era import claim_payment, era, service_line
 
 SAMPLES = FIXTURES / "x12"
@@ -132,3 +135,32 @@ def test_an_837_claim_file_is_not_an_835() -> None:
     )
     with pytest.raises(RemittanceFileError, match="not an 835"):
         read_remittance(claim_file, Path("claim.837").name)
+
+
+_LINE = service_line(
+    "J3490",
+    "100.00",
+    "0.00",
+    control=(7, 0),
+    adjustments=[("CO", "16", "100.00")],
+    remarks=["M119"],
+)
+_WHOLE = era([claim_payment(7, "4", "100.00", "0.00", lines=[_LINE])])
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    cut=st.integers(min_value=0, max_value=len(_WHOLE)),
+    at=st.integers(min_value=0, max_value=len(_WHOLE) - 1),
+    byte=st.binary(min_size=1, max_size=1),
+)
+@example(cut=0, at=162, byte=b"\x00")  # pyx12 raised IndexError on this one
+def test_any_cut_or_changed_byte_reads_or_is_refused_never_a_traceback(
+    cut: int, at: int, byte: bytes
+) -> None:
+    TRIED["835 reader"] += 2
+    for content in (_WHOLE[:cut], _WHOLE[:at] + byte + _WHOLE[at + 1 :]):
+        try:
+            read_remittance(content, "era.835")
+        except RemittanceFileError as refused:
+            assert refused.message and refused.hint
