@@ -164,3 +164,13 @@ def test_any_cut_or_changed_byte_reads_or_is_refused_never_a_traceback(
             read_remittance(content, "era.835")
         except RemittanceFileError as refused:
             assert refused.message and refused.hint
+
+
+def test_a_later_group_that_is_not_an_835_refuses_the_whole_file() -> None:
+    first = _one_claim().split(b"IEA*")[0]
+    second = _one_claim().split(b"~\n", 1)[1].replace(b"GS*HP", b"GS*HC")  # from GS on
+    groups = (
+        first.replace(b"GE*1*1~\n", b"GE*1*1~\n" + second.split(b"IEA*")[0]) + b"IEA*2*000000101~\n"
+    )
+    with pytest.raises(RemittanceFileError, match="not an 835"):
+        read_remittance(groups, "era.835")
