@@ -82,7 +82,7 @@ STATE_CODES = frozenset(
 )
 _TAX_ID = re.compile(r"\d{2}-?\d{7}|\d{3}-\d{2}-\d{4}")  # EIN 12-3456789 or SSN 123-45-6789
 _ZIP = re.compile(r"\d{5}(?:-?\d{4})?")
-_ADDRESS_END = re.compile(r"(?P<state>[A-Za-z.]+)[,\s]+(?P<zip>[\d-]+)")
+_ADDRESS_END = re.compile(r"(?P<state>[A-Za-z.]+)[,\s]+(?P<zip>[\d-]+)$")
 
 
 def tax_id_problem(text: str) -> str | None:
@@ -122,7 +122,7 @@ def address_problem(text: str) -> str | None:
     if not typed:
         return None
     end = _ADDRESS_END.search(typed)
-    if end is None or end.end() != len(typed):
+    if end is None:
         return (
             "End the address with the state and ZIP code, e.g. '1200 Harbor Rd, Duluth MN "
             "55802': it is printed on every cover sheet and letter."

@@ -128,10 +128,10 @@ class ClinicPage(QWidget):
         )
         self.status = QLabel()
         self.status.setWordWrap(True)
-        save = QPushButton("&Save clinic")
-        save.clicked.connect(self.save)
+        self.save_button = QPushButton("&Save clinic")
+        self.save_button.clicked.connect(self.save)
         form.addRow(self.status)
-        form.addRow(save)
+        form.addRow(self.save_button)
 
     @staticmethod
     def _spin(label: str, low: int, high: int, value: int, form: QFormLayout) -> QSpinBox:
