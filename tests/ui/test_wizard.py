@@ -36,8 +36,8 @@ from j3490_desk.models import Payer, Provider
 from j3490_desk.services import claims, drafts, records
 from j3490_desk.services.app_data import AppData
 from j3490_desk.ui.app import create_application
-from j3490_desk.ui.wizard import window as wizard_window
 from j3490_desk.ui.date_field import DateField
+from j3490_desk.ui.wizard import window as wizard_window
 from j3490_desk.ui.wizard.fields import FieldPage, get_path
 from j3490_desk.ui.wizard.window import ClaimWizard, open_wizard
 from tests.domain import scenarios
