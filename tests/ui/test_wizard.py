@@ -141,8 +141,6 @@ def enter(qtbot: QtBot, widget: QWidget, spec_kind: str, value: Any) -> None:
 
 def fill_page(qtbot: QtBot, page: FieldPage, source: Any) -> None:
     for spec in page.specs:
-        if spec.path.endswith(".attached"):
-            continue  # ticked by attaching the file
         enter(qtbot, page.inputs[spec.path], spec.kind, get_path(source, spec.path))
 
 
@@ -185,9 +183,9 @@ def enter_scenario(qtbot: QtBot, wizard: ClaimWizard, scenario: Scenario, tmp_pa
             assert wizard.step == drafts.line_step(index, item)
             page = wizard.drug_pages[item]
             fill_page(qtbot, page, line)
-            if item == "2" and line.invoice.attached:
+            if item == "2":  # the scans are the evidence ("on file" is typed like any field)
                 attach(qtbot, page, scan(tmp_path, f"invoice-{index}"))
-            if item == "5" and line.prescription.attached:
+            if item == "5":
                 attach(qtbot, page, scan(tmp_path, f"order-{index}"))
             if item == "7":
                 attach(qtbot, page, scan(tmp_path, f"label-{index}"))
@@ -668,4 +666,21 @@ def test_closing_the_wizard_while_a_file_is_being_added_keeps_the_file(
     page = reopened.drug_pages["2"]
     assert page.attachments is not None
     assert [a.original_name for a in page.attachments.attachments()] == ["invoice-late.png"]
-    assert page.inputs["invoice.attached"].isChecked()  # ticked when the step shows the file
+    assert page.evidence_state.text() == "Invoice file attached: invoice-late.png."
+
+
+def test_a_provider_npi_failing_its_check_digit_is_said_as_typed(
+    qtbot: QtBot, saved_rituximab: tuple[ClaimWizard, Scenario]
+) -> None:
+    wizard, _ = saved_rituximab
+    wizard.go_to(drafts.PROVIDER)
+    npi = wizard.provider_page.inputs["provider.npi"]
+    assert isinstance(npi, QLineEdit)
+    npi.setFocus()
+    npi.selectAll()
+    qtbot.keyClicks(npi, "1234567894")
+    message = wizard.provider_page.messages["provider.npi"]
+    qtbot.waitUntil(lambda: "last digit should be 3" in message.text())
+    qtbot.keyClick(npi, Qt.Key.Key_Backspace)
+    qtbot.keyClicks(npi, "3")
+    qtbot.waitUntil(lambda: message.text() == "")
