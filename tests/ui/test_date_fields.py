@@ -244,3 +244,18 @@ def test_a_status_date_typed_half_way_is_refused_with_its_reason(
     assert "not a whole date" in dialog.message.text()
     qtbot.keyClicks(dialog.day, "02")
     assert dialog.day.day("Paid on") == date(2026, 5, 2)
+
+
+def test_a_date_of_birth_typed_before_the_name_says_the_name_is_needed(
+    qtbot: QtBot,
+    app_data: AppData,
+    open_wizards: list[ClaimWizard],  # noqa: F811
+) -> None:
+    """A nameless patient is not stored: the clerk is told, not left to lose the date."""
+    wizard = start(qtbot, app_data, TODAY, open_wizards)
+    birth = wizard.header_page.inputs["patient.date_of_birth"]
+    qtbot.keyClicks(birth, "19500302")
+    qtbot.waitUntil(lambda: "Type the patient's name" in message(wizard, "header", "patient.name"))
+    qtbot.keyClicks(wizard.header_page.inputs["patient.name"], "Harold Lindqvist")
+    qtbot.waitUntil(lambda: message(wizard, "header", "patient.name") == "")
+    assert stored(wizard).patient.date_of_birth == date(1950, 3, 2)  # type: ignore[attr-defined]

@@ -78,9 +78,16 @@ def test_correct_identifiers_clear_the_messages_and_are_saved(
     assert dialog.clinic.messages["group_npi"].text()
     type_over(qtbot, dialog.clinic.inputs["group_npi"], "1234567893")
     assert all(message.text() == "" for message in dialog.clinic.messages.values())
+    qtbot.mouseClick(dialog.clinic.inputs["tax_id"], Qt.MouseButton.LeftButton)
+    for spin, typed in ((dialog.clinic.retention, "10"), (dialog.clinic.auto_lock, "15")):
+        qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Tab)
+        assert dialog.focusWidget() in (spin, spin.lineEdit())
+        qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+        qtbot.keyClicks(dialog.focusWidget(), typed)
     qtbot.mouseClick(dialog.clinic.save_button, Qt.MouseButton.LeftButton)
     assert dialog.clinic.status.text() == "Saved."
     saved = records.get_settings(app_data)
+    assert (saved.retention_years, saved.auto_lock_minutes) == (10, 15)
     assert (saved.group_npi, saved.tax_id, saved.address) == (
         "1234567893",
         "41-1234567",
@@ -136,3 +143,48 @@ def test_a_payer_address_with_a_short_zip_is_not_saved(
 
 def _tab(dialog: SettingsDialog, index: int) -> QPoint:
     return dialog.tabs.tabBar().tabRect(index).center()
+
+
+def test_every_payer_field_is_typed_with_tab_between_them(
+    qtbot: QtBot, app_data: AppData, dialog: SettingsDialog
+) -> None:
+    """Name, type, filing limit, pricing, markup, prior auth, narrative, decimals, address, fax:
+    each reached with Tab and set from the keyboard, then saved with the mouse."""
+    qtbot.mouseClick(dialog.tabs.tabBar(), Qt.MouseButton.LeftButton, pos=_tab(dialog, 1))
+    editor = dialog.payers
+    type_over(qtbot, editor.input("name"), "Medicare Part B - WPS J5")
+    keys: list[tuple[str, list[Qt.Key] | str]] = [
+        ("kind", [Qt.Key.Key_Home]),  # Medicare, the first choice
+        ("timely_filing_days", "365"),
+        ("pricing_policy", [Qt.Key.Key_Home, Qt.Key.Key_Down, Qt.Key.Key_Down]),  # WAC
+        ("markup_percent", "6.5"),
+        ("prior_auth_required", [Qt.Key.Key_Space]),
+        ("narrative_profile", "wps"),
+        ("ndc_quantity_decimals", "2"),
+        ("address", "PO Box 8248, Madison WI 53708-8248"),
+        ("fax", "608-223-7539"),
+    ]
+    for name, typed in keys:
+        qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Tab)
+        widget = editor.input(name)
+        assert dialog.focusWidget() in (widget, getattr(widget, "lineEdit", lambda: None)()), name
+        if isinstance(typed, str):
+            qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+            qtbot.keyClicks(dialog.focusWidget(), typed)
+        else:
+            for key in typed:
+                qtbot.keyClick(dialog.focusWidget(), key)
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    (payer,) = records.list_records(app_data, Payer)
+    assert (payer.name, payer.kind, payer.timely_filing_days) == (
+        "Medicare Part B - WPS J5",
+        "medicare",
+        365,
+    )
+    assert (payer.pricing_policy, str(payer.markup_percent), payer.prior_auth_required) == (
+        "wac",
+        "6.5",
+        True,
+    )
+    assert (payer.narrative_profile, payer.ndc_quantity_decimals) == ("wps", 2)
+    assert (payer.address, payer.fax) == ("PO Box 8248, Madison WI 53708-8248", "608-223-7539")
