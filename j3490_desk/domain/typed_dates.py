@@ -63,7 +63,7 @@ def parse_date(text: str) -> TypedDate:
     shown = typed[:30]
     if _SHORT_YEAR.fullmatch(typed):
         return TypedDate(None, f"'{shown}' has a two-digit year: type all four, {EXAMPLE}.")
-    if _DIGITS_AND_SEPARATORS.fullmatch(typed):
+    if _DIGITS_AND_SEPARATORS.fullmatch(typed) and sum(c.isdigit() for c in typed) < 8:
         return TypedDate(None, f"'{shown}' is not a whole date yet. {_HOW}")
     return TypedDate(None, f"'{shown}' is not a date. {_HOW}")
 

@@ -117,9 +117,11 @@ class DateField(QLineEdit):
             self.calendar = QCalendarWidget(self)
             self.calendar.setWindowFlags(Qt.WindowType.Popup)
             self.calendar.clicked.connect(self._picked)
+            self.calendar.activated.connect(self._picked)  # Enter, for the keyboard
         value = self.value()
         day = value.date() if isinstance(value, datetime) else value
-        self.calendar.setSelectedDate(QDate(day) if day else QDate.currentDate())
+        shown = QDate(day.year, day.month, day.day) if day else QDate.currentDate()
+        self.calendar.setSelectedDate(shown)
         self.calendar.move(self.mapToGlobal(self.rect().bottomLeft()))
         self.calendar.show()
 

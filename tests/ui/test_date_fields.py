@@ -259,3 +259,25 @@ def test_a_date_of_birth_typed_before_the_name_says_the_name_is_needed(
     qtbot.keyClicks(wizard.header_page.inputs["patient.name"], "Harold Lindqvist")
     qtbot.waitUntil(lambda: message(wizard, "header", "patient.name") == "")
     assert stored(wizard).patient.date_of_birth == date(1950, 3, 2)  # type: ignore[attr-defined]
+
+
+@pytest.mark.qt_log_ignore(  # the offscreen plugin's limits, popups included
+    "This plugin does not support raise", "propagateSizeHints", "grabbing the keyboard"
+)
+def test_the_calendar_button_picks_a_day_with_the_keyboard(
+    qtbot: QtBot, wizard: ClaimWizard
+) -> None:
+    from PySide6.QtWidgets import QCalendarWidget, QToolButton
+
+    service = wizard.header_page.inputs["date_of_service"]
+    assert isinstance(service, DateField)
+    button = service.findChild(QToolButton)
+    assert button is not None
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    calendar = service.calendar
+    assert isinstance(calendar, QCalendarWidget) and calendar.isVisible()
+    view = calendar.focusProxy() or calendar
+    qtbot.keyClick(view, Qt.Key.Key_Right)  # the day after the one shown
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert not calendar.isVisible()
+    assert stored(wizard).date_of_service == date(2026, 4, 21)  # type: ignore[attr-defined]
