@@ -286,6 +286,8 @@ class DrugFacts:
     fda_approved: bool | None = None
     oral: bool | None = None
     end_marketing_date: date | None = None
+    start_marketing_date: date | None = None  # C9399: approved before 2004 if marketed before
+    package_description: str = ""  # e.g. "1 SYRINGE in 1 CARTON": hints at self-administration
     excluded: bool = False
     specific_hcpcs: tuple[HcpcsMapping, ...] = ()
     wac_per_package: Decimal | None = None

@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from j3490_desk.domain.amounts import dollar_rate, dollars, plain_amount, round_cents
+from j3490_desk.domain.billing_units import whole_units
 from j3490_desk.domain.claim import Claim, DrugFacts, DrugLine, Payer, PayerKind, PricingPolicy
 from j3490_desk.domain.noc_code import facts_for_line, specific_mapping
 from j3490_desk.domain.sources import (
@@ -23,7 +24,7 @@ from j3490_desk.domain.sources import (
     cite,
 )
 from j3490_desk.domain.units import UnitError, convert_dose, is_positive, normalize_unit
-from j3490_desk.domain.waste import billing_unit_for, whole_units
+from j3490_desk.domain.waste import billing_unit_for
 
 MEDICARE_WAC_MARKUP = Decimal(3)  # WAC + 3% for new drugs without ASP, from 1 Jan 2019
 MEDICARE_WAC_MARKUP_BEFORE_2019 = Decimal(6)  # WAC + 6% before (CY2019 PFS, 83 FR 59452)

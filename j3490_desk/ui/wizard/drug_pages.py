@@ -36,7 +36,6 @@ ROUTES = tuple(
         "intra-articular",
     )
 )
-NOC_CODES = tuple((c, c) for c in ("J3490", "J3590", "J7999", "J9999", "C9399", "J8499", "J8999"))
 QUALIFIERS = (
     ("", ""),
     ("ML: milliliters", "ML"),
@@ -107,11 +106,16 @@ class DrugPage(FieldPage):
             for info in self.attachments.attachments()
             if info.kind == self.attachment_kind and info.drug_line_id in (line_id, None)
         ]
+        on_file = any(spec.path.endswith(".on_file") for spec in self.specs)
         text = (
             f"{self.document.capitalize()} file attached: {', '.join(names)}."
             if names
-            else f"No {self.document} file is attached. Attach the scan below; if only the "
-            "paper is at hand, say it is on file at the clinic."
+            else f"No {self.document} file is attached. Attach it below"
+            + (
+                "; if only the paper is at hand, tick \u201con file at the clinic\u201d above."
+                if on_file
+                else "."
+            )
         )
         if text != self.evidence_state.text():
             self.evidence_state.setText(text)
@@ -136,7 +140,7 @@ class DrugNamePage(DrugPage):
         Spec("ndc", "NDC (as printed on the label)"),
         Spec("strength", "Strength"),
         Spec("kind", "Kind of drug", "choice", enum_choices(domain.DrugKind)),
-        Spec("hcpcs_code", "HCPCS code", "combo", NOC_CODES),
+        Spec("hcpcs_code", "HCPCS code", "combo", drafts.noc_code_choices()),
         Spec("billed_units", "Units billed", "amount"),
         Spec("package.amount", "Drug per package", "amount"),
         Spec("package.unit", "Package unit", "combo", UNITS),
