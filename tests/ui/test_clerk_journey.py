@@ -294,12 +294,19 @@ def test_a_clerk_types_attaches_marks_ready_exports_and_the_packet_tells_the_tru
     panel = wizard.drug_pages["2"].attachments
     assert panel is not None
     click_item(qtbot, panel, "invoice.pdf")
-    monkeypatch.setattr(QMessageBox, "question", lambda *_a, **_k: QMessageBox.StandardButton.Yes)
+    asked: list[str] = []
+
+    def answer_yes(_parent: object, _title: str, text: str, *_args: object) -> object:
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", answer_yes)
     refused: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: refused.append(text))
     with qtbot.wait_signal(panel.attachments_changed, timeout=10_000, raising=False):
         qtbot.mouseClick(panel.remove_button, Qt.MouseButton.LeftButton)  # and "Yes"
     assert refused == [], "the clerk could not remove the invoice from the ready claim"
+    assert "goes back to draft" in asked[0]  # said before it was done
     wizard.go_to(drafts.REVIEW)
     assert claims.get_claim(app_data, wizard.claim_id).status is domain.ClaimStatus.DRAFT
     assert "INVOICE_MISSING" in wizard.review_page.report.toPlainText()  # said, not hidden
