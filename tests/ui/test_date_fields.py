@@ -281,3 +281,23 @@ def test_the_calendar_button_picks_a_day_with_the_keyboard(
     qtbot.keyClick(view, Qt.Key.Key_Return)
     assert not calendar.isVisible()
     assert stored(wizard).date_of_service == date(2026, 4, 21)  # type: ignore[attr-defined]
+
+
+def test_a_long_message_is_cut_in_its_space_and_whole_in_its_tooltip(qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    from j3490_desk.ui.field_message import FieldMessage
+
+    label = FieldMessage("NPI: message")
+    qtbot.add_widget(label)
+    label.resize(220, label.height())
+    label.show()
+    height = label.height()
+    whole = " ".join(["The last digit should be 3; check for a typo."] * 6)
+    label.show_message(whole)
+    assert label.height() == height  # nothing below it moves
+    assert label.text() == whole == label.toolTip() == label.accessibleDescription()
+    shown = QLabel.text(label)
+    assert shown.endswith("…") and whole.startswith(shown[:-1].rstrip())
+    label.show_message("⚠ Short.")
+    assert QLabel.text(label) == "⚠ Short."
