@@ -60,12 +60,15 @@ def _split_charge(line: DrugLine) -> tuple[Decimal | None, Decimal | None]:
 
 
 def _ndc_fields(
-    line: DrugLine, amount: Decimal | None, decimals: int
+    line: DrugLine, amount: Decimal | None, decimals: int, facts: DrugFacts | None
 ) -> tuple[str, Decimal | None, str]:
     try:
         ndc11 = to_billing_ndc(line.ndc)
     except NdcError:
-        return "", None, ""
+        # A hyphen-less 10-digit NDC the directory reads one way only (check.py says so).
+        if facts is None or not facts.found:
+            return "", None, ""
+        ndc11 = facts.ndc11
     if amount is None:
         return ndc11, None, ""
     try:
@@ -97,7 +100,7 @@ def _bill_one(
             return ""
         return build_narrative(line, profile, limit=narrative_limit, dose_amount=amount).text
 
-    ndc11, quantity, shaded = _ndc_fields(line, line.dose.amount, decimals)
+    ndc11, quantity, shaded = _ndc_fields(line, line.dose.amount, decimals, facts)
     administered = BilledLine(
         drug_line=index,
         hcpcs_code=code,
@@ -113,7 +116,7 @@ def _bill_one(
     )
     if not bills_waste:
         return [administered]
-    _, waste_quantity, waste_shaded = _ndc_fields(line, waste, decimals)
+    _, waste_quantity, waste_shaded = _ndc_fields(line, waste, decimals, facts)
     billing_unit = billing_unit_for(line, claim.date_of_service, facts)
     return [
         administered,

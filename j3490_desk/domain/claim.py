@@ -8,6 +8,7 @@ documentation items (see DEVELOPERS.md); claim-level items (4 and 10) live on `C
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -266,6 +267,25 @@ class HcpcsMapping:
 
 
 @dataclass(frozen=True)
+class HcpcsDescriptor:
+    """A HCPCS code whose long descriptor names the drug (CMS HCPCS Level II file)."""
+
+    code: str
+    long_description: str
+
+
+@dataclass(frozen=True)
+class NocPricing:
+    """How Medicare prices an NDC that has no code of its own (CMS NOC crosswalk + pricing)."""
+
+    generic_name: str
+    dosage: str  # what the payment limit is per, e.g. "1 UNIT"
+    billing_units_per_package: Decimal | None
+    payment_limit: Decimal | None  # per `dosage`; already ASP + 6% (domain.md section 8)
+    quarter: str
+
+
+@dataclass(frozen=True)
 class DrugFacts:
     """What the reference data (FDA NDC Directory, CMS files) says about one 11-digit NDC.
 
@@ -285,4 +305,18 @@ class DrugFacts:
     end_marketing_date: date | None = None
     excluded: bool = False
     specific_hcpcs: tuple[HcpcsMapping, ...] = ()
+    # Codes the crosswalk gives other packages of the same product (labeler + product code)
+    # on the date of service: a code names the drug, not the package size (issue 19).
+    product_hcpcs: tuple[HcpcsMapping, ...] = ()
+    # HCPCS codes whose long descriptor names the drug's generic name (domain.md section 13:
+    # a second signal, matched by name).
+    descriptor_codes: tuple[HcpcsDescriptor, ...] = ()
+    noc_pricing: NocPricing | None = None
+    # OPPS Addendum B status indicator by HCPCS code for the date of service; None when no
+    # Addendum B covering it is loaded. Shared and read-only, so kept out of repr/compare.
+    opps_status: Mapping[str, str] | None = field(default=None, repr=False, compare=False)
+    # Facts for an unhyphenated 10-digit NDC are keyed by its digits. With exactly one
+    # reading listed, `ndc11` is that reading; otherwise `found` is False and this holds the
+    # readings the files list (several, or none).
+    directory_readings: tuple[str, ...] = ()
     wac_per_package: Decimal | None = None

@@ -9,15 +9,16 @@ form naming ORAL).
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from j3490_desk.domain.claim import DrugFacts, HcpcsMapping
+from j3490_desk.domain.claim import DrugFacts, HcpcsMapping, NocPricing
 from j3490_desk.domain.ndc import NdcError, hyphenate_ndc11, ndc_candidates
-from j3490_desk.reference.crosswalk import CmsSnapshot, NocPricing, read_snapshot
+from j3490_desk.reference.crosswalk import CmsSnapshot, read_snapshot
 from j3490_desk.reference.errors import AmbiguousNdcError, InvalidNdcError, NdcNotFoundError
 from j3490_desk.reference.store import ReferenceStore
 
@@ -203,7 +204,15 @@ class NdcLookup:
             end_marketing_date=self.end_marketing_date,
             excluded=self.excluded,
             specific_hcpcs=self.hcpcs,
+            noc_pricing=self.noc,
         )
+
+    @property
+    def generic_name(self) -> str:
+        """The drug's generic name: FDA's non-proprietary name, else CMS's NOC name."""
+        if self.product is not None and self.product.nonproprietary_name:
+            return self.product.nonproprietary_name
+        return self.noc.generic_name if self.noc else ""
 
 
 def _iso(day: date | None) -> str | None:
@@ -319,13 +328,34 @@ class NdcDirectory:
             notes=tuple(notes),
         )
 
-    def drug_facts(self, ndc11: str, date_of_service: date) -> DrugFacts:
-        """DrugFacts for the rules engine; an NDC no file knows (or no valid NDC: the rules
-        report that themselves) gives found=False."""
+    def drug_facts(self, ndc: str, date_of_service: date) -> DrugFacts:
+        """DrugFacts for the rules engine. An NDC no file knows (or no valid NDC: the rules
+        report that themselves) gives found=False. A hyphen-less 10-digit NDC is resolved
+        through the directory (domain.md section 1): with exactly one reading listed the facts
+        are that package's; with several, `directory_readings` names them and found=False."""
         try:
-            return self.lookup(ndc11, date_of_service).drug_facts()
+            lookup = self.lookup(ndc, date_of_service)
+        except AmbiguousNdcError as error:
+            return DrugFacts(
+                ndc11=ndc,
+                found=False,
+                directory_readings=tuple(m.replace("-", "") for m in error.matches),
+                opps_status=self._cms_now().opps_status(date_of_service),
+            )
         except (NdcNotFoundError, InvalidNdcError):
-            return DrugFacts(ndc11=ndc11, found=False)
+            # The OPPS status belongs to the line's code, not the NDC: it still applies.
+            return DrugFacts(
+                ndc11=ndc, found=False, opps_status=self._cms_now().opps_status(date_of_service)
+            )
+        cms = self._cms_now()
+        return dataclasses.replace(
+            lookup.drug_facts(),
+            product_hcpcs=()
+            if lookup.hcpcs
+            else cms.product_mappings(lookup.ndc11, date_of_service),
+            descriptor_codes=cms.descriptors_naming(lookup.generic_name, date_of_service),
+            opps_status=cms.opps_status(date_of_service),
+        )
 
     def search(self, text: str, limit: int = DEFAULT_SEARCH_LIMIT) -> list[ProductMatch]:
         """Products whose proprietary or non-proprietary name starts with `text`."""

@@ -51,7 +51,7 @@ def test_import_prints_a_summary_per_file_and_progress_on_stderr(
 
     assert status == 0
     assert "ndctext.zip: FDA NDC Directory, as of 2019-04-29" in out
-    assert "rows read 45; kept 45; rejected 0" in out
+    assert "rows read 48; kept 48; rejected 0" in out
     assert "rejected 1 × NDC is not a valid 11-digit or hyphenated NDC" in out
     assert "now in effect: 2026 Q1" in out
     assert "100%" in err
