@@ -25,7 +25,7 @@ class PricingPolicy(enum.StrEnum):
 
     INVOICE_MARKUP = "invoice_markup"  # invoice cost plus the payer's markup percentage
     ASP = "asp"  # CMS payment limit (ASP + 6%, already included in the file) x billing units
-    WAC = "wac"  # new drugs without ASP: WAC + the payer's markup (Medicare: 3%)
+    WAC = "wac"  # new drugs without ASP: WAC + the add-on (Medicare: the contractor's figure)
 
 
 class PriorAuthStatus(enum.StrEnum):
@@ -161,6 +161,18 @@ class Invoice:
 
 
 @dataclass(frozen=True)
+class Wac:
+    """The wholesale acquisition cost the clerk read, for WAC pricing (domain.md section 8).
+
+    CMS files carry no WAC: it comes from the invoice's WAC column or a price list (e.g. Red
+    Book), and `source` says which, with its date, so the packet can name it.
+    """
+
+    per_package: Decimal | None = None
+    source: str = ""
+
+
+@dataclass(frozen=True)
 class Dose:
     """Item 3: what was given."""
 
@@ -230,6 +242,7 @@ class DrugLine:
     acquisition: Acquisition = Acquisition.PURCHASED
     package: Package = field(default_factory=Package)
     invoice: Invoice = field(default_factory=Invoice)
+    wac: Wac = field(default_factory=Wac)
     dose: Dose = field(default_factory=Dose)
     prescription: Prescription = field(default_factory=Prescription)
     fda: FdaApproval = field(default_factory=FdaApproval)
@@ -319,4 +332,3 @@ class DrugFacts:
     # reading listed, `ndc11` is that reading; otherwise `found` is False and this holds the
     # readings the files list (several, or none).
     directory_readings: tuple[str, ...] = ()
-    wac_per_package: Decimal | None = None

@@ -26,6 +26,7 @@ from j3490_desk.domain.claim import (
 )
 from j3490_desk.domain.findings import Finding, Severity
 from j3490_desk.domain.ndc_resolution import facts_key
+from j3490_desk.domain.pricing import PricingError, price_claim
 from j3490_desk.domain.waste import expected_waste_modifier
 from j3490_desk.reference.kinds import FileKind
 from j3490_desk.reference.schema import SCHEMA_VERSION
@@ -324,3 +325,35 @@ def test_descriptor_names_match_whole_words_only(loaded_service: ReferenceServic
     assert [d.code for d in snapshot.descriptors_naming("abatacept", DOS_2026Q1)] == ["J0129"]
     assert snapshot.descriptors_naming("abata", DOS_2026Q1) == ()
     assert snapshot.descriptors_naming("mg", DOS_2026Q1) == ()
+
+
+# --- NOC pricing: the NOC pricing file reaches the pricing rule ------------------------------
+
+
+def test_a_noc_drug_is_priced_from_the_noc_pricing_file(loaded_service: ReferenceService) -> None:
+    """Vasopressin (Long Grove) 81298-8552-03: in the NOC crosswalk, $2.462 per 1 UNIT in the
+    NOC pricing file (October 2025). Medicare's order: no ASP code, so the NOC file."""
+    claim = _claim(
+        "81298-8552-03",
+        "J3490",
+        DOS_2025Q4,
+        generic="vasopressin",
+        package=Package(Decimal(20), "units", Decimal(1), ContainerType.MULTI_DOSE, "ML"),
+        dose_mg="20",
+        modifiers=(),
+    )
+    claim = replace(
+        claim,
+        drug_lines=(
+            replace(claim.drug_lines[0], dose=replace(claim.drug_lines[0].dose, unit="units")),
+        ),
+    )
+    facts = _facts(loaded_service, claim)
+    noc = facts["81298855203"].noc_pricing
+    assert noc is not None and noc.payment_limit == Decimal("2.462") and noc.dosage == "1 UNIT"
+    (result,) = price_claim(claim, facts=facts)
+
+    assert not isinstance(result, PricingError), result
+    assert result.total == Decimal("49.24")  # 20 units x $2.462
+    assert "CMS NOC pricing file, 2025 Q4" in result.parts[0].label
+    assert "PRICING_INCOMPLETE" not in {f.code for f in _check(loaded_service, claim)}
