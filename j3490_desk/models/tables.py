@@ -165,6 +165,9 @@ class DrugLine(SQLModel, table=True):
     invoice_quantity: Decimal | None = _decimal()
     invoice_price_paid: Decimal | None = _decimal()
     invoice_attached: bool = False
+    # WAC for pricing, from the invoice or a price list (since revision 0005)
+    wac_per_package: Decimal | None = _decimal()
+    wac_source: str = ""
     # item 3: dose
     dose_amount: Decimal | None = _decimal()
     dose_unit: str = ""

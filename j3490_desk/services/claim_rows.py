@@ -34,6 +34,8 @@ LINE_COLUMNS: dict[str, tuple[str, ...]] = {
     "invoice_quantity": ("invoice", "quantity"),
     "invoice_price_paid": ("invoice", "price_paid"),
     "invoice_attached": ("invoice", "attached"),
+    "wac_per_package": ("wac", "per_package"),
+    "wac_source": ("wac", "source"),
     "dose_amount": ("dose", "amount"),
     "dose_unit": ("dose", "unit"),
     "route": ("dose", "route"),
