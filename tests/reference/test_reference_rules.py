@@ -29,6 +29,7 @@ from j3490_desk.domain.ndc_resolution import facts_key
 from j3490_desk.domain.pricing import PricingError, price_claim
 from j3490_desk.domain.waste import expected_waste_modifier
 from j3490_desk.reference.kinds import FileKind
+from j3490_desk.reference.recheck import LineToRecheck
 from j3490_desk.reference.schema import SCHEMA_VERSION
 from j3490_desk.reference.store import ReferenceStore
 from j3490_desk.services.reference import ReferenceService
@@ -357,3 +358,11 @@ def test_a_noc_drug_is_priced_from_the_noc_pricing_file(loaded_service: Referenc
     assert result.total == Decimal("49.24")  # 20 units x $2.462
     assert "CMS NOC pricing file, 2025 Q4" in result.parts[0].label
     assert "PRICING_INCOMPLETE" not in {f.code for f in _check(loaded_service, claim)}
+
+
+def test_the_new_quarter_recheck_finds_a_line_whose_product_has_a_code(
+    loaded_service: ReferenceService,
+) -> None:
+    line = LineToRecheck(7, 0, "00003218710", DOS_2026Q1)  # Orencia vial not in the crosswalk
+    (hit,) = loaded_service.lines_with_specific_code([line], date(2026, 1, 1))
+    assert [mapping.code for mapping in hit.mappings] == ["J0129"]
