@@ -95,12 +95,15 @@ def _bill_one(
     bills_waste = "JW" in modifiers and waste is not None and is_positive(waste)
     admin_charge, waste_charge = _split_charge(line) if bills_waste else (line.charge, None)
 
+    ndc11, quantity, shaded = _ndc_fields(line, line.dose.amount, decimals, facts)
+
     def narrative(amount: Decimal | None) -> str:
         if not noc:
             return ""
-        return build_narrative(line, profile, limit=narrative_limit, dose_amount=amount).text
+        return build_narrative(
+            line, profile, limit=narrative_limit, dose_amount=amount, resolved_ndc11=ndc11
+        ).text
 
-    ndc11, quantity, shaded = _ndc_fields(line, line.dose.amount, decimals, facts)
     administered = BilledLine(
         drug_line=index,
         hcpcs_code=code,

@@ -577,6 +577,8 @@ def _descriptor_names_drug(line: DrugLine, i: int, ctx: _Context) -> Iterable[Fi
     billed = line.hcpcs_code.strip().upper()
     if facts is None or not facts.descriptor_codes or not is_noc_code(billed):
         return
+    if line.kind is DrugKind.COMPOUNDED:
+        return  # a compound is billed with its compound code whatever its ingredients are
     if noc_code.specific_mapping(facts, ctx.claim.date_of_service) is not None:
         return  # the crosswalk itself gives the code: SPECIFIC_HCPCS_EXISTS says so
     name = facts.nonproprietary_name or (
@@ -977,7 +979,9 @@ def _modifiers(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
 def _narrative(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
     if not is_noc_code(line.hcpcs_code):
         return
-    narrative = build_narrative(line, ctx.profile)
+    narrative = build_narrative(
+        line, ctx.profile, resolved_ndc11=directory_ndc11(line.ndc, ctx.facts) or ""
+    )
     src = cite("§7", *ctx.profile.sources)
     if narrative.missing:
         parts = ", ".join(p.value for p in narrative.missing)

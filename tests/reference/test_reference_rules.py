@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from j3490_desk.domain.billing import bill_lines
 from j3490_desk.domain.check import check_claim
 from j3490_desk.domain.claim import (
     Claim,
@@ -246,6 +247,12 @@ def test_a_bare_10_digit_ndc_the_directory_lists_once_is_used_and_said(
     assert finding.severity is Severity.WARNING
     assert "00003-2187-10" in finding.message and "00003218710" in finding.message
     assert "NDC_AMBIGUOUS" not in {f.code for f in findings}
+    # The claim carries the 11-digit form it names: 24A and the narrative (Palmetto wants it).
+    (billed,) = bill_lines(claim, facts=_facts(loaded_service, claim))
+    assert billed.ndc11 == "00003218710" and billed.shaded_24a.startswith("N400003218710")
+    as_noc = _orencia("0003218710", code="J3490")
+    (billed,) = bill_lines(as_noc, facts=_facts(loaded_service, as_noc))
+    assert "NDC 00003218710" in billed.narrative
     # The fix: type the NDC as the directory reads it.
     fixed = replace(claim, drug_lines=(replace(claim.drug_lines[0], ndc="00003-2187-10"),))
     _assert_fix_clears(findings, _check(loaded_service, fixed), "NDC_READ_FROM_DIRECTORY")
@@ -318,6 +325,21 @@ def test_a_hcpcs_descriptor_naming_the_drug_is_a_warning(
     assert "SPECIFIC_HCPCS_EXISTS" not in {f.code for f in findings}
     fixed = replace(claim, drug_lines=(replace(claim.drug_lines[0], hcpcs_code="J1100"),))
     _assert_fix_clears(findings, _check(loaded_service, fixed), "HCPCS_DESCRIPTOR_NAMES_DRUG")
+
+
+def test_a_compound_keeps_its_code_whatever_its_ingredients_descriptors_say(
+    loaded_service: ReferenceService,
+) -> None:
+    claim = _claim(
+        "70069-021-25",
+        "J7999",
+        DOS_2025Q4,
+        generic="dexamethasone sodium phosphate",
+        package=DEXAMETHASONE,
+        dose_mg="10",
+    )
+    claim = replace(claim, drug_lines=(replace(claim.drug_lines[0], kind=DrugKind.COMPOUNDED),))
+    assert "HCPCS_DESCRIPTOR_NAMES_DRUG" not in {f.code for f in _check(loaded_service, claim)}
 
 
 def test_descriptor_names_match_whole_words_only(loaded_service: ReferenceService) -> None:
