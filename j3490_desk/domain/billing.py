@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from j3490_desk.domain.amounts import round_cents
 from j3490_desk.domain.claim import Claim, DrugFacts, DrugLine
+from j3490_desk.domain.evidence import NO_EVIDENCE, Evidence, EvidenceKind
 from j3490_desk.domain.narrative import build_narrative
 from j3490_desk.domain.ndc import NdcError, ndc_quantity, shaded_line_24a, to_billing_ndc
 from j3490_desk.domain.noc_code import facts_for_line, is_noc_code
@@ -86,6 +87,7 @@ def _bill_one(
     profile: PayerProfile,
     facts: DrugFacts | None,
     narrative_limit: int,
+    evidence: Evidence,
 ) -> list[BilledLine]:
     code = line.hcpcs_code.strip().upper()
     noc = is_noc_code(code)
@@ -101,7 +103,12 @@ def _bill_one(
         if not noc:
             return ""
         return build_narrative(
-            line, profile, limit=narrative_limit, dose_amount=amount, resolved_ndc11=ndc11
+            line,
+            profile,
+            limit=narrative_limit,
+            dose_amount=amount,
+            invoice_enclosed=evidence.has(EvidenceKind.INVOICE, index),
+            resolved_ndc11=ndc11,
         ).text
 
     administered = BilledLine(
@@ -145,14 +152,18 @@ def bill_lines(
     *,
     facts: Mapping[str, DrugFacts] | None = None,
     paper: bool = False,
+    evidence: Evidence = NO_EVIDENCE,
 ) -> tuple[BilledLine, ...]:
     """All billed lines in claim order; a JW line follows the line whose waste it bills.
 
     `paper` sizes the narrative for item 19 (profile.paper_limit) instead of SV101-7 (80).
+    `evidence`: the documents stored with the claim (an invoice note needs the invoice).
     """
     profile = profile_for(claim.payer)
     limit = profile.paper_limit if paper else profile.electronic_limit
     billed: list[BilledLine] = []
     for index, line in enumerate(claim.drug_lines):
-        billed += _bill_one(line, index, claim, profile, facts_for_line(line, facts), limit)
+        billed += _bill_one(
+            line, index, claim, profile, facts_for_line(line, facts), limit, evidence
+        )
     return tuple(billed)

@@ -30,6 +30,7 @@ from j3490_desk.domain.deadlines import (
     filing_deadline,
     prior_auth_expiring,
 )
+from j3490_desk.domain.evidence import NO_EVIDENCE, Evidence, EvidenceKind
 from j3490_desk.domain.findings import ClinicRules, Finding, Severity
 from j3490_desk.domain.icd10 import (
     CODE_SET_NAME,
@@ -89,7 +90,8 @@ _CHECK_CODES: dict[str, str] = {
     "OFF_LABEL_NO_RATIONALE": "Off-label use without a written rationale",
     "OFF_LABEL_NO_COMPENDIUM": "Off-label use without a compendium or literature reference",
     "DRUG_NOT_PURCHASED": "Donated drug or free sample: not billable",
-    "INVOICE_MISSING": "No purchase invoice attached",
+    "INVOICE_MISSING": "No purchase invoice file stored with the claim",
+    "INVOICE_NOT_SENT": "Invoice on file at the clinic, not sent with the claim",
     "INVOICE_NDC_MISMATCH": "Invoice NDC differs from the line's NDC",
     "INVOICE_AFTER_ADMINISTRATION": "Invoice dated after the drug was given",
     "INVOICE_QUANTITY_TOO_SMALL": "Invoice quantity smaller than the amount used",
@@ -106,7 +108,9 @@ _CHECK_CODES: dict[str, str] = {
     "DIAGNOSIS_UNKNOWN": "Diagnosis not in the ICD-10-CM code set",
     "DIAGNOSIS_NOT_BILLABLE": "Diagnosis is a header code, not a billable code",
     "STANDARD_TREATMENT_NOT_DOCUMENTED": "No statement of why standard treatment failed",
-    "PRESCRIPTION_MISSING": "No signed order/prescription attached",
+    "PRESCRIPTION_MISSING": "No signed order/prescription file stored with the claim",
+    "PRESCRIPTION_NOT_SENT": "Signed order on file at the clinic, not sent with the claim",
+    "LABEL_PHOTO_MISSING": "No label photo stored: lot and expiry as typed",
     "LOT_NUMBER_MISSING": "No lot number recorded",
     "LOT_EXPIRATION_MISSING": "No lot expiration date recorded",
     "LOT_EXPIRED": "Lot expired on the date of service",
@@ -148,6 +152,7 @@ class _Context:
     facts: Mapping[str, DrugFacts] | None
     rules: ClinicRules
     profile: PayerProfile
+    evidence: Evidence
 
     @property
     def unsubmitted(self) -> bool:
@@ -679,25 +684,8 @@ def _invoice(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
     if line.acquisition is not Acquisition.PURCHASED:
         return
     invoice = line.invoice
-    if not invoice.attached:
-        needed = (
-            line.kind is DrugKind.COMPOUNDED
-            or ctx.claim.payer.pricing_policy is PricingPolicy.INVOICE_MARKUP
-        )
-        yield _f(
-            "INVOICE_MISSING",
-            Severity.BLOCKER if needed else Severity.WARNING,
-            "2",
-            "No purchase invoice is attached"
-            + (
-                "; this line is priced from the invoice."
-                if needed
-                else "; contractors ask for one when there is no ASP or WAC price."
-            ),
-            "Attach the supplier invoice showing the NDC, quantity and net price.",
-            cite("§8", FCSO_PRICING),
-            i,
-        )
+    if not ctx.evidence.has(EvidenceKind.INVOICE, i):
+        yield _invoice_not_stored(line, i, ctx)
     yield from _invoice_ndc(line, i)
     dos = ctx.claim.date_of_service
     if invoice.date and invoice.date > dos:
@@ -712,6 +700,53 @@ def _invoice(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
             i,
         )
     yield from _invoice_quantity(line, i)
+
+
+def _invoice_not_stored(line: DrugLine, i: int, ctx: _Context) -> Finding:
+    """Only a stored invoice file proves the purchase; paper kept at the clinic is a warning
+    (contractors such as FCSO ask for the invoice later, by ADR)."""
+    needed = (
+        line.kind is DrugKind.COMPOUNDED
+        or ctx.claim.payer.pricing_policy is PricingPolicy.INVOICE_MARKUP
+    )
+    if line.invoice.on_file:
+        return _f(
+            "INVOICE_NOT_SENT",
+            Severity.WARNING,
+            "2",
+            "The invoice is on file at the clinic and is not sent with this claim; the "
+            "packet says so and encloses no invoice"
+            + (
+                ". This line is priced from the invoice: expect the contractor to ask for it."
+                if needed
+                else "."
+            ),
+            "Scan the invoice and attach it, or send it when the contractor asks for it.",
+            cite("§8, §14", FCSO_PRICING),
+            i,
+        )
+    return _f(
+        "INVOICE_MISSING",
+        Severity.BLOCKER if needed else Severity.WARNING,
+        "2",
+        _not_stored("an invoice", "invoice", line.invoice.attached)
+        + (
+            "; this line is priced from the invoice."
+            if needed
+            else "; contractors ask for one when there is no ASP or WAC price."
+        ),
+        "Attach the supplier invoice showing the NDC, quantity and net price (or, when only "
+        "the paper is at hand, mark it on file at the clinic).",
+        cite("§8", FCSO_PRICING),
+        i,
+    )
+
+
+def _not_stored(document: str, kind: str, stated_attached: bool) -> str:
+    """A claim file's "attached": true is named, so the clerk sees why it does not count."""
+    if stated_attached:
+        return f"The claim says {document} is attached, but no {kind} file is stored with it"
+    return f"No {kind} file is stored with this claim"
 
 
 def _invoice_ndc(line: DrugLine, i: int) -> Iterable[Finding]:
@@ -863,20 +898,46 @@ def _administration_date(line: DrugLine, i: int, ctx: _Context) -> Iterable[Find
 
 
 def _prescription(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
-    if not line.prescription.attached:
+    if ctx.evidence.has(EvidenceKind.ORDER, i):
+        return
+    if line.prescription.on_file:
         yield _f(
-            "PRESCRIPTION_MISSING",
+            "PRESCRIPTION_NOT_SENT",
             Severity.WARNING,
             "5",
-            "The signed order for this drug is not attached.",
-            "Attach the physician's order (drug, dose, route, date, signature).",
-            cite("§9"),
+            "The signed order is on file at the clinic and is not sent with this claim.",
+            "Scan the signed order and attach it, or send it when the payer asks for it.",
+            cite("§9, §14"),
             i,
         )
+        return
+    yield _f(
+        "PRESCRIPTION_MISSING",
+        Severity.WARNING,
+        "5",
+        _not_stored("the signed order", "signed order", line.prescription.attached) + ".",
+        "Attach the physician's order (drug, dose, route, date, signature), or mark the "
+        "paper on file at the clinic.",
+        cite("§9"),
+        i,
+    )
 
 
 def _lot(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
     lot = line.lot
+    if not ctx.evidence.has(EvidenceKind.LABEL, i):
+        # The label's GS1 barcode carries lot and expiry (§3); no payer rule asks for the
+        # photo, so its absence is a warning, never a blocker.
+        yield _f(
+            "LABEL_PHOTO_MISSING",
+            Severity.WARNING,
+            "7",
+            "No label photo is stored with this claim, so the lot and expiry are only as typed.",
+            "Photograph the vial or carton label (its barcode holds the lot and expiry) and "
+            "attach the photo.",
+            cite("§3"),
+            i,
+        )
     if not lot.number.strip():
         yield _f(
             "LOT_NUMBER_MISSING",
@@ -1077,13 +1138,15 @@ def check_claim(
     today: date | None = None,
     facts: Mapping[str, DrugFacts] | None = None,
     rules: ClinicRules = DEFAULT_RULES,
+    evidence: Evidence = NO_EVIDENCE,
 ) -> list[Finding]:
     """All findings for the claim: claim-level first, then line by line.
 
     `facts` is the reference data keyed by 11-digit NDC; None means none is loaded.
+    `evidence` is the documents stored with the claim (none unless the caller says).
     `today` defaults to the system date; tests pass a fixed day.
     """
-    ctx = _Context(claim, today or date.today(), facts, rules, profile_for(claim.payer))
+    ctx = _Context(claim, today or date.today(), facts, rules, profile_for(claim.payer), evidence)
     findings = [f for rule in CLAIM_RULES for f in rule(ctx)]
     for index, line in enumerate(claim.drug_lines):
         findings += [f for rule in LINE_RULES for f in rule(line, index, ctx)]

@@ -157,7 +157,9 @@ class Invoice:
     ndc: str = ""  # as printed on the invoice
     quantity: Decimal | None = None  # packages bought
     price_paid: Decimal | None = None  # total paid for `quantity` packages
-    attached: bool = False  # an invoice file is attached to the line
+    # What a claim file states; never proof: only a stored attachment is (domain.evidence).
+    attached: bool = False
+    on_file: bool = False  # the clerk: the paper invoice is kept at the clinic, not sent
 
 
 @dataclass(frozen=True)
@@ -188,7 +190,8 @@ class Prescription:
 
     prescriber: str = ""
     date: date | None = None
-    attached: bool = False
+    attached: bool = False  # what a claim file states; never proof (domain.evidence)
+    on_file: bool = False  # the clerk: the signed order is kept at the clinic, not sent
 
 
 @dataclass(frozen=True)

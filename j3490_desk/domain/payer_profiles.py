@@ -44,7 +44,7 @@ class NarrativePart(enum.StrEnum):
     DOSE = "dose"  # the amount actually given, in the drug's unit
     ROUTE = "route"
     NDC = "ndc"
-    INVOICE = "invoice"  # "invoice attached" note, only when the line's invoice is attached
+    INVOICE = "invoice"  # the contractor's invoice note, only when the invoice file is enclosed
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,9 @@ class PayerProfile:
     concentration_allowed: bool = True  # may the narrative say "mg/mL"?
     ndc_hyphenated: bool = False  # NDC in the narrative written 5-4-2 with dashes
     compound_code: str = "J7999"  # domain.md section 6: per-MAC override for compounds
-    invoice_note: str = "INVOICE ATTACHED"  # "" = never mention the invoice
+    # Only Railroad Medicare asks for an invoice note (payer-profiles.md §1); the others list
+    # what the narrative holds, and Palmetto rejects extra text. "" = never mention it.
+    invoice_note: str = ""
     invoice_note_compounds_only: bool = False
     invoice_amount_in_narrative: bool = False  # Railroad Medicare: "INV $250.00"
     electronic_limit: int = ELECTRONIC_NARRATIVE_LIMIT
@@ -87,7 +89,7 @@ PROFILES: dict[str, PayerProfile] = {
         PayerProfile(
             "generic",
             "Generic (CMS/NUCC defaults)",
-            (_N, _S, _D, _R, _NDC, _INV),
+            (_N, _S, _D, _R, _NDC),
             ("2400 SV101-7", "2400 NTE02", "item 19"),
             sources=(WPS_NOC_5010, X12_RFI_2151),
             notes="domain.md section 7 template: name, strength, dose, route, NDC. Units 1 "
@@ -96,7 +98,7 @@ PROFILES: dict[str, PayerProfile] = {
         PayerProfile(
             "wps",
             "WPS (J5/J8)",
-            (_N, _D, _S, _R, _INV),
+            (_N, _D, _S, _R),
             ("2400 SV101-7", "item 19"),
             sources=(WPS_NOC_TIPS, WPS_NOC_5010),
             notes="Drug name, total dosage (plus strength if appropriate), method of "
@@ -106,7 +108,7 @@ PROFILES: dict[str, PayerProfile] = {
         PayerProfile(
             "palmetto",
             "Palmetto GBA (JJ/JM)",
-            (_N, _D, _NDC, _INV),
+            (_N, _D, _NDC),
             ("2400 SV101-7", "2400 NTE02", "item 19"),
             concentration_allowed=False,
             wac_add_on_percent=Decimal(6),  # "WAC + 6% (106%)", Palmetto-wide drugs page
@@ -120,7 +122,7 @@ PROFILES: dict[str, PayerProfile] = {
         PayerProfile(
             "noridian",
             "Noridian (JE/JF)",
-            (_N, _D, _INV),
+            (_N, _D),
             ("item 19 electronic equivalent (2400 SV101-7)", "item 19"),
             sources=(NORIDIAN_NOC,),
             notes="Drug name and dosage, up to 80 characters; if it does not fit, use an "
@@ -129,9 +131,8 @@ PROFILES: dict[str, PayerProfile] = {
         PayerProfile(
             "novitas",
             "Novitas (JH/JL)",
-            (_N, _D, _R, _INV),
+            (_N, _D, _R),
             ("2400 SV101-7", "2300 NTE", "item 19"),
-            invoice_note_compounds_only=True,
             sources=(NOVITAS_NOC,),
             notes="Description of the drug and dosage in the narrative field (route per PAMED's "
             "report of Novitas guidance). J7999 is paid by invoice. A narrative for a drug with "
@@ -142,7 +143,6 @@ PROFILES: dict[str, PayerProfile] = {
             "First Coast (JN)",
             (_N, _D),
             ("2400 SV101-7", "2400 NTE02", "item 19"),
-            invoice_note="",
             sources=(FCSO_NOC, FCSO_PRICING),
             notes="Drug name and dosage administered (mg, mcg, mL, IU...); name and strength "
             "without the dose is rejected. Do not send records: FCSO asks for invoices by ADR.",
@@ -150,7 +150,7 @@ PROFILES: dict[str, PayerProfile] = {
         PayerProfile(
             "cgs",
             "CGS (J15)",
-            (_N, _NDC, _D, _INV),
+            (_N, _NDC, _D),
             ("2400 SV101-7", "2400 NTE02 (overflow)", "item 19"),
             sources=(CGS_NOC,),
             notes="Drug name, NDC, exact dosage given. SV101-7 must be completed; NTE02 when "
@@ -159,7 +159,7 @@ PROFILES: dict[str, PayerProfile] = {
         PayerProfile(
             "ngs",
             "NGS (J6/JK)",
-            (_N, _D, _INV),
+            (_N, _D),
             ("comment field (2400 NTE / SV101-7)", "item 19"),
             ndc_hyphenated=True,
             sources=(NGS_NOC, NGS_C9399),

@@ -32,7 +32,7 @@ class PacketView:
             attachments=attachments,
             identity=PageIdentity.of(claim, packet.claim_id, packet.control_number, packet.draft),
             # The packet travels with an electronic claim (PWK): the SV101-7/NTE narrative.
-            billed=bill_lines(claim, facts=packet.facts),
+            billed=bill_lines(claim, facts=packet.facts, evidence=packet.evidence),
             pricing=price_claim(claim, facts=packet.facts),
             pages=PageMap(),
         )

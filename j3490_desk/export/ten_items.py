@@ -73,7 +73,6 @@ def _order(line: DrugLine) -> Rows:
     return [
         ["Prescriber", _or_missing(line.prescription.prescriber)],
         ["Order date", us_date(line.prescription.date)],
-        ["Signed order attached", "yes" if line.prescription.attached else "no"],
     ]
 
 
@@ -147,9 +146,25 @@ def ten_items(view: PacketView, marks: dict[str, int]) -> list[Flowable]:
     return story
 
 
-def _section(title: str, rows: Rows, proof: list[str]) -> Flowable:
+# "Proven by" names only pages of this packet; with none, it says so, and where the clerk
+# recorded the paper as kept at the clinic (never "attached": nothing was sent).
+NOT_IN_PACKET = "no page of this packet (values as entered)"
+ON_FILE = {
+    "2": ("invoice", lambda line: line.invoice.on_file),
+    "5": ("signed order", lambda line: line.prescription.on_file),
+}
+
+
+def _not_in_packet(item: str, line: DrugLine) -> str:
+    document, on_file = ON_FILE.get(item, ("", lambda _line: False))
+    if on_file(line):
+        return f"{NOT_IN_PACKET}; the paper {document} is on file at the clinic, not sent"
+    return NOT_IN_PACKET
+
+
+def _section(title: str, rows: Rows, proof: list[str], missing: str = NOT_IN_PACKET) -> Flowable:
     s = styles()
-    proven = "; ".join(proof) if proof else "no attached document (values as entered)"
+    proven = "; ".join(proof) if proof else missing
     table = grid([*rows, ["Proven by", proven]], [1.6, 4.4], header=False, label_column=True)
     return KeepTogether([para(title, s.subheading), table, gap(4)])
 
@@ -166,7 +181,12 @@ def _line_item(
     for index, line in enumerate(lines):
         suffix = f" - {view.drug_name(index)}" if len(lines) > 1 else ""
         story.append(
-            _section(f"Item {item}. {title}{suffix}", values(line), view.proof(kinds, index))
+            _section(
+                f"Item {item}. {title}{suffix}",
+                values(line),
+                view.proof(kinds, index),
+                _not_in_packet(item, line),
+            )
         )
     return story
 
@@ -197,7 +217,10 @@ def _provider(view: PacketView) -> list[Flowable]:
         ["Credentials", _or_missing(provider.credentials)],
         ["NPI", _or_missing(provider.npi)],
     ]
-    signature = f"Signed letter of medical necessity: {view.pages.section_pages(LETTER)}"
+    signature = (
+        "Letter of medical necessity, for the provider's signature: "
+        f"{view.pages.section_pages(LETTER)}"
+    )
     return [
         _section("Item 10. Rendering provider", rows, [signature, *view.proof(("prescription",))])
     ]

@@ -19,13 +19,14 @@ def _with_line(claim: Claim, **changes: object) -> Claim:
 
 def test_rare_biologic_gets_a_separate_jw_line() -> None:
     scenario = scenarios.rare_biologic()
-    given_line, waste_line = bill_lines(scenario.claim, facts=scenario.facts)
+    given_line, waste_line = bill_lines(
+        scenario.claim, facts=scenario.facts, evidence=scenario.evidence
+    )
     assert given_line.hcpcs_code == "J3590" and given_line.modifiers == ()
     assert given_line.units == 1
     assert given_line.shaded_24a == "N472171050501 ML9"  # 45 mg of 50 mg / 10 mL
-    assert (
-        given_line.narrative == "EMAPALUMAB-LZSG (GAMIFANT) 45MG NDC 72171050501 INVOICE ATTACHED"
-    )
+    # Palmetto: nothing beyond name, dose and NDC, though the invoice is enclosed
+    assert given_line.narrative == "EMAPALUMAB-LZSG (GAMIFANT) 45MG NDC 72171050501"
     assert given_line.narrative_placement[0] == "2400 SV101-7"
     assert waste_line.is_waste_line and waste_line.modifiers == ("JW",)
     assert waste_line.units == 1 and waste_line.shaded_24a == "N472171050501 ML1"

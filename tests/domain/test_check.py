@@ -23,10 +23,15 @@ from j3490_desk.domain.claim import (
     PriorAuthorization,
     PriorAuthStatus,
 )
+from j3490_desk.domain.evidence import Evidence, EvidenceKind
 from j3490_desk.domain.findings import Finding, Severity
 from tests.domain import scenarios
 
-Case = tuple[Claim, date, dict[str, DrugFacts] | None]
+# (claim, today, facts[, the documents stored: every scan when left out])
+Case = (
+    tuple[Claim, date, dict[str, DrugFacts] | None]
+    | tuple[Claim, date, dict[str, DrugFacts] | None, Evidence]
+)
 GAMIFANT = "72171050501"
 TZ = scenarios.CLINIC_TZ
 
@@ -51,6 +56,12 @@ def _case(today: date | None = None, facts: Any = "keep", **line_changes: Any) -
     scenario = _base()
     claim = _line(scenario.claim, **line_changes) if line_changes else scenario.claim
     return claim, today or scenario.today, scenario.facts if facts == "keep" else facts
+
+
+def _unstored(kind: EvidenceKind, **line_changes: Any) -> Case:
+    """The base case with one document not stored (its paper may still be on file)."""
+    claim, today, facts = _case(**line_changes)
+    return claim, today, facts, scenarios.stored_without(kind)
 
 
 def _claim_case(today: date | None = None, **claim_changes: Any) -> Case:
@@ -147,7 +158,8 @@ CASES: dict[str, Callable[[], Case]] = {
     "OFF_LABEL_NO_RATIONALE": lambda: _case(fda__off_label=True),
     "OFF_LABEL_NO_COMPENDIUM": lambda: _case(fda__off_label=True),
     "DRUG_NOT_PURCHASED": lambda: _case(acquisition=Acquisition.FREE_SAMPLE),
-    "INVOICE_MISSING": lambda: _case(invoice__attached=False),
+    "INVOICE_MISSING": lambda: _unstored(EvidenceKind.INVOICE, invoice__on_file=False),
+    "INVOICE_NOT_SENT": lambda: _unstored(EvidenceKind.INVOICE),
     "INVOICE_NDC_MISMATCH": lambda: _case(invoice__ndc="61755-0008-01"),
     "INVOICE_AFTER_ADMINISTRATION": lambda: _case(invoice__date=date(2019, 6, 5)),
     "INVOICE_QUANTITY_TOO_SMALL": lambda: _case(invoice__quantity=Decimal("0.5")),
@@ -166,7 +178,9 @@ CASES: dict[str, Callable[[], Case]] = {
     "DIAGNOSIS_UNKNOWN": lambda: _necessity(icd10_codes=("Z99.99",)),
     "DIAGNOSIS_NOT_BILLABLE": lambda: _necessity(icd10_codes=("G70.0",)),
     "STANDARD_TREATMENT_NOT_DOCUMENTED": lambda: _necessity(why_standard_failed=""),
-    "PRESCRIPTION_MISSING": lambda: _case(prescription__attached=False),
+    "PRESCRIPTION_MISSING": lambda: _unstored(EvidenceKind.ORDER, prescription__on_file=False),
+    "PRESCRIPTION_NOT_SENT": lambda: _unstored(EvidenceKind.ORDER),
+    "LABEL_PHOTO_MISSING": lambda: _unstored(EvidenceKind.LABEL),
     "LOT_NUMBER_MISSING": lambda: _case(lot__number=""),
     "LOT_EXPIRATION_MISSING": lambda: _case(lot__expiration=None),
     "LOT_EXPIRED": lambda: _case(lot__expiration=date(2019, 5, 31)),
@@ -204,8 +218,9 @@ CASES: dict[str, Callable[[], Case]] = {
 
 
 def _run(case: Case) -> list[Finding]:
-    claim, today, facts = case
-    return check_claim(claim, today=today, facts=facts)
+    claim, today, facts, *stored = case
+    evidence = stored[0] if stored else scenarios.STORED
+    return check_claim(claim, today=today, facts=facts, evidence=evidence)
 
 
 def _codes(findings: list[Finding]) -> set[str]:
@@ -247,7 +262,9 @@ def _not_info(findings: list[Finding]) -> list[Finding]:
 @pytest.mark.parametrize("make", scenarios.ALL_SCENARIOS[:2] + scenarios.ALL_SCENARIOS[3:])
 def test_scenarios_have_no_unexpected_problems(make: Callable[[], scenarios.Scenario]) -> None:
     scenario = make()
-    findings = check_claim(scenario.claim, today=scenario.today, facts=scenario.facts)
+    findings = check_claim(
+        scenario.claim, today=scenario.today, facts=scenario.facts, evidence=scenario.evidence
+    )
     expected = {"compound": {"DRUG_UNAPPROVED"}}.get(scenario.name, set())
     assert _codes(_not_info(findings)) == expected
 
@@ -255,7 +272,9 @@ def test_scenarios_have_no_unexpected_problems(make: Callable[[], scenarios.Scen
 def test_new_immunotherapy_has_no_code_yet_then_gets_j9119() -> None:
     """Cemiplimab: J9119 takes effect 1 Oct 2019 (HCPCS file ADD DT); before it, J9999."""
     scenario = scenarios.new_immunotherapy()
-    before = check_claim(scenario.claim, today=scenario.today, facts=scenario.facts)
+    before = check_claim(
+        scenario.claim, today=scenario.today, facts=scenario.facts, evidence=scenario.evidence
+    )
     assert "SPECIFIC_HCPCS_EXISTS" not in _codes(before)
     later = replace(scenario.claim, date_of_service=date(2019, 10, 15))
     later = _line(later, dose__administered_at=datetime(2019, 10, 15, 10, tzinfo=TZ))
@@ -267,7 +286,9 @@ def test_new_immunotherapy_has_no_code_yet_then_gets_j9119() -> None:
 def test_new_immunotherapy_as_j3490_is_the_wrong_noc_code() -> None:
     scenario = scenarios.new_immunotherapy()
     claim = _line(scenario.claim, hcpcs_code="J3490")
-    findings = check_claim(claim, today=scenario.today, facts=scenario.facts)
+    findings = check_claim(
+        claim, today=scenario.today, facts=scenario.facts, evidence=scenario.evidence
+    )
     mismatch = [f for f in findings if f.code == "NOC_CODE_MISMATCH"]
     assert mismatch and "J9999" in mismatch[0].fix and mismatch[0].severity is Severity.BLOCKER
 
@@ -277,7 +298,9 @@ def test_compound_as_j3490_wants_j7999() -> None:
     although the rule of thumb (AAO) still says "J3490 or J7999" (domain.md section 6)."""
     scenario = scenarios.compound_trimix()
     claim = _line(scenario.claim, hcpcs_code="J3490")
-    findings = check_claim(claim, today=scenario.today, facts=scenario.facts)
+    findings = check_claim(
+        claim, today=scenario.today, facts=scenario.facts, evidence=scenario.evidence
+    )
     mismatch = [f for f in findings if f.code == "NOC_CODE_MISMATCH"]
     assert [f.line for f in mismatch] == [0] and "J7999" in mismatch[0].fix
 
@@ -285,13 +308,17 @@ def test_compound_as_j3490_wants_j7999() -> None:
 def test_compound_ingredient_with_its_own_code_stays_j7999() -> None:
     scenario = scenarios.compound_trimix()
     assert scenario.facts["00143956401"].specific_hcpcs[0].code == "J2760"
-    findings = check_claim(scenario.claim, today=scenario.today, facts=scenario.facts)
+    findings = check_claim(
+        scenario.claim, today=scenario.today, facts=scenario.facts, evidence=scenario.evidence
+    )
     assert "SPECIFIC_HCPCS_EXISTS" not in _codes(findings)
 
 
 def test_compound_papaverine_is_unapproved() -> None:
     scenario = scenarios.compound_trimix()
-    findings = check_claim(scenario.claim, today=scenario.today, facts=scenario.facts)
+    findings = check_claim(
+        scenario.claim, today=scenario.today, facts=scenario.facts, evidence=scenario.evidence
+    )
     unapproved = [f for f in findings if f.code == "DRUG_UNAPPROVED"]
     assert [f.line for f in unapproved] == [0]
     assert "UNAPPROVED DRUG OTHER" in unapproved[0].message
@@ -300,7 +327,9 @@ def test_compound_papaverine_is_unapproved() -> None:
 def test_off_label_keeps_the_specific_code() -> None:
     """domain.md section 13: a code names the drug, not the indication."""
     scenario = scenarios.off_label_rituximab()
-    findings = check_claim(scenario.claim, today=scenario.today, facts=scenario.facts)
+    findings = check_claim(
+        scenario.claim, today=scenario.today, facts=scenario.facts, evidence=scenario.evidence
+    )
     specific = [f for f in findings if f.code == "SPECIFIC_HCPCS_EXISTS"]
     assert len(specific) == 1
     assert specific[0].severity is Severity.BLOCKER
@@ -309,7 +338,9 @@ def test_off_label_keeps_the_specific_code() -> None:
 
 def test_off_label_billed_with_its_code_is_clean() -> None:
     scenario = scenarios.off_label_rituximab("J9312")
-    findings = check_claim(scenario.claim, today=scenario.today, facts=scenario.facts)
+    findings = check_claim(
+        scenario.claim, today=scenario.today, facts=scenario.facts, evidence=scenario.evidence
+    )
     assert _not_info(findings) == []
 
 

@@ -40,14 +40,15 @@ class Review:
 def review(data: AppData, claim: domain.Claim, *, today: date | None = None) -> Review:
     day = today or date.today()
     facts = claim_check.drug_facts(data, claim)
+    evidence = claim_check.evidence_for(data, claim)
     findings = claim_check.findings_for(data, claim, today=day)
     return Review(
         blockers=tuple(f for f in findings if f.severity is Severity.BLOCKER),
         warnings=tuple(f for f in findings if f.severity is Severity.WARNING),
         infos=tuple(f for f in findings if f.severity is Severity.INFO),
         prices=price_claim(claim, facts=facts),
-        paper_lines=bill_lines(claim, facts=facts, paper=True),
-        electronic_lines=bill_lines(claim, facts=facts),
+        paper_lines=bill_lines(claim, facts=facts, paper=True, evidence=evidence),
+        electronic_lines=bill_lines(claim, facts=facts, evidence=evidence),
         deadline=filing_deadline(claim.payer, claim.date_of_service, day),
         status=claim.status,
     )

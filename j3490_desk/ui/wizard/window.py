@@ -128,6 +128,8 @@ class ClaimWizard(QWidget):
         self.stack = QStackedWidget()
         self._scrolls: dict[QWidget, QScrollArea] = {}
         for page in (*self.field_pages(), self.review_page):
+            if isinstance(page, DrugPage):
+                page.evidence_changed.connect(self.evidence_changed)
             if isinstance(page, FieldPage):
                 page.changed.connect(self.page_changed)
                 scroll = QScrollArea()
@@ -319,6 +321,12 @@ class ClaimWizard(QWidget):
             top = self._step_items[drafts.line_step(line, "1")].parent()
             if top is not None:
                 top.setText(0, _drug_label(line, self.claim.drug_lines[line]))
+
+    def evidence_changed(self) -> None:
+        """Files are the evidence, so the check runs again; removing one from a ready claim
+        moved it back to draft, which a later save must not undo."""
+        self.claim = replace(self.claim, status=claims.get_claim(self.data, self.claim_id).status)
+        self.check_timer.start()
 
     def reassess(self) -> None:
         self.check_timer.stop()

@@ -3,8 +3,8 @@
 CMS files carry no WAC; the clerk reads it from the invoice or a price list, and the packet
 names where it came from. Existing lines get no WAC (NULL) and an empty source.
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-05
 """
 
@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
