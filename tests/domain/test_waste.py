@@ -136,9 +136,7 @@ def test_hospital_setting_without_opps_status_says_so_and_does_not_guess() -> No
     pos = PlaceOfService.ON_CAMPUS_OUTPATIENT_HOSPITAL
     assert expected_waste_modifier(line, AFTER_JZ, MEDICARE, place_of_service=pos) is None
     findings = waste_findings(line, 0, AFTER_JZ, MEDICARE, place_of_service=pos)
-    assert [(f.code, f.severity) for f in findings] == [
-        ("OPPS_STATUS_UNKNOWN", Severity.WARNING)
-    ]
+    assert [(f.code, f.severity) for f in findings] == [("OPPS_STATUS_UNKNOWN", Severity.WARNING)]
 
 
 def test_negative_waste_and_missing_reason() -> None:
