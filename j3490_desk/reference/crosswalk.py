@@ -74,6 +74,7 @@ class Descriptor:
         )
 
 
+PRODUCT_DIGITS = 9  # an 11-digit NDC's labeler (5) and product code (4)
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 MIN_NAME_LETTERS = 4  # shorter "generic names" ("tea", "air") would match descriptors by chance
 
@@ -127,7 +128,7 @@ class CmsSnapshot:
     noc_limits: dict[tuple[int, str], PaymentLimit] = field(default_factory=dict)
     terminated: dict[str, date] = field(default_factory=dict)  # HCPCS TERM DT by code
     products: dict[str, tuple[str, ...]] = field(default_factory=dict)  # 9 digits -> NDCs
-    descriptors: dict[str, list[Descriptor]] = field(default_factory=dict)  # by first word
+    descriptors: dict[str, list[Descriptor]] = field(default_factory=dict)  # by each word
     opps_quarters: list[Quarter] = field(default_factory=list)
     opps: dict[int, dict[str, str]] = field(default_factory=dict)  # import -> code -> SI
 
@@ -141,7 +142,7 @@ class CmsSnapshot:
         of one product differ only in pack size, and a HCPCS code names the drug.
         """
         found: dict[str, HcpcsMapping] = {}
-        for sibling in self.products.get(ndc11[:9], ()):
+        for sibling in self.products.get(ndc11[:PRODUCT_DIGITS], ()):
             if sibling == ndc11:
                 continue
             for mapping in self.mappings(sibling, day)[0]:
@@ -264,7 +265,7 @@ def read_snapshot(connection: sqlite3.Connection, data_version: int) -> CmsSnaps
     snapshot.crosswalk = {ndc: dict(rows) for ndc, rows in crosswalk.items()}
     products: dict[str, list[str]] = defaultdict(list)
     for ndc11 in snapshot.crosswalk:
-        products[ndc11[:9]].append(ndc11)
+        products[ndc11[:PRODUCT_DIGITS]].append(ndc11)
     snapshot.products = {product: tuple(ndcs) for product, ndcs in products.items()}
     snapshot.limit_quarters = _quarters(connection, FileKind.ASP_PAYMENT_LIMITS)
     snapshot.limits = {

@@ -18,7 +18,7 @@ from typing import Any
 
 from j3490_desk.domain.claim import DrugFacts, HcpcsMapping, NocPricing
 from j3490_desk.domain.ndc import NdcError, hyphenate_ndc11, ndc_candidates
-from j3490_desk.reference.crosswalk import CmsSnapshot, read_snapshot
+from j3490_desk.reference.crosswalk import PRODUCT_DIGITS, CmsSnapshot, read_snapshot
 from j3490_desk.reference.errors import AmbiguousNdcError, InvalidNdcError, NdcNotFoundError
 from j3490_desk.reference.store import ReferenceStore
 
@@ -81,6 +81,9 @@ class NdcLookup:
     crosswalk_drug_name: str = ""  # names from CMS, for an NDC the FDA file lacks
     crosswalk_labeler: str = ""
     notes: tuple[str, ...] = ()
+    # Codes of other packages of the same product (labeler + product code), when this
+    # package has none of its own: a HCPCS code names the drug, not the pack size.
+    product_hcpcs: tuple[HcpcsMapping, ...] = ()
 
     @property
     def ndc_hyphenated(self) -> str:
@@ -186,6 +189,7 @@ class NdcLookup:
             "hcpcs_details": [_mapping_json(mapping) for mapping in self.hcpcs],
             "noc_pricing": _noc_json(self.noc),
             "notes": list(self.notes),
+            "product_hcpcs": [_mapping_json(mapping) for mapping in self.product_hcpcs],
         }
 
     def drug_facts(self) -> DrugFacts:
@@ -204,6 +208,7 @@ class NdcLookup:
             end_marketing_date=self.end_marketing_date,
             excluded=self.excluded,
             specific_hcpcs=self.hcpcs,
+            product_hcpcs=self.product_hcpcs,
             noc_pricing=self.noc,
         )
 
@@ -308,7 +313,8 @@ class NdcDirectory:
         row = self._package_row(ndc11)
         package, product = _package_and_product(row) if row else (None, None)
         cms = self._cms_now()
-        if product is not None and not cms.knows(ndc11):
+        product_listed = ndc11[:PRODUCT_DIGITS] in cms.products
+        if product is not None and not cms.knows(ndc11) and not product_listed:
             # Most directory NDCs are in no CMS file: no codes, no NOC price, no notes.
             return NdcLookup(ndc11, date_of_service, package, product, (), None)
         hcpcs, note = cms.mappings(ndc11, date_of_service)
@@ -316,6 +322,12 @@ class NdcDirectory:
         notes = [note] if note and (hcpcs or cms.knows(ndc11)) else []
         if product is None:
             notes.append("Not in the loaded FDA NDC Directory: FDA approval is unknown.")
+        siblings = () if hcpcs else cms.product_mappings(ndc11, date_of_service)
+        if siblings:
+            notes.append(
+                "This package is not in the CMS crosswalk, but another package of the same "
+                f"product is: {', '.join(m.code for m in siblings)}."
+            )
         return NdcLookup(
             ndc11=ndc11,
             date_of_service=date_of_service,
@@ -326,6 +338,7 @@ class NdcDirectory:
             crosswalk_drug_name=crosswalk.drug_name if crosswalk else "",
             crosswalk_labeler=crosswalk.labeler if crosswalk else "",
             notes=tuple(notes),
+            product_hcpcs=siblings,
         )
 
     def drug_facts(self, ndc: str, date_of_service: date) -> DrugFacts:
@@ -350,9 +363,6 @@ class NdcDirectory:
         cms = self._cms_now()
         return dataclasses.replace(
             lookup.drug_facts(),
-            product_hcpcs=()
-            if lookup.hcpcs
-            else cms.product_mappings(lookup.ndc11, date_of_service),
             descriptor_codes=cms.descriptors_naming(lookup.generic_name, date_of_service),
             opps_status=cms.opps_status(date_of_service),
         )

@@ -388,3 +388,12 @@ def test_the_new_quarter_recheck_finds_a_line_whose_product_has_a_code(
     line = LineToRecheck(7, 0, "00003218710", DOS_2026Q1)  # Orencia vial not in the crosswalk
     (hit,) = loaded_service.lines_with_specific_code([line], date(2026, 1, 1))
     assert [mapping.code for mapping in hit.mappings] == ["J0129"]
+
+
+def test_ndc_lookup_names_the_products_code_for_a_package_the_crosswalk_lacks(
+    loaded_service: ReferenceService,
+) -> None:
+    data = loaded_service.lookup("0003-2187-10", DOS_2026Q1).to_json()
+    assert data["hcpcs"] == []  # the contract key stays this package's own codes
+    assert [item["code"] for item in data["product_hcpcs"]] == ["J0129"]
+    assert any("another package of the same product is: J0129" in n for n in data["notes"])
