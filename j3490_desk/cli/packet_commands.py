@@ -50,8 +50,8 @@ def run_packet(args: argparse.Namespace) -> int:
     )
     if result.draft:
         print(
-            f"{result.draft_reason} Fix the blockers (`j3490-desk claim check ID`) and mark "
-            "the claim ready before submitting.",
+            f"{result.draft_reason} Check the claim (`j3490-desk claim check ID`), fix any "
+            "blocker and mark it ready before submitting.",
             file=sys.stderr,
         )
     return 0

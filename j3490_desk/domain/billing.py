@@ -50,7 +50,7 @@ def _jw_units(line: DrugLine, billing_unit: BillingUnit | None) -> Decimal | Non
     return total_units - dose_units
 
 
-def _split_charge(line: DrugLine) -> tuple[Decimal | None, Decimal | None]:
+def split_charge(line: DrugLine) -> tuple[Decimal | None, Decimal | None]:
     """The line's charge covers dose + waste; the JW line gets the waste's share (in cents),
     the administered line the rest, so the two always add up to the charge."""
     charge, dose, waste = line.charge, line.dose.amount, line.waste.amount
@@ -95,7 +95,7 @@ def _bill_one(
     decimals = ndc_quantity_decimals(claim.payer, profile)
     waste = line.waste.amount
     bills_waste = "JW" in modifiers and waste is not None and is_positive(waste)
-    admin_charge, waste_charge = _split_charge(line) if bills_waste else (line.charge, None)
+    admin_charge, waste_charge = split_charge(line) if bills_waste else (line.charge, None)
 
     ndc11, quantity, shaded = _ndc_fields(line, line.dose.amount, decimals, facts)
 

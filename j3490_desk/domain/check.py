@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from j3490_desk.domain import modifiers, noc_code, opps, waste
+from j3490_desk.domain import modifiers, noc_code, opps, sanity, waste
 from j3490_desk.domain.amounts import plain_amount
 from j3490_desk.domain.claim import (
     Acquisition,
@@ -141,6 +141,7 @@ FINDING_CODES: Mapping[str, str] = {
     **waste.CODES,
     **noc_code.CODES,
     **opps.CODES,
+    **sanity.CODES,
     **_CHECK_CODES,
 }
 
@@ -984,8 +985,9 @@ def _administration(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
             i,
         )
         return
-    cpt = admin.cpt_code.strip()
-    if cpt not in INFUSION_CODES:
+    # The initial infusion code, also when its add-on hours are typed beside it (sanity.py).
+    cpt = next((c for c in sanity.administration_codes(admin) if c in INFUSION_CODES), "")
+    if not cpt:
         return
     if admin.start is None or admin.end is None:
         yield _f(
@@ -1097,6 +1099,11 @@ def _pricing(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
         )
 
 
+def _sanity(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
+    yield from sanity.waste_dwarfs_dose(line, i)
+    yield from sanity.infusion_add_on_hours(line, i)
+
+
 _ClaimRule = Callable[[_Context], Iterable[Finding]]
 _LineRule = Callable[[DrugLine, int, _Context], Iterable[Finding]]
 
@@ -1129,6 +1136,7 @@ LINE_RULES: tuple[_LineRule, ...] = (
     _administration,
     _narrative,
     _pricing,
+    _sanity,
 )
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from j3490_desk.domain.amounts import plain_amount, round_cents
+from j3490_desk.domain.amounts import dollar_rate, dollars, plain_amount, round_cents
 from j3490_desk.domain.claim import Claim, DrugFacts, DrugLine, Payer, PayerKind, PricingPolicy
 from j3490_desk.domain.noc_code import facts_for_line, specific_mapping
 from j3490_desk.domain.payer_profiles import profile_for
@@ -107,7 +107,7 @@ def _amount_parts(
         in_pkg = _in_package_unit(amount, line)
         parts.append(
             PricePart(
-                f"{label}: {plain_amount(in_pkg)} {unit} x ${plain_amount(cost_per_package_unit)} "
+                f"{label}: {plain_amount(in_pkg)} {unit} x {dollar_rate(cost_per_package_unit)} "
                 f"per {unit} ({what})",
                 in_pkg * cost_per_package_unit,
             )
@@ -131,7 +131,7 @@ def price_by_invoice(line: DrugLine, payer: Payer) -> PriceBreakdown:
     return _breakdown(
         PricingPolicy.INVOICE_MARKUP,
         parts,
-        f"Invoice: ${plain_amount(invoice.price_paid)} for {plain_amount(invoice.quantity)} "
+        f"Invoice: {dollars(invoice.price_paid)} for {plain_amount(invoice.quantity)} "
         f"package(s) of {plain_amount(package.amount)} {normalize_unit(package.unit)}, plus "
         f"the payer's {plain_amount(payer.markup_percent)}% markup. Contractors price NOC drugs "
         "without an ASP or WAC from the invoice (IOM 100-04 ch.17 §20.1.3).",
@@ -165,7 +165,7 @@ def price_by_asp(line: DrugLine, date_of_service: date, facts: DrugFacts | None)
                 PricePart(
                     f"{label}: {plain_amount(units)} unit(s) of {mapping.code} "
                     f"({plain_amount(billing_unit.amount)} {billing_unit.unit}) x "
-                    f"${plain_amount(mapping.payment_limit)}",
+                    f"{dollar_rate(mapping.payment_limit)}",
                     units * mapping.payment_limit,
                 )
             )
@@ -204,7 +204,7 @@ def price_by_noc_file(
     parts = [
         PricePart(
             f"{label}: {plain_amount(units)} x {noc.dosage} of {noc.generic_name} x "
-            f"${plain_amount(noc.payment_limit)} (CMS NOC pricing file, {noc.quarter})",
+            f"{dollar_rate(noc.payment_limit)} (CMS NOC pricing file, {noc.quarter})",
             units * noc.payment_limit,
         )
         for label, units in (("Drug given", given), ("Drug discarded (JW)", total - given))
@@ -265,7 +265,7 @@ def price_by_wac(line: DrugLine, date_of_service: date, payer: Payer) -> PriceBr
     return _breakdown(
         PricingPolicy.WAC,
         parts,
-        f"Wholesale acquisition cost ${plain_amount(wac.per_package)} per package "
+        f"Wholesale acquisition cost {dollars(wac.per_package)} per package "
         f"({wac.source.strip()}), prorated to the amount used, plus {plain_amount(percent)}%.",
         cite("§8", source, WPS_PRICING),
     )

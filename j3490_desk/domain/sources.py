@@ -2,6 +2,8 @@
 
 Rules cite `cite("§5", CMS_DISCARDED_DRUGS)`, giving the domain.md section first and the
 published page after it, so a clerk (or an auditor) can follow a finding back to its rule.
+A packet goes to one contractor's medical reviewer: `public_citation` turns such a source into
+what the reviewer may read, the public pages of CMS and of that contractor only.
 """
 
 from __future__ import annotations
@@ -59,3 +61,53 @@ FDA_NDC_DIRECTORY = "FDA NDC Directory, product.txt MARKETINGCATEGORYNAME / ROUT
 def cite(section: str, *urls: str) -> str:
     """`cite("§5", URL)` -> "domain.md §5; URL": the form every Finding.source takes."""
     return "; ".join((f"domain.md {section}", *urls))
+
+
+# Each contractor's own pages. A packet names only those of the claim's contractor: a Novitas
+# reviewer is not sent to WPS or Palmetto (issue 19).
+CONTRACTOR_PAGES: dict[str, frozenset[str]] = {
+    "wps": frozenset({WPS_NOC_TIPS, WPS_PRICING}),
+    "palmetto": frozenset({PALMETTO_NOC, PALMETTO_PRICING}),
+    "railroad": frozenset({RRM_FAX}),
+    "noridian": frozenset({NORIDIAN_NOC, NORIDIAN_JW_JZ}),
+    "novitas": frozenset({NOVITAS_NOC}),
+    "fcso": frozenset({FCSO_NOC, FCSO_PRICING}),
+    "cgs": frozenset({CGS_NOC, CGS_JZ_SUPPLIERS, CGS_TIMELY_FILING}),
+    "ngs": frozenset({NGS_NOC, NGS_C9399}),
+}
+# Secondary copies (reprints, blogs, forums, file names) stand in for the primary text a
+# reviewer knows by its own name; those with no such name are not printed at all.
+PRIMARY_NAMES: dict[str, str] = {
+    ASP_STATUTE: "Social Security Act §1847A (42 U.S.C. 1395w-3a)",
+    WAC_PLUS_3_RULE: "CY 2019 Physician Fee Schedule final rule (83 FR 59452)",
+    HCPCS_2019_FILE: "CMS HCPCS Level II alpha-numeric file",
+    HCPCS_2025_OCT_FILE: "CMS HCPCS Level II alpha-numeric file",
+    FDA_NDC_DIRECTORY: "FDA National Drug Code Directory",
+}
+SECONDARY: frozenset[str] = frozenset(
+    {WPS_NOC_5010, RRM_NOC, STEDI_NDC_EDIT, NPI_CHECK_DIGIT, ICD10_STRUCTURE}
+)
+
+
+def public_citation(source: str, contractor: str, contractor_sources: tuple[str, ...]) -> str:
+    """A rule's source as a medical reviewer of `contractor` (a payer profile key) reads it.
+
+    Internal references ("domain.md §8") and other contractors' pages are dropped, secondary
+    copies give way to the primary text's name, and a rule that rested only on other
+    contractors' instructions cites this contractor's own pages on the same subject instead:
+    `contractor_sources`, which the caller picks (for NOC pricing and narratives, the
+    profile's NOC instructions). "" when nothing public is left.
+    """
+    others = frozenset().union(
+        *(pages for key, pages in CONTRACTOR_PAGES.items() if key != contractor)
+    )
+    own = CONTRACTOR_PAGES.get(contractor, frozenset())
+    parts = [p.strip() for p in source.split(";") if p.strip()]
+    printed = [
+        PRIMARY_NAMES.get(p, p)
+        for p in parts
+        if not p.startswith("domain.md") and p not in others and p not in SECONDARY
+    ]
+    if any(p in others for p in parts) and not any(p in own for p in parts):
+        printed += [p for p in contractor_sources if p in own]
+    return "; ".join(dict.fromkeys(printed))

@@ -53,7 +53,7 @@ def _invoice(line: DrugLine) -> Rows:
         ["NDC on the invoice", _or_missing(invoice.ndc)],
         ["Packages bought", _amount(invoice.quantity)],
         ["Price paid", money(invoice.price_paid)],
-        ["Acquisition", line.acquisition.value],
+        ["Acquisition", line.acquisition.value.replace("_", " ")],
     ]
 
 
@@ -99,10 +99,25 @@ def _lot(line: DrugLine) -> Rows:
 def _waste(line: DrugLine) -> Rows:
     modifiers = " ".join(line.modifiers) or "none"
     return [
-        ["Amount discarded", _amount(line.waste.amount, line.dose.unit)],
+        ["Amount discarded", _discarded(line)],
         ["Reason", _or_missing(line.waste.reason)],
         ["Waste modifier", modifiers],
     ]
+
+
+def _discarded(line: DrugLine) -> str:
+    """The amount, read with the modifier: JZ says nothing was discarded, JW that it is billed."""
+    amount, codes = line.waste.amount, {m.strip().upper() for m in line.modifiers}
+    entered = _amount(amount, line.dose.unit)
+    if "JZ" in codes:
+        if amount:
+            return f"{entered} entered, but the modifier JZ says nothing was discarded"
+        return "none (JZ: nothing discarded)"
+    if "JW" in codes:
+        if not amount:
+            return f"{entered}, but the modifier JW bills a discarded amount"
+        return f"{entered} (JW: billed on its own line)"
+    return entered
 
 
 def _administration(line: DrugLine) -> Rows:
@@ -114,14 +129,15 @@ def _administration(line: DrugLine) -> Rows:
     ]
 
 
-# (item, title, values of one drug line, attachment kinds that prove it)
+# (item, title, values of one drug line, attachment kinds that prove it). "Other" files (the
+# proof of filing, for one) prove no item, so no "Proven by" names them.
 LineItem = tuple[str, str, Callable[[DrugLine], Rows], tuple[str, ...]]
 LINE_ITEMS: tuple[LineItem, ...] = (
     ("1", "Drug identification (name, NDC, strength)", _drug, ("label_photo", "invoice")),
     ("2", "Purchase invoice", _invoice, ("invoice",)),
     ("3", "Dose given", _dose, ("medical_record",)),
     ("5", "Order / prescription", _order, ("prescription",)),
-    ("6", "FDA approval and indication", _fda, ("other", "medical_record")),
+    ("6", "FDA approval and indication", _fda, ("medical_record",)),
     ("7", "Lot number and expiration", _lot, ("label_photo",)),
     ("8", "Drug discarded (waste)", _waste, ("medical_record",)),
     ("9", "Administration times", _administration, ("medical_record",)),

@@ -93,6 +93,24 @@ def test_each_proof_names_the_page_that_holds_it(app_data: AppData, tmp_path: Pa
     assert "no page of this packet" in " ".join(_proven_by(texts))  # the order: none stored
 
 
+def test_an_other_file_proves_no_item(app_data: AppData, tmp_path: Path) -> None:
+    """A proof of filing (kind "other") is enclosed, but no "Proven by" names it."""
+    scenario = rare_biologic()
+    claim_id = claims.create_claim(app_data, scenario.claim)
+    attachments.add_attachment(
+        app_data,
+        claim_id=claim_id,
+        drug_line_id=None,
+        kind=AttachmentKind.OTHER,
+        source=files.invoice_pdf(tmp_path / "portal.pdf"),
+        original_name="portal.pdf",
+    )
+    packets.export_packet(app_data, claim_id, tmp_path / "p.pdf", today=scenario.today)
+    texts = _pages(tmp_path / "p.pdf")
+    assert "Other (portal.pdf)" in texts[0]  # in the manifest
+    assert not any("portal.pdf" in proof for proof in _proven_by(texts))
+
+
 def test_invoice_note_only_for_the_line_whose_invoice_is_enclosed(
     app_data: AppData, tmp_path: Path
 ) -> None:
@@ -123,5 +141,6 @@ def test_invoice_note_only_for_the_line_whose_invoice_is_enclosed(
         if "COMPOUNDED DRUGS, INVOICE ATTACHED" in b.narrative
     ]
     assert noted and {b.drug_line for b in bill_lines(stored) if b.narrative in noted} <= {0}
-    assert text.count("COMPOUNDED DRUGS, INVOICE ATTACHED") == len(noted)
+    # The JW line repeats its drug line's narrative on the claim; the packet prints it once.
+    assert text.count("COMPOUNDED DRUGS, INVOICE ATTACHED") == len(set(noted))
     assert claim_status.claim_events(app_data, claim_id) == []

@@ -112,11 +112,16 @@ class DrugPage(FieldPage):
             for info in self.attachments.attachments()
             if info.kind == self.attachment_kind and info.drug_line_id in (line_id, None)
         ]
+        on_file = any(spec.path.endswith(".on_file") for spec in self.specs)
         text = (
             f"{self.document.capitalize()} file attached: {', '.join(names)}."
             if names
-            else f"No {self.document} file is attached. Attach the scan below; if only the "
-            "paper is at hand, say it is on file at the clinic."
+            else f"No {self.document} file is attached. Attach it below"
+            + (
+                "; if only the paper is at hand, tick \u201con file at the clinic\u201d above."
+                if on_file
+                else "."
+            )
         )
         if text != self.evidence_state.text():
             self.evidence_state.setText(text)
