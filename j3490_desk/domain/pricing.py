@@ -13,7 +13,15 @@ from datetime import date
 from decimal import Decimal
 
 from j3490_desk.domain.amounts import dollar_rate, dollars, plain_amount, round_cents
-from j3490_desk.domain.claim import Claim, DrugFacts, DrugLine, Payer, PayerKind, PricingPolicy
+from j3490_desk.domain.claim import (
+    Claim,
+    DrugFacts,
+    DrugKind,
+    DrugLine,
+    Payer,
+    PayerKind,
+    PricingPolicy,
+)
 from j3490_desk.domain.noc_code import facts_for_line, specific_mapping
 from j3490_desk.domain.payer_profiles import profile_for
 from j3490_desk.domain.sources import (
@@ -284,6 +292,18 @@ def _first_that_prices(
     raise PricingError(" ".join(reasons))
 
 
+def _require_own_code(line: DrugLine, date_of_service: date, facts: DrugFacts | None) -> None:
+    """A drug with its own code is paid under that code only (domain.md section 13): billed
+    under another, the line is denied, so no NOC, WAC or invoice price is offered for it."""
+    mapping = specific_mapping(facts, date_of_service)
+    billed = line.hcpcs_code.strip().upper()
+    if mapping is not None and mapping.code != billed and line.kind is not DrugKind.COMPOUNDED:
+        raise PricingError(
+            f"On {date_of_service.isoformat()} this drug has its own code, {mapping.code}; "
+            f"billed as {billed} the line is denied, so it is not priced."
+        )
+
+
 def price_line(
     line: DrugLine, date_of_service: date, payer: Payer, facts: DrugFacts | None = None
 ) -> PriceBreakdown:
@@ -296,6 +316,7 @@ def price_line(
     if policy is PricingPolicy.ASP or (
         payer.kind is PayerKind.MEDICARE and policy is PricingPolicy.WAC
     ):
+        _require_own_code(line, date_of_service, facts)
         return _first_that_prices(
             [
                 lambda: price_by_asp(line, date_of_service, facts),

@@ -300,8 +300,14 @@ def test_j3490_for_a_product_whose_other_package_has_a_code_is_a_blocker(
     finding = _only(findings, "SPECIFIC_HCPCS_EXISTS")
     assert finding.severity is Severity.BLOCKER and "J0129" in finding.message
     assert "HCPCS_DESCRIPTOR_NAMES_DRUG" not in {f.code for f in findings}
+    # Billed as J3490 it is denied, so it has no price; as J0129 the ASP limit prices it.
+    (unpriced,) = price_claim(claim, facts=_facts(loaded_service, claim))
+    assert isinstance(unpriced, PricingError) and "own code, J0129" in str(unpriced)
     fixed = replace(claim, drug_lines=(replace(claim.drug_lines[0], hcpcs_code="J0129"),))
     _assert_fix_clears(findings, _check(loaded_service, fixed), "SPECIFIC_HCPCS_EXISTS")
+    (priced,) = price_claim(fixed, facts=_facts(loaded_service, fixed))
+    assert not isinstance(priced, PricingError), priced
+    assert priced.total == Decimal("3357.68")  # 750 mg = 75 units of 10 mg x $44.769
 
 
 def test_a_hcpcs_descriptor_naming_the_drug_is_a_warning(
