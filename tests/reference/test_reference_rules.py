@@ -24,6 +24,7 @@ from j3490_desk.domain.claim import (
     DrugKind,
     Package,
     PlaceOfService,
+    Wac,
 )
 from j3490_desk.domain.findings import Finding, Severity
 from j3490_desk.domain.ndc_resolution import facts_key
@@ -403,3 +404,32 @@ def test_ndc_lookup_names_the_products_code_for_a_package_the_crosswalk_lacks(
     assert data["hcpcs"] == []  # the contract key stays this package's own codes
     assert [item["code"] for item in data["product_hcpcs"]] == ["J0129"]
     assert any("another package of the same product is: J0129" in n for n in data["notes"])
+
+
+def test_a_line_with_no_price_is_priced_once_the_clerk_enters_the_wac_and_its_source(
+    loaded_service: ReferenceService,
+) -> None:
+    """No ASP code and not in the NOC file on the date, and no invoice price: nothing prices
+    it until the WAC is entered (Palmetto: WAC + 6%)."""
+    claim = _claim(
+        "70069-021-25",
+        "J3490",
+        DOS_2025Q4,
+        generic="dexamethasone sodium phosphate",
+        package=DEXAMETHASONE,
+        dose_mg="10",
+    )
+    line = replace(
+        claim.drug_lines[0], invoice=replace(claim.drug_lines[0].invoice, price_paid=None)
+    )
+    claim = replace(claim, drug_lines=(line,))
+    findings = _check(loaded_service, claim)
+    finding = _only(findings, "PRICING_INCOMPLETE")
+    assert finding.severity is Severity.WARNING and "No WAC is entered" in finding.message
+
+    priced_line = replace(line, wac=Wac(Decimal("2.50"), "Red Book, October 2025"))
+    fixed = replace(claim, drug_lines=(priced_line,))
+    _assert_fix_clears(findings, _check(loaded_service, fixed), "PRICING_INCOMPLETE")
+    (priced,) = price_claim(fixed, facts=_facts(loaded_service, fixed))
+    assert not isinstance(priced, PricingError)
+    assert priced.total == Decimal("2.65")  # one 10 mg vial at $2.50, plus Palmetto's 6%
