@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from j3490_desk.domain.amounts import round_cents
+from j3490_desk.domain.billing_units import BillingUnit, whole_units
 from j3490_desk.domain.claim import Claim, DrugFacts, DrugLine
 from j3490_desk.domain.evidence import NO_EVIDENCE, Evidence, EvidenceKind
 from j3490_desk.domain.narrative import build_narrative
@@ -19,7 +20,7 @@ from j3490_desk.domain.ndc import NdcError, ndc_quantity, shaded_line_24a, to_bi
 from j3490_desk.domain.noc_code import facts_for_line, is_noc_code
 from j3490_desk.domain.payer_profiles import PayerProfile, ndc_quantity_decimals, profile_for
 from j3490_desk.domain.units import is_positive
-from j3490_desk.domain.waste import BillingUnit, billing_unit_for, whole_units
+from j3490_desk.domain.waste import billing_unit_for
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ def _bill_one(
         drug_line=index,
         hcpcs_code=code,
         modifiers=tuple(m for m in modifiers if m != "JW"),
-        units=Decimal(1) if noc and profile.noc_units_one else line.billed_units,
+        units=line.billed_units,  # as the clerk entered them; UNITS_NOT_ONE says when to change
         charge=admin_charge,
         ndc11=ndc11,
         ndc_quantity=quantity,
@@ -134,7 +135,9 @@ def _bill_one(
             drug_line=index,
             hcpcs_code=code,
             modifiers=("JW", *(m for m in modifiers if m not in {"JW", "JZ"})),
-            units=Decimal(1) if noc and profile.noc_units_one else _jw_units(line, billing_unit),
+            # A NOC code has no unit of measure: the app's JW line carries 1, its amount
+            # goes in the narrative and the NDC quantity (domain.md sections 7 and 16).
+            units=Decimal(1) if noc else _jw_units(line, billing_unit),
             charge=waste_charge,
             ndc11=ndc11,
             ndc_quantity=waste_quantity,

@@ -319,6 +319,8 @@ class DrugFacts:
     fda_approved: bool | None = None
     oral: bool | None = None
     end_marketing_date: date | None = None
+    start_marketing_date: date | None = None  # C9399: approved before 2004 if marketed before
+    package_description: str = ""  # e.g. "1 SYRINGE in 1 CARTON": hints at self-administration
     excluded: bool = False
     specific_hcpcs: tuple[HcpcsMapping, ...] = ()
     # Codes the crosswalk gives other packages of the same product (labeler + product code)

@@ -11,7 +11,7 @@ import enum
 from dataclasses import dataclass
 from decimal import Decimal
 
-from j3490_desk.domain.claim import Payer
+from j3490_desk.domain.claim import Payer, PayerKind
 from j3490_desk.domain.sources import (
     CGS_NOC,
     FCSO_NOC,
@@ -53,9 +53,15 @@ class PayerProfile:
     name: str
     parts: tuple[NarrativePart, ...]  # in the order the payer lists them
     placement: tuple[str, ...]  # where the narrative goes, electronic first
-    noc_units_one: bool = True  # bill NOC lines as 1 unit (24G / SV104)
+    # NOC lines billed as 1 unit (24G / SV104): a Medicare rule (domain.md sections 7 and 16).
+    # None = only when the payer is Medicare (the generic profile serves every kind of payer).
+    noc_units_one: bool | None = True
+    noc_units_instruction: str = ""  # the contractor's own "units = 1" page: then units != 1 blocks
     ndc_quantity_decimals: int = 3  # NUCC allows 3 (domain.md section 2)
     noc_waste_modifiers: bool = True  # JW/JZ on NOC lines (domain.md section 5: follow the MAC)
+    # The contractor's own published instruction on JW for NOC waste; without one, the JW/JZ
+    # rules on NOC lines rest on an unverified fact (section 5, U) and only warn.
+    noc_waste_instruction: str = ""
     concentration_allowed: bool = True  # may the narrative say "mg/mL"?
     ndc_hyphenated: bool = False  # NDC in the narrative written 5-4-2 with dashes
     compound_code: str = "J7999"  # domain.md section 6: per-MAC override for compounds
@@ -91,15 +97,17 @@ PROFILES: dict[str, PayerProfile] = {
             "Generic (CMS/NUCC defaults)",
             (_N, _S, _D, _R, _NDC),
             ("2400 SV101-7", "2400 NTE02", "item 19"),
+            noc_units_one=None,
             sources=(WPS_NOC_5010, X12_RFI_2151),
             notes="domain.md section 7 template: name, strength, dose, route, NDC. Units 1 "
-            "follows the MACs (section 16); check a commercial payer's own instructions.",
+            "on Medicare claims (the MACs, section 16); other payers: their own instructions.",
         ),
         PayerProfile(
             "wps",
             "WPS (J5/J8)",
             (_N, _D, _S, _R),
             ("2400 SV101-7", "item 19"),
+            noc_units_instruction=WPS_NOC_TIPS,
             sources=(WPS_NOC_TIPS, WPS_NOC_5010),
             notes="Drug name, total dosage (plus strength if appropriate), method of "
             "administration. Units = 1 ('Do not quantity-bill NOC drugs'); missing data or "
@@ -113,6 +121,7 @@ PROFILES: dict[str, PayerProfile] = {
             concentration_allowed=False,
             wac_add_on_percent=Decimal(6),  # "WAC + 6% (106%)", Palmetto-wide drugs page
             wac_add_on_source=PALMETTO_PRICING,
+            noc_waste_instruction=PALMETTO_NOC,
             sources=(PALMETTO_NOC,),
             notes="Drug name, total dosage actually administered, NDC; nothing more (extra or "
             "conflicting text is rejected). 'mg/mL' is rejected except for compounded drugs. "
@@ -190,6 +199,13 @@ PROFILES: dict[str, PayerProfile] = {
 def profile_for(payer: Payer) -> PayerProfile:
     """The payer's profile by `Payer.narrative_profile`; an unknown key falls back to generic."""
     return PROFILES.get(payer.narrative_profile.strip().lower(), PROFILES["generic"])
+
+
+def noc_units_one(payer: Payer, profile: PayerProfile) -> bool:
+    """Does this payer want NOC lines billed as 1 unit? The profile says, else Medicare does."""
+    if profile.noc_units_one is None:
+        return payer.kind is PayerKind.MEDICARE
+    return profile.noc_units_one
 
 
 def ndc_quantity_decimals(payer: Payer, profile: PayerProfile) -> int:

@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from j3490_desk.domain.amounts import dollar_rate, dollars, plain_amount, round_cents
+from j3490_desk.domain.billing_units import parse_hcpcs_dosage, whole_units
 from j3490_desk.domain.claim import (
     Claim,
     DrugFacts,
@@ -32,7 +33,7 @@ from j3490_desk.domain.sources import (
     cite,
 )
 from j3490_desk.domain.units import UnitError, convert_dose, is_positive, normalize_unit
-from j3490_desk.domain.waste import billing_unit_for, parse_hcpcs_dosage, whole_units
+from j3490_desk.domain.waste import billing_unit_for
 
 # CMS's WAC + 3% for new drugs without ASP, from 1 Jan 2019; the contractors price NOC drugs
 # by WAC with their own add-on (payer-profiles.md section 2), used where a profile names it.

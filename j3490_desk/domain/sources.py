@@ -55,6 +55,19 @@ CMS_ASP_FAQ = (
 CGS_TIMELY_FILING = "https://cgsmedicare.com/parta/claims/timely.html"
 ICD10_STRUCTURE = "https://training.seer.cancer.gov/icd10cm/icd10cm-code-structure.html"
 NPI_CHECK_DIGIT = "https://forums.studentdoctor.net/threads/npi-check-digit-validation.406385"
+# Medicare Benefit Policy Manual (CMS Pub. 100-02), chapter 15 (read through the search tool's
+# stored copy of the manual, December 2026):
+BPM_15_50_2 = "Medicare Benefit Policy Manual ch.15 §50.2 (self-administered drug exclusion)"
+BPM_15_50_3 = "Medicare Benefit Policy Manual ch.15 §50.3 (incident-to: the drug is an expense)"
+BPM_15_50_4_1 = "Medicare Benefit Policy Manual ch.15 §50.4.1 (approved use of drug)"
+BPM_15_50_4_2 = "Medicare Benefit Policy Manual ch.15 §50.4.2 (unlabeled use of drug)"
+BPM_15_50_4 = "Medicare Benefit Policy Manual ch.15 §50.4 (reasonableness and necessity)"
+# NUCC 1500 Claim Form Reference Instruction Manual (items of the CMS-1500 02/12 form):
+NUCC_ITEM_24 = (
+    "NUCC 1500 instructions, item 24 (service lines: 24A dates of service, 24D code, "
+    "24F charges, 24G units)"
+)
+NUCC_ITEM_31 = "NUCC 1500 instructions, item 31 (signature including degrees or credentials)"
 FDA_NDC_DIRECTORY = "FDA NDC Directory, product.txt MARKETINGCATEGORYNAME / ROUTENAME"
 
 

@@ -11,6 +11,8 @@ from reportlab.platypus import Flowable
 
 from j3490_desk.domain.amounts import plain_amount
 from j3490_desk.domain.billing import BilledLine
+from j3490_desk.domain.noc_code import facts_for_line
+from j3490_desk.domain.waste import jz_statement
 from j3490_desk.export.flowables import KeepShort, PageMark
 from j3490_desk.export.layout import us_dates_in
 from j3490_desk.export.packet_view import PacketView, money
@@ -111,7 +113,8 @@ def _waste_statement(view: PacketView, billed: BilledLine) -> str:
     if "JW" in {m.strip().upper() for m in line.modifiers} and line.waste.amount:
         return ""
     if "JZ" in billed.modifiers:
-        return "Waste: JZ, no drug was discarded from the single-dose container."
+        facts = facts_for_line(line, view.packet.facts)
+        return f"Waste: {jz_statement(line, view.packet.claim.date_of_service, facts)}"
     return "Waste: no JW or JZ modifier on this line."
 
 

@@ -106,12 +106,12 @@ def _waste(line: DrugLine) -> Rows:
 
 
 def _discarded(line: DrugLine) -> str:
-    """The amount, read with the modifier: JZ says nothing was discarded, JW that it is billed."""
+    """The amount, read with the modifier: JZ bills no JW line, JW bills the amount on one."""
     amount, codes = line.waste.amount, {m.strip().upper() for m in line.modifiers}
     entered = _amount(amount, line.dose.unit)
     if "JZ" in codes:
-        if amount:
-            return f"{entered} entered, but the modifier JZ says nothing was discarded"
+        if amount:  # JZ with waste the dose's billed units cover (Noridian, domain.md §15)
+            return f"{entered} (JZ on the line: not billed on a JW line)"
         return "none (JZ: nothing discarded)"
     if "JW" in codes:
         if not amount:

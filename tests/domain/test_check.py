@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +16,7 @@ from j3490_desk.domain.claim import (
     Claim,
     ContainerType,
     DrugFacts,
+    DrugKind,
     FdaStatus,
     HcpcsDescriptor,
     PayerKind,
@@ -25,6 +26,7 @@ from j3490_desk.domain.claim import (
 )
 from j3490_desk.domain.evidence import Evidence, EvidenceKind
 from j3490_desk.domain.findings import Finding, Severity
+from tests.domain import reference_facts as ref
 from tests.domain import scenarios
 
 # (claim, today, facts[, the documents stored: every scan when left out])
@@ -56,6 +58,24 @@ def _case(today: date | None = None, facts: Any = "keep", **line_changes: Any) -
     scenario = _base()
     claim = _line(scenario.claim, **line_changes) if line_changes else scenario.claim
     return claim, today or scenario.today, scenario.facts if facts == "keep" else facts
+
+
+def _imported_case(ndc11: str, ndc: str, *, hospital: bool = False, **changes: Any) -> Case:
+    """The base claim with another drug, whose facts come from the real importer."""
+    claim, today, _ = _case(ndc=ndc, **changes)
+    facts = {ndc11: ref.facts_on(claim.date_of_service)[ndc11]}
+    if hospital:
+        claim = replace(claim, place_of_service=PlaceOfService.ON_CAMPUS_OUTPATIENT_HOSPITAL)
+    return claim, today, facts
+
+
+def _hospital_case(**line_changes: Any) -> Case:
+    claim, today, facts = _case(**line_changes)
+    return (
+        replace(claim, place_of_service=PlaceOfService.ON_CAMPUS_OUTPATIENT_HOSPITAL),
+        today,
+        facts,
+    )
 
 
 def _unstored(kind: EvidenceKind, **line_changes: Any) -> Case:
@@ -143,6 +163,26 @@ CASES: dict[str, Callable[[], Case]] = {
     "NOC_CODE_MISMATCH": lambda: _case(hcpcs_code="J3490"),
     "C9399_OUTSIDE_HOSPITAL": lambda: _case(hcpcs_code="C9399"),
     "ORAL_DRUG": lambda: _case(facts=_facts(oral=True)),
+    "C9399_APPROVAL_UNCONFIRMED": lambda: _hospital_case(
+        facts=None, hcpcs_code="C9399", fda__status=FdaStatus.UNKNOWN
+    ),
+    "C9399_APPROVED_BEFORE_2004": lambda: _imported_case(
+        ref.QUINIDINE, "0002-1407-01", hospital=True, hcpcs_code="C9399", kind=DrugKind.DRUG
+    ),
+    "SELF_ADMINISTERED_DRUG": lambda: _imported_case(
+        ref.ORENCIA_SC,
+        "0003-2188-11",
+        package__amount=Decimal(125),
+        package__volume_ml=Decimal(1),
+        dose__amount=Decimal(125),
+        dose__route="subcutaneous",
+        waste__amount=None,
+        modifiers=("JZ",),
+        invoice__ndc="00003-2188-11",
+        administration__cpt_code="",
+        administration__start=None,
+        administration__end=None,
+    ),
     # check.py
     "REFERENCE_DATA_NOT_LOADED": lambda: _case(facts=None),
     "NO_DRUG_LINES": lambda: _claim_case(drug_lines=()),
@@ -169,6 +209,11 @@ CASES: dict[str, Callable[[], Case]] = {
     "DOSE_UNIT_INVALID": lambda: _case(dose__unit="tabs"),
     "DOSE_UNIT_INCOMPATIBLE": lambda: _case(dose__unit="units"),
     "PACKAGE_AMOUNT_MISSING": lambda: _case(package__amount=None),
+    "PACKAGE_UNIT_INVALID": lambda: _case(package__unit="tabs"),
+    "AMOUNT_UNREADABLE": lambda: _case(dose__amount=Decimal("NaN")),
+    "UNITS_NOT_POSITIVE": lambda: _case(billed_units=Decimal(0)),
+    "HCPCS_CODE_INVALID": lambda: _case(hcpcs_code="J349"),
+    "CHARGE_NOT_POSITIVE": lambda: _case(charge=Decimal("-7700.00")),
     "ADMINISTRATION_IN_FUTURE": lambda: _case(today=date(2019, 6, 1)),
     "ADMINISTRATION_DATE_NOT_DOS": lambda: _case(
         dose__administered_at=datetime(2019, 6, 3, 9, tzinfo=TZ)
@@ -394,5 +439,48 @@ def test_diagnosis_outside_code_set_dates_is_a_warning() -> None:
 
 
 def test_default_today_is_the_system_date() -> None:
+    """A date of service tomorrow is in the future only if `today` really is the system date."""
     claim, _, facts = _case()
-    assert "FILING_DEADLINE_PASSED" in _codes(check_claim(claim, facts=facts))
+    tomorrow = date.today() + timedelta(days=1)
+    claim = replace(claim, date_of_service=tomorrow)
+    future = [f for f in check_claim(claim, facts=facts) if f.code == "ADMINISTRATION_IN_FUTURE"]
+    assert [f.line for f in future] == [None]
+    yesterday = replace(claim, date_of_service=date.today() - timedelta(days=1))
+    assert not [
+        f
+        for f in check_claim(yesterday, facts=facts)
+        if f.code == "ADMINISTRATION_IN_FUTURE" and f.line is None
+    ]
+
+
+BAD_INPUT: dict[str, tuple[dict[str, Any], str, str]] = {
+    # what is typed -> (the line change, the finding, words naming the field)
+    "unknown package unit": ({"package__unit": "tabs"}, "PACKAGE_UNIT_INVALID", "package's unit"),
+    "no package unit": ({"package__unit": ""}, "PACKAGE_AMOUNT_MISSING", "package's drug amount"),
+    "no package size": ({"package__amount": None}, "PACKAGE_AMOUNT_MISSING", "package's drug"),
+    "zero package size": (
+        {"package__amount": Decimal(0)},
+        "PACKAGE_AMOUNT_MISSING",
+        "package's drug amount",
+    ),
+    "unknown dose unit": ({"dose__unit": "tabs"}, "DOSE_UNIT_INVALID", "tabs"),
+    "no dose unit": ({"dose__unit": ""}, "DOSE_UNIT_INVALID", "unit"),
+    "dose unit of another kind": ({"dose__unit": "units"}, "DOSE_UNIT_INCOMPATIBLE", "units"),
+    "dose not a number": ({"dose__amount": Decimal("NaN")}, "AMOUNT_UNREADABLE", "dose"),
+    "waste infinite": ({"waste__amount": Decimal("Infinity")}, "AMOUNT_UNREADABLE", "wasted"),
+    "price not a number": ({"invoice__price_paid": Decimal("NaN")}, "AMOUNT_UNREADABLE", "price"),
+    "zero units": ({"billed_units": Decimal(0)}, "UNITS_NOT_POSITIVE", "units"),
+    "no HCPCS code": ({"hcpcs_code": ""}, "HCPCS_CODE_INVALID", "HCPCS code"),
+    "negative charge": ({"charge": Decimal(-1)}, "CHARGE_NOT_POSITIVE", "charge"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_INPUT))
+def test_input_the_rules_cannot_judge_gets_one_finding_naming_the_field(name: str) -> None:
+    """Issue 14 "Bad input": never a crash or a silent pass; one clear finding for the line."""
+    changes, code, words = BAD_INPUT[name]
+    line_findings = [f for f in _run(_case(**changes)) if f.line == 0]
+    assert [f.code for f in line_findings] == [code]
+    (finding,) = line_findings
+    assert finding.severity is Severity.BLOCKER or code == "PACKAGE_AMOUNT_MISSING"
+    assert words.lower() in finding.message.lower(), finding.message

@@ -189,7 +189,8 @@ def test_amount_discarded_agrees_with_the_modifier(
     wasted = replace(line, waste=replace(line.waste, amount=Decimal("10")))
     contradicted = replace(scenario, claim=_one_line(scenario.claim, wasted))
     items = _section(_render(contradicted, tmp_path), "items")
-    assert "Amount discarded 10 mg entered, but the modifier JZ says nothing was discarded" in items
+    # JZ with waste: no JW line is billed (the claim check says whether the units cover it)
+    assert "Amount discarded 10 mg (JZ on the line: not billed on a JW line)" in items
 
 
 def _one_line(claim: Claim, line: DrugLine) -> Claim:

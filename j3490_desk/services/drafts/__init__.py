@@ -27,6 +27,7 @@ from j3490_desk.services.drafts.line_lookups import (
     NdcFill,
     expected_modifier,
     lookup_ndc,
+    noc_code_choices,
     with_waste_modifier,
 )
 from j3490_desk.services.drafts.review_summary import Review, review
@@ -85,6 +86,7 @@ __all__ = [
     "field_problems",
     "line_step",
     "lookup_ndc",
+    "noc_code_choices",
     "parse_amount",
     "parse_step",
     "resume_step",

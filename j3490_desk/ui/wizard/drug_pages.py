@@ -41,7 +41,6 @@ ROUTES = tuple(
         "intra-articular",
     )
 )
-NOC_CODES = tuple((c, c) for c in ("J3490", "J3590", "J7999", "J9999", "C9399", "J8499", "J8999"))
 QUALIFIERS = (
     ("", ""),
     ("ML: milliliters", "ML"),
@@ -146,7 +145,7 @@ class DrugNamePage(DrugPage):
         Spec("ndc", "NDC (as printed on the label)"),
         Spec("strength", "Strength"),
         Spec("kind", "Kind of drug", "choice", enum_choices(domain.DrugKind)),
-        Spec("hcpcs_code", "HCPCS code", "combo", NOC_CODES),
+        Spec("hcpcs_code", "HCPCS code", "combo", drafts.noc_code_choices()),
         Spec("billed_units", "Units billed", "amount"),
         Spec("package.amount", "Drug per package", "amount"),
         Spec("package.unit", "Package unit", "combo", UNITS),
