@@ -699,8 +699,8 @@ def _descriptor_names_drug(line: DrugLine, i: int, ctx: _Context) -> Iterable[Fi
         f"whether {'it applies' if len(shown) == 1 else 'one applies'} to this drug "
         f"({described}{f'; and {more} more' if more else ''}). The CMS crosswalk does not "
         f"list this NDC, but a drug with its own code is denied under {billed}.",
-        f"If the descriptor fits this drug, bill {shown[0].code if len(shown) == 1 else 'that code'}"
-        f" with its billing units; if it does not, keep {billed}.",
+        f"Bill {shown[0].code if len(shown) == 1 else 'the code that fits'} with its billing "
+        f"units if the descriptor fits this drug; if it does not, keep {billed}.",
         cite("§13", HCPCS_2025_OCT_FILE),
         i,
     )
