@@ -297,7 +297,7 @@ def test_off_label_rituximab_billed_j3490_names_j9312(
     assert not wizard.review_page.mark_ready.isEnabled() and wizard.checklist.isEnabled()
     entries = [wizard.checklist.item(i).text() for i in range(wizard.checklist.count())]
     item1 = next(e for e in entries if e.startswith("1. "))
-    assert "missing" in item1
+    assert "✖ blocker" in item1 and "J9312" in item1  # the row says which blocker
     # clicking the checklist entry jumps to the step that fixes it
     row = wizard.checklist.item(entries.index(item1))
     rect = wizard.checklist.visualItemRect(row)
