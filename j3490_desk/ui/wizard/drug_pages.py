@@ -226,6 +226,9 @@ class InvoicePage(DrugPage):
         Spec("invoice.ndc", "NDC on the invoice"),
         Spec("invoice.quantity", "Packages bought", "amount"),
         Spec("invoice.price_paid", "Price paid", "amount"),
+        # WAC pricing (domain.md section 8): no CMS file carries it, so the clerk enters it.
+        Spec("wac.per_package", "WAC per package (for WAC pricing)", "amount"),
+        Spec("wac.source", "WAC from (the invoice, or price list and date)"),
         Spec("charge", "Clinic's charge", "amount"),
         Spec("invoice.on_file", "Paper invoice on file at the clinic, not sent", "bool"),
     )
