@@ -1,8 +1,8 @@
 """Remittances: imported 835 files and what each claim payment in them posted (amounts, the
 check or EFT, CAS adjustments with group code and CARC, remark codes, reversals).
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-05
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
