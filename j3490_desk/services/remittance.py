@@ -471,8 +471,9 @@ def _matched_line(
     assert claim_row.id is not None
     claim_id = claim_row.id
     for index, line in enumerate(ours):
-        if service.control_number and service.control_number == line_control_number(
-            claim_id, index
+        if service.control_number in (
+            line_control_number(claim_id, index),
+            line_control_number(claim_id, index, waste=True),
         ):
             return line.id
     same = [

@@ -373,3 +373,21 @@ def test_a_payment_and_its_reversal_in_the_same_file_both_post_in_order(
     paid, undo = _postings(app_data, claim_id)
     assert undo.reverses_id == paid.id
     assert claims.get_claim(app_data, claim_id).status is ClaimStatus.SUBMITTED
+
+
+def test_a_jw_line_finds_its_drug_line_by_its_own_control_number(
+    app_data: AppData, tmp_path: Path
+) -> None:
+    claim_id = _submitted(app_data)
+    dose = service_line("J3590", "60000.00", "60000.00", modifiers=("JZ",), control=(claim_id, 0))
+    waste = service_line("J3590", "100.00", "100.00", modifiers=("JW",), control=(claim_id, 0))
+    waste = [s.replace(f"REF*6R*{claim_id}-1", f"REF*6R*{claim_id}-1W") for s in waste]
+    payment = claim_payment(claim_id, "1", CHARGE, CHARGE, lines=[dose, waste])
+    assert import_remittance(app_data, _file(tmp_path, era([payment]))).posted == [claim_id]
+    drug_line = claims.get_claim(app_data, claim_id).drug_lines[0]
+    with app_data.db.read() as session:
+        rows = session.exec(select(RemittanceLine).order_by(col(RemittanceLine.id))).all()
+    assert [(r.control_number, r.drug_line_id) for r in rows] == [
+        (f"{claim_id}-1", drug_line.id),
+        (f"{claim_id}-1W", drug_line.id),
+    ]
