@@ -58,6 +58,23 @@ class Submitter:
     usage: str = "T"
 
 
+def street_line(submitter: Submitter) -> str:
+    """The street part of the clinic's mailing address (2010AA N3): Settings keeps the whole
+    address, "1200 Harbor Rd, Suite 4, Duluth MN 55802" (it prints on every cover sheet); the
+    city, state and ZIP go in N4 from their own keys, so they are cut from the end here."""
+    ending = re.compile(
+        r"[,\s]*"
+        + re.escape(submitter.city.strip())
+        + r"[,\s]+"
+        + re.escape(submitter.state.strip())
+        + r"\.?[,\s]+\d{5}(?:-?\d{4})?\s*$",
+        re.IGNORECASE,
+    )
+    if not submitter.city.strip() or not submitter.state.strip():
+        return submitter.address.strip()
+    return ending.sub("", submitter.address.strip()) or submitter.address.strip()
+
+
 def digits(text: str) -> str:
     return "".join(character for character in text if character.isdigit())
 

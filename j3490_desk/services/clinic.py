@@ -7,9 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from j3490_desk.domain import identifiers, npi
-from j3490_desk.domain import submitter as submitter_ids
-from j3490_desk.domain.electronic_claim import Submitter, payer_id_problem
+from j3490_desk.domain.electronic_claim import Submitter
 from j3490_desk.errors import InvalidInputError
 from j3490_desk.models import ClinicSettings
 from j3490_desk.services import records
@@ -36,24 +34,11 @@ CLINIC_KEYS: Mapping[str, str] = {
 }
 
 
-# The payer record's live check in Settings > Payers (the same rule the 837P findings apply).
-PAYER_ID_CHECK: Check = payer_id_problem
-
-
-def _npi(text: str) -> str | None:
-    return npi.npi_problem(text) if text.strip() else None
-
-
+# The same checks Settings > Clinic applies as the clerk types (records.SETTINGS_CHECKS).
 CHECKS: Mapping[str, Check] = {
-    "npi": _npi,
-    "tax_id": identifiers.tax_id_problem,
-    "taxonomy": submitter_ids.taxonomy_problem,
-    "state": identifiers.state_problem,
-    "zip": identifiers.zip_problem,
-    "phone": submitter_ids.phone_problem,
-    "submitter_id": submitter_ids.x12_id_problem,
-    "receiver_id": submitter_ids.x12_id_problem,
-    "usage": submitter_ids.usage_problem,
+    key: records.SETTINGS_CHECKS[column]
+    for key, column in CLINIC_KEYS.items()
+    if column in records.SETTINGS_CHECKS
 }
 
 

@@ -34,7 +34,7 @@ def _cli(data_dir: Path, *argv: str) -> subprocess.CompletedProcess[str]:
 def test_set_then_show_json_has_exactly_the_contract_keys(tmp_path: Path) -> None:
     result = _cli(
         tmp_path, "clinic", "set", "name=Lakeside Infusion", "npi=1234567893",
-        "tax_id=41-1234567", "taxonomy=207Q00000X", "address=1200 Harbor Rd", "city=Duluth",
+        "tax_id=41-1234567", "taxonomy=207Q00000X", "address=1200 Harbor Rd, Suite 4, Duluth MN 55802", "city=Duluth",
         "state=MN", "zip=558021234", "phone=218-555-0142", "submitter_id=LAKESIDE01",
         "submitter_contact=Maria Reyes", "receiver_id=CLEARHOUSE", "receiver_name=Clear House",
         "usage=P",

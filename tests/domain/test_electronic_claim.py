@@ -15,6 +15,7 @@ from j3490_desk.domain.electronic_claim import (
     Submitter,
     as_export_blockers,
     electronic_findings,
+    street_line,
     submitter_problems,
 )
 from j3490_desk.domain.findings import Severity
@@ -24,7 +25,7 @@ from tests.domain import scenarios
 
 V2_FIELDS = ("patient_details", "frequency", "original_claim_number", "documents_sent")
 COMPLETE = Submitter(
-    "Lakeside Infusion", "1234567893", "41-1234567", "207Q00000X", "1200 Harbor Rd", "Duluth",
+    "Lakeside Infusion", "1234567893", "41-1234567", "207Q00000X", "1200 Harbor Rd, Duluth MN 55802", "Duluth",
     "MN", "55802-1234", "218-555-0142", "LAKESIDE01", "Maria Reyes", "CLEARHOUSE", "Clear House",
 )  # fmt: skip
 
@@ -148,3 +149,17 @@ def test_each_gap_is_one_warning_and_the_entered_value_clears_it(
     findings = electronic_findings(broken(complete))
     assert [(f.code, f.severity) for f in findings] == [(code, Severity.WARNING)]
     assert electronic_findings(complete) == []  # entering the value back clears it
+
+
+@pytest.mark.parametrize(
+    ("address", "street"),
+    [
+        ("1200 Harbor Rd, Suite 4, Duluth MN 55802", "1200 Harbor Rd, Suite 4"),
+        ("1200 Harbor Rd, Duluth, MN 55802-1234", "1200 Harbor Rd"),
+        ("1200 Harbor Rd", "1200 Harbor Rd"),  # a street line alone stays as it is
+    ],
+)
+def test_the_837p_street_line_is_the_mailing_address_without_city_state_zip(
+    address: str, street: str
+) -> None:
+    assert street_line(dataclasses.replace(COMPLETE, address=address)) == street

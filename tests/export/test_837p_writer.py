@@ -84,8 +84,14 @@ def test_a_compound_is_one_service_line_per_drug_and_waste_with_unique_line_numb
     text = _text(to_send("2-compound-three-drugs", 7))
     procedures = [s.split("*")[1] for s in _segments(text, "SV1")]
     assert [p.split(":")[2] for p in procedures] == ["", "JW", "", "JW", "", "JW"]
+    # domain.line_control: the drug line's number, its JW line marked W (the 835 matches both)
     assert [s.split("*")[2] for s in _segments(text, "REF") if s.startswith("REF*6R")] == [
-        f"7-{n}" for n in range(1, 7)
+        "7-1",
+        "7-1W",
+        "7-2",
+        "7-2W",
+        "7-3",
+        "7-3W",
     ]
 
 

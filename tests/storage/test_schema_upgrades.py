@@ -87,8 +87,8 @@ def _as_released_before_0005(claim: domain.Claim) -> domain.Claim:
     return dataclasses.replace(claim, drug_lines=tuple(map(line_then, claim.drug_lines)))
 
 
-def _as_released_before_0006(claim: domain.Claim) -> domain.Claim:
-    """Until 0006 a claim had no 837P fields: they read as their defaults."""
+def _as_released_before_0008(claim: domain.Claim) -> domain.Claim:
+    """Until 0008 a claim had no 837P fields: they read as their defaults."""
     return dataclasses.replace(
         claim, patient_details=domain.PatientDetails(), documents_sent=domain.DocumentsSent.NONE
     )
@@ -118,8 +118,8 @@ def test_old_database_upgrades_with_every_row_intact(fixture: Path, tmp_path: Pa
             expected = claim_json.load_claim_file(example)
             if fixture.stem < "claims-0005":
                 expected = _as_released_before_0005(expected)
-            if fixture.stem < "claims-0006":
-                expected = _as_released_before_0006(expected)
+            if fixture.stem < "claims-0008":
+                expected = _as_released_before_0008(expected)
             # payers are saved records matched by name: two examples share one
             assert stored.payer.name == expected.payer.name
             # later fixtures have moved the example claims on (submitted, paid, denied)

@@ -16,7 +16,8 @@ from datetime import datetime
 
 from j3490_desk.domain.billing import BilledLine
 from j3490_desk.domain.claim import Claim, ClaimFrequency, PayerKind, PriorAuthStatus, Relationship
-from j3490_desk.domain.electronic_claim import TRANSMISSION_CODES, Submitter
+from j3490_desk.domain.electronic_claim import TRANSMISSION_CODES, Submitter, street_line
+from j3490_desk.domain.line_control import line_control_number
 from j3490_desk.domain.ndc import NdcError, parse_shaded_line_24a
 from j3490_desk.domain.payer_profiles import profile_for
 from j3490_desk.export.x12.segments import (
@@ -58,11 +59,6 @@ class Envelope:
 class Written:
     text: str
     warnings: tuple[str, ...]  # what the clerk should know (a shortened narrative)
-
-
-def line_control_number(claim_id: int, line_number: int) -> str:
-    """REF*6R: unique within the claim, so a remittance line finds its way back."""
-    return f"{claim_id}-{line_number}"
 
 
 def write_837p(
@@ -151,7 +147,7 @@ def _submitter_and_billing_provider(s: Submitter) -> list[str]:
         out.append(segment("PRV", "BI", "PXC", clean(s.taxonomy)))
     out += [
         segment("NM1", "85", "2", name, "", "", "", "", "XX", digits(s.npi)),
-        segment("N3", clean(s.address, 55)),
+        segment("N3", clean(street_line(s), 55)),
         segment("N4", clean(s.city, 30), clean(s.state), digits(s.zip)),
         segment("REF", "EI", digits(s.tax_id)),
     ]
@@ -299,7 +295,12 @@ def _service_line(
             pointers,
         ),
         segment("DTP", "472", "D8", d8(item.claim.date_of_service)),
-        segment("REF", "6R", line_control_number(item.claim_id, number)),
+        # REF*6R: the number the 835 echoes, so its payment posts to this drug line.
+        segment(
+            "REF",
+            "6R",
+            line_control_number(item.claim_id, line.drug_line, waste=line.is_waste_line),
+        ),
     ]
     if line_note and description:
         out.append(segment("NTE", "ADD", description))

@@ -5,8 +5,8 @@ fields a claim needs beyond the paper-era header.
 Every new column has a default, so an older claim reads as it did; what it lacks for an 837P
 is a finding when the clerk exports one, never a guess.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-05
 """
 
@@ -15,8 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
-down_revision = "0005"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
