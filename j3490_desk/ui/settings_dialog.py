@@ -77,7 +77,9 @@ class ClinicPage(QWidget):
         ("fax", "Fax"),
         ("group_npi", "Group NPI (10 digits)"),
         ("tax_id", "Tax ID (EIN, 9 digits)"),
-        # the billing provider and submitter of the 837P (services.clinic checks them)
+    )
+    # The billing provider and submitter of the 837P, after the clinic's own settings.
+    SUBMITTER_FIELDS = (
         ("taxonomy", "Provider taxonomy code"),
         ("city", "City (837P)"),
         ("state", "State, 2 letters (837P)"),
@@ -97,23 +99,7 @@ class ClinicPage(QWidget):
         self.inputs: dict[str, QLineEdit] = {}
         self.messages: dict[str, FieldMessage] = {}
         for name, label in self.FIELDS:
-            line = QLineEdit(str(getattr(self._settings, name)))
-            line.setAccessibleName(label)
-            line.setMaxLength(200)
-            self.inputs[name] = line
-            check = records.SETTINGS_CHECKS.get(name)
-            if check is None:
-                form.addRow(label, line)
-                continue
-            message = FieldMessage(f"{label}: message")
-            message.setStyleSheet("color: #b00020;")
-            line.textChanged.connect(lambda text, m=message, c=check: m.show_message(c(text) or ""))
-            self.messages[name] = message
-            cell = QVBoxLayout()
-            cell.setSpacing(2)
-            cell.addWidget(line)
-            cell.addWidget(message)
-            form.addRow(label, cell)
+            self._add_line(form, name, label)
         self.retention = QSpinBox()
         self.retention.setRange(1, 30)
         self.retention.setValue(self._settings.retention_years)
@@ -138,12 +124,33 @@ class ClinicPage(QWidget):
         self.backup_keep = self._spin(
             "Automatic backups to keep", 1, 365, self._settings.backup_keep, form
         )
+        for name, label in self.SUBMITTER_FIELDS:
+            self._add_line(form, name, label)
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.save_button = QPushButton("&Save clinic")
         self.save_button.clicked.connect(self.save)
         form.addRow(self.status)
         form.addRow(self.save_button)
+
+    def _add_line(self, form: QFormLayout, name: str, label: str) -> None:
+        line = QLineEdit(str(getattr(self._settings, name)))
+        line.setAccessibleName(label)
+        line.setMaxLength(200)
+        self.inputs[name] = line
+        check = records.SETTINGS_CHECKS.get(name)
+        if check is None:
+            form.addRow(label, line)
+            return
+        message = FieldMessage(f"{label}: message")
+        message.setStyleSheet("color: #b00020;")
+        line.textChanged.connect(lambda text, m=message, c=check: m.show_message(c(text) or ""))
+        self.messages[name] = message
+        cell = QVBoxLayout()
+        cell.setSpacing(2)
+        cell.addWidget(line)
+        cell.addWidget(message)
+        form.addRow(label, cell)
 
     @staticmethod
     def _spin(label: str, low: int, high: int, value: int, form: QFormLayout) -> QSpinBox:

@@ -35,11 +35,14 @@ def test_submitter_fields_are_checked_and_saved(qtbot: QtBot, app_data: AppData)
         ("usage", "T"),
     ):
         _type(qtbot, page, name, text)
+    assert "4 digits" in page.messages["zip"].text()  # said as it is typed, under the field
+    assert page.messages["state"].text() == ""
     assert page.save() is False
     assert "zip" in page.status.text() and "4 digits" in page.status.text()
     assert clinic.clinic_details(app_data)["city"] == ""  # nothing saved
 
     _type(qtbot, page, "zip", "55802-1234")
+    assert page.messages["zip"].text() == ""
     qtbot.mouseClick(_save_button(page), Qt.MouseButton.LeftButton)
     details = clinic.clinic_details(app_data)
     assert (details["city"], details["zip"], details["submitter_id"]) == (

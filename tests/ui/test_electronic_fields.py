@@ -70,7 +70,7 @@ def test_typed_837p_fields_are_stored_and_their_messages_clear(
     choose(qtbot, inputs["patient_details.relationship"], "Self")  # type: ignore[arg-type]
     choose(qtbot, inputs["frequency"], "7 replacement")  # type: ignore[arg-type]
     choose(qtbot, inputs["documents_sent"], "Fax (FX)")  # type: ignore[arg-type]
-    qtbot.waitUntil(lambda: not header.messages["payer.payer_id"].isVisible())
+    qtbot.waitUntil(lambda: header.messages["payer.payer_id"].text() == "")
     claim_id = wizard.claim_id
     wizard.close()  # closing saves
 
