@@ -59,12 +59,14 @@ from j3490_desk.domain.sources import (
     BPM_15_50_4_1,
     BPM_15_50_4_2,
     FCSO_PRICING,
+    FDA_EXPIRATION_DATING,
     FDA_NDC_DIRECTORY,
     ICD10_STRUCTURE,
     NORIDIAN_NOC,
     NPI_CHECK_DIGIT,
     NUCC_ITEM_24,
     NUCC_ITEM_31,
+    PIM_3_3_2_4,
     STEDI_NDC_EDIT,
     WPS_NOC_5010,
     X12_RFI_2151,
@@ -941,7 +943,7 @@ def _prescription(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
             "5",
             "The signed order is on file at the clinic and is not sent with this claim.",
             "Scan the signed order and attach it, or send it when the payer asks for it.",
-            cite("§9, §14"),
+            cite("§14", PIM_3_3_2_4),
             i,
         )
         return
@@ -952,7 +954,7 @@ def _prescription(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
         _not_stored("the signed order", "signed order", line.prescription.attached) + ".",
         "Attach the physician's order (drug, dose, route, date, signature), or mark the "
         "paper on file at the clinic.",
-        cite("§9"),
+        cite("§14", PIM_3_3_2_4),
         i,
     )
 
@@ -972,6 +974,8 @@ def _lot(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
             cite("§3"),
             i,
         )
+    # Lot and expiry are printed and barcoded on every Rx package (DSCSA, §3), so the record
+    # can always hold them; no payer rule asks for them, so their absence is a warning.
     if not lot.number.strip():
         yield _f(
             "LOT_NUMBER_MISSING",
@@ -999,7 +1003,7 @@ def _lot(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
             "7",
             f"The lot expired on {lot.expiration.isoformat()}, before the date of service.",
             "Check the expiry on the vial used; an expired drug must not be billed.",
-            cite("§3"),
+            cite("§3", FDA_EXPIRATION_DATING),
             i,
         )
 
