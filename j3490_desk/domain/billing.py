@@ -95,14 +95,14 @@ def _bill_one(
     bills_waste = "JW" in modifiers and waste is not None and is_positive(waste)
     admin_charge, waste_charge = split_charge(line) if bills_waste else (line.charge, None)
 
-    def narrative(amount: Decimal | None) -> str:
+    def narrative(discarded: bool) -> str:
         if not noc:
             return ""
         return build_narrative(
             line,
             profile,
             limit=narrative_limit,
-            dose_amount=amount,
+            discarded=discarded,
             invoice_enclosed=evidence.has(EvidenceKind.INVOICE, index),
         ).text
 
@@ -117,7 +117,7 @@ def _bill_one(
         ndc_quantity=quantity,
         ndc_unit_qualifier=line.package.ndc_unit_qualifier.strip().upper(),
         shaded_24a=shaded,
-        narrative=narrative(line.dose.amount),
+        narrative=narrative(discarded=False),
         narrative_placement=profile.placement if noc else (),
     )
     if not bills_waste:
@@ -138,7 +138,7 @@ def _bill_one(
             ndc_quantity=waste_quantity,
             ndc_unit_qualifier=administered.ndc_unit_qualifier,
             shaded_24a=waste_shaded,
-            narrative=narrative(waste),
+            narrative=narrative(discarded=True),
             narrative_placement=administered.narrative_placement,
             is_waste_line=True,
         ),

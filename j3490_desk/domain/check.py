@@ -1092,13 +1092,25 @@ def _narrative(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
             src,
             i,
         )
-    if not narrative.fits:
+    # The JW line's narrative (the amount discarded) must fit too: it is sent on its own line.
+    waste = line.waste.amount
+    billed_as_waste = "JW" in {m.strip().upper() for m in line.modifiers} and (
+        waste is not None and is_positive(waste)
+    )
+    discarded = build_narrative(line, ctx.profile, discarded=True) if billed_as_waste else None
+    cut = [
+        (which, text)
+        for which, text in (("The narrative", narrative), ("The JW line's narrative", discarded))
+        if text is not None and not text.fits
+    ]
+    if cut:  # one finding: the fix (a shorter name) serves both lines
+        which, text = cut[0]
         yield _f(
             "NARRATIVE_TOO_LONG",
             Severity.BLOCKER,
             "narrative",
-            f"The narrative does not fit in {narrative.limit} characters even abbreviated; "
-            f"it was cut to '{narrative.text}'.",
+            f"{which} does not fit in {text.limit} characters even abbreviated; "
+            f"it was cut to '{text.text}'.",
             "Shorten the drug name with a standard abbreviation, or send the description as "
             "an attachment (paper) or PWK (electronic).",
             src,
