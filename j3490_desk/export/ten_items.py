@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
-from reportlab.platypus import Flowable, KeepTogether
+from reportlab.platypus import Flowable
 
 from j3490_desk.domain.amounts import plain_amount
 from j3490_desk.domain.claim import DrugLine
-from j3490_desk.export.flowables import PageMark
+from j3490_desk.export.flowables import KeepShort, PageMark
 from j3490_desk.export.layout import us_date
 from j3490_desk.export.packet_view import PacketView, moment, money
 from j3490_desk.export.page_map import ITEMS, LETTER
@@ -182,7 +182,7 @@ def _section(title: str, rows: Rows, proof: list[str], missing: str = NOT_IN_PAC
     s = styles()
     proven = "; ".join(proof) if proof else missing
     table = grid([*rows, ["Proven by", proven]], [1.6, 4.4], header=False, label_column=True)
-    return KeepTogether([para(title, s.subheading), table, gap(4)])
+    return KeepShort([para(title, s.subheading), table, gap(4)])
 
 
 def _line_item(
