@@ -100,9 +100,18 @@ def _waste(line: DrugLine) -> Rows:
     modifiers = " ".join(line.modifiers) or "none"
     return [
         ["Amount discarded", _discarded(line)],
-        ["Reason", _or_missing(line.waste.reason)],
+        ["Reason", _waste_reason(line)],
         ["Waste modifier", modifiers],
     ]
+
+
+def _waste_reason(line: DrugLine) -> str:
+    """With nothing discarded (JZ, or 0 entered) no reason is missing: say so, not "not
+    entered", which reads to a reviewer as a gap in the record."""
+    amount, codes = line.waste.amount, {m.strip().upper() for m in line.modifiers}
+    if line.waste.reason.strip() or not (amount == 0 or (amount is None and "JZ" in codes)):
+        return _or_missing(line.waste.reason.strip())
+    return "none needed: nothing discarded"
 
 
 def _discarded(line: DrugLine) -> str:
