@@ -128,9 +128,9 @@ def build_narrative(
         values[NarrativePart.INVOICE] = ""
         if not profile.route_on_waste_line:
             values[NarrativePart.ROUTE] = ""
-    required = (NarrativePart.NAME, NarrativePart.DOSE, NarrativePart.ROUTE)
-    if discarded and not profile.route_on_waste_line:
-        required = (NarrativePart.NAME, NarrativePart.DOSE)
+    required: tuple[NarrativePart, ...] = (NarrativePart.NAME, NarrativePart.DOSE)
+    if not discarded or profile.route_on_waste_line:
+        required += (NarrativePart.ROUTE,)
     missing = tuple(p for p in profile.parts if p in required and not values[p])
 
     def compose() -> str:
