@@ -9,14 +9,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QDate, Signal
-from PySide6.QtWidgets import (
-    QComboBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QVBoxLayout,
-)
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
 
 from j3490_desk.domain import claim as domain
 from j3490_desk.services import drafts
