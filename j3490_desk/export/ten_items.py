@@ -12,7 +12,9 @@ from decimal import Decimal
 from reportlab.platypus import Flowable
 
 from j3490_desk.domain.amounts import plain_amount
+from j3490_desk.domain.check import INFUSION_CODES
 from j3490_desk.domain.claim import DrugLine
+from j3490_desk.domain.sanity import administration_codes
 from j3490_desk.export.flowables import KeepShort, PageMark
 from j3490_desk.export.layout import us_date
 from j3490_desk.export.packet_view import PacketView, moment, money
@@ -130,10 +132,14 @@ def _discarded(line: DrugLine) -> str:
 
 
 def _administration(line: DrugLine) -> Rows:
+    """Start and end times document an infusion (domain.md §12); under an injection code their
+    absence is no gap, and "not entered" would read to a reviewer as one."""
     admin = line.administration
+    codes = set(administration_codes(admin))
+    untimed = "not needed: not an infusion code" if codes and not codes & INFUSION_CODES else ""
     return [
-        ["Start", moment(admin.start)],
-        ["End", moment(admin.end)],
+        ["Start", untimed if untimed and admin.start is None else moment(admin.start)],
+        ["End", untimed if untimed and admin.end is None else moment(admin.end)],
         ["Administration code (CPT)", _or_missing(admin.cpt_code)],
     ]
 
