@@ -7,7 +7,7 @@
   FDA directory slices, the CMS ASP NDC-HCPCS crosswalks and payment limits of October 2025
   and January 2026, and the CMS HCPCS file of October 2025.
 - NPIs: NPPES September 2025 preview (npi_slice.csv). Diagnoses: billable ICD-10-CM codes.
-Prices on invoices and WAC figures are illustrative, not published prices.
+Prices on invoices are illustrative, not published prices.
 
 Both crosswalks give Libtayo 61755-0008-01 J9119, Rituxan 50242-0053-06 J9312 and phentolamine
 00143-9564-01 J2760; papaverine 00517-4002-25, alprostadil 00703-1501-02 and Gamifant
@@ -63,18 +63,9 @@ def stored_without(kind: EvidenceKind) -> Evidence:
     return Evidence(STORED.documents - {(None, kind)})
 
 
-def reference_facts(
-    date_of_service: date, wac: dict[str, Decimal] | None = None
-) -> dict[str, DrugFacts]:
-    """DrugFacts for every scenario NDC on the date of service, from the real importer.
-
-    `wac` is the WAC per package the clerk reads from the invoice or a price list: no
-    reference file carries it, so it is added to the imported facts here.
-    """
-    facts = reference.scenario_facts_on(date_of_service)
-    for ndc11, amount in (wac or {}).items():
-        facts[ndc11] = replace(facts[ndc11], wac_per_package=amount)
-    return facts
+def reference_facts(date_of_service: date) -> dict[str, DrugFacts]:
+    """DrugFacts for every scenario NDC on the date of service, from the real importer."""
+    return reference.scenario_facts_on(date_of_service)
 
 
 def npis() -> list[str]:
@@ -175,8 +166,7 @@ def new_immunotherapy() -> Scenario:
         ),
         drug_lines=(line,),
     )
-    wac = {"61755000801": Decimal("9100.00")}
-    return Scenario("new immunotherapy", claim, date(2019, 3, 20), reference_facts(dos, wac))
+    return Scenario("new immunotherapy", claim, date(2019, 3, 20), reference_facts(dos))
 
 
 def _compound_line(**fields: object) -> DrugLine:

@@ -73,6 +73,7 @@ def open_windows() -> list[ClaimWizard]:
 
 class ClaimWizard(QWidget):
     export_requested = Signal(int)  # the claim id: the packet dialog takes it from here
+    checked = Signal(int)  # the claim id, once a save or the review has kept its check
 
     def __init__(
         self,
@@ -347,7 +348,7 @@ class ClaimWizard(QWidget):
         self.autosave.stop()
         try:
             if self.dirty:
-                self.claim = drafts.save_draft(self.data, self.claim, self.step)
+                self.claim = drafts.save_draft(self.data, self.claim, self.step, today=self.today)
             elif self.step_dirty:
                 drafts.set_resume_step(self.data, self.claim_id, self.step)
             else:
@@ -356,12 +357,16 @@ class ClaimWizard(QWidget):
             self.save_status.setText(f"Not saved: {error}")
             self.autosave.start()
             return
+        saved_claim = self.dirty
         self.dirty = self.step_dirty = False
         self.save_status.setText(f"Draft saved at {datetime.now():%H:%M:%S}")
+        if saved_claim:
+            self.checked.emit(self.claim_id)
 
     def show_review(self) -> None:
         review = drafts.review(self.data, self.claim, today=self.today)
         self.review_page.show_review(review, self._drug_names())
+        self.checked.emit(self.claim_id)
 
     def _drug_names(self) -> list[str]:
         return [line.brand_name or line.generic_name or "unnamed" for line in self.claim.drug_lines]
@@ -397,6 +402,7 @@ class ClaimWizard(QWidget):
     def _mark_ready_ended(self) -> None:
         self.marking_ready = None
         self._hold_navigation(False)
+        self.checked.emit(self.claim_id)  # marked ready or refused, the claim was checked
 
     def _hold_navigation(self, hold: bool) -> None:
         """No leaving the review, and no edits, while the claim is being marked ready."""
@@ -424,7 +430,7 @@ class ClaimWizard(QWidget):
             return
         from j3490_desk.ui.packet_dialog import PacketDialog
 
-        PacketDialog(self.data, self.claim_id, self).exec()
+        PacketDialog(self.data, self.claim_id, self, today=self.today).exec()
 
     # --- drug lines -------------------------------------------------------------------------
 
