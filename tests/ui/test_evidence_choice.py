@@ -144,6 +144,11 @@ def test_removing_any_file_from_a_ready_claim_is_not_undone_by_the_next_save(
 
     assert claims.get_claim(app_data, wizard.claim_id).status is ClaimStatus.DRAFT
     assert wizard.claim.status is ClaimStatus.DRAFT  # the review page shows the stored status
+    wizard.go_to(drafts.REVIEW)
+    review = wizard.review_page.report.toPlainText()
+    assert review.startswith("Status: draft")
+    assert "Drug 1 (Gamifant), Item 5:" in review  # items as the packet names them
+    assert ", item " not in review  # not "item coding", "item timely_filing"
 
 
 def test_the_invoice_offer_goes_with_the_invoice_file(
