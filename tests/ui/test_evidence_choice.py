@@ -181,3 +181,31 @@ def test_the_invoice_offer_goes_with_the_invoice_file(
     assert page.evidence_state.text().startswith("No invoice file is attached.")
     assert not page.invoice_offer.isVisibleTo(page)
     assert not page.use_invoice.isVisibleTo(page)
+
+
+def test_deleting_the_ndc_of_a_ready_claim_says_it_is_back_to_draft(
+    qtbot: QtBot, app_data: AppData, tmp_path: Path, wizard_on_invoice: ClaimWizard
+) -> None:
+    from j3490_desk.services import attachments, claim_status
+    from j3490_desk.services.attachments import AttachmentKind
+
+    wizard = wizard_on_invoice
+    attachments.add_attachment(
+        app_data,
+        claim_id=wizard.claim_id,
+        drug_line_id=wizard.claim.drug_lines[0].id,
+        kind=AttachmentKind.INVOICE,
+        source=invoice_pdf(tmp_path / "invoice.pdf", ndc="72171-0505-01"),
+        original_name="invoice.pdf",
+    )
+    claim_status.mark_ready(app_data, wizard.claim_id, today=wizard.today)
+    wizard.claim = claims.get_claim(app_data, wizard.claim_id)
+    wizard.go_to(drafts.line_step(0, "1"))
+    ndc = wizard.drug_pages["1"].inputs["ndc"]
+    qtbot.mouseClick(ndc, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(ndc, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(ndc, Qt.Key.Key_Delete)
+    wizard.save_now()
+
+    assert claims.get_claim(app_data, wizard.claim_id).status is ClaimStatus.DRAFT
+    assert wizard.save_status.text() == "Saved; back to draft: this change brings a blocker"
