@@ -209,3 +209,36 @@ def test_deleting_the_ndc_of_a_ready_claim_says_it_is_back_to_draft(
 
     assert claims.get_claim(app_data, wizard.claim_id).status is ClaimStatus.DRAFT
     assert wizard.save_status.text() == "Saved; back to draft: this change brings a blocker"
+
+
+def test_the_review_forgets_marked_ready_once_the_claim_is_back_to_draft(
+    qtbot: QtBot,
+    app_data: AppData,
+    tmp_path: Path,
+    wizard_on_invoice: ClaimWizard,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    wizard, page = wizard_on_invoice, wizard_on_invoice.drug_pages["2"]
+    panel = page.attachments
+    assert panel is not None
+    with qtbot.wait_signal(panel.attachments_changed, timeout=10_000):
+        panel.add_files([invoice_pdf(tmp_path / "invoice.pdf", ndc="72171-0505-01")])
+    wizard.go_to(drafts.REVIEW)
+    review = wizard.review_page
+    qtbot.mouseClick(review.mark_ready, Qt.MouseButton.LeftButton)
+    qtbot.wait_until(lambda: wizard.marking_ready is None, timeout=10_000)
+    assert review.outcome.text() == "Marked ready to submit."
+
+    wizard.go_to(drafts.line_step(0, "2"))
+    panel = page.attachments
+    assert panel is not None
+    rect = panel.list.visualItemRect(panel.list.item(0))
+    qtbot.mouseClick(panel.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    monkeypatch.setattr(QMessageBox, "question", lambda *args: QMessageBox.StandardButton.Yes)
+    qtbot.mouseClick(panel.remove_button, Qt.MouseButton.LeftButton)
+    wizard.go_to(drafts.REVIEW)
+
+    assert review.report.toPlainText().startswith("Status: draft")
+    assert review.outcome.text() == ""  # not "Marked ready to submit." under a draft

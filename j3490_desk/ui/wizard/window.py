@@ -395,8 +395,8 @@ class ClaimWizard(QWidget):
     def _marked_ready(self, result: tuple[domain.Claim, drafts.Review]) -> None:
         self.claim, review = result
         self.review_page.end_busy()
-        self.review_page.outcome.setText("Marked ready to submit.")
         self.review_page.show_review(review, self._drug_names())
+        self.review_page.outcome.setText("Marked ready to submit.")
 
     def _not_marked_ready(self, error: InvalidInputError) -> None:
         self.review_page.end_busy()
