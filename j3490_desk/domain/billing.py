@@ -62,12 +62,15 @@ def split_charge(line: DrugLine) -> tuple[Decimal | None, Decimal | None]:
 
 
 def _ndc_fields(
-    line: DrugLine, amount: Decimal | None, decimals: int
+    line: DrugLine, amount: Decimal | None, decimals: int, facts: DrugFacts | None
 ) -> tuple[str, Decimal | None, str]:
     try:
         ndc11 = to_billing_ndc(line.ndc)
     except NdcError:
-        return "", None, ""
+        # A hyphen-less 10-digit NDC the directory reads one way only (check.py says so).
+        if facts is None or not facts.found:
+            return "", None, ""
+        ndc11 = facts.ndc11
     if amount is None:
         return ndc11, None, ""
     try:
@@ -95,6 +98,8 @@ def _bill_one(
     bills_waste = "JW" in modifiers and waste is not None and is_positive(waste)
     admin_charge, waste_charge = split_charge(line) if bills_waste else (line.charge, None)
 
+    ndc11, quantity, shaded = _ndc_fields(line, line.dose.amount, decimals, facts)
+
     def narrative(amount: Decimal | None) -> str:
         if not noc:
             return ""
@@ -104,9 +109,9 @@ def _bill_one(
             limit=narrative_limit,
             dose_amount=amount,
             invoice_enclosed=evidence.has(EvidenceKind.INVOICE, index),
+            resolved_ndc11=ndc11,
         ).text
 
-    ndc11, quantity, shaded = _ndc_fields(line, line.dose.amount, decimals)
     administered = BilledLine(
         drug_line=index,
         hcpcs_code=code,
@@ -122,7 +127,7 @@ def _bill_one(
     )
     if not bills_waste:
         return [administered]
-    _, waste_quantity, waste_shaded = _ndc_fields(line, waste, decimals)
+    _, waste_quantity, waste_shaded = _ndc_fields(line, waste, decimals, facts)
     billing_unit = billing_unit_for(line, claim.date_of_service, facts)
     return [
         administered,

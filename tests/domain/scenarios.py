@@ -7,7 +7,7 @@
   October 2025 "ADD DT" (hcpcs_2025_oct_slice.csv); payment limits: CMS Part B payment limit
   file January 2026 (asp_payment_limit_jan2026_slice.csv).
 - NPIs: NPPES September 2025 preview (npi_slice.csv). Diagnoses: billable ICD-10-CM codes.
-Prices on invoices and WAC figures are illustrative, not published prices.
+Prices on invoices are illustrative, not published prices.
 
 Which NDCs have a specific code in the January 2026 crosswalk: Libtayo 61755-0008-01 (J9119),
 Rituxan 50242-0053-06 (J9312), phentolamine 00143-9564-01 (J2760). Gamifant 72171-0505-01
@@ -117,7 +117,7 @@ def _mappings() -> dict[str, HcpcsMapping]:
     return mappings
 
 
-def reference_facts(wac: dict[str, Decimal] | None = None) -> dict[str, DrugFacts]:
+def reference_facts() -> dict[str, DrugFacts]:
     """DrugFacts for every scenario NDC, as the reference layer would build them."""
     mappings = _mappings()
     facts = {}
@@ -133,7 +133,6 @@ def reference_facts(wac: dict[str, Decimal] | None = None) -> dict[str, DrugFact
             fda_approved=row["MARKETINGCATEGORYNAME"] in APPROVED_CATEGORIES,
             oral="ORAL" in row["ROUTENAME"].split("; "),
             specific_hcpcs=(mapping,) if mapping else (),
-            wac_per_package=(wac or {}).get(ndc11),
         )
     return facts
 
@@ -236,8 +235,7 @@ def new_immunotherapy() -> Scenario:
         ),
         drug_lines=(line,),
     )
-    wac = {"61755000801": Decimal("9100.00")}
-    return Scenario("new immunotherapy", claim, date(2019, 3, 20), reference_facts(wac))
+    return Scenario("new immunotherapy", claim, date(2019, 3, 20), reference_facts())
 
 
 def _compound_line(**fields: object) -> DrugLine:

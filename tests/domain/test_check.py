@@ -18,6 +18,7 @@ from j3490_desk.domain.claim import (
     DrugFacts,
     DrugKind,
     FdaStatus,
+    HcpcsDescriptor,
     PayerKind,
     PlaceOfService,
     PriorAuthorization,
@@ -248,6 +249,16 @@ CASES: dict[str, Callable[[], Case]] = {
     "NARRATIVE_TOO_LONG": lambda: _case(brand_name="", generic_name="emapalumab-lzsg " * 6),
     "CHARGE_MISSING": lambda: _case(charge=None),
     "PRICING_INCOMPLETE": lambda: _case(invoice__price_paid=None),
+    # Registry only: tests/reference/test_reference_rules.py tests these on imported facts.
+    "OPPS_STATUS_UNKNOWN": lambda: _claim_case(
+        place_of_service=PlaceOfService.OFF_CAMPUS_OUTPATIENT_HOSPITAL
+    ),
+    "NDC_READ_FROM_DIRECTORY": lambda: _case(
+        ndc="7217150501", facts={"7217150501": _base().facts[GAMIFANT]}
+    ),
+    "HCPCS_DESCRIPTOR_NAMES_DRUG": lambda: _case(
+        facts=_facts(descriptor_codes=(HcpcsDescriptor("J9210", "Injection, emapalumab"),))
+    ),
     "WASTE_DWARFS_DOSE": lambda: _case(waste__amount=Decimal("450")),
     "INFUSION_ADD_ON_HOURS_MISSING": lambda: _case(
         administration__end=datetime(2019, 6, 4, 11, 5, tzinfo=TZ)

@@ -86,7 +86,7 @@ def test_problems_name_their_item_in_words(
     packets: dict[str, tuple[Scenario, RenderedPacket]],
 ) -> None:
     summary = _section(packets["off_label_rituximab"][1], "summary")  # a DRAFT: one blocker
-    assert "Item Problem What to do HCPCS code This NDC has its own code, J9312" in summary
+    assert "Item Problem What to do HCPCS code This drug has its own code, J9312" in summary
     assert not re.search(r"\b(coding|timely_filing|prior_auth)\b", summary)
 
 

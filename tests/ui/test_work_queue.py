@@ -193,7 +193,9 @@ def test_reports_view_charts_and_exports(
 ) -> None:
     view = ReportsView(app_data)
     qtbot.add_widget(view)
-    view.start.setDate(view.start.date().addYears(-2))
+    start = view.start.day("From")
+    view.start.selectAll()
+    qtbot.keyClicks(view.start, f"{start.year - 2}{start:%m%d}")  # typed, digit by digit
     with qtbot.waitSignal(view.refreshed):  # built off the GUI thread
         view.refresh()
     assert view.tabs.count() == 5 and not view.is_building

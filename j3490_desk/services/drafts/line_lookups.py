@@ -77,4 +77,5 @@ def expected_modifier(claim: domain.Claim, line: int, data: AppData) -> str | No
         claim.payer,
         place_of_service=claim.place_of_service,
         billing_unit=billing_unit_for(drug, claim.date_of_service, facts),
+        facts=facts,
     )
