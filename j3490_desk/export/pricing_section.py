@@ -97,10 +97,8 @@ def _amount_billed(view: PacketView, index: int) -> str:
 
 
 def _why_not_priced(error: PricingError) -> str:
-    """One sentence, in the line's own table: "Cannot be computed: <reason>." (US dates).
-    The reason only: what the clinic should do about it ("...; price it by invoice instead")
-    is for the clerk, in the claim check's finding, not for the payer's reviewer."""
-    reason = us_dates_in(str(error).strip()).rstrip(".").split("; ")[0]
+    """One sentence, in the line's own table: "Cannot be computed: <reason>." (US dates)."""
+    reason = us_dates_in(str(error).strip()).rstrip(".")
     return f"Cannot be computed: {reason[:1].lower()}{reason[1:]}."
 
 
