@@ -61,7 +61,9 @@ def pricing(view: PacketView, marks: dict[str, int]) -> list[Flowable]:
             gap(4),
         ]
         if isinstance(result, PriceBreakdown):
-            block += _breakdown(view, result, claim.payer.pricing_policy.value, given, waste)
+            # named by the method its figures use: a WAC or ASP payer's line may fall back to
+            # the invoice when the reference data have no figure for the drug
+            block += _breakdown(view, result, result.method.value, given, waste)
         story.append(KeepShort(block))
     return story
 
