@@ -198,7 +198,7 @@ def test_reports_view_charts_and_exports(
     qtbot.keyClicks(view.start, f"{start.year - 2}{start:%m%d}")  # typed, digit by digit
     with qtbot.waitSignal(view.refreshed):  # built off the GUI thread
         view.refresh()
-    assert view.tabs.count() == 5 and not view.is_building
+    assert view.tabs.count() == 6 and not view.is_building  # with the remittance adjustments
     assert view.tabs.widget(0).findChild(BarChart) is not None
     view.show()
     view.tabs.widget(0).grab()  # paints the chart

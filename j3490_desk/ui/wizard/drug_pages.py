@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
 
 from j3490_desk.domain import claim as domain
 from j3490_desk.domain.amounts import dollars
@@ -145,7 +145,7 @@ class DrugNamePage(DrugPage):
         Spec("ndc", "NDC (as printed on the label)"),
         Spec("strength", "Strength"),
         Spec("kind", "Kind of drug", "choice", enum_choices(domain.DrugKind)),
-        Spec("hcpcs_code", "HCPCS code", "combo", drafts.noc_code_choices()),
+        Spec("hcpcs_code", "HCPCS code", "combo"),  # choices follow the place of service
         Spec("billed_units", "Units billed", "amount"),
         Spec("package.amount", "Drug per package", "amount"),
         Spec("package.unit", "Package unit", "combo", UNITS),
@@ -177,6 +177,17 @@ class DrugNamePage(DrugPage):
         self.column.addWidget(self.lookup_result)
         self._found: drafts.NdcFill | None = None
         self._date_of_service: date | None = None
+
+    def load(self, claim: domain.Claim, line: int | None) -> None:
+        # Offer the codes that fit the claim's setting before the line's own code is shown
+        # (a code typed earlier stays as typed: the check says if it does not fit).
+        codes = self.inputs["hcpcs_code"]
+        assert isinstance(codes, QComboBox)
+        self.loading = True  # refilling the list is no edit by the clerk
+        codes.clear()
+        for shown, code in drafts.noc_code_choices(claim.place_of_service):
+            codes.addItem(shown, code)
+        super().load(claim, line)
 
     def fill_extra(self, claim: domain.Claim, line: int | None) -> None:
         self._date_of_service = claim.date_of_service
