@@ -624,7 +624,7 @@ def test_invoice_pdf_is_read_offered_and_a_foreign_ndc_flagged(
     attach(
         qtbot, page, invoice_pdf(tmp_path / "invoice.pdf", ndc="55566-1050-01", price="61,250.00")
     )
-    assert "NDC 55566-1050-01, price 61250.00" in page.invoice_offer.text()
+    assert "NDC 55566-1050-01, price $61,250.00" in page.invoice_offer.text()
     assert "not this drug's NDC" in page.invoice_offer.text()  # the line is Gamifant, not this
     qtbot.mouseClick(page.use_invoice, Qt.MouseButton.LeftButton)
     wizard.save_now()

@@ -61,6 +61,9 @@ class ReviewPage(QWidget):
         self.unsetCursor()
 
     def show_review(self, review: Review, drug_names: list[str]) -> None:
+        # A fresh review: the last Mark ready's outcome no longer holds once the claim moved
+        # (a file removed, an edit that brings a blocker); the status line says where it is.
+        self.outcome.clear()
         self.report.setHtml(review_html(review, drug_names))
         self.mark_ready.setEnabled(review.can_mark_ready)
         self.mark_ready.setToolTip(
