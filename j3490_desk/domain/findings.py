@@ -54,20 +54,3 @@ class ClinicRules:
     filing_warning_days: int = 30
     retention_years: int = 7  # never less than 7 (42 CFR 424.516(f))
 
-
-# Findings name their documentation item ("1".."10") or a checklist by key; people read it in words.
-CHECKLIST_LABELS = {
-    "coding": "HCPCS code",
-    "modifiers": "Modifiers",
-    "narrative": "Drug description (narrative)",
-    "pricing": "Pricing",
-    "prior_auth": "Prior authorization",
-    "timely_filing": "Filing deadline",
-}
-
-
-def item_label(item: str) -> str:
-    """ "Item 3", "Filing deadline": a finding's item as a clerk or a reviewer reads it."""
-    if item.isdigit():
-        return f"Item {item}"
-    return CHECKLIST_LABELS.get(item, item.replace("_", " ").capitalize())
