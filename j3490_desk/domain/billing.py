@@ -37,7 +37,7 @@ class BilledLine:
     narrative: str  # "" on coded drugs: a narrative there gets the line rejected (Novitas, FCSO)
     narrative_placement: tuple[str, ...]
     is_waste_line: bool = False
-    narrative_shortened: bool = False  # abbreviated or cut to fit its limit (say so, never silently)
+    narrative_shortened: bool = False  # abbreviated or cut to fit: say so, never silently
 
 
 def _jw_units(line: DrugLine, billing_unit: BillingUnit | None) -> Decimal | None:
@@ -101,20 +101,20 @@ def _bill_one(
 
     ndc11, quantity, shaded = _ndc_fields(line, line.dose.amount, decimals, facts)
 
-    def narrative(amount: Decimal | None) -> tuple[str, bool]:
+    def narrative(discarded: bool) -> tuple[str, bool]:
         if not noc:
             return "", False
         built = build_narrative(
             line,
             profile,
             limit=narrative_limit,
-            dose_amount=amount,
+            discarded=discarded,
             invoice_enclosed=evidence.has(EvidenceKind.INVOICE, index),
             resolved_ndc11=ndc11,
         )
         return built.text, built.abbreviated or not built.fits
 
-    given_text, given_shortened = narrative(line.dose.amount)
+    given_text, given_shortened = narrative(discarded=False)
     administered = BilledLine(
         drug_line=index,
         hcpcs_code=code,
@@ -133,7 +133,7 @@ def _bill_one(
         return [administered]
     _, waste_quantity, waste_shaded = _ndc_fields(line, waste, decimals, facts)
     billing_unit = billing_unit_for(line, claim.date_of_service, facts)
-    waste_text, waste_shortened = narrative(waste)
+    waste_text, waste_shortened = narrative(discarded=True)
     return [
         administered,
         BilledLine(
