@@ -1,0 +1,49 @@
+"""Run one CLI command and SIGKILL this process at its Nth file-system step, so a test can
+kill an operation at every step in turn: each rename, delete, folder removal and fsync counts.
+
+    python -m tests.storage.step_killer N j3490-desk-arguments...
+
+N = 0 never kills: the command runs to the end and the last line says how many steps it took.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from collections.abc import Callable
+from typing import Any
+
+STEPS = ("replace", "rename", "unlink", "rmdir", "fsync")
+
+
+def _counting(kill_at: int) -> Callable[[], int]:
+    count = 0
+
+    def wrap(real: Callable[..., Any]) -> Callable[..., Any]:
+        def step(*args: Any, **kwargs: Any) -> Any:
+            nonlocal count
+            count += 1
+            if count == kill_at:
+                os.kill(os.getpid(), signal.SIGKILL)
+            return real(*args, **kwargs)
+
+        return step
+
+    for name in STEPS:
+        setattr(os, name, wrap(getattr(os, name)))
+    return lambda: count
+
+
+def main() -> int:
+    kill_at, arguments = int(sys.argv[1]), sys.argv[2:]
+    steps = _counting(kill_at)
+    from j3490_desk.cli import run
+
+    status = run(arguments)
+    print(f"steps: {steps()}")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
