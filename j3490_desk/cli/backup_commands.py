@@ -100,9 +100,4 @@ def _audit_verify(args: argparse.Namespace) -> int:
     print("audit log intact")
     for note in audit.head_notes(data.paths.root):
         print(f"note: {note}")
-    if data.db.key is None:
-        print(
-            "note: this folder is not encrypted, so anyone who can write its files could "
-            "recompute the whole log; it shows changes made with a database tool alone"
-        )
     return 0

@@ -10,6 +10,7 @@ import sqlite3
 import stat
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from j3490_desk.paths import DataPaths
 from j3490_desk.services import backups, claims, encryption
 from j3490_desk.services.app_data import open_app_data
 from j3490_desk.storage.backup import MANIFEST
-from j3490_desk.storage.encryption import PASSPHRASE_ENV, SETTINGS_FILE
+from j3490_desk.storage.encryption import PASSPHRASE_ENV
 from tests.storage.filled_folder import fill
 from tests.storage.zips import rewritten, unchanged, with_manifest
 
@@ -186,18 +187,30 @@ def _claim():  # type: ignore[no-untyped-def]
     return sample_claim()
 
 
-def test_restore_on_a_read_only_folder_is_a_message(tmp_path: Path) -> None:
-    folder = _filled(tmp_path / "data", encrypted=False)
-    backup = _backup(folder, tmp_path / "usb")
-    if os.geteuid() == 0:
-        pytest.skip("root may write to a read-only folder")
-    folder.chmod(0o500)
+def test_restore_on_a_read_only_folder_is_a_message() -> None:
+    """Run as a user the folder's modes apply to (root ignores them)."""
+    from tests.reliability.test_read_only_folder import _cli as as_clerk
+    from tests.reliability.test_read_only_folder import _hand_to_nobody
+
+    place = Path(tempfile.mkdtemp(prefix="j3490-restore-read-only-"))
     try:
-        run = _cli("backup", "restore", str(backup), "--replace", data_dir=folder)
+        place.chmod(0o755)
+        folder = _filled(place / "data", encrypted=False)
+        backup = _backup(folder, place / "usb")
+        place.joinpath("usb").chmod(0o755)
+        backup.chmod(0o644)
+        _hand_to_nobody(folder)
+        folder.chmod(0o500)
+        before = _snapshot(folder)
+        run = as_clerk("backup", "restore", str(backup), "--replace", data_dir=folder)
+        assert run.returncode == 2 and "Traceback" not in run.stderr, run.stderr
+        assert "cannot be written to" in run.stderr
+        assert _snapshot(folder) == before
     finally:
-        folder.chmod(0o700)
-    assert run.returncode == 2 and "Traceback" not in run.stderr, run.stderr
-    assert "cannot be written to" in run.stderr
+        for path in [place, *place.rglob("*")]:
+            if path.is_dir():
+                path.chmod(0o700)
+        shutil.rmtree(place)
 
 
 # --- item 6: tampering ----------------------------------------------------------------------

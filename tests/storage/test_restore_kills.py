@@ -23,7 +23,6 @@ from j3490_desk.storage.connections import is_plain_sqlite
 from j3490_desk.storage.encryption import PASSPHRASE_ENV, SETTINGS_FILE
 from tests.attachments.files import invoice_pdf
 from tests.sample_claims import sample_claim
-from tests.storage.filled_folder import fill
 
 ROOT = Path(__file__).parents[2]
 PASSPHRASE = "tidy walrus lantern quiet"
@@ -73,8 +72,10 @@ def _state(folder: Path) -> State:
 
 def _restore(folder: Path, backup: Path, kill_at: int) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "tests.storage.step_killer", str(kill_at)]
-        + ["--data-dir", str(folder), "backup", "restore", str(backup), "--replace"],
+        [
+            *(sys.executable, "-m", "tests.storage.step_killer", str(kill_at)),
+            *("--data-dir", str(folder), "backup", "restore", str(backup), "--replace"),
+        ],
         capture_output=True,
         text=True,
         cwd=ROOT,
