@@ -121,6 +121,7 @@ def create_backup(
 def _write_backup(paths: DataPaths, folder: Path, app_version: str, key: DataKey | None) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     remove_abandoned(folder, _BACKUP_WORK)  # what a killed backup left on this drive
+    AttachmentStore(paths.attachments).remove_leftovers()  # and a killed attachment add
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = folder / f"j3490-desk-backup-{stamp}.zip"
     with work_folder(folder, _BACKUP_WORK) as work:  # owner-only, removed even on error
