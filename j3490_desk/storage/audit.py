@@ -7,8 +7,8 @@ visible to `verify_chain`; what it can and cannot prove:
 - Each entry's hash covers the entry and the hash before it, so editing or removing an entry
   in the middle breaks the chain.
 - Removing the newest entries, or rewriting the whole chain with recomputed hashes, leaves a
-  chain that is consistent in itself. So after every commit that adds entries, the count and
-  the newest hash (the *head*) are also written outside the database, to `audit-head.json`
+  chain that is consistent in itself. So after every commit that adds entries, the newest
+  entry's id and hash (the *head*) are also written outside the database, to `audit-head.json`
   (`ANCHOR_FILE`), which a row edit does not reach, and every backup's manifest carries them.
   An entry made by a process killed between its commit and that write is simply not anchored
   yet: the head may lag behind the log, never run ahead of it.
@@ -41,7 +41,7 @@ KEYED_PREFIX = "hmac:"  # entries hashed with the folder's key; older ones are p
 # What Database.write() puts in each session's info, so a record knows its folder and key.
 FOLDER_INFO = "data_folder"
 KEY_INFO = "data_key"
-_HEAD_INFO = "audit_head"
+_NEWEST_INFO = "audit_newest_entry"
 
 
 def record(
@@ -104,13 +104,13 @@ def verify_chain(
     (`key`: the folder's data key when it is encrypted)."""
     breaks: list[ChainBreak] = []
     anchor = read_anchor(folder, key) if folder is not None else None
-    anchored_at = anchor.count if isinstance(anchor, ChainHead) else 0
+    anchored_at = anchor.entry_id if isinstance(anchor, ChainHead) else 0
     previous_hash = anchored_hash = ""
     keyed_seen = False
-    count = 0
+    newest = 0
     for entry in session.exec(select(AuditEntry).order_by(col(AuditEntry.id))):
         assert entry.id is not None
-        count += 1
+        newest = entry.id
         keyed = entry.entry_hash.startswith(KEYED_PREFIX)
         if entry.prev_hash != previous_hash:
             breaks.append(ChainBreak(entry.id, "does not follow the entry before it"))
@@ -123,11 +123,11 @@ def verify_chain(
                 ChainBreak(entry.id, "was written without this encrypted folder's key (forged)")
             )
         keyed_seen = keyed_seen or keyed
-        if count == anchored_at:
+        if entry.id == anchored_at:
             anchored_hash = entry.entry_hash
         previous_hash = entry.entry_hash
     if folder is not None:
-        breaks += _head_breaks(anchor, count, anchored_hash, keyed_seen)
+        breaks += _head_breaks(anchor, newest, anchored_hash, keyed_seen)
     return breaks
 
 
@@ -142,26 +142,26 @@ def head_notes(folder: Path) -> list[str]:
 
 
 def _head_breaks(
-    anchor: ChainHead | str | None, count: int, anchored_hash: str, keyed: bool
+    anchor: ChainHead | str | None, newest: int, anchored_hash: str, keyed: bool
 ) -> list[ChainBreak]:
     if anchor is None:
         # An encrypted folder writes its head record with its first keyed entry.
         return [ChainBreak(None, "has lost its head record")] if keyed else []
     if isinstance(anchor, str):
         return [ChainBreak(None, f"has a head record that {anchor}")]
-    if count < anchor.count:
+    if newest < anchor.entry_id:
         return [
             ChainBreak(
                 None,
-                f"holds {count} entries, but its head record says {anchor.count}: "
+                f"ends at entry {newest}, but its head record says {anchor.entry_id}: "
                 "the newest entries were removed",
             )
         ]
-    if anchor.count and anchored_hash != anchor.head:
+    if anchor.entry_id and anchored_hash != anchor.head:
         return [
             ChainBreak(
                 None,
-                f"does not match its head record at entry {anchor.count}: it was rewritten",
+                f"does not match its head record at entry {anchor.entry_id}: it was rewritten",
             )
         ]
     return []
@@ -172,19 +172,18 @@ def _anchor_after_commit(session: Session, entry: AuditEntry) -> None:
     folder = session.info.get(FOLDER_INFO)
     if folder is None:  # a session of our own tests or tools, not of a data folder
         return
-    pending: ChainHead | None = session.info.get(_HEAD_INFO)
-    if pending is None:  # the first entry of this transaction
-        from sqlalchemy import event, func
-
-        count = session.exec(select(func.count()).select_from(AuditEntry)).one()
-        pending = ChainHead(int(count), "")
+    if _NEWEST_INFO not in session.info:  # the first entry of this transaction
+        from sqlalchemy import event
 
         def write(_session: Session) -> None:
-            head: ChainHead = session.info.pop(_HEAD_INFO)
-            write_anchor(folder, session.info.get(KEY_INFO), head)
+            newest: AuditEntry = session.info.pop(_NEWEST_INFO)
+            assert newest.id is not None  # flushed by the commit
+            write_anchor(
+                folder, session.info.get(KEY_INFO), ChainHead(newest.id, newest.entry_hash)
+            )
 
         event.listen(session, "after_commit", write, once=True)
-    session.info[_HEAD_INFO] = ChainHead(pending.count + 1, entry.entry_hash)
+    session.info[_NEWEST_INFO] = entry
 
 
 def _plain(value: Any) -> Any:

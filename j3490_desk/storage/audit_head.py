@@ -1,4 +1,4 @@
-"""The audit log's head record: its entry count and newest hash, kept outside the database.
+"""The audit log's head record: its newest entry's id and hash, kept outside the database.
 
 A row edit does not reach this file, so a log whose newest entries were removed, or that was
 rewritten with recomputed hashes, no longer matches it (see `storage.audit`). In an encrypted
@@ -23,32 +23,31 @@ ANCHOR_FORMAT = "j3490-desk-audit-head"
 
 @dataclass(frozen=True)
 class ChainHead:
-    """How many entries the log holds, and the newest one's hash."""
+    """The newest entry's id (0: none yet) and hash."""
 
-    count: int
+    entry_id: int
     head: str
 
 
 def chain_head(connection: Any) -> ChainHead:
     """The head of the log in a DB-API connection (sqlite3 or SQLCipher)."""
-    count, head = connection.execute(
-        "SELECT count(*), (SELECT entry_hash FROM audit_entry ORDER BY id DESC LIMIT 1) "
-        "FROM audit_entry"
-    ).fetchone()
-    return ChainHead(int(count), str(head or ""))
-
-
-def hash_at(connection: Any, position: int) -> str | None:
-    """The hash of the `position`-th entry (1-based), None when the log is shorter."""
     row = connection.execute(
-        "SELECT entry_hash FROM audit_entry ORDER BY id LIMIT 1 OFFSET ?", (position - 1,)
+        "SELECT id, entry_hash FROM audit_entry ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    return ChainHead(0, "") if row is None else ChainHead(int(row[0]), str(row[1]))
+
+
+def hash_of(connection: Any, entry_id: int) -> str | None:
+    """The hash of one entry, None when there is no such entry."""
+    row = connection.execute(
+        "SELECT entry_hash FROM audit_entry WHERE id = ?", (entry_id,)
     ).fetchone()
     return None if row is None else str(row[0])
 
 
 def write_anchor(folder: Path, key: DataKey | None, head: ChainHead) -> None:
     """Write the head record (signed when the folder has a key)."""
-    anchor = {"format": ANCHOR_FORMAT, "count": head.count, "head": head.head}
+    anchor = {"format": ANCHOR_FORMAT, "entry": head.entry_id, "head": head.head}
     if key is not None:
         anchor["signature"] = _sign(key, head)
     write_atomically(folder / ANCHOR_FILE, json.dumps(anchor, indent=2).encode())
@@ -65,16 +64,16 @@ def read_anchor(folder: Path, key: DataKey | None) -> ChainHead | str | None:
     if (
         not isinstance(raw, dict)
         or raw.get("format") != ANCHOR_FORMAT
-        or not isinstance(raw.get("count"), int)
+        or not isinstance(raw.get("entry"), int)
         or not isinstance(raw.get("head"), str)
     ):
         return "is not a head record"
-    head = ChainHead(raw["count"], raw["head"])
+    head = ChainHead(raw["entry"], raw["head"])
     if key is not None and not hmac.compare_digest(str(raw.get("signature", "")), _sign(key, head)):
         return "is not signed with this folder's key (written or changed by someone without it)"
     return head
 
 
 def _sign(key: DataKey, head: ChainHead) -> str:
-    message = f"{ANCHOR_FORMAT}:{head.count}:{head.head}".encode()
+    message = f"{ANCHOR_FORMAT}:{head.entry_id}:{head.head}".encode()
     return hmac.new(key.audit_key, message, hashlib.sha256).hexdigest()

@@ -1,8 +1,8 @@
 """Backups: one compressed file holding the claims database and every attachment.
 
 The database is copied with SQLite's online backup API, so the app can stay open while a
-backup runs. A manifest lists the SHA-256 of every member and the audit log's head (its count
-and newest hash); `verify_backup` checks the backup is complete (a database, listed), re-hashes
+backup runs. A manifest lists the SHA-256 of every member and the audit log's head (its newest
+entry's id and hash); `verify_backup` checks the backup is complete (a database, listed), re-hashes
 every member and checks the database and its audit log, and `restore_backup` refuses a file
 that does not verify. Reference data (FDA/CMS files) is public and re-importable, so it is not
 part of a backup. Only files we made under their own names go in: never a dot-file (what a
@@ -27,6 +27,7 @@ encryption off.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -47,6 +48,7 @@ from j3490_desk.paths import DataPaths
 from j3490_desk.storage import audit_head
 from j3490_desk.storage.attachment_store import AttachmentStore
 from j3490_desk.storage.connections import connect, database_errors
+from j3490_desk.storage.database import ensure_writable_folder
 from j3490_desk.storage.encryption import (
     FILE_MAGIC,
     SETTINGS_FILE,
@@ -146,7 +148,7 @@ def _write_backup(paths: DataPaths, folder: Path, app_version: str, key: DataKey
                 "app_version": app_version,
                 "created_at": datetime.now(UTC).isoformat(),
                 "sha256": sums,
-                "audit_head": {"count": head.count, "head": head.head},
+                "audit_head": {"entry": head.entry_id, "head": head.head},
             }
             if key is not None:
                 manifest["signature"] = _signature(manifest, key)
@@ -286,8 +288,8 @@ def _manifest(archive: zipfile.ZipFile, file: Path) -> dict[str, Any]:
 def _is_head(head: Any) -> bool:
     return (
         isinstance(head, dict)
-        and isinstance(head.get("count"), int)
-        and head["count"] >= 0
+        and isinstance(head.get("entry"), int)
+        and head["entry"] >= 0
         and isinstance(head.get("head"), str)
     )
 
@@ -387,8 +389,8 @@ def _database_problems(
 
 
 def _log_reaches(connection: Any, head: dict[str, Any]) -> bool:
-    count = int(head["count"])
-    return count == 0 or audit_head.hash_at(connection, count) == head["head"]
+    entry_id = int(head["entry"])
+    return entry_id == 0 or audit_head.hash_of(connection, entry_id) == head["head"]
 
 
 def _sha256_file(path: Path) -> str:
@@ -582,6 +584,7 @@ def recover_data_folder(paths: DataPaths, *, locked: bool, read_only: bool = Fal
                 "Open the folder once where it can be written to (or ask your IT person for "
                 "write permission): that finishes it.",
             )
+        ensure_writable_folder(paths.root)  # else: the message, and a read-only open may follow
         if locked:
             finish_interrupted_restore(paths)
         else:
@@ -595,8 +598,10 @@ def recover_data_folder(paths: DataPaths, *, locked: bool, read_only: bool = Fal
                 ) from error
     if read_only:
         return
-    remove_abandoned(paths.root, _RESTORE_WORK)
-    AttachmentStore(paths.attachments).remove_leftovers()
+    # Best effort: where we may not delete, they stay until someone who may opens the folder.
+    with contextlib.suppress(OSError):
+        remove_abandoned(paths.root, _RESTORE_WORK)
+        AttachmentStore(paths.attachments).remove_leftovers()
     protect_data_folder(paths)
 
 

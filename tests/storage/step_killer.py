@@ -1,5 +1,7 @@
 """Run one CLI command and SIGKILL this process at its Nth file-system step, so a test can
-kill an operation at every step in turn: each rename, delete, folder removal and fsync counts.
+kill an operation at every step in turn: each rename, delete and folder removal counts. (An
+fsync does not: a SIGKILL loses nothing the kernel already has, so killed just before an fsync
+the disk holds what it holds just after the step before it.)
 
     python -m tests.storage.step_killer N j3490-desk-arguments...
     python -m tests.storage.step_killer N attach DATA_DIR CLAIM_ID FILE   (an attachment add)
@@ -15,7 +17,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-STEPS = ("replace", "rename", "unlink", "rmdir", "fsync")
+STEPS = ("replace", "rename", "unlink", "rmdir")
 
 
 def _counting(kill_at: int) -> Callable[[], int]:

@@ -88,7 +88,7 @@ def test_removing_every_entry_is_reported(folder: Path) -> None:
     _sql(folder, "DELETE FROM audit_entry")
     status, out = _verify(folder)
     assert status == 1
-    assert "holds 0 entries, but its head record says" in out
+    assert "ends at entry 0, but its head record says" in out
 
 
 def test_a_log_rewritten_with_recomputed_hashes_is_reported(folder: Path) -> None:
@@ -118,7 +118,7 @@ def test_a_forged_head_record_is_reported_in_an_encrypted_folder(
     folder = _filled(tmp_path / "data", True, monkeypatch)
     anchor = json.loads((folder / ANCHOR_FILE).read_text())
     _sql(folder, "DELETE FROM audit_entry WHERE id = (SELECT max(id) FROM audit_entry)")
-    anchor.update(count=anchor["count"] - 1, head="anything")
+    anchor.update(entry=anchor["entry"] - 1, head="anything")
     (folder / ANCHOR_FILE).write_text(json.dumps(anchor))
     status, out = _verify(folder)
     assert status == 1

@@ -310,3 +310,20 @@ def test_the_data_folder_and_what_it_writes_are_owner_only(tmp_path: Path) -> No
     assert stat.S_IMODE(fresh.stat().st_mode) == 0o700
     assert stat.S_IMODE((fresh / "claims.sqlite").stat().st_mode) == 0o600
     shutil.rmtree(fresh)
+
+
+def test_an_unfinished_restore_is_not_read_while_the_app_is_restoring(tmp_path: Path) -> None:
+    """The journal of a restore the app window is running: the CLI waits, it does not read a
+    half-swapped folder or finish the swap under the app's feet."""
+    from j3490_desk.errors import DataInUseError
+    from j3490_desk.storage.backup import RESTORE_JOURNAL
+
+    folder = _filled(tmp_path / "data", encrypted=False)
+    window = open_app_data(folder, exclusive=True)
+    try:
+        (folder / RESTORE_JOURNAL).write_text('{"format": "j3490-desk-restore"}')
+        with pytest.raises(DataInUseError, match="restore into .* is under way"):
+            open_app_data(folder)
+    finally:
+        (folder / RESTORE_JOURNAL).unlink()
+        window.close()
