@@ -322,7 +322,7 @@ def test_an_unfinished_restore_is_not_read_while_the_app_is_restoring(tmp_path: 
     window = open_app_data(folder, exclusive=True)
     try:
         (folder / RESTORE_JOURNAL).write_text('{"format": "j3490-desk-restore"}')
-        with pytest.raises(DataInUseError, match="restore into .* is under way"):
+        with pytest.raises(DataInUseError, match=r"restore into .* is under way"):
             open_app_data(folder)
     finally:
         (folder / RESTORE_JOURNAL).unlink()
