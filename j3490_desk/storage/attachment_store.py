@@ -174,7 +174,8 @@ class AttachmentStore:
 
     def _write_encrypted(self, plain: BinaryIO, final: Path) -> None:
         assert self.key is not None
-        handle, name = tempfile.mkstemp(dir=final.parent, prefix=_INCOMING_PREFIX)
+        # In the store's own folder, like staged files, so clean-up looks in one folder only.
+        handle, name = tempfile.mkstemp(dir=self.root, prefix=_INCOMING_PREFIX)
         try:
             with os.fdopen(handle, "wb") as target:
                 encrypt_stream(self.key, plain, target)
@@ -202,12 +203,13 @@ class AttachmentStore:
 
     def remove_leftovers(self, *, older_than_s: float = LEFTOVER_AGE_S) -> int:
         """Delete the incoming files a killed process left (only old ones: a younger one may
-        belong to an add still running beside us). Returns how many."""
+        belong to an add still running beside us). Returns how many. Only the store's own
+        folder is looked in (where they are made), not the thousands of stored files."""
         removed = 0
         if not self.root.is_dir():
             return removed
         cutoff = time.time() - older_than_s
-        for path in self.root.rglob(f"{_INCOMING_PREFIX}*"):
+        for path in self.root.glob(f"{_INCOMING_PREFIX}*"):
             try:
                 if path.is_file() and path.stat().st_mtime < cutoff:
                     path.chmod(stat.S_IRUSR | stat.S_IWUSR)

@@ -130,8 +130,7 @@ def test_plain_leftovers_never_go_into_a_backup_and_go_at_start_up(tmp_path: Pat
     incoming = data.paths.attachments / ".incoming-killed"
     data.paths.attachments.mkdir(parents=True, exist_ok=True)
     incoming.write_bytes(PHI[0])
-    stray = data.paths.attachments / "ab" / ".incoming-other"
-    stray.parent.mkdir()
+    stray = data.paths.attachments / ".incoming-other"
     stray.write_bytes(PHI[0])
     restore_work = folder / ".restore-killed"
     restore_work.mkdir()
