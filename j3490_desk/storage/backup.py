@@ -36,6 +36,7 @@ import re
 import tempfile
 import zipfile
 import zlib
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass
@@ -87,6 +88,8 @@ _SWAPPED = (
     DATABASE_MEMBER,
     ATTACHMENTS_MEMBER,
 )
+# A manifest lists one line per file: 64 MiB is hundreds of thousands of attachments.
+_MANIFEST_LIMIT = 64 * 1024 * 1024
 _NOT_A_BACKUP_HINT = "Pick a file named j3490-desk-backup-….zip."
 _USE_ANOTHER = "Nothing was restored. Use another backup."
 
@@ -210,7 +213,8 @@ def _verify(file: Path, passphrase: str | None) -> tuple[list[BackupProblem], Da
         names = archive.namelist()
         problems = [
             BackupProblem(name, "appears more than once in the backup")
-            for name in sorted({n for n in names if names.count(n) > 1})
+            for name, times in sorted(Counter(names).items())
+            if times > 1
         ]
         members = set(names) - {MANIFEST}
         if DATABASE_MEMBER not in sums:
@@ -257,6 +261,12 @@ def _open_archive(file: Path) -> zipfile.ZipFile:
 
 
 def _manifest(archive: zipfile.ZipFile, file: Path) -> dict[str, Any]:
+    with contextlib.suppress(KeyError):  # a missing manifest is reported just below
+        if archive.getinfo(MANIFEST).file_size > _MANIFEST_LIMIT:
+            raise InvalidInputError(
+                f"{file.name} is not a J3490 Desk backup (its manifest is far too large).",
+                _NOT_A_BACKUP_HINT,
+            )
     try:
         manifest = json.loads(_read_member(archive, MANIFEST, file))
     except (ValueError, RecursionError) as error:  # not JSON, not UTF-8, nested too deep
