@@ -32,7 +32,14 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from j3490_desk.models import AuditEntry
-from j3490_desk.storage.audit_head import ANCHOR_FILE, ChainHead, read_anchor, write_anchor
+from j3490_desk.storage.audit_head import (
+    ANCHOR_FILE,
+    NOT_SIGNED,
+    ChainHead,
+    UnsignedHead,
+    read_anchor,
+    write_anchor,
+)
 from j3490_desk.storage.encryption import DataKey
 
 Changes = Mapping[str, tuple[Any, Any]]
@@ -147,6 +154,8 @@ def _head_breaks(
     if anchor is None:
         # An encrypted folder writes its head record with its first keyed entry.
         return [ChainBreak(None, "has lost its head record")] if keyed else []
+    if isinstance(anchor, UnsignedHead) and keyed:  # a keyed log always signs its head
+        anchor = NOT_SIGNED
     if isinstance(anchor, str):
         return [ChainBreak(None, f"has a head record that {anchor}")]
     if newest < anchor.entry_id:

@@ -29,6 +29,14 @@ class ChainHead:
     head: str
 
 
+@dataclass(frozen=True)
+class UnsignedHead(ChainHead):
+    """A head record without a signature, read in a folder that has a key."""
+
+
+NOT_SIGNED = "is not signed with this folder's key (written or changed by someone without it)"
+
+
 def chain_head(connection: Any) -> ChainHead:
     """The head of the log in a DB-API connection (sqlite3 or SQLCipher)."""
     row = connection.execute(
@@ -54,7 +62,9 @@ def write_anchor(folder: Path, key: DataKey | None, head: ChainHead) -> None:
 
 
 def read_anchor(folder: Path, key: DataKey | None) -> ChainHead | str | None:
-    """The head record; a string saying what is wrong with it; None when there is none."""
+    """The head record; a string saying what is wrong with it; None when there is none.
+    With a `key`, a record without a signature comes back as UNSIGNED: written before the
+    folder was encrypted, it is only wrong once the log holds keyed entries."""
     try:
         raw = json.loads((folder / ANCHOR_FILE).read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -69,8 +79,12 @@ def read_anchor(folder: Path, key: DataKey | None) -> ChainHead | str | None:
     ):
         return "is not a head record"
     head = ChainHead(raw["entry"], raw["head"])
-    if key is not None and not hmac.compare_digest(str(raw.get("signature", "")), _sign(key, head)):
-        return "is not signed with this folder's key (written or changed by someone without it)"
+    if key is None:
+        return head
+    if "signature" not in raw:
+        return UnsignedHead(head.entry_id, head.head)
+    if not hmac.compare_digest(str(raw["signature"]), _sign(key, head)):
+        return NOT_SIGNED
     return head
 
 

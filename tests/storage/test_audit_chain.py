@@ -138,3 +138,30 @@ def test_a_folder_from_before_head_records_says_what_it_cannot_check(tmp_path: P
     status, out = _verify(tmp_path / "data")
     assert status == 0
     assert "note: no head record yet" in out
+
+
+def test_a_folder_encrypted_since_its_last_change_still_verifies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Encryption killed before it wrote its own audit entry: the head record is the plain
+    one, which is right until the log holds a keyed entry, and no false alarm is raised."""
+    root = tmp_path / "data"
+    data = open_app_data(root)
+    try:
+        fill(data)
+    finally:
+        data.close()
+    plain_head = (root / ANCHOR_FILE).read_bytes()
+    encryption.enable(root, PASSPHRASE)
+    monkeypatch.setenv("J3490_DESK_PASSPHRASE", PASSPHRASE)
+    _sql(root, "DELETE FROM audit_entry WHERE id = (SELECT max(id) FROM audit_entry)")
+    (root / ANCHOR_FILE).write_bytes(plain_head)  # as if killed before that entry was written
+    assert _verify(root) == (0, "audit log intact\n")
+    data = open_app_data(root)
+    try:
+        fill(data)  # keyed entries, and a signed head record
+    finally:
+        data.close()
+    (root / ANCHOR_FILE).write_bytes(plain_head)
+    status, out = _verify(root)
+    assert status == 1 and "not signed with this folder's key" in out
