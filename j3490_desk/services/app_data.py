@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from j3490_desk.paths import DataPaths, resolve_data_dir
-from j3490_desk.storage.backup import protect_data_folder, recover_data_folder
 from j3490_desk.storage.database import (
     Database,
     FolderNotWritableError,
@@ -19,6 +18,7 @@ from j3490_desk.storage.database import (
 from j3490_desk.storage.encryption import PASSPHRASE_ENV, DataKey, read_settings, unlock
 from j3490_desk.storage.filesystems import SQLITE_NETWORK_GUIDANCE, is_network_path
 from j3490_desk.storage.instance_lock import InstanceLock
+from j3490_desk.storage.restore_swap import protect_data_folder, recover_data_folder
 
 if TYPE_CHECKING:
     from j3490_desk.services.reference import ReferenceService

@@ -1,12 +1,13 @@
 """Backups: one compressed file holding the claims database and every attachment.
 
 The database is copied with SQLite's online backup API, so the app can stay open while a
-backup runs. A manifest lists the SHA-256 of every member and the audit log's head (its newest
-entry's id and hash); `verify_backup` checks the backup is complete (a database, listed), re-hashes
-every member and checks the database and its audit log, and `restore_backup` refuses a file
-that does not verify. Reference data (FDA/CMS files) is public and re-importable, so it is not
-part of a backup. Only files we made under their own names go in: never a dot-file (what a
-killed process may have left), never anything else found in the folder.
+backup runs. A manifest lists the SHA-256 of every member and the audit log's head (its
+newest entry's id and hash); `verify_backup` checks the backup is complete (a database,
+listed), re-hashes every member and checks the database and its audit log, and
+`restore_backup` refuses a file that does not verify. Reference data (FDA/CMS files) is
+public and re-importable, so it is not part of a backup. Only files we made under their own
+names go in: never a dot-file (what a killed process may have left), never anything else
+found in the folder.
 
 A backup of an encrypted folder stays encrypted: the database snapshot is keyed like the
 original, attachments are copied as the ciphertext they are, and the folder's
@@ -17,12 +18,11 @@ member is caught as tampering. A plain backup has no secret to sign with: its ha
 damage, not someone who rewrites a member and the manifest together (`verify` says so).
 
 A restore never leaves the folder half-done. Everything is checked first; the backup is
-unpacked into a work folder beside the data; the current data is backed up (the *safety
-copy*, itself an ordinary backup, restorable like any other); then a journal is written and
-the files are swapped in by renames. A process killed during the swap leaves the journal, and
-the next open of the folder (`recover_data_folder`) finishes the swap before anything reads
-the data. A plain backup is never restored over an encrypted folder: that would silently turn
-encryption off.
+unpacked and re-hashed into a work folder beside the data; the current data is backed up
+(the *safety copy*, itself an ordinary backup, restorable like any other); then the files
+are swapped in under a journal that the next open finishes if this process is killed
+(`storage.restore_swap`). A plain backup is never restored over an encrypted folder: that
+would silently turn encryption off.
 """
 
 from __future__ import annotations
@@ -44,12 +44,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from j3490_desk.errors import DataFolderError, DataInUseError, InvalidInputError
+from j3490_desk.errors import DataFolderError, InvalidInputError
 from j3490_desk.paths import DataPaths
 from j3490_desk.storage import audit_head
 from j3490_desk.storage.attachment_store import AttachmentStore
 from j3490_desk.storage.connections import connect, database_errors
-from j3490_desk.storage.database import ensure_writable_folder
 from j3490_desk.storage.encryption import (
     FILE_MAGIC,
     SETTINGS_FILE,
@@ -59,10 +58,14 @@ from j3490_desk.storage.encryption import (
     decrypted_chunks,
     read_settings,
     unlock,
-    write_atomically,
 )
-from j3490_desk.storage.filesystems import fsync_folder, make_private, remove_tree
-from j3490_desk.storage.instance_lock import InstanceLock, remove_abandoned, work_folder
+from j3490_desk.storage.filesystems import fsync_folder, make_private
+from j3490_desk.storage.instance_lock import remove_abandoned, work_folder
+from j3490_desk.storage.restore_swap import (
+    RESTORE_WORK,
+    finish_interrupted_restore,
+    swap_in,
+)
 
 MANIFEST = "manifest.json"
 DATABASE_MEMBER = "claims.sqlite"
@@ -75,19 +78,6 @@ _MEMBER_NAME = re.compile(
     r"claims\.sqlite|encryption\.json|attachments/([0-9a-f]{2})/\1[0-9a-f]{62}"
 )
 _BACKUP_WORK = ".backup-"  # in the destination, while a backup is written
-_RESTORE_WORK = ".restore-"  # in the data folder, while a restore is unpacked and swapped in
-RESTORE_JOURNAL = ".pending-restore.json"
-_JOURNAL_FORMAT = "j3490-desk-restore"
-# Swapped in this order. The old database's log goes first: it must never be applied to the
-# restored database. Then the key file, the database and the attachments.
-_SWAPPED = (
-    f"{DATABASE_MEMBER}-wal",
-    f"{DATABASE_MEMBER}-shm",
-    audit_head.ANCHOR_FILE,
-    SETTINGS_FILE,
-    DATABASE_MEMBER,
-    ATTACHMENTS_MEMBER,
-)
 # A manifest lists one line per file: 64 MiB is hundreds of thousands of attachments.
 _MANIFEST_LIMIT = 64 * 1024 * 1024
 _NOT_A_BACKUP_HINT = "Pick a file named j3490-desk-backup-….zip."
@@ -456,22 +446,14 @@ def restore_backup(
     key = check_restorable(file, paths, passphrase=passphrase)
     current_key = _current_key(paths, replace_existing, passphrase, current_key)
     try:
-        with work_folder(paths.root, _RESTORE_WORK) as work:
+        with work_folder(paths.root, RESTORE_WORK) as work:
             _unpack(file, work / "new", key)
             safety_copy = None
             if paths.database.exists():
                 safety_copy = create_backup(
                     paths, paths.backups, app_version="before-restore", key=current_key
                 )
-            restored = sorted(p.name for p in (work / "new").iterdir())
-            write_atomically(
-                paths.root / RESTORE_JOURNAL,
-                json.dumps(
-                    {"format": _JOURNAL_FORMAT, "work": work.name, "restored": restored}
-                ).encode(),
-            )
-            fsync_folder(paths.root)
-            _swap(paths, work, restored)
+            swap_in(paths, work)
     except OSError as error:
         raise DataFolderError(
             f"The backup could not be restored into {paths.root} ({error.strerror or error}).",
@@ -525,110 +507,3 @@ def _unpack(file: Path, target: Path, key: DataKey | None) -> None:
         head = audit_head.chain_head(connection)
     audit_head.write_anchor(target, key, head)
     fsync_folder(target)
-
-
-def _swap(paths: DataPaths, work: Path, restored: list[str]) -> None:
-    """Move the current files aside and the restored ones in. Each step is a rename that is
-    skipped once done, so running it again after a kill finishes the job."""
-    new, old = work / "new", work / "old"
-    old.mkdir(exist_ok=True)
-    for name in _SWAPPED:
-        current, staged, aside = paths.root / name, new / name, old / name
-        if name in restored and not os.path.lexists(staged):
-            continue  # already moved in
-        if os.path.lexists(current):
-            if os.path.lexists(aside):  # set aside before; this one is not the original
-                _remove(current)
-            else:
-                os.replace(current, aside)
-        if name in restored:
-            os.replace(staged, current)
-    fsync_folder(paths.root)
-    (paths.root / RESTORE_JOURNAL).unlink()
-    fsync_folder(paths.root)
-
-
-def _remove(path: Path) -> None:
-    if path.is_dir():
-        remove_tree(path)
-    else:
-        path.chmod(0o600)
-        path.unlink()
-
-
-def finish_interrupted_restore(paths: DataPaths) -> bool:
-    """Finish a restore a killed process left half-swapped (the caller holds the folder's
-    lock); returns whether there was one."""
-    journal = paths.root / RESTORE_JOURNAL
-    try:
-        raw = json.loads(journal.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return False
-    except (OSError, ValueError) as error:
-        raise DataFolderError(
-            f"A restore into {paths.root} was interrupted, and its journal {journal.name} "
-            f"cannot be read ({error}).",
-            "Restore the latest backup again (File > Restore from backup…, or `j3490-desk "
-            "backup restore FILE --replace`).",
-        ) from error
-    work = paths.root / str(raw.get("work", ""))
-    if raw.get("format") != _JOURNAL_FORMAT or not work.name.startswith(_RESTORE_WORK):
-        raise DataFolderError(
-            f"{journal} is not a restore journal of J3490 Desk.",
-            "Move it out of the data folder, then restore the latest backup again.",
-        )
-    _swap(paths, work, [str(name) for name in raw.get("restored", [])])
-    remove_tree(work)
-    return True
-
-
-def recover_data_folder(paths: DataPaths, *, locked: bool, read_only: bool = False) -> None:
-    """Before a data folder is read: finish a restore a killed process left half-done, and
-    remove what killed restores and attachment adds left behind. `locked`: the caller holds
-    the folder's lock (the app window); otherwise it is taken for the moment, if there is
-    anything to finish. Makes the folder and its files owner-only."""
-    if (paths.root / RESTORE_JOURNAL).exists():
-        if read_only:
-            raise DataFolderError(
-                f"A restore into {paths.root} was interrupted and is not finished yet.",
-                "Open the folder once where it can be written to (or ask your IT person for "
-                "write permission): that finishes it.",
-            )
-        ensure_writable_folder(paths.root)  # else: the message, and a read-only open may follow
-        if locked:
-            finish_interrupted_restore(paths)
-        else:
-            try:
-                with InstanceLock(paths.lock_file):
-                    finish_interrupted_restore(paths)
-            except DataInUseError as error:
-                raise DataInUseError(
-                    f"A restore into {paths.root} is under way in a J3490 Desk window.",
-                    "Wait until it has finished, then run the command again.",
-                ) from error
-    if read_only:
-        return
-    # Best effort: where we may not delete, they stay until someone who may opens the folder.
-    with contextlib.suppress(OSError):
-        remove_abandoned(paths.root, _RESTORE_WORK)
-        AttachmentStore(paths.attachments).remove_leftovers()
-    protect_data_folder(paths)
-
-
-def protect_data_folder(paths: DataPaths) -> None:
-    """Owner-only (POSIX): the folder, the database and its logs, the key file, the head record,
-    the backups beside them."""
-    for path in (
-        paths.root,
-        paths.database,
-        Path(f"{paths.database}-wal"),
-        Path(f"{paths.database}-shm"),
-        paths.root / SETTINGS_FILE,
-        paths.root / audit_head.ANCHOR_FILE,
-        paths.attachments,
-        paths.backups,
-    ):
-        make_private(path)
-    if paths.backups.is_dir():
-        for path in paths.backups.iterdir():
-            make_private(path)

@@ -316,7 +316,7 @@ def test_an_unfinished_restore_is_not_read_while_the_app_is_restoring(tmp_path: 
     """The journal of a restore the app window is running: the CLI waits, it does not read a
     half-swapped folder or finish the swap under the app's feet."""
     from j3490_desk.errors import DataInUseError
-    from j3490_desk.storage.backup import RESTORE_JOURNAL
+    from j3490_desk.storage.restore_swap import RESTORE_JOURNAL
 
     folder = _filled(tmp_path / "data", encrypted=False)
     window = open_app_data(folder, exclusive=True)

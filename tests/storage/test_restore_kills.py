@@ -18,9 +18,9 @@ from j3490_desk.services import attachments, backups, claims, encryption
 from j3490_desk.services.app_data import open_app_data
 from j3490_desk.storage import audit
 from j3490_desk.storage.attachment_store import AttachmentStore
-from j3490_desk.storage.backup import RESTORE_JOURNAL
 from j3490_desk.storage.connections import is_plain_sqlite
 from j3490_desk.storage.encryption import PASSPHRASE_ENV, SETTINGS_FILE
+from j3490_desk.storage.restore_swap import RESTORE_JOURNAL
 from tests.attachments.files import invoice_pdf
 from tests.sample_claims import sample_claim
 
