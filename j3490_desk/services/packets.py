@@ -59,6 +59,7 @@ class BuiltPacket:
     page_count: int
     draft: bool
     manifest: tuple[ManifestEntry, ...]
+    draft_reason: str = ""  # why it is a DRAFT, in a sentence
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class PacketResult:
     page_count: int
     draft: bool
     manifest: tuple[ManifestEntry, ...]
+    draft_reason: str = ""
 
 
 def record_print(data: AppData, packet: BuiltPacket) -> None:
@@ -144,6 +146,7 @@ def build_packet(
         rendered.page_count,
         rendered.draft,
         rendered.manifest,
+        packet.draft_reason,
     )
 
 
@@ -160,7 +163,13 @@ def save_packet(
     digest = hashlib.sha256(content).hexdigest()
     _save(data, built, out_path, content, digest, cancelled or (lambda: False))
     return PacketResult(
-        out_path, digest, built.control_number, built.page_count, built.draft, built.manifest
+        out_path,
+        digest,
+        built.control_number,
+        built.page_count,
+        built.draft,
+        built.manifest,
+        built.draft_reason,
     )
 
 
