@@ -66,13 +66,12 @@ def amount_problem(field: str, value: Decimal) -> str | None:
         if decimals > 2:
             return f"{value} has more than 2 decimals (money is in dollars and cents)"
         return None
-    if value < 0:
-        return f"{value} cannot be negative"
     if field in _PERCENT_FIELDS:
-        if value > MAX_PERCENT or decimals > 2:
+        if not 0 <= value <= MAX_PERCENT or decimals > 2:
             return f"{value} is not a percentage between 0 and 1000 with at most 2 decimals"
         return None
-    if value >= MAX_QUANTITY or decimals > 6:
+    # A negative dose or waste is left to the claim check, which says what it means there.
+    if abs(value) >= MAX_QUANTITY or decimals > 6:
         return f"{value} is not a quantity under 1,000,000 with at most 6 decimals"
     return None
 

@@ -8,9 +8,17 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from j3490_desk.domain.icd10 import icd10_syntax_problem, lookup_icd10, normalize_icd10
+from j3490_desk.domain.input_limits import LONG_TEXT_LIMIT, TEXT_LIMIT, amount_problem
 
-TEXT_LIMIT = 200  # names, numbers, short references
-LONG_TEXT_LIMIT = 2000  # rationale and history paragraphs
+__all__ = [
+    "LONG_TEXT_LIMIT",
+    "TEXT_LIMIT",
+    "Parsed",
+    "clean_text",
+    "diagnosis_lines",
+    "parse_amount",
+    "split_codes",
+]
 
 
 @dataclass(frozen=True)
@@ -21,8 +29,9 @@ class Parsed:
     problem: str | None = None
 
 
-def parse_amount(text: str) -> Parsed:
-    """An amount as typed: digits with one decimal point; "1,000" is read as 1000."""
+def parse_amount(text: str, field: str = "") -> Parsed:
+    """An amount as typed: digits with one decimal point; "1,000" is read as 1000. `field` (e.g.
+    "charge") brings the bounds a claim file is held to (domain.input_limits)."""
     cleaned = text.strip().replace(",", "")
     if not cleaned:
         return Parsed(None)
@@ -32,6 +41,9 @@ def parse_amount(text: str) -> Parsed:
         return Parsed(None, f"'{text.strip()[:20]}' is not a number. Type digits, e.g. 45 or 12.5.")
     if not value.is_finite():
         return Parsed(None, "Type an amount in digits, e.g. 45 or 12.5.")
+    problem = amount_problem(field, value)
+    if problem is not None:
+        return Parsed(None, f"Not kept: {problem}.")
     return Parsed(value)
 
 
