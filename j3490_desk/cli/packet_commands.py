@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Any
 
+from j3490_desk.cli import arguments
 from j3490_desk.services import packets
 from j3490_desk.services.app_data import open_app_data
 
@@ -28,7 +28,7 @@ def add_packet_command(claim_subcommands: Any) -> None:
     command.add_argument("--password", metavar="P", help="protect the PDF with this password")
     command.add_argument(
         "--today",
-        type=date.fromisoformat,
+        type=arguments.day,
         metavar="YYYY-MM-DD",
         help="check deadlines as of this day (default: today)",
     )
