@@ -15,7 +15,6 @@ import dataclasses
 import enum
 import json
 import reprlib
-import stat
 import types
 import typing
 from datetime import date, datetime
@@ -27,6 +26,7 @@ from j3490_desk.domain import claim as domain
 from j3490_desk.domain import input_limits
 from j3490_desk.errors import InvalidInputError
 from j3490_desk.paths import resources_dir
+from j3490_desk.services.input_files import regular_file_size
 
 if TYPE_CHECKING:
     import jsonschema
@@ -81,20 +81,10 @@ def load_claim_file(path: Path) -> domain.Claim:
 def read_claim_text(path: Path) -> str:
     """The file's text: only a regular file under MAX_FILE_BYTES (a FIFO or device would block
     or never end), decoded as UTF-8."""
-    try:
-        info = path.stat()
-    except FileNotFoundError as error:
-        raise InvalidInputError(f"{path} does not exist.", "Check the file name.") from error
-    except OSError as error:
-        raise InvalidInputError(f"{path} cannot be read: {error.strerror}.") from error
-    if not stat.S_ISREG(info.st_mode):
-        what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+    size = regular_file_size(path)
+    if size > MAX_FILE_BYTES:
         raise InvalidInputError(
-            f"{path} is {what}.", "Give the path of one claim file (FILE.json)."
-        )
-    if info.st_size > MAX_FILE_BYTES:
-        raise InvalidInputError(
-            f"{path} is {info.st_size:,} bytes; a claim file is at most {MAX_FILE_BYTES:,}.",
+            f"{path} is {size:,} bytes; a claim file is at most {MAX_FILE_BYTES:,}.",
             "Check that this is a claim file exported by J3490 Desk.",
         )
     try:
