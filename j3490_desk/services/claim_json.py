@@ -92,7 +92,7 @@ def read_claim_text(path: Path) -> str:
     except OSError as error:
         raise InvalidInputError(f"{path} cannot be read: {error.strerror}.") from error
     try:
-        return raw.decode("utf-8")
+        return raw.decode("utf-8-sig")  # Windows Notepad starts UTF-8 with a byte-order mark
     except UnicodeDecodeError as error:
         raise InvalidInputError(
             f"{path} is not a text file in UTF-8.", "Export the claim as JSON and try again."
@@ -100,9 +100,10 @@ def read_claim_text(path: Path) -> str:
 
 
 def parse_json_document(text: str, source: str) -> Any:
-    """JSON with decimals kept exact; NaN, Infinity, huge integers and deep nesting refused."""
+    """JSON with decimals kept exact (NaN and Infinity too, for the field's own check to
+    refuse by name); integers of thousands of digits and deep nesting refused here."""
     try:
-        return json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
+        return json.loads(text, parse_float=Decimal, parse_constant=Decimal, parse_int=_integer)
     except json.JSONDecodeError as error:
         raise InvalidInputError(
             f"{source} is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}.",
@@ -113,15 +114,12 @@ def parse_json_document(text: str, source: str) -> Any:
             f"{source} is nested too deeply to be a claim file.",
             "Check that this is a claim file exported by J3490 Desk.",
         ) from error
-    except ValueError as error:  # an integer of thousands of digits (int's own limit), NaN
-        raise InvalidInputError(
-            f"{source} holds a number that is not a real amount: {str(error)[:120]}.",
-            'Write amounts as decimal strings such as "12.50".',
-        ) from error
 
 
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number a claim can carry")
+def _integer(text: str) -> int | Decimal:
+    # Thousands of digits would hit int's own conversion limit (a ValueError with no field
+    # name); as a Decimal, the field's own check refuses it by name.
+    return int(text) if len(text) <= 40 else Decimal(text)
 
 
 def claim_from_json(data: Any) -> domain.Claim:
@@ -234,7 +232,9 @@ def _limit_problem(kind: Any, value: Any, field: str) -> str | None:
 
 def _short(value: Any) -> str:
     """A value as it may appear in a message: never thousands of characters, never deep."""
-    return _REPR.repr(value)
+    if isinstance(value, Decimal) and len(str(value)) > 40:
+        return f"a {len(str(value)):,}-character number"
+    return str(value) if isinstance(value, Decimal) else _REPR.repr(value)
 
 
 def _field_name(path: Any) -> str:
