@@ -166,8 +166,8 @@ def _open_problem(path: Path, error: sqlite3.Error) -> KnownError:
     name = getattr(error, "sqlite_errorname", "")
     if name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_AUTH")):
         return DataFolderError(
-            f"{path.name} cannot be opened for writing: {path.parent} is read-only, or not "
-            "yours. Nothing was changed.",
+            f"{path.name} cannot be written: the folder {path.parent} is read-only. Nothing "
+            "was changed.",
             "Ask your IT person for write permission on the data folder, or choose another "
             "folder with --data-dir.",
         )
@@ -175,6 +175,12 @@ def _open_problem(path: Path, error: sqlite3.Error) -> KnownError:
         return StorageError(
             f"The disk holding {path.parent} is full; the reference data was not changed.",
             "Free some disk space, then run the command again.",
+        )
+    if name.startswith("SQLITE_IOERR"):  # a full disk often shows here first (the -shm file)
+        return StorageError(
+            f"{path.name} could not be read or written ({name}): the disk holding "
+            f"{path.parent} may be full, removed or failing. The reference data was not changed.",
+            "Free some disk space or reconnect the drive, then run the command again.",
         )
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
         return StorageError(
