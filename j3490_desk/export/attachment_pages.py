@@ -137,8 +137,10 @@ def _target_size(width: int, height: int) -> tuple[int, int]:
 
 
 def _scaled(image: Image.Image, content: bytes) -> ScaledImage:
-    gray = _is_grayscale(image, content)
     target = _target_size(*_upright_size(image))
+    if image.format != "JPEG":
+        image = _reduced(image, target)
+    gray = _is_grayscale(image, content)
     if image.format == "JPEG":
         image.draft("L" if gray else "RGB", target)  # decode fewer pixels when the file allows
     upright = ImageOps.exif_transpose(image)
@@ -153,6 +155,31 @@ def _scaled(image: Image.Image, content: bytes) -> ScaledImage:
     output = BytesIO()
     converted.save(output, "JPEG", quality=JPEG_QUALITY, dpi=(TARGET_DPI, TARGET_DPI))
     return ScaledImage(output.getvalue(), converted.width, converted.height, gray)
+
+
+def _reduced(image: Image.Image, target: tuple[int, int]) -> Image.Image:
+    """A PNG or TIFF decoded once, then cut by a whole factor to near the target size, so the
+    conversions below copy a few megapixels, not the scan's 50 (issue 18: packets stay under
+    1 GB with several large scans prepared at once). The EXIF orientation goes along."""
+    upright = _upright_size(image)
+    factor = min(upright[0] // target[0], upright[1] // target[1]) if target[0] else 1
+    if factor < 2 or image.mode not in _REDUCE_AS:
+        return image
+    orientation = image.getexif().get(0x0112, 1)
+    wanted = _REDUCE_AS[image.mode]
+    reduced = (image if wanted == image.mode else image.convert(wanted)).reduce(factor)
+    reduced.info = dict(image.info)
+    reduced.getexif()[0x0112] = orientation
+    return reduced
+
+
+# The mode each reduces in: reduce() takes these, "1", "P" and "I;16" only once converted.
+_REDUCE_AS = {
+    **{mode: mode for mode in ("L", "LA", "PA", "RGB", "RGBA", "I", "F", "CMYK")},
+    "1": "L",
+    "P": "RGBA",
+    "I;16": "I",
+}
 
 
 def _upright_size(image: Image.Image) -> tuple[int, int]:

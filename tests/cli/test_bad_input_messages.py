@@ -106,3 +106,35 @@ def test_an_image_attachment_over_the_budget_is_refused_before_decoding(
     Image.new("1", (10_000, 6_000), 1).save(big)  # 60 megapixels
     with pytest.raises(InvalidInputError, match="10,000 x 6,000 pixels"):
         open_image(big, "scan.png")
+
+
+def test_a_packet_of_the_largest_accepted_scans_stays_under_1_gb(tmp_path: Path) -> None:
+    """Issue 18 item 10: two colour PNGs just under the 50-megapixel budget, prepared at once."""
+    from j3490_desk.services import attachments
+    from j3490_desk.services.app_data import open_app_data
+
+    gradient = Image.linear_gradient("L").resize((8_000, 6_000))
+    scan = tmp_path / "scan.png"
+    Image.merge("RGB", (gradient, gradient.transpose(Image.Transpose.ROTATE_180), gradient)).save(
+        scan
+    )
+    data_dir = tmp_path / "d"
+    assert run(["--data-dir", str(data_dir), "claim", "import", str(EXAMPLE)]) == 0
+    data = open_app_data(data_dir)
+    try:
+        for kind in list(attachments.AttachmentKind)[:2]:
+            attachments.add_attachment(
+                data,
+                claim_id=1,
+                drug_line_id=None,
+                kind=kind,
+                source=scan,
+                original_name=scan.name,
+            )
+    finally:
+        data.close()
+    out = tmp_path / "packet.pdf"
+    process = cli_process("--data-dir", str(data_dir), "claim", "packet", "1", "--out", str(out))
+    _, err = process.communicate(timeout=300)
+    assert process.returncode == 0, err
+    assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024 < 1024**3
