@@ -98,7 +98,7 @@ def text_problem(field: str, text: str) -> str | None:
     if len(text) > limit:
         return f"is {len(text):,} characters long; at most {limit:,} are allowed"
     for position, character in enumerate(text):
-        if long_text and character in _LINE_BREAKS:
+        if not refused_character(character, long_text=long_text):
             continue
         category = unicodedata.category(character)
         if category == "Cc":
@@ -108,9 +108,18 @@ def text_problem(field: str, text: str) -> str | None:
             )
         if category == "Cs":
             return f"holds a lone surrogate (U+{ord(character):04X}), which is not a character"
-        if character in _BIDI_CONTROLS and not long_text:
-            return (
-                f"holds a bidirectional override (U+{ord(character):04X}), which would make it "
-                "display as something else"
-            )
+        return (
+            f"holds a bidirectional override (U+{ord(character):04X}), which would make it "
+            "display as something else"
+        )
     return None
+
+
+def refused_character(character: str, *, long_text: bool) -> bool:
+    """A character no field stores: control characters (line breaks and tabs allowed in
+    paragraphs), lone surrogates, and bidirectional overrides outside paragraphs."""
+    if long_text and character in _LINE_BREAKS:
+        return False
+    if unicodedata.category(character) in ("Cc", "Cs"):
+        return True
+    return character in _BIDI_CONTROLS and not long_text

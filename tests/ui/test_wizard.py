@@ -562,6 +562,20 @@ def test_a_charge_a_claim_form_cannot_carry_is_not_kept(
     assert wizard.claim.drug_lines[0].charge != Decimal(typed)  # never kept
 
 
+def test_a_pasted_terminal_escape_or_direction_override_is_not_kept(
+    qtbot: QtBot, saved_rituximab: tuple[ClaimWizard, Scenario]
+) -> None:
+    wizard, _ = saved_rituximab
+    name = wizard.header_page.inputs["patient.name"]
+    name.selectAll()
+    name.insert("Dana \x1b[2J\u202eleifhtiW")  # as a paste arrives: one edit
+    name.textEdited.emit(name.text())
+    qtbot.waitUntil(lambda: "were removed" in message(wizard, "header", "patient.name"))
+    wizard.save_now()
+    stored = claims.get_claim(wizard.data, wizard.claim_id)
+    assert stored.patient.name == "Dana [2JleifhtiW"
+
+
 def test_a_2000_character_paste_is_trimmed_with_a_message(
     qtbot: QtBot, saved_rituximab: tuple[ClaimWizard, Scenario]
 ) -> None:

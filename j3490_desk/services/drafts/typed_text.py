@@ -8,7 +8,12 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from j3490_desk.domain.icd10 import icd10_syntax_problem, lookup_icd10, normalize_icd10
-from j3490_desk.domain.input_limits import LONG_TEXT_LIMIT, TEXT_LIMIT, amount_problem
+from j3490_desk.domain.input_limits import (
+    LONG_TEXT_LIMIT,
+    TEXT_LIMIT,
+    amount_problem,
+    refused_character,
+)
 
 __all__ = [
     "LONG_TEXT_LIMIT",
@@ -48,8 +53,20 @@ def parse_amount(text: str, field: str = "") -> Parsed:
 
 
 def clean_text(text: str, limit: int = TEXT_LIMIT) -> tuple[str, str | None]:
-    """The text to keep, trimmed to `limit`, and a message when it was cut or will not print."""
+    """The text to keep, trimmed to `limit`, and a message when it was cut or will not print.
+
+    Control characters (terminal escapes among them) and, outside paragraphs, bidirectional
+    overrides are not kept: they hide or reverse what a name shows (domain.input_limits)."""
+    long_text = limit > TEXT_LIMIT
+    removed = [c for c in text if refused_character(c, long_text=long_text)]
+    if removed:
+        text = "".join(c for c in text if not refused_character(c, long_text=long_text))
     kept = text.strip()[:limit]
+    if removed:
+        return kept, (
+            f"{len(removed)} control or text-direction character(s) were removed: they could "
+            "hide or reverse what is printed."
+        )
     if len(text.strip()) > limit:
         return kept, (f"Too long: {len(text.strip())} characters. Only the first {limit} are kept.")
     if any(_unprintable_on_claim(c) for c in kept):
