@@ -29,7 +29,7 @@ def sample_claim(**changes: object) -> d.Claim:
             ndc="55566-1050-01",
             quantity=Decimal("1"),
             price_paid=Decimal("60000.00"),
-            attached=True,
+            on_file=True,
         ),
         dose=d.Dose(
             amount=Decimal("75"),

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 
 from j3490_desk import __version__
 from j3490_desk.cli import (
+    attachment_commands,
     backup_commands,
     claim_commands,
     encryption_commands,
@@ -34,6 +35,7 @@ COMMAND_GROUPS = (
     claim_commands,
     reference_commands,
     label_commands,
+    attachment_commands,
     backup_commands,
     user_commands,
     encryption_commands,

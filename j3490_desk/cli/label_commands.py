@@ -1,4 +1,4 @@
-"""`j3490-desk label read IMAGE` and `j3490-desk attachments verify`.
+"""`j3490-desk label read IMAGE`.
 
 `label read --json` prints one JSON object whose keys gtin, ndc10_digits, ndc11 (null when
 the 10 digits are ambiguous and no reference data settles them), lot, expiry (ISO date)
@@ -13,8 +13,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-from j3490_desk.services.app_data import open_app_data
-from j3490_desk.services.attachments import verify_attachments
 from j3490_desk.services.label_reading import read_label
 from j3490_desk.services.reference import ReferenceService
 
@@ -28,15 +26,6 @@ def register(subparsers: Any) -> None:
     reader.add_argument("image", type=Path, metavar="IMAGE", help="JPEG, PNG, TIFF or HEIC")
     reader.add_argument("--json", action="store_true", help="print one JSON object")
     reader.set_defaults(handler=_read)
-
-    attachments = subparsers.add_parser("attachments", help="check the stored attachments")
-    actions = attachments.add_subparsers(
-        dest="attachments_command", metavar="ACTION", required=True
-    )
-    verify = actions.add_parser(
-        "verify", help="re-hash every attached file; exits 1 if any is missing or changed"
-    )
-    verify.set_defaults(handler=_verify)
 
 
 def _read(args: argparse.Namespace) -> int:
@@ -61,22 +50,4 @@ def _read(args: argparse.Namespace) -> int:
         ("Serial", reading.serial),
     ):
         print(f"{name + ':':24}{value}")
-    return 0
-
-
-def _verify(args: argparse.Namespace) -> int:
-    data = open_app_data(args.data_dir, passphrase=args.passphrase)
-    try:
-        problems = verify_attachments(data)
-    finally:
-        data.close()
-    for problem in problems:
-        print(problem.message)
-    if problems:
-        print(
-            f"{len(problems)} attachment(s) need attention: restore the data folder from your "
-            "latest backup, or attach the files again."
-        )
-        return 1
-    print("Every attached file is present and unchanged.")
     return 0

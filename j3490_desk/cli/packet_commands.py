@@ -88,11 +88,15 @@ def run_packet(args: argparse.Namespace) -> int:
         )
     finally:
         data.close()
-    kind = "DRAFT packet (the claim check found blockers)" if result.draft else "packet"
+    kind = "DRAFT packet" if result.draft else "packet"
     print(
         f"Wrote {kind} {result.path}: {result.page_count} pages, "
         f"control number {result.control_number}, SHA-256 {result.sha256}"
     )
     if result.draft:
-        print("Fix the blockers (`j3490-desk claim check ID`) before submitting.", file=sys.stderr)
+        print(
+            f"{result.draft_reason} Check the claim (`j3490-desk claim check ID`), fix any "
+            "blocker and mark it ready before submitting.",
+            file=sys.stderr,
+        )
     return 0

@@ -12,13 +12,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from j3490_desk.domain.amounts import round_cents
+from j3490_desk.domain.billing_units import BillingUnit, whole_units
 from j3490_desk.domain.claim import Claim, DrugFacts, DrugLine
+from j3490_desk.domain.evidence import NO_EVIDENCE, Evidence, EvidenceKind
 from j3490_desk.domain.narrative import build_narrative
 from j3490_desk.domain.ndc import NdcError, ndc_quantity, shaded_line_24a, to_billing_ndc
 from j3490_desk.domain.noc_code import facts_for_line, is_noc_code
 from j3490_desk.domain.payer_profiles import PayerProfile, ndc_quantity_decimals, profile_for
 from j3490_desk.domain.units import is_positive
-from j3490_desk.domain.waste import BillingUnit, billing_unit_for, whole_units
+from j3490_desk.domain.waste import billing_unit_for
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,7 @@ def _jw_units(line: DrugLine, billing_unit: BillingUnit | None) -> Decimal | Non
     return total_units - dose_units
 
 
-def _split_charge(line: DrugLine) -> tuple[Decimal | None, Decimal | None]:
+def split_charge(line: DrugLine) -> tuple[Decimal | None, Decimal | None]:
     """The line's charge covers dose + waste; the JW line gets the waste's share (in cents),
     the administered line the rest, so the two always add up to the charge."""
     charge, dose, waste = line.charge, line.dose.amount, line.waste.amount
@@ -83,6 +85,7 @@ def _bill_one(
     profile: PayerProfile,
     facts: DrugFacts | None,
     narrative_limit: int,
+    evidence: Evidence,
 ) -> list[BilledLine]:
     code = line.hcpcs_code.strip().upper()
     noc = is_noc_code(code)
@@ -90,19 +93,25 @@ def _bill_one(
     decimals = ndc_quantity_decimals(claim.payer, profile)
     waste = line.waste.amount
     bills_waste = "JW" in modifiers and waste is not None and is_positive(waste)
-    admin_charge, waste_charge = _split_charge(line) if bills_waste else (line.charge, None)
+    admin_charge, waste_charge = split_charge(line) if bills_waste else (line.charge, None)
 
     def narrative(amount: Decimal | None) -> str:
         if not noc:
             return ""
-        return build_narrative(line, profile, limit=narrative_limit, dose_amount=amount).text
+        return build_narrative(
+            line,
+            profile,
+            limit=narrative_limit,
+            dose_amount=amount,
+            invoice_enclosed=evidence.has(EvidenceKind.INVOICE, index),
+        ).text
 
     ndc11, quantity, shaded = _ndc_fields(line, line.dose.amount, decimals)
     administered = BilledLine(
         drug_line=index,
         hcpcs_code=code,
         modifiers=tuple(m for m in modifiers if m != "JW"),
-        units=Decimal(1) if noc and profile.noc_units_one else line.billed_units,
+        units=line.billed_units,  # as the clerk entered them; UNITS_NOT_ONE says when to change
         charge=admin_charge,
         ndc11=ndc11,
         ndc_quantity=quantity,
@@ -121,7 +130,9 @@ def _bill_one(
             drug_line=index,
             hcpcs_code=code,
             modifiers=("JW", *(m for m in modifiers if m not in {"JW", "JZ"})),
-            units=Decimal(1) if noc and profile.noc_units_one else _jw_units(line, billing_unit),
+            # A NOC code has no unit of measure: the app's JW line carries 1, its amount
+            # goes in the narrative and the NDC quantity (domain.md sections 7 and 16).
+            units=Decimal(1) if noc else _jw_units(line, billing_unit),
             charge=waste_charge,
             ndc11=ndc11,
             ndc_quantity=waste_quantity,
@@ -139,14 +150,18 @@ def bill_lines(
     *,
     facts: Mapping[str, DrugFacts] | None = None,
     paper: bool = False,
+    evidence: Evidence = NO_EVIDENCE,
 ) -> tuple[BilledLine, ...]:
     """All billed lines in claim order; a JW line follows the line whose waste it bills.
 
     `paper` sizes the narrative for item 19 (profile.paper_limit) instead of SV101-7 (80).
+    `evidence`: the documents stored with the claim (an invoice note needs the invoice).
     """
     profile = profile_for(claim.payer)
     limit = profile.paper_limit if paper else profile.electronic_limit
     billed: list[BilledLine] = []
     for index, line in enumerate(claim.drug_lines):
-        billed += _bill_one(line, index, claim, profile, facts_for_line(line, facts), limit)
+        billed += _bill_one(
+            line, index, claim, profile, facts_for_line(line, facts), limit, evidence
+        )
     return tuple(billed)

@@ -7,12 +7,13 @@ a message and a fix a clerk can act on, and the published rule behind it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from j3490_desk.domain import modifiers, noc_code, waste
+from j3490_desk.domain import modifiers, noc_code, sanity, waste
 from j3490_desk.domain.amounts import plain_amount
 from j3490_desk.domain.claim import (
     Acquisition,
@@ -22,6 +23,7 @@ from j3490_desk.domain.claim import (
     DrugKind,
     DrugLine,
     FdaStatus,
+    PayerKind,
     PricingPolicy,
     PriorAuthStatus,
 )
@@ -30,6 +32,7 @@ from j3490_desk.domain.deadlines import (
     filing_deadline,
     prior_auth_expiring,
 )
+from j3490_desk.domain.evidence import NO_EVIDENCE, Evidence, EvidenceKind
 from j3490_desk.domain.findings import ClinicRules, Finding, Severity
 from j3490_desk.domain.icd10 import (
     CODE_SET_NAME,
@@ -40,16 +43,28 @@ from j3490_desk.domain.icd10 import (
 )
 from j3490_desk.domain.narrative import build_narrative
 from j3490_desk.domain.ndc import NdcError, ndc_candidates, ndc_quantity, to_billing_ndc
-from j3490_desk.domain.noc_code import code_findings, facts_for_line, is_noc_code
+from j3490_desk.domain.noc_code import (
+    code_findings,
+    facts_for_line,
+    is_noc_code,
+    specific_mapping,
+)
 from j3490_desk.domain.npi import npi_problem
-from j3490_desk.domain.payer_profiles import PayerProfile, profile_for
+from j3490_desk.domain.payer_profiles import PayerProfile, noc_units_one, profile_for
 from j3490_desk.domain.pricing import PricingError, price_line
 from j3490_desk.domain.sources import (
+    BPM_15_50_2,
+    BPM_15_50_3,
+    BPM_15_50_4,
+    BPM_15_50_4_1,
+    BPM_15_50_4_2,
     FCSO_PRICING,
     FDA_NDC_DIRECTORY,
     ICD10_STRUCTURE,
     NORIDIAN_NOC,
     NPI_CHECK_DIGIT,
+    NUCC_ITEM_24,
+    NUCC_ITEM_31,
     STEDI_NDC_EDIT,
     WPS_NOC_5010,
     X12_RFI_2151,
@@ -59,7 +74,14 @@ from j3490_desk.domain.units import UnitError, convert_dose, is_positive, normal
 
 INFUSION_CODES = frozenset({"96365", "96366", "96367", "96368", "96413", "96415", "96417"})
 INITIAL_INFUSION_CODES = frozenset({"96365", "96413"})  # need more than 15 minutes (§12)
-MAX_PACKAGES_PER_DOSE = 100  # more than this many packages in one dose is surely a typo
+# FDA MARKETINGCATEGORYNAME values that mean "no FDA approval" outright (domain.md section 10).
+MEDICARE_DENIED_CATEGORIES = frozenset({"UNAPPROVED DRUG OTHER", "UNAPPROVED HOMEOPATHIC"})
+# Words of an FDA dosage form / package description for a device patients inject themselves
+# with (a whole word: "PEN" must not match "SUSPENSION").
+SELF_INJECTION_FORMS = re.compile(r"\b(PEN|SYRINGE|AUTO-?INJECTOR|INJECTOR)S?\b")
+MAX_PACKAGES_PER_DOSE = 100  # more than this many packages in one dose is likely a typo
+# A HCPCS Level II code (a letter and four digits) or a CPT code (five characters).
+HCPCS_SYNTAX = re.compile(r"[A-V]\d{4}|\d{4}[0-9AFTU]")
 UNSUBMITTED = frozenset({ClaimStatus.DRAFT, ClaimStatus.READY})
 DEFAULT_RULES = ClinicRules()  # frozen: safe to share as a default
 
@@ -75,10 +97,12 @@ _CHECK_CODES: dict[str, str] = {
     "UNITS_NOT_ONE": "NOC line with units other than 1 for a payer that wants 1",
     "DRUG_INVESTIGATIONAL": "Investigational drug",
     "DRUG_UNAPPROVED": "Drug not FDA-approved (NDA/ANDA/BLA)",
+    "SELF_ADMINISTERED_DRUG": "Directory form suggests a self-administered drug (Medicare)",
     "OFF_LABEL_NO_RATIONALE": "Off-label use without a written rationale",
     "OFF_LABEL_NO_COMPENDIUM": "Off-label use without a compendium or literature reference",
     "DRUG_NOT_PURCHASED": "Donated drug or free sample: not billable",
-    "INVOICE_MISSING": "No purchase invoice attached",
+    "INVOICE_MISSING": "No purchase invoice file stored with the claim",
+    "INVOICE_NOT_SENT": "Invoice on file at the clinic, not sent with the claim",
     "INVOICE_NDC_MISMATCH": "Invoice NDC differs from the line's NDC",
     "INVOICE_AFTER_ADMINISTRATION": "Invoice dated after the drug was given",
     "INVOICE_QUANTITY_TOO_SMALL": "Invoice quantity smaller than the amount used",
@@ -88,6 +112,11 @@ _CHECK_CODES: dict[str, str] = {
     "DOSE_UNIT_INVALID": "Dose unit not recognised",
     "DOSE_UNIT_INCOMPATIBLE": "Dose unit cannot be converted to the package's unit",
     "PACKAGE_AMOUNT_MISSING": "The package's drug amount or unit is not entered",
+    "PACKAGE_UNIT_INVALID": "The package's unit is not one the app knows",
+    "AMOUNT_UNREADABLE": "An amount on the line that is not a finite number",
+    "UNITS_NOT_POSITIVE": "Billed units zero or negative",
+    "HCPCS_CODE_INVALID": "The line's HCPCS code is missing or not a HCPCS/CPT code",
+    "CHARGE_NOT_POSITIVE": "Charge zero or negative",
     "ADMINISTRATION_IN_FUTURE": "Date of service or administration after today",
     "ADMINISTRATION_DATE_NOT_DOS": "Administration date differs from the date of service",
     "DIAGNOSIS_MISSING": "No ICD-10-CM diagnosis",
@@ -95,7 +124,9 @@ _CHECK_CODES: dict[str, str] = {
     "DIAGNOSIS_UNKNOWN": "Diagnosis not in the ICD-10-CM code set",
     "DIAGNOSIS_NOT_BILLABLE": "Diagnosis is a header code, not a billable code",
     "STANDARD_TREATMENT_NOT_DOCUMENTED": "No statement of why standard treatment failed",
-    "PRESCRIPTION_MISSING": "No signed order/prescription attached",
+    "PRESCRIPTION_MISSING": "No signed order/prescription file stored with the claim",
+    "PRESCRIPTION_NOT_SENT": "Signed order on file at the clinic, not sent with the claim",
+    "LABEL_PHOTO_MISSING": "No label photo stored: lot and expiry as typed",
     "LOT_NUMBER_MISSING": "No lot number recorded",
     "LOT_EXPIRATION_MISSING": "No lot expiration date recorded",
     "LOT_EXPIRED": "Lot expired on the date of service",
@@ -125,6 +156,7 @@ FINDING_CODES: Mapping[str, str] = {
     **modifiers.CODES,
     **waste.CODES,
     **noc_code.CODES,
+    **sanity.CODES,
     **_CHECK_CODES,
 }
 
@@ -136,6 +168,7 @@ class _Context:
     facts: Mapping[str, DrugFacts] | None
     rules: ClinicRules
     profile: PayerProfile
+    evidence: Evidence
 
     @property
     def unsubmitted(self) -> bool:
@@ -150,9 +183,11 @@ def _f(
     fix: str,
     source: str,
     line: int | None = None,
+    *,
+    unverified: bool = False,
 ) -> Finding:
     assert code in _CHECK_CODES, code  # every code is registered, so tests can cover it
-    return Finding(code, severity, item, message, fix, line, source)
+    return Finding(code, severity, item, message, fix, line, source, unverified)
 
 
 # --- claim-level rules --------------------------------------------------------------------
@@ -179,7 +214,7 @@ def _drug_lines_present(ctx: _Context) -> Iterable[Finding]:
             "1",
             "The claim has no drug line.",
             "Add the drug that was given.",
-            cite("§7"),
+            NUCC_ITEM_24,
         )
 
 
@@ -191,7 +226,7 @@ def _date_of_service(ctx: _Context) -> Iterable[Finding]:
             "3",
             f"The date of service {ctx.claim.date_of_service.isoformat()} is after today.",
             "Bill only after the drug has been given; correct the date if it is a typo.",
-            cite("§9"),
+            NUCC_ITEM_24,
         )
 
 
@@ -255,7 +290,7 @@ def _standard_treatment(ctx: _Context) -> Iterable[Finding]:
             "4",
             "The claim does not say why standard treatment failed or was not suitable.",
             "Write what was tried before and why it failed or is contraindicated.",
-            cite("§13"),
+            BPM_15_50_4,
         )
 
 
@@ -279,7 +314,7 @@ def _provider(ctx: _Context) -> Iterable[Finding]:
             f"The credentials of {provider.name or 'the rendering provider'} (MD, DO, NP...) "
             "are not entered.",
             "Enter the provider's credentials as they sign the record.",
-            cite("§14"),
+            NUCC_ITEM_31,
         )
 
 
@@ -366,7 +401,7 @@ def _timely_filing(ctx: _Context) -> Iterable[Finding]:
     claim = ctx.claim
     deadline = filing_deadline(claim.payer, claim.date_of_service, ctx.today)
     when = deadline.deadline.isoformat()
-    if deadline.days_left < 0:
+    if deadline.days_left < 0 and deadline.verified:
         yield _f(
             "FILING_DEADLINE_PASSED",
             Severity.BLOCKER,
@@ -376,6 +411,18 @@ def _timely_filing(ctx: _Context) -> Iterable[Finding]:
             "otherwise the claim cannot be paid.",
             deadline.source,
         )
+    elif deadline.days_left < 0:
+        # A default, not the payer's own limit: the claim may still be in time (domain.md §9).
+        yield _f(
+            "FILING_DEADLINE_PASSED",
+            Severity.WARNING,
+            "timely_filing",
+            f"By the default limit the filing deadline was {when}. {deadline.basis}",
+            "Look up this payer's own timely filing limit and enter it on the payer; if the "
+            "real limit has passed too, ask the payer about exceptions.",
+            deadline.source,
+            unverified=True,
+        )
     elif deadline.days_left <= ctx.rules.filing_warning_days:
         yield _f(
             "FILING_DEADLINE_NEAR",
@@ -384,13 +431,14 @@ def _timely_filing(ctx: _Context) -> Iterable[Finding]:
             f"Only {deadline.days_left} days left to file (deadline {when}). {deadline.basis}",
             "Submit now.",
             deadline.source,
+            unverified=not deadline.verified,
         )
-    if not deadline.verified:
+    elif not deadline.verified:
         yield _f(
             "FILING_DEADLINE_UNVERIFIED",
             Severity.INFO,
             "timely_filing",
-            f"The deadline {when} comes from an unverified default. {deadline.basis}",
+            f"The deadline {when} comes from a default. {deadline.basis}",
             "Enter this payer's timely filing days from its provider manual or contract.",
             deadline.source,
         )
@@ -467,40 +515,95 @@ def _ndc_fix(error: NdcError) -> str:
     return "Type the NDC exactly as printed on the label, with its hyphens."
 
 
-def _ndc_quantity(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
+def _package_known(line: DrugLine) -> bool:
+    amount = line.package.amount
+    return amount is not None and is_positive(amount) and bool(line.package.unit.strip())
+
+
+def _ndc_quantity_error(line: DrugLine) -> NdcError | None:
     dose = line.dose.amount
-    if dose is None or not is_positive(dose) or not line.ndc.strip():
-        return  # the dose and NDC rules report these
+    if dose is None or not is_positive(dose):
+        return None  # the dose rules report it
     try:
         ndc_quantity(dose, line.dose.unit, line.package)
     except NdcError as error:
-        yield _f(
-            "NDC_QUANTITY_INVALID",
-            Severity.BLOCKER,
-            "1",
-            f"The NDC quantity (24A shaded line / CTP04) cannot be built: {error}",
-            "Choose the NDC unit (ML, ME, GR, F2, UN) and enter the package's amount and volume.",
-            cite("§2", X12_RFI_2151),
-            i,
-        )
+        return error
+    return None
+
+
+def _ndc_quantity(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
+    error = _ndc_quantity_error(line)
+    if error is None or not line.ndc.strip():
+        return  # the NDC rule reports a missing NDC
+    if not _package_known(line):
+        return  # PACKAGE_AMOUNT_MISSING names the field the quantity needs
+    yield _f(
+        "NDC_QUANTITY_INVALID",
+        Severity.BLOCKER,
+        "1",
+        f"The NDC quantity (24A shaded line / CTP04) cannot be built: {error}",
+        "Choose the NDC unit (ML, ME, GR, F2, UN) and enter the package's amount and volume.",
+        cite("§2", X12_RFI_2151),
+        i,
+    )
 
 
 def _units(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
-    if is_noc_code(line.hcpcs_code) and ctx.profile.noc_units_one and line.billed_units != 1:
+    if not is_positive(line.billed_units):
         yield _f(
-            "UNITS_NOT_ONE",
-            Severity.WARNING,
+            "UNITS_NOT_POSITIVE",
+            Severity.BLOCKER,
             "coding",
-            f"{plain_amount(line.billed_units)} units are entered, but {ctx.profile.name} "
-            "wants NOC drugs billed as 1 unit (units other than 1 are rejected with M123). "
-            "The app bills 1 unit.",
-            "Set units to 1; the dose goes in the narrative and the NDC quantity.",
-            cite("§7, §16", WPS_NOC_5010),
+            f"The units (24G / SV104) are {line.billed_units}; a claim line bills more than "
+            "zero units.",
+            "Enter the units: 1 for a NOC code on Medicare, else the dose in the code's "
+            "billing units.",
+            NUCC_ITEM_24,
             i,
         )
+        return
+    if not (is_noc_code(line.hcpcs_code) and noc_units_one(ctx.claim.payer, ctx.profile)):
+        return
+    if line.billed_units == 1:
+        return
+    # WPS publishes "units = 1, else M123"; for the other Medicare profiles it is the app's
+    # default from domain.md section 16, so it only warns (and the units go out as entered).
+    instruction = ctx.profile.noc_units_instruction
+    yield _f(
+        "UNITS_NOT_ONE",
+        Severity.BLOCKER if instruction else Severity.WARNING,
+        "coding",
+        f"{plain_amount(line.billed_units)} units are entered, but Medicare contractors want "
+        "NOC drugs billed as 1 unit"
+        + (
+            f" ({ctx.profile.name} rejects other units with remark code M123)."
+            if instruction
+            else "."
+        )
+        + " The claim carries the units as entered.",
+        "Set units to 1; the dose goes in the narrative and the NDC quantity.",
+        cite("§7, §16", *((instruction,) if instruction else ()), WPS_NOC_5010),
+        i,
+        unverified=not instruction,
+    )
 
 
 def _codes(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
+    code = line.hcpcs_code.strip().upper()
+    if not HCPCS_SYNTAX.fullmatch(code):
+        yield _f(
+            "HCPCS_CODE_INVALID",
+            Severity.BLOCKER,
+            "coding",
+            f"The HCPCS code '{line.hcpcs_code.strip()}' is not a HCPCS Level II code (a letter "
+            "and four digits, e.g. J3490) or a CPT code (five characters, e.g. 90371)."
+            if code
+            else "No HCPCS code is entered for the drug.",
+            "Pick the drug's code: its own code if it has one, else the unclassified code.",
+            NUCC_ITEM_24,
+            i,
+        )
+        return
     claim = ctx.claim
     facts = facts_for_line(line, ctx.facts)
     yield from code_findings(
@@ -522,28 +625,71 @@ def _fda_status(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
             "6",
             "The drug is investigational; Medicare and most payers do not pay for it outside "
             "an approved clinical trial.",
-            "Check the trial's billing rules (sponsor-paid drug is never billed).",
-            cite("§10", FDA_NDC_DIRECTORY),
+            "Bill it only as the trial's billing rules allow (a sponsor-paid drug is never "
+            "billed); if the drug is not investigational, correct its FDA status.",
+            BPM_15_50_4_1,
             i,
         )
     elif line.fda.status is FdaStatus.UNAPPROVED or (
         facts is not None and facts.fda_approved is False
     ):
-        category = (
-            f" (FDA category: {facts.marketing_category})"
-            if facts and facts.marketing_category
-            else ""
+        category = facts.marketing_category.strip().upper() if facts else ""
+        # Medicare denies drugs without final FDA marketing approval (BPM ch.15 §50.4.1); the
+        # directory's category says so for these two. A compound's ingredient is judged as
+        # part of the compound (J7999, priced by invoice), OTC monographs are not "unapproved".
+        denied = (
+            ctx.claim.payer.kind is PayerKind.MEDICARE
+            and category in MEDICARE_DENIED_CATEGORIES
+            and line.kind is not DrugKind.COMPOUNDED
         )
+        named = f" (FDA category: {facts.marketing_category})" if category and facts else ""
         yield _f(
             "DRUG_UNAPPROVED",
-            Severity.WARNING,
+            Severity.BLOCKER if denied else Severity.WARNING,
             "6",
-            f"The drug is not FDA-approved under an NDA, ANDA or BLA{category}. Having an NDC "
-            "does not mean approval; payers may deny it.",
-            "Attach the reason this product was used and check the payer's coverage policy.",
-            cite("§10 and 'Where blog-style guidance is wrong' 15", FDA_NDC_DIRECTORY),
+            f"The drug is not FDA-approved under an NDA, ANDA or BLA{named}. Having an NDC "
+            "does not mean approval; "
+            + (
+                "Medicare denies drugs that have no final FDA marketing approval."
+                if denied
+                else "payers may deny it."
+            ),
+            "Do not bill Medicare for this product; use an FDA-approved product, or get a "
+            "signed ABN before giving it."
+            if denied
+            else "Attach the reason this product was used and check the payer's coverage policy.",
+            cite("§10 and 'Where blog-style guidance is wrong' 15", FDA_NDC_DIRECTORY)
+            + ("; " + BPM_15_50_4_1 if denied else ""),
             i,
         )
+
+
+def _self_administered(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
+    """Medicare Part B excludes drugs usually self-administered (BPM ch.15 §50.2); each MAC
+    publishes its own exclusion list, so the directory's hint only warns."""
+    facts = facts_for_line(line, ctx.facts)
+    if ctx.claim.payer.kind is not PayerKind.MEDICARE or facts is None:
+        return
+    route = facts.route.upper()
+    form = f"{facts.dosage_form} {facts.package_description}".upper()
+    if "SUBCUTANEOUS" not in route or not SELF_INJECTION_FORMS.search(form):
+        return
+    if line.administration.cpt_code.strip():
+        return  # the clerk recorded who gave it: an administration code billed by the office
+    yield _f(
+        "SELF_ADMINISTERED_DRUG",
+        Severity.WARNING,
+        "9",
+        f"The FDA directory lists this drug for subcutaneous use as {facts.dosage_form.lower()}"
+        + (f" ({facts.package_description})" if facts.package_description else "")
+        + ": a form patients usually inject themselves. Part B does not pay for drugs on "
+        "the contractor's self-administered drug exclusion list.",
+        "Check the contractor's self-administered drug list. If the drug is not on it and "
+        "staff gave it in the office, enter the administration code (item 9, e.g. 96372).",
+        BPM_15_50_2,
+        i,
+        unverified=True,
+    )
 
 
 def _off_label(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
@@ -556,7 +702,7 @@ def _off_label(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
             "6",
             "The use is off-label and no rationale is written.",
             "Write why this drug is used for this diagnosis, and cite the supporting evidence.",
-            cite("§13"),
+            cite("§13", BPM_15_50_4_2),
             i,
         )
     if not line.fda.compendium_reference.strip():
@@ -566,7 +712,7 @@ def _off_label(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
             "6",
             "The off-label use cites no compendium or peer-reviewed literature.",
             "Add the compendium listing (e.g. DrugDex, NCCN, AHFS-DI) or the article.",
-            cite("§13"),
+            cite("§13", BPM_15_50_4_2),
             i,
         )
 
@@ -579,8 +725,9 @@ def _acquisition(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
             Severity.BLOCKER,
             "2",
             f"The drug was {how}; a drug the clinic did not pay for cannot be billed.",
-            "Remove the drug line (the administration may still be billable).",
-            cite("§8", FCSO_PRICING),
+            "Do not submit this drug line (the administration may still be billed on its own); "
+            "if the clinic did buy the drug, correct how it was acquired.",
+            BPM_15_50_3,
             i,
         )
 
@@ -589,25 +736,8 @@ def _invoice(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
     if line.acquisition is not Acquisition.PURCHASED:
         return
     invoice = line.invoice
-    if not invoice.attached:
-        needed = (
-            line.kind is DrugKind.COMPOUNDED
-            or ctx.claim.payer.pricing_policy is PricingPolicy.INVOICE_MARKUP
-        )
-        yield _f(
-            "INVOICE_MISSING",
-            Severity.BLOCKER if needed else Severity.WARNING,
-            "2",
-            "No purchase invoice is attached"
-            + (
-                "; this line is priced from the invoice."
-                if needed
-                else "; contractors ask for one when there is no ASP or WAC price."
-            ),
-            "Attach the supplier invoice showing the NDC, quantity and net price.",
-            cite("§8", FCSO_PRICING),
-            i,
-        )
+    if not ctx.evidence.has(EvidenceKind.INVOICE, i):
+        yield _invoice_not_stored(line, i, ctx)
     yield from _invoice_ndc(line, i)
     dos = ctx.claim.date_of_service
     if invoice.date and invoice.date > dos:
@@ -622,6 +752,53 @@ def _invoice(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
             i,
         )
     yield from _invoice_quantity(line, i)
+
+
+def _invoice_not_stored(line: DrugLine, i: int, ctx: _Context) -> Finding:
+    """Only a stored invoice file proves the purchase; paper kept at the clinic is a warning
+    (contractors such as FCSO ask for the invoice later, by ADR)."""
+    needed = (
+        line.kind is DrugKind.COMPOUNDED
+        or ctx.claim.payer.pricing_policy is PricingPolicy.INVOICE_MARKUP
+    )
+    if line.invoice.on_file:
+        return _f(
+            "INVOICE_NOT_SENT",
+            Severity.WARNING,
+            "2",
+            "The invoice is on file at the clinic and is not sent with this claim; the "
+            "packet says so and encloses no invoice"
+            + (
+                ". This line is priced from the invoice: expect the contractor to ask for it."
+                if needed
+                else "."
+            ),
+            "Scan the invoice and attach it, or send it when the contractor asks for it.",
+            cite("§8, §14", FCSO_PRICING),
+            i,
+        )
+    return _f(
+        "INVOICE_MISSING",
+        Severity.BLOCKER if needed else Severity.WARNING,
+        "2",
+        _not_stored("an invoice", "invoice", line.invoice.attached)
+        + (
+            "; this line is priced from the invoice."
+            if needed
+            else "; contractors ask for one when there is no ASP or WAC price."
+        ),
+        "Attach the supplier invoice showing the NDC, quantity and net price (or, when only "
+        "the paper is at hand, mark it on file at the clinic).",
+        cite("§8", FCSO_PRICING),
+        i,
+    )
+
+
+def _not_stored(document: str, kind: str, stated_attached: bool) -> str:
+    """A claim file's "attached": true is named, so the clerk sees why it does not count."""
+    if stated_attached:
+        return f"The claim says {document} is attached, but no {kind} file is stored with it"
+    return f"No {kind} file is stored with this claim"
 
 
 def _invoice_ndc(line: DrugLine, i: int) -> Iterable[Finding]:
@@ -693,55 +870,37 @@ def _dose(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
             i,
         )
         return
-    try:
-        normalize_unit(dose.unit)
-    except UnitError as error:
-        yield _f(
-            "DOSE_UNIT_INVALID",
-            Severity.BLOCKER,
-            "3",
-            str(error),
-            "Pick the dose unit from the list.",
-            src,
-            i,
-        )
-        return
     package = line.package
-    if package.amount is None or not package.unit or not is_positive(package.amount):
+    if not _package_known(line):
+        # One finding for the missing package size: the NDC quantity, waste and price rules
+        # that need it stay quiet. It blocks when the NDC quantity cannot be built without it.
+        needed = _ndc_quantity_error(line) is not None
         yield _f(
             "PACKAGE_AMOUNT_MISSING",
-            Severity.WARNING,
+            Severity.BLOCKER if needed else Severity.WARNING,
             "1",
-            "The package's drug amount or unit is not entered, so waste and the NDC quantity "
-            "cannot be checked.",
+            "The package's drug amount or unit is not entered, so the "
+            + ("NDC quantity (24A / CTP04), " if needed else "")
+            + "waste and expected payment cannot be worked out.",
             "Enter how much drug one package holds, from the label.",
-            cite("§2"),
+            cite("§2", X12_RFI_2151),
             i,
         )
         return
-    try:
-        in_package = convert_dose(dose.amount, dose.unit, package.unit, package)
-    except UnitError as error:
-        yield _f(
-            "DOSE_UNIT_INCOMPATIBLE",
-            Severity.BLOCKER,
-            "3",
-            str(error),
-            "Enter the dose in the unit the package label uses.",
-            src,
-            i,
-        )
-        return
+    assert package.amount is not None  # _package_known; the units convert (_dose_unit)
+    in_package = convert_dose(dose.amount, dose.unit, package.unit, package)
     if in_package > MAX_PACKAGES_PER_DOSE * package.amount:
+        # The 100-package ceiling is the app's guess at a typo, not a payer rule: it warns.
         yield _f(
             "DOSE_IMPLAUSIBLE",
-            Severity.BLOCKER,
+            Severity.WARNING,
             "3",
             f"The dose ({plain_amount(dose.amount)} {normalize_unit(dose.unit)}) is more than "
             f"{MAX_PACKAGES_PER_DOSE} packages; that is almost surely a typo or a wrong unit.",
             "Check the dose and its unit against the order.",
             src,
             i,
+            unverified=True,
         )
 
 
@@ -756,7 +915,7 @@ def _administration_date(line: DrugLine, i: int, ctx: _Context) -> Iterable[Find
             "3",
             f"The administration time {given:%Y-%m-%d %H:%M} is after today.",
             "Correct the administration date and time.",
-            cite("§9"),
+            NUCC_ITEM_24,
             i,
         )
     elif given.date() != ctx.claim.date_of_service:
@@ -767,26 +926,52 @@ def _administration_date(line: DrugLine, i: int, ctx: _Context) -> Iterable[Find
             f"The drug was given on {given.date().isoformat()}, but the date of service is "
             f"{ctx.claim.date_of_service.isoformat()}.",
             "Make the date of service the day the drug was given.",
-            cite("§9"),
+            NUCC_ITEM_24,
             i,
         )
 
 
 def _prescription(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
-    if not line.prescription.attached:
+    if ctx.evidence.has(EvidenceKind.ORDER, i):
+        return
+    if line.prescription.on_file:
         yield _f(
-            "PRESCRIPTION_MISSING",
+            "PRESCRIPTION_NOT_SENT",
             Severity.WARNING,
             "5",
-            "The signed order for this drug is not attached.",
-            "Attach the physician's order (drug, dose, route, date, signature).",
-            cite("§9"),
+            "The signed order is on file at the clinic and is not sent with this claim.",
+            "Scan the signed order and attach it, or send it when the payer asks for it.",
+            cite("§9, §14"),
             i,
         )
+        return
+    yield _f(
+        "PRESCRIPTION_MISSING",
+        Severity.WARNING,
+        "5",
+        _not_stored("the signed order", "signed order", line.prescription.attached) + ".",
+        "Attach the physician's order (drug, dose, route, date, signature), or mark the "
+        "paper on file at the clinic.",
+        cite("§9"),
+        i,
+    )
 
 
 def _lot(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
     lot = line.lot
+    if not ctx.evidence.has(EvidenceKind.LABEL, i):
+        # The label's GS1 barcode carries lot and expiry (§3); no payer rule asks for the
+        # photo, so its absence is a warning, never a blocker.
+        yield _f(
+            "LABEL_PHOTO_MISSING",
+            Severity.WARNING,
+            "7",
+            "No label photo is stored with this claim, so the lot and expiry are only as typed.",
+            "Photograph the vial or carton label (its barcode holds the lot and expiry) and "
+            "attach the photo.",
+            cite("§3"),
+            i,
+        )
     if not lot.number.strip():
         yield _f(
             "LOT_NUMBER_MISSING",
@@ -833,8 +1018,9 @@ def _administration(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
             i,
         )
         return
-    cpt = admin.cpt_code.strip()
-    if cpt not in INFUSION_CODES:
+    # The initial infusion code, also when its add-on hours are typed beside it (sanity.py).
+    cpt = next((c for c in sanity.administration_codes(admin) if c in INFUSION_CODES), "")
+    if not cpt:
         return
     if admin.start is None or admin.end is None:
         yield _f(
@@ -919,6 +1105,16 @@ def _narrative(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
 def _pricing(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
     if line.acquisition is not Acquisition.PURCHASED:
         return
+    if line.charge is not None and not is_positive(line.charge):
+        yield _f(
+            "CHARGE_NOT_POSITIVE",
+            Severity.BLOCKER,
+            "pricing",
+            f"The charge is {line.charge}; a billed charge is more than zero.",
+            "Enter the clinic's charge for the drug.",
+            NUCC_ITEM_24,
+            i,
+        )
     if line.charge is None:
         yield _f(
             "CHARGE_MISSING",
@@ -926,12 +1122,17 @@ def _pricing(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
             "pricing",
             "No charge is entered.",
             "Enter the clinic's charge for the drug.",
-            cite("§8"),
+            NUCC_ITEM_24,
             i,
         )
     claim = ctx.claim
+    facts = facts_for_line(line, ctx.facts)
+    if not _package_known(line):
+        return  # PACKAGE_AMOUNT_MISSING says the price needs the package size
+    if _wrong_noc_code(line, claim.date_of_service, facts):
+        return  # priced once the line carries its own code (SPECIFIC_HCPCS_EXISTS says which)
     try:
-        price_line(line, claim.date_of_service, claim.payer, facts_for_line(line, ctx.facts))
+        price_line(line, claim.date_of_service, claim.payer, facts)
     except PricingError as error:
         yield _f(
             "PRICING_INCOMPLETE",
@@ -942,6 +1143,113 @@ def _pricing(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
             cite("§8"),
             i,
         )
+
+
+def _sanity(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
+    yield from sanity.waste_dwarfs_dose(line, i)
+    yield from sanity.infusion_add_on_hours(line, i)
+
+
+def _wrong_noc_code(line: DrugLine, date_of_service: date, facts: DrugFacts | None) -> bool:
+    """A NOC line whose NDC has its own code on the DOS: any price for the NOC code is moot."""
+    return (
+        is_noc_code(line.hcpcs_code)
+        and line.kind is not DrugKind.COMPOUNDED
+        and specific_mapping(facts, date_of_service) is not None
+    )
+
+
+def _amount_fields(line: DrugLine) -> dict[str, Decimal | None]:
+    return {
+        "dose": line.dose.amount,
+        "wasted amount": line.waste.amount,
+        "package's drug amount": line.package.amount,
+        "package's volume (mL)": line.package.volume_ml,
+        "units": line.billed_units,
+        "charge": line.charge,
+        "invoice quantity": line.invoice.quantity,
+        "invoice price": line.invoice.price_paid,
+    }
+
+
+def _unreadable(line: DrugLine, i: int) -> Iterable[Finding]:
+    """Input no rule can judge (a NaN or infinite amount, a package unit the app does not
+    know): one finding naming the field, instead of a crash or a silent pass."""
+    for label, amount in _amount_fields(line).items():
+        if amount is not None and not amount.is_finite():
+            yield _f(
+                "AMOUNT_UNREADABLE",
+                Severity.BLOCKER,
+                "1",
+                f"The {label} is '{amount}', which is not a number; the rest of this line is "
+                "checked once it is corrected.",
+                f"Enter the {label} as a number.",
+                cite("§2"),
+                i,
+            )
+    unit = line.package.unit.strip()
+    if unit:
+        try:
+            normalize_unit(unit)
+        except UnitError as error:
+            yield _f(
+                "PACKAGE_UNIT_INVALID",
+                Severity.BLOCKER,
+                "1",
+                f"The package's unit: {error} The rest of this line is checked once it is "
+                "corrected.",
+                "Pick the unit of the package's drug amount from the list (as on the label).",
+                cite("§2"),
+                i,
+            )
+            return
+    amount = line.package.amount
+    if amount is not None and amount.is_finite() and not is_positive(amount):
+        yield _f(
+            "PACKAGE_AMOUNT_MISSING",
+            Severity.BLOCKER,
+            "1",
+            f"The package's drug amount is {amount}; one package holds more than nothing. "
+            "The rest of this line is checked once it is corrected.",
+            "Enter how much drug one package holds, from the label.",
+            cite("§2", X12_RFI_2151),
+            i,
+        )
+        return
+    yield from _dose_unit(line, i)
+
+
+def _dose_unit(line: DrugLine, i: int) -> Iterable[Finding]:
+    """A dose unit that is unknown, or that cannot be counted in the package's unit."""
+    dose, package = line.dose, line.package
+    if dose.amount is None or not is_positive(dose.amount):
+        return  # DOSE_MISSING / DOSE_NOT_POSITIVE (the _dose rule)
+    src = cite("§7", NORIDIAN_NOC)
+    try:
+        normalize_unit(dose.unit)
+        if _package_known(line):
+            convert_dose(dose.amount, dose.unit, package.unit, package)
+    except UnitError as error:
+        unknown = not _known_unit(dose.unit)
+        yield _f(
+            "DOSE_UNIT_INVALID" if unknown else "DOSE_UNIT_INCOMPATIBLE",
+            Severity.BLOCKER,
+            "3",
+            f"{error} The rest of this line is checked once the dose unit is corrected.",
+            "Pick the dose unit from the list."
+            if unknown
+            else "Enter the dose in the unit the package label uses.",
+            src,
+            i,
+        )
+
+
+def _known_unit(text: str) -> bool:
+    try:
+        normalize_unit(text)
+    except UnitError:
+        return False
+    return True
 
 
 _ClaimRule = Callable[[_Context], Iterable[Finding]]
@@ -963,6 +1271,7 @@ LINE_RULES: tuple[_LineRule, ...] = (
     _codes,
     _units,
     _fda_status,
+    _self_administered,
     _off_label,
     _acquisition,
     _invoice,
@@ -975,6 +1284,7 @@ LINE_RULES: tuple[_LineRule, ...] = (
     _administration,
     _narrative,
     _pricing,
+    _sanity,
 )
 
 
@@ -984,14 +1294,18 @@ def check_claim(
     today: date | None = None,
     facts: Mapping[str, DrugFacts] | None = None,
     rules: ClinicRules = DEFAULT_RULES,
+    evidence: Evidence = NO_EVIDENCE,
 ) -> list[Finding]:
     """All findings for the claim: claim-level first, then line by line.
 
     `facts` is the reference data keyed by 11-digit NDC; None means none is loaded.
+    `evidence` is the documents stored with the claim (none unless the caller says).
     `today` defaults to the system date; tests pass a fixed day.
     """
-    ctx = _Context(claim, today or date.today(), facts, rules, profile_for(claim.payer))
+    ctx = _Context(claim, today or date.today(), facts, rules, profile_for(claim.payer), evidence)
     findings = [f for rule in CLAIM_RULES for f in rule(ctx)]
     for index, line in enumerate(claim.drug_lines):
-        findings += [f for rule in LINE_RULES for f in rule(line, index, ctx)]
+        unreadable = list(_unreadable(line, index))
+        rules_for_line = () if unreadable else LINE_RULES  # judged once the field is fixed
+        findings += unreadable + [f for rule in rules_for_line for f in rule(line, index, ctx)]
     return findings

@@ -156,7 +156,9 @@ class Invoice:
     ndc: str = ""  # as printed on the invoice
     quantity: Decimal | None = None  # packages bought
     price_paid: Decimal | None = None  # total paid for `quantity` packages
-    attached: bool = False  # an invoice file is attached to the line
+    # What a claim file states; never proof: only a stored attachment is (domain.evidence).
+    attached: bool = False
+    on_file: bool = False  # the clerk: the paper invoice is kept at the clinic, not sent
 
 
 @dataclass(frozen=True)
@@ -175,7 +177,8 @@ class Prescription:
 
     prescriber: str = ""
     date: date | None = None
-    attached: bool = False
+    attached: bool = False  # what a claim file states; never proof (domain.evidence)
+    on_file: bool = False  # the clerk: the signed order is kept at the clinic, not sent
 
 
 @dataclass(frozen=True)
@@ -283,6 +286,8 @@ class DrugFacts:
     fda_approved: bool | None = None
     oral: bool | None = None
     end_marketing_date: date | None = None
+    start_marketing_date: date | None = None  # C9399: approved before 2004 if marketed before
+    package_description: str = ""  # e.g. "1 SYRINGE in 1 CARTON": hints at self-administration
     excluded: bool = False
     specific_hcpcs: tuple[HcpcsMapping, ...] = ()
     wac_per_package: Decimal | None = None

@@ -58,7 +58,7 @@ def ready_problem(blocker_codes: list[str]) -> TransitionProblem | None:
         return None
     return TransitionProblem(
         f"The claim check still finds {len(blocker_codes)} blocker(s): {', '.join(blocker_codes)}.",
-        "Open the claim and fix what its checklist marks as missing or wrong, then mark it ready.",
+        "Open the claim and fix what its checklist marks as a blocker, then mark it ready.",
     )
 
 

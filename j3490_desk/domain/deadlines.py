@@ -13,7 +13,8 @@ from j3490_desk.domain.claim import Payer, PayerKind, PriorAuthorization
 from j3490_desk.domain.sources import CGS_TIMELY_FILING, cite
 
 MEDICARE_FILING_MONTHS = 12  # 42 CFR 424.44(a)(1): 12 months (1 calendar year) after the DOS
-# Published defaults when the payer record has no contract figure (domain.md section 9):
+# Defaults when the payer record has no figure of its own (domain.md section 9). Neither is the
+# payer's own term, so a deadline counted from one only warns (FilingDeadline.verified False):
 DEFAULT_FILING_DAYS = {
     PayerKind.COMMERCIAL: 90,  # S: common in-network contract term (UHC, Cigna, Anthem)
     PayerKind.MEDICAID: 365,  # U: varies by state; federal ceiling ~12 months, unverified
@@ -27,7 +28,7 @@ class FilingDeadline:
     deadline: date  # the last day the payer must receive the claim
     days_left: int  # negative once the deadline has passed
     basis: str  # the rule in plain words
-    verified: bool  # False for defaults marked U in domain.md
+    verified: bool  # False for a default the clerk never confirmed (domain.md section 9)
     source: str
 
 
@@ -50,20 +51,22 @@ def filing_deadline(payer: Payer, date_of_service: date, today: date) -> FilingD
             True,
             cite("§9", CGS_TIMELY_FILING),
         )
-    if payer.timely_filing_days is not None:
-        days, basis, verified = (
-            payer.timely_filing_days,
-            f"{payer.name}: {payer.timely_filing_days} days from the date of service (payer "
-            "setting).",
-            True,
-        )
+    own_days = payer.timely_filing_days
+    if own_days is not None and own_days > 0:  # Settings: 0 means "use the default"
+        days, verified = own_days, True
+        basis = f"{payer.name}: {own_days} days from the date of service (payer setting)."
     else:
-        days = DEFAULT_FILING_DAYS[payer.kind]
-        verified = payer.kind is PayerKind.COMMERCIAL
+        days, verified = DEFAULT_FILING_DAYS[payer.kind], False
         basis = (
-            f"Default for {payer.kind.value} payers: {days} days from the date of service. "
-            "Set the contract's figure on the payer."
-            + ("" if verified else " This default is unverified: Medicaid varies by state.")
+            f"{days} days from the date of service is the app's default for "
+            f"{payer.kind.value} payers, not {payer.name}'s own figure"
+            + (
+                " (Medicaid varies by state)"
+                if payer.kind is PayerKind.MEDICAID
+                else " (contracts run 90 to 180 days)"
+            )
+            + f". Set {payer.name}'s timely filing limit in Settings > Payers from its "
+            "contract or provider manual."
         )
     deadline = date_of_service + timedelta(days=days)
     return FilingDeadline(deadline, (deadline - today).days, basis, verified, cite("§9"))

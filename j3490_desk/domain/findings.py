@@ -21,6 +21,9 @@ class Finding:
     fix: str  # what to do about it
     line: int | None = None  # index of the drug line, None for the claim
     source: str = ""  # the published rule behind it (domain.md section or a URL)
+    # True when the rule rests on an unverified (U) fact of domain.md or on a default the
+    # clerk never confirmed: such a finding is never a BLOCKER (tests/domain hold every rule to it).
+    unverified: bool = False
 
 
 @dataclass(frozen=True)

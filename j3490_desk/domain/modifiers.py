@@ -14,6 +14,7 @@ from datetime import date
 
 from j3490_desk.domain.claim import PayerKind
 from j3490_desk.domain.findings import Finding, Severity
+from j3490_desk.domain.noc_code import is_noc_code
 from j3490_desk.domain.sources import (
     CMS_DISCARDED_DRUGS,
     HCPCS_2025_OCT_FILE,
@@ -156,11 +157,6 @@ MODIFIERS: dict[str, Modifier] = {
     )
 }
 
-# Unclassified drug codes (domain.md section 6): no unit-dose formulation modifier fits them.
-NOC_DRUG_CODES = frozenset(
-    {"J3490", "J3590", "J3591", "J7999", "J9999", "J8499", "J8999", "J8498", "J8597", "C9399"}
-)
-
 CODES: dict[str, str] = {
     "MODIFIER_UNKNOWN": "A modifier code the app does not know",
     "MODIFIER_TERMINATED": "A modifier the HCPCS file ended before the date of service",
@@ -177,6 +173,19 @@ CODES: dict[str, str] = {
 
 _UNIT_DOSE = frozenset({"KO", "KP", "KQ"})
 _STATE_DEFINED = frozenset({"U4", "UD"})
+
+
+def medicare_340b_advice(date_of_service: date | None) -> str:
+    """Which 340B modifier Medicare takes on the DOS: JG ended 2024-12-31 (HCPCS file TERM DT),
+    after which every 340B entity reports TB (domain.md section 15 correction)."""
+    jg_end = MODIFIERS["JG"].valid_to
+    assert jg_end is not None
+    if date_of_service is not None and date_of_service > jg_end:
+        return "use TB for a 340B-acquired drug (JG ended on 2024-12-31)"
+    tb_only = "TB for rural sole community, children's, PPS-exempt cancer or critical access"
+    if date_of_service is None:
+        return f"use TB from 2025; before 2025 {tb_only} hospitals, JG for everyone else"
+    return f"use {tb_only} hospitals, JG for everyone else"
 
 
 def normalize_modifier(text: str) -> str:
@@ -218,10 +227,10 @@ def modifier_conflicts(
                 "MODIFIER_TERMINATED",
                 Severity.BLOCKER,
                 f"Modifier {code} ended on {valid_to.isoformat()}, before this date of service.",
-                "Use TB for 340B-acquired drugs from 1 Jan 2025."
+                "Replace JG with TB: from 1 Jan 2025 every 340B entity reports TB."
                 if code == "JG"
                 else "Remove it; check the current HCPCS file for its replacement.",
-                cite("§15", HCPCS_2025_OCT_FILE),
+                cite("§5 and §15", HCPCS_2025_OCT_FILE),
             )
     for code in sorted({c for c in codes if codes.count(c) > 1}):
         add(
@@ -246,9 +255,8 @@ def modifier_conflicts(
             "MODIFIER_JG_WITH_TB",
             Severity.BLOCKER,
             "JG and TB both mark a 340B drug; a line carries only one of them.",
-            "Use TB for rural sole community, children's, PPS-exempt cancer or critical access "
-            "hospitals, JG for everyone else.",
-            cite("§15"),
+            f"Keep one: {medicare_340b_advice(date_of_service)}.",
+            cite("§15", HCPCS_2025_OCT_FILE),
         )
     if {"KP", "KQ"} <= present:
         add(
@@ -259,7 +267,7 @@ def modifier_conflicts(
             cite("§5", HCPCS_2025_OCT_FILE),
         )
     unit_dose = sorted(present & _UNIT_DOSE)
-    if unit_dose and hcpcs_code.upper() in NOC_DRUG_CODES:
+    if unit_dose and is_noc_code(hcpcs_code):
         add(
             "MODIFIER_UNIT_DOSE_ON_NOC",
             Severity.BLOCKER,
@@ -291,7 +299,8 @@ def modifier_conflicts(
             Severity.WARNING,
             f"{'/'.join(state_defined)} are defined by each state's Medicaid program; "
             "Medicare gives them no meaning.",
-            "Remove them on a Medicare claim; use JG or TB for 340B drugs.",
+            "Remove them on a Medicare claim; for a 340B drug "
+            f"{medicare_340b_advice(date_of_service)}.",
             cite("§5", HCPCS_2025_OCT_FILE),
         )
     needs_document = sorted(present & {"KX", "GA"})

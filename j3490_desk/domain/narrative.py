@@ -70,8 +70,10 @@ def _ndc_text(ndc: str, profile: PayerProfile) -> str:
     return f"NDC {hyphenate_ndc11(ndc11) if profile.ndc_hyphenated else ndc11}"
 
 
-def _invoice_text(line: DrugLine, profile: PayerProfile) -> str:
-    wanted = line.invoice.attached and (
+def _invoice_text(line: DrugLine, profile: PayerProfile, invoice_enclosed: bool) -> str:
+    """The invoice note, only where the contractor asks for one and the invoice really goes
+    with the claim: Palmetto rejects a line for text beyond what it requires."""
+    wanted = invoice_enclosed and (
         line.kind is DrugKind.COMPOUNDED or not profile.invoice_note_compounds_only
     )
     if not (wanted and profile.invoice_note):
@@ -97,10 +99,12 @@ def build_narrative(
     *,
     limit: int | None = None,
     dose_amount: Decimal | None = None,
+    invoice_enclosed: bool = False,
 ) -> Narrative:
     """The narrative for one line. `limit` defaults to the profile's electronic limit (80);
     pass `profile.paper_limit` for paper item 19. `dose_amount` replaces the dose (the JW
-    line describes the wasted amount)."""
+    line describes the wasted amount). `invoice_enclosed`: an invoice file is stored for the
+    line and goes with the claim (domain.evidence), the only case an invoice note is written."""
     max_length = profile.electronic_limit if limit is None else limit
     amount = line.dose.amount if dose_amount is None else dose_amount
     concentration_ok = profile.concentration_allowed or line.kind is DrugKind.COMPOUNDED
@@ -114,7 +118,7 @@ def build_narrative(
         NarrativePart.DOSE: dose_text(amount, line.dose.unit),
         NarrativePart.ROUTE: route_text(line.dose.route),
         NarrativePart.NDC: _ndc_text(line.ndc, profile),
-        NarrativePart.INVOICE: _invoice_text(line, profile),
+        NarrativePart.INVOICE: _invoice_text(line, profile, invoice_enclosed),
     }
     required = (NarrativePart.NAME, NarrativePart.DOSE, NarrativePart.ROUTE)
     missing = tuple(p for p in profile.parts if p in required and not values[p])

@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from j3490_desk.domain.amounts import plain_amount
+from j3490_desk.domain.billing_units import mapping_billing_unit, whole_units
 from j3490_desk.domain.claim import (
     DrugFacts,
     DrugKind,
@@ -22,12 +24,14 @@ from j3490_desk.domain.findings import Finding, Severity
 from j3490_desk.domain.ndc import NdcError, to_billing_ndc
 from j3490_desk.domain.sources import (
     FCSO_NOC,
+    FDA_NDC_DIRECTORY,
     HCPCS_2025_OCT_FILE,
     NGS_C9399,
     NOVITAS_NOC,
     PALMETTO_NOC,
     cite,
 )
+from j3490_desk.domain.units import UnitError, is_positive, normalize_unit
 
 J7999_START = date(2016, 1, 1)  # J7999 "Compounded drug, NOC" added 2016-01-01 (HCPCS file)
 HOSPITAL_OUTPATIENT_OR_ASC = frozenset(
@@ -39,21 +43,32 @@ HOSPITAL_OUTPATIENT_OR_ASC = frozenset(
 )
 ORAL_ROUTES = frozenset({"ORAL", "PO", "BUCCAL", "SUBLINGUAL"})  # FDA ROUTENAME values (§10)
 
-NOC_DESCRIPTORS = {  # official long descriptors, HCPCS file (domain.md section 6)
+C9399_APPROVED_FROM = date(2004, 1, 1)  # C9399: drugs FDA-approved on/after this day (§6)
+
+# The one list of unclassified (NOC) drug codes: official long descriptors, CMS HCPCS file
+# October 2025 (domain.md section 6). Every caller (rules, services, the wizard) reads it here.
+NOC_CODES: dict[str, str] = {
     "J3490": "Unclassified drugs",
     "J3590": "Unclassified biologics",
     "J3591": "Unclassified drug or biological used for ESRD on dialysis",
     "J7999": "Compounded drug, not otherwise classified",
     "J9999": "Not otherwise classified, antineoplastic drugs",
+    "C9399": "Unclassified drugs or biologicals",
     "J8499": "Prescription drug, oral, non chemotherapeutic, NOS",
     "J8999": "Prescription drug, oral, chemotherapeutic, NOS",
-    "C9399": "Unclassified drugs or biologicals",
+    "J8597": "Antiemetic drug, oral, not otherwise specified",
+    "J8498": "Antiemetic drug, rectal/suppository, not otherwise specified",
 }
+# NOC codes for drugs not injected (oral, or J8498 rectal): "given other than orally" never
+# describes them, and which of them fits an oral drug is the clerk's call (antiemetic or not).
+NOT_INJECTED_NOC_CODES = frozenset({"J8499", "J8999", "J8597", "J8498"})
 
 CODES: dict[str, str] = {
     "SPECIFIC_HCPCS_EXISTS": "A specific HCPCS code covers this NDC on the date of service",
     "NOC_CODE_MISMATCH": "The line's unclassified code is not the one that fits the drug",
     "C9399_OUTSIDE_HOSPITAL": "C9399 on a claim that is not hospital outpatient or ASC",
+    "C9399_APPROVAL_UNCONFIRMED": "C9399 on a drug whose FDA approval is not confirmed",
+    "C9399_APPROVED_BEFORE_2004": "C9399 on a drug on the market before 2004",
     "ORAL_DRUG": "An oral drug billed with an injectable unclassified code",
 }
 
@@ -67,7 +82,32 @@ class CodeSuggestion:
 
 
 def is_noc_code(code: str) -> bool:
-    return code.strip().upper() in NOC_DESCRIPTORS
+    return code.strip().upper() in NOC_CODES
+
+
+def fda_approved(line: DrugLine, facts: DrugFacts | None) -> bool | None:
+    """True/False from the clerk's FDA status or the directory's category; None if unknown."""
+    if line.fda.status is FdaStatus.APPROVED or (facts is not None and facts.fda_approved):
+        return True
+    if line.fda.status in {FdaStatus.UNAPPROVED, FdaStatus.INVESTIGATIONAL} or (
+        facts is not None and facts.fda_approved is False
+    ):
+        return False
+    return None
+
+
+def on_market_before_c9399(facts: DrugFacts | None) -> bool:
+    """Marketed before 2004 (FDA directory), hence approved before C9399's cut-off date."""
+    started = facts.start_marketing_date if facts is not None else None
+    return started is not None and started < C9399_APPROVED_FROM
+
+
+def is_biologic(line: DrugLine, facts: DrugFacts | None) -> bool:
+    """The clerk's kind, or the FDA directory's BLA (a biologics licence) for a plain drug."""
+    if line.kind is DrugKind.BIOLOGIC:
+        return True
+    category = facts.marketing_category.strip().upper() if facts is not None else ""
+    return line.kind is DrugKind.DRUG and category == "BLA"
 
 
 def is_oral(line: DrugLine, facts: DrugFacts | None) -> bool:
@@ -122,7 +162,7 @@ def suggest_code(
         return CodeSuggestion(
             code,
             f"The drug is taken by mouth; oral drugs are never J3490. {code} is "
-            f"'{NOC_DESCRIPTORS[code]}' (J8499 is rarely covered by Part B).",
+            f"'{NOC_CODES[code]}' (J8499 is rarely covered by Part B).",
             cite("§6", HCPCS_2025_OCT_FILE),
         )
     if line.kind is DrugKind.COMPOUNDED:
@@ -144,19 +184,28 @@ def suggest_code(
             "contractors then told providers to use J3490.",
             cite("§6", PALMETTO_NOC),
         )
-    fda_approved = line.fda.status is FdaStatus.APPROVED or bool(facts and facts.fda_approved)
-    if place_of_service in HOSPITAL_OUTPATIENT_OR_ASC and fda_approved:
+    if (
+        place_of_service in HOSPITAL_OUTPATIENT_OR_ASC
+        and fda_approved(line, facts)
+        and not on_market_before_c9399(facts)
+    ):
         return CodeSuggestion(
             "C9399",
             "Hospital outpatient or ASC claim: C9399 ('Unclassified drugs or biologicals') is "
-            "for FDA-approved drugs with no code yet, billed as 1 unit with the NDC and dose.",
+            "for drugs FDA-approved on or after 1 Jan 2004 with no code yet, billed as 1 unit "
+            "with the NDC and dose.",
             cite("§6", NGS_C9399),
         )
-    if line.kind is DrugKind.BIOLOGIC:
+    if is_biologic(line, facts):  # antineoplastics stay J9999 (kind decides first)
+        why = (
+            "A biologic"
+            if line.kind is DrugKind.BIOLOGIC
+            else "The FDA directory lists this drug under a BLA (a biologics licence): a biologic"
+        )
         return CodeSuggestion(
             "J3590",
-            "A biologic without its own code: J3590 ('Unclassified biologics'), not J3490.",
-            cite("§6", HCPCS_2025_OCT_FILE),
+            f"{why} without its own code: J3590 ('Unclassified biologics'), not J3490.",
+            cite("§6", HCPCS_2025_OCT_FILE, FDA_NDC_DIRECTORY),
         )
     if line.kind is DrugKind.ANTINEOPLASTIC:
         return CodeSuggestion(
@@ -170,6 +219,25 @@ def suggest_code(
         "A drug given other than by mouth, not a biologic, anticancer drug or compound, with no "
         "code of its own: J3490 ('Unclassified drugs').",
         cite("§6", HCPCS_2025_OCT_FILE),
+    )
+
+
+def specific_code_units(line: DrugLine, mapping: HcpcsMapping) -> str:
+    """ "75 units (750 mg at 10 mg a unit)" for the dose given; "" when it cannot be counted."""
+    unit = mapping_billing_unit(mapping, line.package)
+    dose = line.dose.amount
+    if unit is None or dose is None or not is_positive(dose):
+        return ""
+    units = whole_units(dose, line, unit)
+    if units is None:
+        return ""
+    try:
+        given = f"{plain_amount(dose)} {normalize_unit(line.dose.unit)}"
+    except UnitError:
+        return ""
+    return (
+        f"{plain_amount(units)} unit(s) ({given} at {plain_amount(unit.amount)} {unit.unit} "
+        "a unit, partial units rounded up)"
     )
 
 
@@ -189,62 +257,89 @@ def code_findings(
     )
     if billed == suggestion.code:
         return []
+
+    def finding(
+        code: str,
+        severity: Severity,
+        message: str,
+        fix: str,
+        source: str,
+        *,
+        unconfirmed: bool = False,
+    ) -> list[Finding]:
+        return [Finding(code, severity, "coding", message, fix, index, source, unconfirmed)]
+
     if suggestion.specific and is_noc_code(billed):
         off_label = (
             " The use is off-label, which does not change the code." if line.fda.off_label else ""
         )
-        return [
-            Finding(
-                "SPECIFIC_HCPCS_EXISTS",
-                Severity.BLOCKER,
-                "coding",
-                f"This NDC has its own code, {suggestion.code}, on the date of service; "
-                f"{billed} will be denied.{off_label} Off-label use changes coverage and the "
-                "documents needed (compendium support, medical necessity), not the code.",
-                f"Bill {suggestion.code} with its billing units, and drop the NOC narrative.",
-                index,
-                suggestion.source,
-            )
-        ]
+        mapping = specific_mapping(facts, date_of_service)
+        units = specific_code_units(line, mapping) if mapping is not None else ""
+        return finding(
+            "SPECIFIC_HCPCS_EXISTS",
+            Severity.BLOCKER,
+            f"This NDC has its own code, {suggestion.code}, on the date of service; "
+            f"{billed} will be denied.{off_label} Off-label use changes coverage and the "
+            "documents needed (compendium support, medical necessity), not the code.",
+            f"Bill {suggestion.code} with "
+            + (units or "its billing units (the HCPCS descriptor's amount per unit)")
+            + ", and drop the NOC narrative.",
+            suggestion.source,
+        )
     if billed == "C9399" and place_of_service not in HOSPITAL_OUTPATIENT_OR_ASC:
-        return [
-            Finding(
-                "C9399_OUTSIDE_HOSPITAL",
-                Severity.BLOCKER,
-                "coding",
-                "C9399 is for hospital outpatient and ASC claims only, never a physician-office "
-                f"claim (place of service {place_of_service.value}).",
-                f"Use {suggestion.code}: {suggestion.why}",
-                index,
-                cite("§6 and §16", NGS_C9399),
-            )
-        ]
-    if is_oral(line, facts) and billed not in {"J8499", "J8999"}:
-        return [
-            Finding(
-                "ORAL_DRUG",
-                Severity.BLOCKER,
-                "coding",
-                f"This drug is taken by mouth; {billed} is for drugs given other than orally.",
-                f"Use {suggestion.code}, and check whether the payer covers the oral drug at all.",
-                index,
-                suggestion.source,
-            )
-        ]
+        return finding(
+            "C9399_OUTSIDE_HOSPITAL",
+            Severity.BLOCKER,
+            "C9399 is for hospital outpatient and ASC claims only, never a physician-office "
+            f"claim (place of service {place_of_service.value}).",
+            f"Use {suggestion.code}: {suggestion.why}",
+            cite("§6 and §16", NGS_C9399),
+        )
+    if billed == "C9399" and fda_approved(line, facts) is None:
+        # Approval is a condition of C9399, and nothing on the line says either way: ask.
+        return finding(
+            "C9399_APPROVAL_UNCONFIRMED",
+            Severity.WARNING,
+            "C9399 is for drugs FDA-approved on or after 1 Jan 2004 that have no code yet, "
+            "and this drug's FDA approval is not known (not in the loaded FDA directory, and "
+            "FDA status is 'unknown').",
+            "Check the approval (FDA label or approval letter) and set FDA status to approved; "
+            f"if the drug is not FDA-approved, use {suggestion.code}.",
+            cite("§6", NGS_C9399),
+            unconfirmed=True,
+        )
+    if billed == "C9399" and fda_approved(line, facts) and on_market_before_c9399(facts):
+        assert facts is not None and facts.start_marketing_date is not None
+        return finding(
+            "C9399_APPROVED_BEFORE_2004",
+            Severity.WARNING,
+            "C9399 is for drugs FDA-approved on or after 1 Jan 2004; the FDA directory says "
+            f"this product has been marketed since {facts.start_marketing_date.isoformat()}, "
+            "so it was approved before then.",
+            f"Use {suggestion.code}. {suggestion.why}",
+            cite("§6", NGS_C9399, FDA_NDC_DIRECTORY),
+        )
+    if is_oral(line, facts) and is_noc_code(billed) and billed not in NOT_INJECTED_NOC_CODES:
+        return finding(
+            "ORAL_DRUG",
+            Severity.BLOCKER,
+            f"This drug is taken by mouth; {billed} ('{NOC_CODES[billed]}') is for drugs given "
+            "other than orally.",
+            f"Use {suggestion.code}, and check whether the payer covers the oral drug at all.",
+            suggestion.source,
+        )
+    if is_oral(line, facts) and billed in NOT_INJECTED_NOC_CODES - {"J8499", "J8999"}:
+        return []  # J8597/J8498 (antiemetics) fit an oral drug as well as J8499: the clerk knows
     if is_noc_code(billed) and not suggestion.specific:
         # C9399 is the better code for a new drug in a hospital, but J3490 there is only
         # packaged (OPPS status N), not rejected: a warning.
         severity = Severity.WARNING if suggestion.code == "C9399" else Severity.BLOCKER
-        return [
-            Finding(
-                "NOC_CODE_MISMATCH",
-                severity,
-                "coding",
-                f"{billed} does not fit this drug; unclassified codes are not interchangeable "
-                "and the wrong one is rejected.",
-                f"Use {suggestion.code}. {suggestion.why}",
-                index,
-                suggestion.source,
-            )
-        ]
+        return finding(
+            "NOC_CODE_MISMATCH",
+            severity,
+            f"{billed} does not fit this drug; unclassified codes are not interchangeable "
+            "and the wrong one is rejected.",
+            f"Use {suggestion.code}. {suggestion.why}",
+            suggestion.source,
+        )
     return []

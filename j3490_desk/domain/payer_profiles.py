@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from j3490_desk.domain.claim import Payer
+from j3490_desk.domain.claim import Payer, PayerKind
 from j3490_desk.domain.sources import (
     CGS_NOC,
     FCSO_NOC,
@@ -41,7 +41,7 @@ class NarrativePart(enum.StrEnum):
     DOSE = "dose"  # the amount actually given, in the drug's unit
     ROUTE = "route"
     NDC = "ndc"
-    INVOICE = "invoice"  # "invoice attached" note, only when the line's invoice is attached
+    INVOICE = "invoice"  # the contractor's invoice note, only when the invoice file is enclosed
 
 
 @dataclass(frozen=True)
@@ -50,13 +50,21 @@ class PayerProfile:
     name: str
     parts: tuple[NarrativePart, ...]  # in the order the payer lists them
     placement: tuple[str, ...]  # where the narrative goes, electronic first
-    noc_units_one: bool = True  # bill NOC lines as 1 unit (24G / SV104)
+    # NOC lines billed as 1 unit (24G / SV104): a Medicare rule (domain.md sections 7 and 16).
+    # None = only when the payer is Medicare (the generic profile serves every kind of payer).
+    noc_units_one: bool | None = True
+    noc_units_instruction: str = ""  # the contractor's own "units = 1" page: then units != 1 blocks
     ndc_quantity_decimals: int = 3  # NUCC allows 3 (domain.md section 2)
     noc_waste_modifiers: bool = True  # JW/JZ on NOC lines (domain.md section 5: follow the MAC)
+    # The contractor's own published instruction on JW for NOC waste; without one, the JW/JZ
+    # rules on NOC lines rest on an unverified fact (section 5, U) and only warn.
+    noc_waste_instruction: str = ""
     concentration_allowed: bool = True  # may the narrative say "mg/mL"?
     ndc_hyphenated: bool = False  # NDC in the narrative written 5-4-2 with dashes
     compound_code: str = "J7999"  # domain.md section 6: per-MAC override for compounds
-    invoice_note: str = "INVOICE ATTACHED"  # "" = never mention the invoice
+    # Only Railroad Medicare asks for an invoice note (payer-profiles.md §1); the others list
+    # what the narrative holds, and Palmetto rejects extra text. "" = never mention it.
+    invoice_note: str = ""
     invoice_note_compounds_only: bool = False
     invoice_amount_in_narrative: bool = False  # Railroad Medicare: "INV $250.00"
     electronic_limit: int = ELECTRONIC_NARRATIVE_LIMIT
@@ -80,17 +88,19 @@ PROFILES: dict[str, PayerProfile] = {
         PayerProfile(
             "generic",
             "Generic (CMS/NUCC defaults)",
-            (_N, _S, _D, _R, _NDC, _INV),
+            (_N, _S, _D, _R, _NDC),
             ("2400 SV101-7", "2400 NTE02", "item 19"),
+            noc_units_one=None,
             sources=(WPS_NOC_5010, X12_RFI_2151),
             notes="domain.md section 7 template: name, strength, dose, route, NDC. Units 1 "
-            "follows the MACs (section 16); check a commercial payer's own instructions.",
+            "on Medicare claims (the MACs, section 16); other payers: their own instructions.",
         ),
         PayerProfile(
             "wps",
             "WPS (J5/J8)",
-            (_N, _D, _S, _R, _INV),
+            (_N, _D, _S, _R),
             ("2400 SV101-7", "item 19"),
+            noc_units_instruction=WPS_NOC_TIPS,
             sources=(WPS_NOC_TIPS, WPS_NOC_5010),
             notes="Drug name, total dosage (plus strength if appropriate), method of "
             "administration. Units = 1 ('Do not quantity-bill NOC drugs'); missing data or "
@@ -99,9 +109,10 @@ PROFILES: dict[str, PayerProfile] = {
         PayerProfile(
             "palmetto",
             "Palmetto GBA (JJ/JM)",
-            (_N, _D, _NDC, _INV),
+            (_N, _D, _NDC),
             ("2400 SV101-7", "2400 NTE02", "item 19"),
             concentration_allowed=False,
+            noc_waste_instruction=PALMETTO_NOC,
             sources=(PALMETTO_NOC,),
             notes="Drug name, total dosage actually administered, NDC; nothing more (extra or "
             "conflicting text is rejected). 'mg/mL' is rejected except for compounded drugs. "
@@ -111,7 +122,7 @@ PROFILES: dict[str, PayerProfile] = {
         PayerProfile(
             "noridian",
             "Noridian (JE/JF)",
-            (_N, _D, _INV),
+            (_N, _D),
             ("item 19 electronic equivalent (2400 SV101-7)", "item 19"),
             sources=(NORIDIAN_NOC,),
             notes="Drug name and dosage, up to 80 characters; if it does not fit, use an "
@@ -120,9 +131,8 @@ PROFILES: dict[str, PayerProfile] = {
         PayerProfile(
             "novitas",
             "Novitas (JH/JL)",
-            (_N, _D, _R, _INV),
+            (_N, _D, _R),
             ("2400 SV101-7", "2300 NTE", "item 19"),
-            invoice_note_compounds_only=True,
             sources=(NOVITAS_NOC,),
             notes="Description of the drug and dosage in the narrative field (route per PAMED's "
             "report of Novitas guidance). J7999 is paid by invoice. A narrative for a drug with "
@@ -133,7 +143,6 @@ PROFILES: dict[str, PayerProfile] = {
             "First Coast (JN)",
             (_N, _D),
             ("2400 SV101-7", "2400 NTE02", "item 19"),
-            invoice_note="",
             sources=(FCSO_NOC, FCSO_PRICING),
             notes="Drug name and dosage administered (mg, mcg, mL, IU...); name and strength "
             "without the dose is rejected. Do not send records: FCSO asks for invoices by ADR.",
@@ -141,7 +150,7 @@ PROFILES: dict[str, PayerProfile] = {
         PayerProfile(
             "cgs",
             "CGS (J15)",
-            (_N, _NDC, _D, _INV),
+            (_N, _NDC, _D),
             ("2400 SV101-7", "2400 NTE02 (overflow)", "item 19"),
             sources=(CGS_NOC,),
             notes="Drug name, NDC, exact dosage given. SV101-7 must be completed; NTE02 when "
@@ -150,7 +159,7 @@ PROFILES: dict[str, PayerProfile] = {
         PayerProfile(
             "ngs",
             "NGS (J6/JK)",
-            (_N, _D, _INV),
+            (_N, _D),
             ("comment field (2400 NTE / SV101-7)", "item 19"),
             ndc_hyphenated=True,
             sources=(NGS_NOC, NGS_C9399),
@@ -179,6 +188,13 @@ PROFILES: dict[str, PayerProfile] = {
 def profile_for(payer: Payer) -> PayerProfile:
     """The payer's profile by `Payer.narrative_profile`; an unknown key falls back to generic."""
     return PROFILES.get(payer.narrative_profile.strip().lower(), PROFILES["generic"])
+
+
+def noc_units_one(payer: Payer, profile: PayerProfile) -> bool:
+    """Does this payer want NOC lines billed as 1 unit? The profile says, else Medicare does."""
+    if profile.noc_units_one is None:
+        return payer.kind is PayerKind.MEDICARE
+    return profile.noc_units_one
 
 
 def ndc_quantity_decimals(payer: Payer, profile: PayerProfile) -> int:

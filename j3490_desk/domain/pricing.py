@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from j3490_desk.domain.amounts import plain_amount, round_cents
+from j3490_desk.domain.amounts import dollar_rate, dollars, plain_amount, round_cents
+from j3490_desk.domain.billing_units import whole_units
 from j3490_desk.domain.claim import Claim, DrugFacts, DrugLine, Payer, PayerKind, PricingPolicy
 from j3490_desk.domain.noc_code import facts_for_line, specific_mapping
 from j3490_desk.domain.sources import (
@@ -23,7 +24,7 @@ from j3490_desk.domain.sources import (
     cite,
 )
 from j3490_desk.domain.units import UnitError, convert_dose, is_positive, normalize_unit
-from j3490_desk.domain.waste import billing_unit_for, whole_units
+from j3490_desk.domain.waste import billing_unit_for
 
 MEDICARE_WAC_MARKUP = Decimal(3)  # WAC + 3% for new drugs without ASP, from 1 Jan 2019
 MEDICARE_WAC_MARKUP_BEFORE_2019 = Decimal(6)  # WAC + 6% before (CY2019 PFS, 83 FR 59452)
@@ -100,7 +101,7 @@ def _amount_parts(
         in_pkg = _in_package_unit(amount, line)
         parts.append(
             PricePart(
-                f"{label}: {plain_amount(in_pkg)} {unit} x ${plain_amount(cost_per_package_unit)} "
+                f"{label}: {plain_amount(in_pkg)} {unit} x {dollar_rate(cost_per_package_unit)} "
                 f"per {unit} ({what})",
                 in_pkg * cost_per_package_unit,
             )
@@ -124,7 +125,7 @@ def price_by_invoice(line: DrugLine, payer: Payer) -> PriceBreakdown:
     return _breakdown(
         PricingPolicy.INVOICE_MARKUP,
         parts,
-        f"Invoice: ${plain_amount(invoice.price_paid)} for {plain_amount(invoice.quantity)} "
+        f"Invoice: {dollars(invoice.price_paid)} for {plain_amount(invoice.quantity)} "
         f"package(s) of {plain_amount(package.amount)} {normalize_unit(package.unit)}, plus "
         f"the payer's {plain_amount(payer.markup_percent)}% markup. Contractors price NOC drugs "
         "without an ASP or WAC from the invoice (IOM 100-04 ch.17 §20.1.3).",
@@ -158,7 +159,7 @@ def price_by_asp(line: DrugLine, date_of_service: date, facts: DrugFacts | None)
                 PricePart(
                     f"{label}: {plain_amount(units)} unit(s) of {mapping.code} "
                     f"({plain_amount(billing_unit.amount)} {billing_unit.unit}) x "
-                    f"${plain_amount(mapping.payment_limit)}",
+                    f"{dollar_rate(mapping.payment_limit)}",
                     units * mapping.payment_limit,
                 )
             )
@@ -194,7 +195,7 @@ def price_by_wac(
     return _breakdown(
         PricingPolicy.WAC,
         parts,
-        f"Wholesale acquisition cost ${plain_amount(wac)} per package, prorated to the amount "
+        f"Wholesale acquisition cost {dollars(wac)} per package, prorated to the amount "
         "used. Medicare: WAC + 3% for new drugs without ASP since 1 Jan 2019 (WAC + 6% "
         "before); other payers: their own markup.",
         cite("§8", WAC_PLUS_3_RULE, WPS_PRICING),

@@ -7,12 +7,15 @@ that line from `waste.amount`), "JZ" goes on the administered line.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_CEILING, Decimal
 
 from j3490_desk.domain.amounts import plain_amount
+from j3490_desk.domain.billing_units import (
+    BillingUnit,
+    mapping_billing_unit,
+    whole_units,
+)
 from j3490_desk.domain.claim import (
     ContainerType,
     DrugFacts,
@@ -24,7 +27,7 @@ from j3490_desk.domain.claim import (
 from j3490_desk.domain.findings import Finding, Severity
 from j3490_desk.domain.noc_code import is_noc_code, specific_mapping
 from j3490_desk.domain.payer_profiles import PayerProfile, profile_for
-from j3490_desk.domain.sources import CMS_DISCARDED_DRUGS, NORIDIAN_JW_JZ, PALMETTO_NOC, cite
+from j3490_desk.domain.sources import CMS_DISCARDED_DRUGS, NORIDIAN_JW_JZ, cite
 from j3490_desk.domain.units import UnitError, convert_dose, is_positive, normalize_unit
 
 JW_REQUIRED_FROM = date(2017, 1, 1)  # CMS: JW required on single-dose waste since 1 Jan 2017
@@ -42,7 +45,7 @@ PACKAGED_UNDER_OPPS = frozenset({"J3490", "J3590"})  # OPPS status N (Addendum B
 
 CODES: dict[str, str] = {
     "WASTE_WITHOUT_JW": "Drug was discarded from a single-dose container but JW is not billed",
-    "WASTE_JZ_WITH_WASTE": "JZ (nothing discarded) on a line that records waste",
+    "WASTE_JZ_WITH_WASTE": "JZ on a line whose recorded waste the billed units do not cover",
     "WASTE_JW_WITHOUT_WASTE": "JW on a line that records no wasted amount",
     "WASTE_JZ_MISSING": "Single-dose container, nothing wasted, and no JZ",
     "WASTE_JW_UNITS_COVER": "JW billed although the administered units already cover the waste",
@@ -54,28 +57,6 @@ CODES: dict[str, str] = {
     "WASTE_NEGATIVE": "Wasted amount below zero",
     "WASTE_REASON_MISSING": "Waste recorded without a reason",
 }
-
-
-@dataclass(frozen=True)
-class BillingUnit:
-    """What one HCPCS billing unit is, e.g. 10 mg (the crosswalk's "HCPCS dosage")."""
-
-    amount: Decimal
-    unit: str
-
-
-_DOSAGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([A-Za-z]+)\s*$")
-
-
-def parse_hcpcs_dosage(text: str) -> BillingUnit | None:
-    """ "10 MG" -> BillingUnit(10, "mg"); None for text like "1 VIAL" or "per dose"."""
-    match = _DOSAGE.match(text)
-    if match is None:
-        return None
-    try:
-        return BillingUnit(Decimal(match.group(1)), normalize_unit(match.group(2)))
-    except UnitError:
-        return None
 
 
 def waste_modifiers_apply(
@@ -108,27 +89,11 @@ def _ceil(value: Decimal) -> Decimal:
 def billing_unit_for(
     line: DrugLine, date_of_service: date, facts: DrugFacts | None
 ) -> BillingUnit | None:
-    """What one unit of the line's own code is, from the crosswalk row in force on the DOS:
-    its "HCPCS dosage" (e.g. 10 MG), else package content / BILLUNITSPKG."""
+    """What one unit of the line's own code is, from the crosswalk row in force on the DOS."""
     mapping = specific_mapping(facts, date_of_service)
     if mapping is None or mapping.code != line.hcpcs_code.strip().upper():
         return None
-    parsed = parse_hcpcs_dosage(mapping.hcpcs_dosage)
-    per_package, package = mapping.billing_units_per_package, line.package
-    if parsed is not None or per_package is None or package.amount is None:
-        return parsed
-    if not (is_positive(per_package) and is_positive(package.amount)) or not package.unit:
-        return None
-    return BillingUnit(package.amount / per_package, normalize_unit(package.unit))
-
-
-def whole_units(amount: Decimal, line: DrugLine, billing_unit: BillingUnit) -> Decimal | None:
-    """An amount (in the dose's unit) as whole billing units, partial units rounded up."""
-    try:
-        in_unit = convert_dose(amount, line.dose.unit, billing_unit.unit, line.package)
-    except UnitError:
-        return None
-    return (in_unit / billing_unit.amount).to_integral_value(rounding=ROUND_CEILING)
+    return mapping_billing_unit(mapping, line.package)
 
 
 def units_cover_waste(line: DrugLine, billing_unit: BillingUnit) -> bool:
@@ -180,10 +145,20 @@ def waste_findings(
     modifiers = {m.strip().upper() for m in line.modifiers}
     waste = line.waste.amount
     wasted = waste is not None and is_positive(waste)
+    wasted_text = plain_amount(waste) if waste is not None and waste.is_finite() else "0"
     medicare = payer.kind is PayerKind.MEDICARE
 
-    def add(code: str, severity: Severity, item: str, message: str, fix: str, src: str) -> None:
-        findings.append(Finding(code, severity, item, message, fix, index, src))
+    def add(
+        code: str,
+        severity: Severity,
+        item: str,
+        message: str,
+        fix: str,
+        src: str,
+        *,
+        unverified: bool = False,
+    ) -> None:
+        findings.append(Finding(code, severity, item, message, fix, index, src, unverified))
 
     if waste is not None and waste < 0:
         add(
@@ -249,15 +224,35 @@ def waste_findings(
         place_of_service=place_of_service,
         billing_unit=billing_unit,
     )
-    required = Severity.BLOCKER if medicare else Severity.WARNING
-    if wasted and "JZ" in modifiers:
+    profile = profile_for(payer)
+    noc = is_noc_code(line.hcpcs_code)
+    # CMS requires JW/JZ of Medicare lines; on NOC lines no CMS text says so (section 5, U),
+    # so only a contractor that instructs it (Palmetto: NOC waste with JW) makes it a blocker.
+    jw_cited = medicare and (not noc or bool(profile.noc_waste_instruction))
+    jz_cited = medicare and not noc
+    jw_severity = Severity.BLOCKER if jw_cited else Severity.WARNING
+    noc_note = (
+        f" {profile.name} gives no instruction on JW/JZ for unclassified codes; CMS's rule is "
+        "applied as a default."
+        if medicare and noc and not jw_cited
+        else ""
+    )
+    jw_source = (
+        cite("§5", CMS_DISCARDED_DRUGS, profile.noc_waste_instruction)
+        if noc and profile.noc_waste_instruction
+        else cite("§5", CMS_DISCARDED_DRUGS)
+    )
+    if wasted and "JZ" in modifiers and expected != "JZ":
         add(
             "WASTE_JZ_WITH_WASTE",
-            Severity.BLOCKER,
+            jw_severity,
             "modifiers",
-            f"JZ says nothing was discarded, but {waste} {line.dose.unit} is recorded as waste.",
-            "Remove JZ and bill the waste with JW, or clear the wasted amount if none was.",
-            cite("§5", CMS_DISCARDED_DRUGS),
+            f"JZ says nothing was discarded, but {wasted_text} {line.dose.unit} is "
+            "recorded as waste and the units billed for the dose do not cover it." + noc_note,
+            "Replace JZ with JW (the app bills the waste on its own JW line), or clear the "
+            "wasted amount if nothing was discarded.",
+            jw_source,
+            unverified=not jw_cited,
         )
     if not wasted and "JW" in modifiers:
         add(
@@ -268,40 +263,71 @@ def waste_findings(
             "Enter the amount discarded, or remove JW.",
             cite("§5", CMS_DISCARDED_DRUGS),
         )
-    if expected == "JW" and "JW" not in modifiers:
+    if expected == "JW" and not modifiers & {"JW", "JZ"}:
         add(
             "WASTE_WITHOUT_JW",
-            required,
+            jw_severity,
             "8",
-            f"{waste} {line.dose.unit} was discarded from a single-dose container; it is billed "
-            "on its own line with JW (required since 1 Jan 2017)."
-            + ("" if medicare else " Check that this payer follows the CMS rule."),
+            f"{wasted_text} {line.dose.unit} was discarded from a single-dose "
+            "container; it is billed on its own line with JW (required since 1 Jan 2017)."
+            + ("" if medicare else " Check that this payer follows the CMS rule.")
+            + noc_note,
             "Add JW: the app bills the wasted amount on a separate JW line.",
-            cite("§5", CMS_DISCARDED_DRUGS, PALMETTO_NOC),
+            jw_source,
+            unverified=not jw_cited,
         )
     if expected == "JZ" and wasted and "JW" in modifiers:
         add(
             "WASTE_JW_UNITS_COVER",
-            required,
+            Severity.BLOCKER if medicare else Severity.WARNING,
             "modifiers",
             "The billing units for the dose, rounded up, already include the discarded amount; "
             "a JW line is not allowed here.",
-            "Remove JW and put JZ on the line (Noridian's 100 mg vial example: 70 mg given, "
-            "30 mg discarded, 1 unit with JZ).",
+            "Replace JW with JZ and keep the wasted amount recorded (Noridian's 100 mg vial "
+            "example: 70 mg given, 30 mg discarded, 1 unit with JZ).",
             cite("§15", NORIDIAN_JW_JZ),
+            unverified=not medicare,
         )
     if expected == "JZ" and not modifiers & {"JW", "JZ"}:
+        covered = (
+            f" The {wasted_text} {line.dose.unit} discarded is within the units billed "
+            "for the dose, so no JW line: JZ goes on the line (Noridian)."
+            if wasted
+            else ""
+        )
         add(
             "WASTE_JZ_MISSING",
-            Severity.BLOCKER if medicare else Severity.INFO,
+            Severity.BLOCKER if jz_cited else Severity.WARNING if medicare else Severity.INFO,
             "modifiers",
-            "Nothing was discarded from this single-dose container; Medicare requires JZ for "
-            "dates of service from 1 Jul 2023."
-            + ("" if medicare else " Some payers have not adopted JZ (e.g. BCBS ND)."),
+            ("No JW line is due" if wasted else "Nothing was discarded")
+            + " from this single-dose container; Medicare requires JZ for dates of service "
+            "from 1 Jul 2023."
+            + covered
+            + ("" if medicare else " Some payers have not adopted JZ (e.g. BCBS ND).")
+            + noc_note,
             "Add JZ to the line." if medicare else "Add JZ if this payer asks for it.",
-            cite("§5", CMS_DISCARDED_DRUGS),
+            cite("§5", CMS_DISCARDED_DRUGS) + (f"; {NORIDIAN_JW_JZ}" if wasted else ""),
+            unverified=not jz_cited,
         )
     return findings
+
+
+def jz_statement(line: DrugLine, date_of_service: date, facts: DrugFacts | None) -> str:
+    """What JZ on the line tells the payer, in words that are true for this line (packet)."""
+    waste = line.waste.amount
+    if waste is None or not is_positive(waste):
+        return "JZ, no drug was discarded from the single-dose container."
+    unit = billing_unit_for(line, date_of_service, facts)
+    if unit is not None and units_cover_waste(line, unit):
+        return (
+            f"JZ, {plain_amount(waste)} {line.dose.unit} discarded "
+            f"({line.waste.reason or 'reason not entered'}) is within the units billed for the "
+            "dose, so it is not billed on a JW line (Noridian, domain.md section 15)."
+        )
+    return (
+        f"JZ, although {plain_amount(waste)} {line.dose.unit} is recorded as discarded: the "
+        "claim check asks for JW instead."
+    )
 
 
 def _package_accounting(line: DrugLine, index: int) -> list[Finding]:

@@ -7,10 +7,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from reportlab.platypus import Flowable, KeepTogether
+from reportlab.platypus import Flowable
 
 from j3490_desk.domain.amounts import plain_amount
-from j3490_desk.export.flowables import PageMark
+from j3490_desk.domain.billing import BilledLine
+from j3490_desk.domain.noc_code import facts_for_line
+from j3490_desk.domain.waste import jz_statement
+from j3490_desk.export.flowables import KeepShort, PageMark
+from j3490_desk.export.layout import us_dates_in
 from j3490_desk.export.packet_view import PacketView, money
 from j3490_desk.export.page_map import SUMMARY
 from j3490_desk.export.styles import gap, grid, markup, para, styles, text
@@ -30,40 +34,95 @@ def claim_summary(view: PacketView, marks: dict[str, int]) -> list[Flowable]:
     story += [gap(), _lines_table(view), gap(8)]
     story.append(para("CMS-1500 item 24A shaded line and item 19 / NTE narrative", s.subheading))
     for number, billed in enumerate(view.billed, start=1):
-        what = (
-            "JW line (discarded drug)" if billed.is_waste_line else view.drug_name(billed.drug_line)
-        )
-        story.append(markup(f"<b>Line {number}: {text(what)}</b>", s.body))
-        shaded = (
-            billed.shaded_24a or "cannot be built: the NDC, unit qualifier or quantity is missing"
-        )
-        story.append(markup(f"24A shaded: <b>{text(shaded)}</b>", s.body))
-        if billed.narrative:
-            placement = ", ".join(billed.narrative_placement) or "item 19"
-            story.append(
-                markup(f"Narrative ({text(placement)}): <b>{text(billed.narrative)}</b>", s.body)
-            )
-        else:
-            story.append(para("Narrative: none (a coded drug takes no NOC narrative).", s.body))
-        story.append(gap(4))
-    waste = [para(_waste_statement(view, i), s.body) for i in range(len(claim.drug_lines))]
-    story.append(KeepTogether([para("Discarded drug (JW / JZ)", s.subheading), *waste]))
+        story.append(KeepShort(_line_text(view, number, billed)))
     if view.blockers:
-        story += [
-            gap(8),
-            para("Problems to fix before this claim is submitted (DRAFT)", s.subheading),
-        ]
         rows = [["Item", "Problem", "What to do"]]
-        rows += [[f.item, f.message, f.fix] for f in view.blockers]
-        story.append(grid(rows, [0.6, 3, 3]))
+        rows += [
+            [item_label(f.item), us_dates_in(f.message), us_dates_in(f.fix)] for f in view.blockers
+        ]
+        heading = para("Problems to fix before this claim is submitted (DRAFT)", s.subheading)
+        story += [gap(8), KeepShort([heading, grid(rows, [1, 3, 3])])]
     return story
+
+
+# Findings name their documentation item ("1".."10") or checklist by key; paper says it in words.
+CHECKLIST_LABELS = {
+    "coding": "HCPCS code",
+    "modifiers": "Modifiers",
+    "narrative": "Drug description (narrative)",
+    "pricing": "Pricing",
+    "prior_auth": "Prior authorization",
+    "timely_filing": "Filing deadline",
+}
+
+
+def item_label(item: str) -> str:
+    """ "Item 3", "Filing deadline": a finding's item as a reviewer reads it."""
+    if item.isdigit():
+        return f"Item {item}"
+    return CHECKLIST_LABELS.get(item, item.replace("_", " ").capitalize())
+
+
+def _line_text(view: PacketView, number: int, billed: BilledLine) -> list[Flowable]:
+    """One billed line: 24A, narrative and waste. A JW line says it bills the discarded amount
+    and does not print the given dose's narrative again."""
+    s = styles()
+    name = view.drug_name(billed.drug_line)
+    what = f"{name}, discarded (JW): {_discarded(view, billed)}" if billed.is_waste_line else name
+    shaded = billed.shaded_24a or "cannot be built: the NDC, unit qualifier or quantity is missing"
+    story: list[Flowable] = [
+        markup(f"<b>Line {number}: {text(what)}</b>", s.body),
+        markup(f"24A shaded: <b>{text(shaded)}</b>", s.body),
+    ]
+    placement = text(", ".join(billed.narrative_placement) or "item 19")
+    given = view.billed[number - 2] if billed.is_waste_line else None
+    if given is not None and billed.narrative and billed.narrative == given.narrative:
+        story.append(
+            para(
+                f"Narrative: the same text as line {number - 1}, as the amount discarded "
+                "equals the dose given.",
+                s.body,
+            )
+        )
+    elif billed.narrative:
+        label = "Narrative for the discarded amount" if billed.is_waste_line else "Narrative"
+        story.append(markup(f"{label} ({placement}): <b>{text(billed.narrative)}</b>", s.body))
+    else:
+        story.append(para("Narrative: none (a coded drug takes no NOC narrative).", s.body))
+    waste = _waste_statement(view, billed)
+    if waste:
+        story.append(para(waste, s.body))
+    return [*story, gap(4)]
+
+
+def _discarded(view: PacketView, billed: BilledLine) -> str:
+    """ "30 mg discarded, not given to the patient": what a JW line bills, with its unit."""
+    line = view.packet.claim.drug_lines[billed.drug_line]
+    amount = line.waste.amount
+    if amount is None:
+        return "amount discarded not entered"
+    return f"{plain_amount(amount)} {line.dose.unit} discarded, not given to the patient"
+
+
+def _waste_statement(view: PacketView, billed: BilledLine) -> str:
+    """What the line says about discarded drug; "" on a given line whose JW line follows."""
+    line = view.packet.claim.drug_lines[billed.drug_line]
+    if billed.is_waste_line:
+        units = plain_amount(billed.units) if billed.units is not None else "unknown"
+        return f"Reason: {line.waste.reason or 'not entered'}. Billed as {units} unit(s)."
+    if "JW" in {m.strip().upper() for m in line.modifiers} and line.waste.amount:
+        return ""
+    if "JZ" in billed.modifiers:
+        facts = facts_for_line(line, view.packet.facts)
+        return f"Waste: {jz_statement(line, view.packet.claim.date_of_service, facts)}"
+    return "Waste: no JW or JZ modifier on this line."
 
 
 def _lines_table(view: PacketView) -> Flowable:
     rows = [["Line", "HCPCS", "Modifiers", "Units", "Charge", "NDC (11 digits)", "Drug"]]
     total = sum((b.charge for b in view.billed if b.charge is not None), start=Decimal(0))
     for number, billed in enumerate(view.billed, start=1):
-        drug = view.drug_name(billed.drug_line) + (" - discarded" if billed.is_waste_line else "")
+        drug = view.drug_name(billed.drug_line) + (", discarded" if billed.is_waste_line else "")
         rows.append(
             [
                 str(number),
@@ -77,21 +136,3 @@ def _lines_table(view: PacketView) -> Flowable:
         )
     rows.append(["", "", "", "Total", money(total), "", ""])
     return grid(rows, [0.45, 0.7, 0.8, 0.55, 0.95, 1.2, 2.2])
-
-
-def _waste_statement(view: PacketView, index: int) -> str:
-    line = view.packet.claim.drug_lines[index]
-    name = view.drug_name(index)
-    modifiers = {m.strip().upper() for m in line.modifiers}
-    waste = line.waste.amount
-    if "JW" in modifiers and waste is not None:
-        jw = next((b for b in view.billed if b.drug_line == index and b.is_waste_line), None)
-        units = plain_amount(jw.units) if jw and jw.units is not None else "unknown"
-        return (
-            f"{name}: {plain_amount(waste)} {line.dose.unit} discarded "
-            f"({line.waste.reason or 'reason not entered'}), billed on its own JW line, "
-            f"{units} unit(s)."
-        )
-    if "JZ" in modifiers:
-        return f"{name}: JZ - no drug was discarded from the single-dose container."
-    return f"{name}: no JW or JZ modifier on this line."

@@ -28,10 +28,10 @@ def cover_sheet(view: PacketView, marks: dict[str, int]) -> list[Flowable]:
         para("Documentation packet: unclassified drug claim", s.title),
     ]
     if packet.draft:
+        listed = " They are listed in the claim summary." if view.blockers else ""
         story.append(
             markup(
-                "<b>DRAFT - NOT FOR SUBMISSION.</b> The claim check found "
-                f"{len(view.blockers)} blocking problem(s), listed in the claim summary.",
+                f"<b>DRAFT - NOT FOR SUBMISSION.</b> {text(packet.draft_reason)}{listed}",
                 s.body,
             )
         )

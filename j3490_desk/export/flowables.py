@@ -1,14 +1,20 @@
-"""Flowables the packet needs beyond reportlab's: page marks, full-page images, reserved pages."""
+"""Flowables the packet needs beyond reportlab's: page marks, full-page images, reserved pages,
+blocks kept together only while short."""
 
 from __future__ import annotations
 
 from collections.abc import MutableMapping
 from io import BytesIO
 
+from reportlab.lib.units import inch
 from reportlab.lib.utils import ImageReader
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, KeepTogether
 
 from j3490_desk.export.attachment_pages import ScaledImage
+from j3490_desk.export.layout import BODY_HEIGHT
+
+LONG_BLOCK = BODY_HEIGHT / 3  # taller than this, a block may split rather than move whole
+ROOM_TO_START = 1.5 * inch  # a heading and a few table rows: less than this, start overleaf
 
 
 class PageMark(Flowable):  # type: ignore[misc]  # reportlab has no stubs: Flowable is Any
@@ -67,3 +73,16 @@ class ReservedPage(Flowable):  # type: ignore[misc]  # reportlab has no stubs: F
 
     def draw(self) -> None:
         self.pages.setdefault(self.key, self.canv.getPageNumber())
+
+
+class KeepShort(KeepTogether):  # type: ignore[misc]  # reportlab has no stubs: Flowable is Any
+    """Keeps a short block (a heading and its small table) on one page. A long one starts
+    where it is and splits, a table repeating its header row, instead of jumping whole to the
+    next page and leaving this one nearly empty."""
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        if getattr(self, "_wrapInfo", None) != (available_width, available_height):
+            self.wrap(available_width, available_height)
+        if self._H > LONG_BLOCK and available_height >= ROOM_TO_START:
+            return list(self._content)
+        return super().split(available_width, available_height)  # type: ignore[no-any-return]

@@ -6,6 +6,7 @@ the header names the patient and the claim, the footer the page and the control 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -26,11 +27,25 @@ BODY_Y = MARGIN + FOOTER_HEIGHT
 BODY_WIDTH = PAGE_WIDTH - 2 * MARGIN
 BODY_HEIGHT = PAGE_HEIGHT - 2 * MARGIN - HEADER_HEIGHT - FOOTER_HEIGHT
 IDENTIFIER_SIZE = 9  # points: still legible after a fax at standard resolution
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
 
 def us_date(day: date | None) -> str:
     """Dates as US payers print them."""
     return day.strftime("%m/%d/%Y") if day else "not entered"
+
+
+def us_dates_in(text: str) -> str:
+    """A rule's message with its ISO dates (2026-04-14) written as US payers print them;
+    anything else that looks like one (an NDC, a typo) is left as it is."""
+
+    def us(match: re.Match[str]) -> str:
+        try:
+            return us_date(date.fromisoformat(match[0]))
+        except ValueError:
+            return match[0]
+
+    return ISO_DATE.sub(us, text)
 
 
 @dataclass(frozen=True)

@@ -76,11 +76,7 @@ def letter_of_necessity(view: PacketView, marks: dict[str, int]) -> list[Flowabl
             )
     story += [
         gap(8),
-        para(
-            "The records enclosed in this packet support these statements. Please contact my "
-            "office with any question.",
-            s.body,
-        ),
+        para(f"{_enclosures(view)} Please contact my office with any question.", s.body),
     ]
     signer = (
         ", ".join(p for p in (provider.name, provider.credentials) if p) or "Rendering provider"
@@ -97,6 +93,16 @@ def letter_of_necessity(view: PacketView, marks: dict[str, int]) -> list[Flowabl
         )
     )
     return story
+
+
+def _enclosures(view: PacketView) -> str:
+    """Only what the packet really encloses is said to support the letter."""
+    if not view.attachments:
+        return "No supporting documents are enclosed with this letter."
+    return (
+        "The documents enclosed in this packet, listed on its cover sheet, support these "
+        "statements."
+    )
 
 
 def _paragraph(title: str, body: str, extra: str = "") -> list[Flowable]:

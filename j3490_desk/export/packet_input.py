@@ -11,7 +11,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from j3490_desk.domain.claim import Claim, DrugFacts
+from j3490_desk.domain.claim import Claim, ClaimStatus, DrugFacts
+from j3490_desk.domain.evidence import Evidence
 from j3490_desk.domain.findings import Finding, Severity
 
 # progress(done, total, what): called as the packet is built; cancelled() is polled between steps.
@@ -58,6 +59,24 @@ class PacketInput:
     attachments: tuple[PacketAttachment, ...] = ()
 
     @property
+    def blockers(self) -> int:
+        return sum(f.severity is Severity.BLOCKER for f in self.findings)
+
+    @property
     def draft(self) -> bool:
-        """A claim with blockers is only ever packeted as a DRAFT."""
-        return any(f.severity is Severity.BLOCKER for f in self.findings)
+        """A claim that is not ready (blockers, or never marked ready) is packeted as a DRAFT."""
+        return bool(self.draft_reason)
+
+    @property
+    def draft_reason(self) -> str:
+        """Why this packet is a DRAFT, in a sentence; "" when it is not one."""
+        if self.blockers:
+            return f"The claim check found {self.blockers} blocking problem(s)."
+        if self.claim.status is ClaimStatus.DRAFT:
+            return "The claim has not been marked ready to submit."
+        return ""
+
+    @property
+    def evidence(self) -> Evidence:
+        """What the enclosed documents prove: the same rule the claim check applies."""
+        return Evidence.of((a.drug_line, a.kind) for a in self.attachments)

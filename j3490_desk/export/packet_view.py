@@ -6,9 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from j3490_desk.domain.amounts import dollars
 from j3490_desk.domain.billing import BilledLine, bill_lines
 from j3490_desk.domain.findings import Finding, Severity
+from j3490_desk.domain.payer_profiles import profile_for
 from j3490_desk.domain.pricing import PriceBreakdown, PricingError, price_claim
+from j3490_desk.domain.sources import public_citation
 from j3490_desk.export.attachment_pages import PreparedAttachment
 from j3490_desk.export.layout import PageIdentity, us_date
 from j3490_desk.export.packet_input import PacketInput
@@ -32,7 +35,7 @@ class PacketView:
             attachments=attachments,
             identity=PageIdentity.of(claim, packet.claim_id, packet.control_number, packet.draft),
             # The packet travels with an electronic claim (PWK): the SV101-7/NTE narrative.
-            billed=bill_lines(claim, facts=packet.facts),
+            billed=bill_lines(claim, facts=packet.facts, evidence=packet.evidence),
             pricing=price_claim(claim, facts=packet.facts),
             pages=PageMap(),
         )
@@ -40,6 +43,24 @@ class PacketView:
     @property
     def blockers(self) -> list[Finding]:
         return [f for f in self.packet.findings if f.severity is Severity.BLOCKER]
+
+    def claim_line_numbers(self, drug_line: int) -> tuple[int | None, int | None]:
+        """(administered, JW) line numbers of a drug line, as the claim summary numbers them."""
+        given = waste = None
+        for number, billed in enumerate(self.billed, start=1):
+            if billed.drug_line == drug_line:
+                if billed.is_waste_line:
+                    waste = number
+                else:
+                    given = number
+        return given, waste
+
+    def citation(self, source: str) -> str:
+        """A NOC rule's source (pricing, narrative) as this claim's contractor's reviewer may
+        read it: CMS and this contractor's pages only, its NOC instructions standing in for
+        another contractor's (sources.public_citation)."""
+        profile = profile_for(self.packet.claim.payer)
+        return public_citation(source, profile.key, profile.sources)
 
     def drug_name(self, index: int) -> str:
         line = self.packet.claim.drug_lines[index]
@@ -63,7 +84,7 @@ class PacketView:
 
 
 def money(amount: Decimal | None) -> str:
-    return "not entered" if amount is None else f"${amount:,.2f}"
+    return "not entered" if amount is None else dollars(amount)
 
 
 def moment(value: datetime | None) -> str:

@@ -1,4 +1,7 @@
-"""What each line costs and why it is billed as it is: domain.pricing's breakdowns, printed."""
+"""What each line costs and why it is billed as it is: domain.pricing's breakdowns, printed.
+
+Each drug is headed by the claim lines it is billed on, numbered as in the claim summary.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +9,12 @@ from decimal import Decimal
 
 from reportlab.platypus import Flowable
 
-from j3490_desk.domain.amounts import plain_amount, round_cents
+from j3490_desk.domain.amounts import dollar_rate, plain_amount, round_cents
 from j3490_desk.domain.claim import DrugLine
 from j3490_desk.domain.pricing import PriceBreakdown, PricingError
 from j3490_desk.domain.units import UnitError, convert_dose, normalize_unit
-from j3490_desk.export.flowables import PageMark
+from j3490_desk.export.flowables import KeepShort, PageMark
+from j3490_desk.export.layout import us_dates_in
 from j3490_desk.export.packet_view import PacketView, money
 from j3490_desk.export.page_map import PRICING
 from j3490_desk.export.styles import gap, grid, para, styles
@@ -20,6 +24,7 @@ POLICY_NAMES = {
     "asp": "CMS payment limit (ASP + 6%) per billing unit",
     "wac": "wholesale acquisition cost (WAC) plus the add-on",
 }
+DISCARDED_PART = "Drug discarded"  # domain.pricing's label for the JW-billed amount
 
 
 def invoice_cost_per_unit(line: DrugLine) -> Decimal | None:
@@ -30,53 +35,85 @@ def invoice_cost_per_unit(line: DrugLine) -> Decimal | None:
     return invoice.price_paid / invoice.quantity / package.amount
 
 
-def unit_price(cost: Decimal) -> str:
-    """A cost per mg or mcg often has fractions of a cent: four places, at least two."""
-    shown = plain_amount(cost.quantize(Decimal("0.0001")))
-    whole, _, cents = shown.partition(".")
-    return f"${whole}.{cents.ljust(2, '0')}"
-
-
 def pricing(view: PacketView, marks: dict[str, int]) -> list[Flowable]:
     s = styles()
     story: list[Flowable] = [PageMark(PRICING, marks), para("Pricing", s.heading)]
     claim = view.packet.claim
     for index, (line, result) in enumerate(zip(claim.drug_lines, view.pricing, strict=True)):
-        story.append(para(f"Line {index + 1}: {view.drug_name(index)}", s.subheading))
+        given, waste = view.claim_line_numbers(index)
         unit = normalize_unit(line.package.unit) if line.package.unit else "unit"
         cost = invoice_cost_per_unit(line)
         rows = [
             [
                 "Invoice cost per unit",
-                f"{unit_price(cost)} per {unit}"
+                f"{dollar_rate(cost)} per {unit}"
                 if cost is not None
                 else "invoice price or package amount not entered",
             ],
-            ["Amount billed", money(line.charge)],
+            ["Amount billed", _amount_billed(view, index)],
             ["Waste", _waste_cost(line, cost, unit)],
         ]
-        story.append(grid(rows, [1.6, 4.4], header=False, label_column=True))
-        story.append(gap(4))
-        story += _breakdown(result, claim.payer.pricing_policy.value)
+        if isinstance(result, PricingError):
+            rows.append(["Expected payment", _why_not_priced(result)])
+        block: list[Flowable] = [
+            para(f"{_claim_lines(given, waste)}: {view.drug_name(index)}", s.subheading),
+            grid(rows, [1.6, 4.4], header=False, label_column=True),
+            gap(4),
+        ]
+        if isinstance(result, PriceBreakdown):
+            block += _breakdown(view, result, claim.payer.pricing_policy.value, given, waste)
+        story.append(KeepShort(block))
     return story
 
 
-def _breakdown(result: PriceBreakdown | PricingError, policy: str) -> list[Flowable]:
+def _claim_lines(given: int | None, waste: int | None) -> str:
+    """ "Line 1", or "Lines 1 and 2 (line 2: discarded, JW)": the claim summary's numbers."""
+    if waste is None:
+        return f"Line {given}"
+    return f"Lines {given} and {waste} (line {waste}: discarded, JW)"
+
+
+def _amount_billed(view: PacketView, index: int) -> str:
+    """The line's charge, and how the claim splits it between the given and the JW line."""
+    line = view.packet.claim.drug_lines[index]
+    given, waste = view.claim_line_numbers(index)
+    if given is None or waste is None:
+        return money(line.charge)
+    charges = [view.billed[given - 1].charge, view.billed[waste - 1].charge]
+    return (
+        f"{money(line.charge)}: line {given} {money(charges[0])}, line {waste} {money(charges[1])}"
+    )
+
+
+def _why_not_priced(error: PricingError) -> str:
+    """One sentence, in the line's own table: "Cannot be computed: <reason>." (US dates)."""
+    reason = us_dates_in(str(error).strip()).rstrip(".")
+    return f"Cannot be computed: {reason[:1].lower()}{reason[1:]}."
+
+
+def _breakdown(
+    view: PacketView,
+    result: PriceBreakdown,
+    policy: str,
+    given: int | None,
+    waste: int | None,
+) -> list[Flowable]:
     s = styles()
-    if isinstance(result, PricingError):
-        return [para(f"The expected payment cannot be computed: {result}", s.body), gap(6)]
     rows = [["How the expected payment is computed", "Amount"]]
-    rows += [[part.label, money(round_cents(part.amount))] for part in result.parts]
+    for part in result.parts:
+        number = waste if part.label.startswith(DISCARDED_PART) else given
+        label = part.label
+        if part.label.startswith(("Drug given", DISCARDED_PART)):
+            label = f"Line {number}, {label[:1].lower()}{label[1:]}"
+        rows.append([label, money(round_cents(part.amount))])
     rows.append(
         ["Expected payment (" + POLICY_NAMES.get(policy, policy) + ")", money(result.total)]
     )
-    return [
-        grid(rows, [4.8, 1.2]),
-        gap(3),
-        para(result.explanation, s.small),
-        para(f"Source: {result.source}", s.small),
-        gap(6),
-    ]
+    story: list[Flowable] = [grid(rows, [4.8, 1.2]), gap(3), para(result.explanation, s.small)]
+    citation = view.citation(result.source)
+    if citation:
+        story.append(para(f"Source: {citation}", s.small))
+    return [*story, gap(6)]
 
 
 def _waste_cost(line: DrugLine, cost: Decimal | None, package_unit: str) -> str:
@@ -92,6 +129,6 @@ def _waste_cost(line: DrugLine, cost: Decimal | None, package_unit: str) -> str:
         return f"{said}; its cost cannot be computed ({error})"
     return (
         f"{said} = {plain_amount(in_package_unit)} {package_unit} x "
-        f"{unit_price(cost)} = {money(round_cents(in_package_unit * cost))} "
+        f"{dollar_rate(cost)} per {package_unit} = {money(round_cents(in_package_unit * cost))} "
         "at invoice cost"
     )

@@ -53,7 +53,7 @@ def _invoice(line: DrugLine) -> Rows:
         ["NDC on the invoice", _or_missing(invoice.ndc)],
         ["Packages bought", _amount(invoice.quantity)],
         ["Price paid", money(invoice.price_paid)],
-        ["Acquisition", line.acquisition.value],
+        ["Acquisition", line.acquisition.value.replace("_", " ")],
     ]
 
 
@@ -73,7 +73,6 @@ def _order(line: DrugLine) -> Rows:
     return [
         ["Prescriber", _or_missing(line.prescription.prescriber)],
         ["Order date", us_date(line.prescription.date)],
-        ["Signed order attached", "yes" if line.prescription.attached else "no"],
     ]
 
 
@@ -100,10 +99,25 @@ def _lot(line: DrugLine) -> Rows:
 def _waste(line: DrugLine) -> Rows:
     modifiers = " ".join(line.modifiers) or "none"
     return [
-        ["Amount discarded", _amount(line.waste.amount, line.dose.unit)],
+        ["Amount discarded", _discarded(line)],
         ["Reason", _or_missing(line.waste.reason)],
         ["Waste modifier", modifiers],
     ]
+
+
+def _discarded(line: DrugLine) -> str:
+    """The amount, read with the modifier: JZ bills no JW line, JW bills the amount on one."""
+    amount, codes = line.waste.amount, {m.strip().upper() for m in line.modifiers}
+    entered = _amount(amount, line.dose.unit)
+    if "JZ" in codes:
+        if amount:  # JZ with waste the dose's billed units cover (Noridian, domain.md §15)
+            return f"{entered} (JZ on the line: not billed on a JW line)"
+        return "none (JZ: nothing discarded)"
+    if "JW" in codes:
+        if not amount:
+            return f"{entered}, but the modifier JW bills a discarded amount"
+        return f"{entered} (JW: billed on its own line)"
+    return entered
 
 
 def _administration(line: DrugLine) -> Rows:
@@ -115,14 +129,15 @@ def _administration(line: DrugLine) -> Rows:
     ]
 
 
-# (item, title, values of one drug line, attachment kinds that prove it)
+# (item, title, values of one drug line, attachment kinds that prove it). "Other" files (the
+# proof of filing, for one) prove no item, so no "Proven by" names them.
 LineItem = tuple[str, str, Callable[[DrugLine], Rows], tuple[str, ...]]
 LINE_ITEMS: tuple[LineItem, ...] = (
     ("1", "Drug identification (name, NDC, strength)", _drug, ("label_photo", "invoice")),
     ("2", "Purchase invoice", _invoice, ("invoice",)),
     ("3", "Dose given", _dose, ("medical_record",)),
     ("5", "Order / prescription", _order, ("prescription",)),
-    ("6", "FDA approval and indication", _fda, ("other", "medical_record")),
+    ("6", "FDA approval and indication", _fda, ("medical_record",)),
     ("7", "Lot number and expiration", _lot, ("label_photo",)),
     ("8", "Drug discarded (waste)", _waste, ("medical_record",)),
     ("9", "Administration times", _administration, ("medical_record",)),
@@ -147,9 +162,25 @@ def ten_items(view: PacketView, marks: dict[str, int]) -> list[Flowable]:
     return story
 
 
-def _section(title: str, rows: Rows, proof: list[str]) -> Flowable:
+# "Proven by" names only pages of this packet; with none, it says so, and where the clerk
+# recorded the paper as kept at the clinic (never "attached": nothing was sent).
+NOT_IN_PACKET = "no page of this packet (values as entered)"
+ON_FILE = {
+    "2": ("invoice", lambda line: line.invoice.on_file),
+    "5": ("signed order", lambda line: line.prescription.on_file),
+}
+
+
+def _not_in_packet(item: str, line: DrugLine) -> str:
+    document, on_file = ON_FILE.get(item, ("", lambda _line: False))
+    if on_file(line):
+        return f"{NOT_IN_PACKET}; the paper {document} is on file at the clinic, not sent"
+    return NOT_IN_PACKET
+
+
+def _section(title: str, rows: Rows, proof: list[str], missing: str = NOT_IN_PACKET) -> Flowable:
     s = styles()
-    proven = "; ".join(proof) if proof else "no attached document (values as entered)"
+    proven = "; ".join(proof) if proof else missing
     table = grid([*rows, ["Proven by", proven]], [1.6, 4.4], header=False, label_column=True)
     return KeepTogether([para(title, s.subheading), table, gap(4)])
 
@@ -166,7 +197,12 @@ def _line_item(
     for index, line in enumerate(lines):
         suffix = f" - {view.drug_name(index)}" if len(lines) > 1 else ""
         story.append(
-            _section(f"Item {item}. {title}{suffix}", values(line), view.proof(kinds, index))
+            _section(
+                f"Item {item}. {title}{suffix}",
+                values(line),
+                view.proof(kinds, index),
+                _not_in_packet(item, line),
+            )
         )
     return story
 
@@ -197,7 +233,10 @@ def _provider(view: PacketView) -> list[Flowable]:
         ["Credentials", _or_missing(provider.credentials)],
         ["NPI", _or_missing(provider.npi)],
     ]
-    signature = f"Signed letter of medical necessity: {view.pages.section_pages(LETTER)}"
+    signature = (
+        "Letter of medical necessity, for the provider's signature: "
+        f"{view.pages.section_pages(LETTER)}"
+    )
     return [
         _section("Item 10. Rendering provider", rows, [signature, *view.proof(("prescription",))])
     ]

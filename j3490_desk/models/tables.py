@@ -164,7 +164,8 @@ class DrugLine(SQLModel, table=True):
     invoice_ndc: str = ""
     invoice_quantity: Decimal | None = _decimal()
     invoice_price_paid: Decimal | None = _decimal()
-    invoice_attached: bool = False
+    invoice_attached: bool = False  # as a claim file stated it; proof is an attachment
+    invoice_on_file: bool = False  # since 0005: paper at the clinic, not sent
     # item 3: dose
     dose_amount: Decimal | None = _decimal()
     dose_unit: str = ""
@@ -174,6 +175,7 @@ class DrugLine(SQLModel, table=True):
     prescriber: str = ""
     prescription_date: date | None = None
     prescription_attached: bool = False
+    prescription_on_file: bool = False  # since 0005
     # item 6: FDA status and off-label use
     fda_status: str = "unknown"
     off_label: bool = False

@@ -201,6 +201,8 @@ class NdcLookup:
             fda_approved=self.fda_approved,
             oral=self.oral,
             end_marketing_date=self.end_marketing_date,
+            start_marketing_date=product.start_marketing if product else None,
+            package_description=self.package.description if self.package else "",
             excluded=self.excluded,
             specific_hcpcs=self.hcpcs,
         )

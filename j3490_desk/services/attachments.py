@@ -427,16 +427,30 @@ def remove_viewer_copies(*, older_than: timedelta = VIEWER_COPY_AGE) -> int:
 
 
 def remove_attachment(data: AppData, attachment_id: int) -> None:
-    """Remove an attachment from a draft claim; the content goes when nothing else uses it."""
+    """Remove an attachment from a claim not yet sent; the content goes when nothing else uses
+    it. A ready claim goes back to draft in the same transaction: the file may have been what
+    made it ready, so it must pass the Ready check again."""
+    # claim_status attaches proof-of-filing files through this module: imported here, not above.
+    from j3490_desk.services import claim_status
+
     with data.db.write() as session:
         row = _require_attachment(session, attachment_id)
         claim = _require_claim(session, row.claim_id)
-        if claim.status != ClaimStatus.DRAFT:
+        if claim.status not in (ClaimStatus.DRAFT, ClaimStatus.READY):
             raise InvalidInputError(
                 f"Attachment '{row.original_name}' belongs to claim {claim.id}, which is "
                 f"{claim.status}, so it cannot be removed.",
-                "Once a claim has left draft its files are kept. Use Supersede to attach a "
+                "Once a claim has been sent its files are kept. Use Supersede to attach a "
                 "corrected file: the audit log keeps both.",
+            )
+        if claim.status == ClaimStatus.READY:
+            claim_status.apply_transition(
+                data,
+                session,
+                row.claim_id,
+                ClaimStatus.DRAFT,
+                note=f"Attachment '{row.original_name}' removed; check the claim and mark it "
+                "ready again.",
             )
         changes = {name: (value, None) for name, value in _audited_fields(row).items()}
         _audit(data, session, row, "delete", changes)

@@ -16,6 +16,19 @@ from j3490_desk.services.app_data import AppData
 INTERVAL = timedelta(days=1)
 
 
+def daily_backup(data: AppData, *, now: datetime | None = None) -> str:
+    """The start-up job: a backup if one is due, and what happened, in words for the clerk."""
+    made = backup_if_due(data, now=now)
+    if made is not None:
+        return f"Backed up to {made}."
+    settings = records.get_settings(data)
+    if not settings.backup_folder:
+        return "No folder is chosen for daily backups (Settings > Clinic)."
+    last = settings.last_auto_backup_at
+    when = f", at {last.astimezone():%Y-%m-%d %H:%M}," if last else ""
+    return f"Not due: the last one{when} is less than a day old."
+
+
 def backup_if_due(data: AppData, *, now: datetime | None = None) -> Path | None:
     """The new backup's path, or None when none was due or no folder is set."""
     now = now or datetime.now(UTC)

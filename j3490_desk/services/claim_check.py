@@ -9,18 +9,40 @@ from datetime import date
 
 from j3490_desk.domain.check import check_claim
 from j3490_desk.domain.claim import Claim, DrugFacts
+from j3490_desk.domain.evidence import NO_EVIDENCE, Evidence
 from j3490_desk.domain.findings import Finding, Severity
 from j3490_desk.domain.icd10 import lookup_icd10
 from j3490_desk.domain.ndc import NdcError, to_billing_ndc
 from j3490_desk.reference.kinds import FileKind
-from j3490_desk.services import records
+from j3490_desk.services import attachments, records
 from j3490_desk.services.app_data import AppData
 
 
 def findings_for(data: AppData, claim: Claim, *, today: date | None = None) -> list[Finding]:
     return check_claim(
-        claim, today=today, facts=drug_facts(data, claim), rules=records.clinic_rules(data)
+        claim,
+        today=today,
+        facts=drug_facts(data, claim),
+        rules=records.clinic_rules(data),
+        evidence=evidence_for(data, claim),
     )
+
+
+def evidence_for(data: AppData, claim: Claim) -> Evidence:
+    """The documents stored with the claim now (superseded versions aside), by drug line.
+
+    A claim file that is not stored has none, whatever its "attached" flags say. A file on a
+    drug line that is no longer on the claim proves nothing for the other lines."""
+    if claim.id is None:
+        return NO_EVIDENCE
+    line_index = {line.id: i for i, line in enumerate(claim.drug_lines) if line.id is not None}
+    stored: list[tuple[int | None, str]] = []
+    for info in attachments.list_attachments(data, claim.id):
+        if info.drug_line_id is None:
+            stored.append((None, info.kind.value))
+        elif info.drug_line_id in line_index:
+            stored.append((line_index[info.drug_line_id], info.kind.value))
+    return Evidence.of(stored)
 
 
 def drug_facts(data: AppData, claim: Claim) -> dict[str, DrugFacts] | None:

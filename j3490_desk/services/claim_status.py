@@ -79,12 +79,12 @@ def _transition(
     **event: Any,
 ) -> None:
     with data.db.write() as session:
-        _apply_transition(
+        apply_transition(
             data, session, claim_id, target, check=check, claim_changes=claim_changes, **event
         )
 
 
-def _apply_transition(
+def apply_transition(
     data: AppData,
     session: Session,
     claim_id: int,
@@ -94,7 +94,8 @@ def _apply_transition(
     claim_changes: dict[str, Any] | None = None,
     **event: Any,
 ) -> None:
-    """The status move, its event and its audit entry, in the caller's transaction."""
+    """The status move, its event and its audit entry, in the caller's transaction (removing a
+    ready claim's attachment moves it back to draft in the removal's own)."""
     row = _row(session, claim_id)
     current = ClaimStatus(row.status)
     _refuse(transition_problem(current, target))
@@ -206,7 +207,7 @@ def _send(
         source=proof,
         original_name=proof_name or "proof of filing",
     ) as (session, proof_file):
-        _apply_transition(
+        apply_transition(
             data,
             session,
             claim_id,
@@ -305,7 +306,7 @@ def correct_claim(data: AppData, claim: domain.Claim, *, note: str) -> None:
         )
     with data.db.write() as session:  # the edit and its "corrected" status, or neither
         claims.apply_update(data, session, claim, correction=True)
-        _apply_transition(data, session, claim.id, ClaimStatus.CORRECTED, note=note.strip())
+        apply_transition(data, session, claim.id, ClaimStatus.CORRECTED, note=note.strip())
 
 
 # --- retention --------------------------------------------------------------------------------

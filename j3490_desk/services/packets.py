@@ -60,6 +60,7 @@ class BuiltPacket:
     page_count: int
     draft: bool
     manifest: tuple[ManifestEntry, ...]
+    draft_reason: str = ""  # why it is a DRAFT, in a sentence
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class PacketResult:
     page_count: int
     draft: bool
     manifest: tuple[ManifestEntry, ...]
+    draft_reason: str = ""
 
 
 def record_print(data: AppData, packet: BuiltPacket) -> None:
@@ -145,6 +147,7 @@ def build_packet(
         rendered.page_count,
         rendered.draft,
         rendered.manifest,
+        packet.draft_reason,
     )
 
 
@@ -168,7 +171,13 @@ def save_packet(
     digest = hashlib.sha256(content).hexdigest()
     _save(data, built, out_path, content, digest, cancelled or (lambda: False))
     return PacketResult(
-        out_path, digest, built.control_number, built.page_count, built.draft, built.manifest
+        out_path,
+        digest,
+        built.control_number,
+        built.page_count,
+        built.draft,
+        built.manifest,
+        built.draft_reason,
     )
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -27,6 +27,10 @@ from j3490_desk.services.app_data import (
 )
 from j3490_desk.ui.auto_lock import AutoLock
 from j3490_desk.ui.crash import install_crash_handler
+
+if TYPE_CHECKING:
+    from j3490_desk.ui.main_window import MainWindow
+    from j3490_desk.ui.startup_jobs import StartupJobs
 
 
 def create_application(argv: Sequence[str] = ()) -> QApplication:
@@ -123,9 +127,7 @@ def run_app(argv: Sequence[str]) -> int:
     window = MainWindow(data)
     window.show()
     lock = start_auto_lock(data)
-    _run_in_background(_daily_backup, data)  # also loads the ORM before the clerk needs it
-    _run_in_background(_warm_up_checks, data)
-    _run_in_background(_remove_viewer_copies, data)
+    start_startup_jobs(window, data)  # also loads the ORM before the clerk needs it
     try:
         return app.exec()
     finally:
@@ -161,26 +163,12 @@ def start_auto_lock(data: AppData) -> AutoLock:
     return AutoLock(minutes, same_user_again)
 
 
-def _warm_up_checks(_data: AppData) -> None:
-    from j3490_desk.services import claim_check
+def start_startup_jobs(window: MainWindow, data: AppData) -> StartupJobs:
+    """The background jobs of every start, in order on one thread; each outcome is shown in
+    the window (a failure in the status bar, the backup also in the Today panel)."""
+    from j3490_desk.ui.startup_jobs import StartupJobs
 
-    claim_check.warm_up()
-
-
-def _remove_viewer_copies(_data: AppData) -> None:
-    from j3490_desk.services import attachments
-
-    attachments.remove_viewer_copies()
-
-
-def _daily_backup(data: AppData) -> None:
-    from j3490_desk.services import auto_backup
-
-    try:
-        auto_backup.backup_if_due(data)
-    except KnownError as error:  # a missing USB drive must not stop the day's work
-        sys.stderr.write(f"automatic backup skipped: {error.message}\n")
-
-
-def _run_in_background(job: Callable[[AppData], None], data: AppData) -> None:
-    threading.Thread(target=job, args=(data,), daemon=True).start()
+    jobs = StartupJobs(data, parent=window)
+    jobs.outcome.connect(window.show_job_outcome)
+    jobs.start()
+    return jobs

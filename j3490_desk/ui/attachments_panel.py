@@ -56,7 +56,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from j3490_desk.domain.claim import ClaimStatus
 from j3490_desk.errors import KnownError
+from j3490_desk.services import claims
 from j3490_desk.services.app_data import AppData
 from j3490_desk.services.attachments import (
     AttachmentInfo,
@@ -400,10 +402,17 @@ class AttachmentsPanel(QWidget):
         if item is None or self.is_adding:
             return
         info = self._info(item)
+        ready = claims.get_claim(self.data, self.claim_id).status is ClaimStatus.READY
         answer = QMessageBox.question(
             self,
             "Remove attachment",
-            f"Remove '{info.original_name}' from this claim?",
+            f"Remove '{info.original_name}' from this claim?"
+            + (
+                "\n\nThe claim is marked ready: it goes back to draft, and must pass the "
+                "check again before it is marked ready."
+                if ready
+                else ""
+            ),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )

@@ -107,6 +107,10 @@ class ClaimTableModel(QAbstractTableModel):
     def claim_id(self, row: int) -> int:
         return self._rows[row].id
 
+    def row_of(self, claim_id: int) -> int | None:
+        """The loaded row showing this claim, or None."""
+        return next((i for i, row in enumerate(self._rows) if row.id == claim_id), None)
+
     def summary(self, row: int) -> ClaimSummary:
         return self._rows[row]
 

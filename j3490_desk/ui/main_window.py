@@ -43,9 +43,11 @@ from j3490_desk.paths import DataPaths
 from j3490_desk.services import claim_list
 from j3490_desk.services.app_data import AppData
 from j3490_desk.services.claim_list import ClaimFilter
+from j3490_desk.services.startup_jobs import wait_for_imports
 from j3490_desk.ui.claim_table_model import ClaimTableModel
 
 if TYPE_CHECKING:
+    from j3490_desk.services.startup_jobs import JobOutcome
     from j3490_desk.services.work_queue import TodayReport
     from j3490_desk.ui.filter_bar import FilterBar
     from j3490_desk.ui.today_panel import TodayPanel
@@ -78,6 +80,8 @@ class _TodaySignals(QObject):
     reference_checked = Signal(object)  # tuple[str, ...]: warnings about the reference data
 
 
+_FOLLOWED = "followed_by_claim_list"  # a wizard property: its checks refresh the list
+
 # Started once the window has painted, or after this long if it is never painted (hidden).
 BACKGROUND_START_FALLBACK_MS = 250
 
@@ -99,6 +103,13 @@ def _check_reference(signals: _TodaySignals, paths: DataPaths, today: date) -> N
         signals.reference_checked.emit(tuple(service.status(today).warnings))
     finally:
         service.close()
+
+
+def _after_imports(action: Callable[[], object]) -> None:
+    """A clerk's action, once the start-up jobs' thread has imported the ORM most actions load:
+    two threads importing it at once can each find it half-initialised."""
+    wait_for_imports()
+    action()
 
 
 class _FirstPaint(QObject):
@@ -144,7 +155,9 @@ class MainWindow(QMainWindow):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().hide()
-        self.table.doubleClicked.connect(self._open_index)
+        self.table.doubleClicked.connect(
+            lambda index: _after_imports(lambda: self._open_index(index))
+        )
         header = self.table.horizontalHeader()
         header.setSectionsClickable(True)
         header.setSortIndicatorShown(True)
@@ -172,6 +185,12 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.today_dock)
         self.actions = self._build_actions()
         self.statusBar().showMessage(f"Data folder: {data.paths.root}")
+        self.job_problems = QLabel()  # a failed background job: stays until the next start
+        self.job_problems.setAccessibleName("Background job problems")
+        self.job_problems.setStyleSheet("color: #b00020;")
+        self.job_problems.setWordWrap(True)
+        self.job_problems.hide()
+        self.statusBar().addPermanentWidget(self.job_problems)
         self._restore_geometry()
         # The first paint shows the claim list. Then the filter bar and the Today panel are
         # built, and the Today count and the reference check start on the thread pool (their
@@ -245,7 +264,7 @@ class MainWindow(QMainWindow):
             ("open", "&Open claim", QKeySequence.StandardKey.Open, self.open_selected),
             ("import", "&Import claim file…", QKeySequence("Ctrl+I"), self.import_claim),
             ("settings", "&Settings…", QKeySequence("Ctrl+,"), self.show_settings),
-            ("refresh", "&Refresh", QKeySequence.StandardKey.Refresh, self.refresh),
+            ("refresh", "&Refresh", QKeySequence.StandardKey.Refresh, self.refresh_all),
             ("quit", "&Quit", QKeySequence.StandardKey.Quit, self.close),
             (
                 "about",
@@ -258,11 +277,13 @@ class MainWindow(QMainWindow):
         for key, text, shortcut, slot in specs:
             action = QAction(text, self)
             action.setShortcut(shortcut)
-            action.triggered.connect(slot)
+            action.triggered.connect(lambda _=False, s=slot: _after_imports(s))
             actions[key] = action
         for key, text in STATUS_ACTIONS:
             action = QAction(text, self)
-            action.triggered.connect(lambda _=False, k=key: self.change_status(k))
+            action.triggered.connect(
+                lambda _=False, k=key: _after_imports(lambda: self.change_status(k))
+            )
             actions[f"status:{key}"] = action
         for key, text, slot in (
             ("archive", "&Archive claim", lambda: self.archive_selected(True)),
@@ -274,7 +295,7 @@ class MainWindow(QMainWindow):
             ("restore", "Res&tore from backup…", self.restore_from_backup),
         ):
             action = QAction(text, self)
-            action.triggered.connect(slot)
+            action.triggered.connect(lambda _=False, s=slot: _after_imports(s))
             actions[key] = action
         actions["reports"].setShortcut(QKeySequence("Ctrl+R"))
         menus = (
@@ -303,9 +324,9 @@ class MainWindow(QMainWindow):
         text.setWordWrap(True)
         text.setTextFormat(Qt.TextFormat.RichText)
         settings = QPushButton("Open Settings")
-        settings.clicked.connect(self.show_settings)
+        settings.clicked.connect(lambda: _after_imports(self.show_settings))
         new = QPushButton("New claim")
-        new.clicked.connect(self.new_claim)
+        new.clicked.connect(lambda: _after_imports(self.new_claim))
         buttons = QHBoxLayout()
         buttons.addWidget(settings)
         buttons.addWidget(new)
@@ -317,13 +338,43 @@ class MainWindow(QMainWindow):
         return page
 
     def refresh(self) -> None:
+        """Reload the list from the database, keeping the selected claim selected."""
+        selected, loaded = self._selected_id(), self.model.rowCount()
         self.model.reload()
+        if selected is not None:
+            self._select_claim(selected, within=loaded)
         filtered = dataclasses.replace(self.claim_filter, sort="date_of_service", descending=True)
         showing = self.model.rowCount() or filtered != ClaimFilter()
         self.stack.setCurrentWidget(self.table if showing else self.empty_state)
         if self._filter_bar is not None:
             self._filter_bar.setVisible(bool(showing))
         self.refresh_today()
+
+    def refresh_all(self) -> None:
+        """F5: the list, the Today counts, and the reference data's state read again (an import
+        from the command line changes it behind the window's back)."""
+        self.refresh()
+        if self._background_started:
+            data = self._data
+            self._pool.start(
+                lambda: _check_reference(self._today_signals, data.paths, self.today())
+            )
+
+    def _selected_id(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.claim_id(rows[0].row()) if rows else None
+
+    def _select_claim(self, claim_id: int, *, within: int) -> None:
+        """Select the claim's row again after a reload, fetching pages until it shows, but no
+        further than the rows loaded before (it was among them); a claim the filter now hides,
+        or that moved far down, stays unselected."""
+        row = self.model.row_of(claim_id)
+        while row is None and self.model.rowCount() < within and self.model.canFetchMore():
+            self.model.fetchMore()
+            row = self.model.row_of(claim_id)
+        if row is not None:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
 
     def set_filter(self, claim_filter: ClaimFilter) -> None:
         self.claim_filter = claim_filter
@@ -347,6 +398,19 @@ class MainWindow(QMainWindow):
             self._alerted = True
             self.alert(report.alert_text())
 
+    def show_job_outcome(self, outcome: JobOutcome) -> None:
+        """A start-up job ended: a failure stays in the status bar; the backup's outcome, good
+        or bad, also shows in the Today panel."""
+        from j3490_desk.services.startup_jobs import DAILY_BACKUP
+
+        if outcome.job == DAILY_BACKUP:
+            self.today_panel.show_backup(outcome)
+        if outcome.failed:
+            problem = f"⚠ {outcome.title} failed: {outcome.message}"
+            shown = self.job_problems.text()
+            self.job_problems.setText(f"{shown}\n{problem}" if shown else problem)
+            self.job_problems.show()
+
     def alert(self, text: str) -> None:
         """A desktop notification where there is a tray, else the status bar: never a dialog
         that stops the biller at start-up."""
@@ -363,11 +427,10 @@ class MainWindow(QMainWindow):
     # --- status, retention, reports ----------------------------------------------------------
 
     def _selected_claim(self) -> int | None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows:
+        claim_id = self._selected_id()
+        if claim_id is None:
             self.statusBar().showMessage("Select a claim in the list first.")
-            return None
-        return self.model.claim_id(rows[0].row())
+        return claim_id
 
     def change_status(self, action: str) -> None:
         from j3490_desk.ui.status_dialog import StatusDialog  # loads the ORM: not at start-up
@@ -533,9 +596,9 @@ class MainWindow(QMainWindow):
         self.open_claim(claim_id)
 
     def open_selected(self) -> None:
-        rows = self.table.selectionModel().selectedRows()
-        if rows:
-            self.open_claim(self.model.claim_id(rows[0].row()))
+        claim_id = self._selected_id()
+        if claim_id is not None:
+            self.open_claim(claim_id)
 
     def _open_index(self, index: QModelIndex) -> None:
         self.open_claim(self.model.claim_id(index.row()))
@@ -545,8 +608,11 @@ class MainWindow(QMainWindow):
         from j3490_desk.ui.wizard.window import open_wizard  # loads the rules engine
 
         # Its own top-level window: it outlives this one until closed, and closing saves it.
-        wizard = open_wizard(self._data, claim_id)
-        wizard.destroyed.connect(self.refresh)  # the list shows the new patient and status
+        wizard = open_wizard(self._data, claim_id, today=self._fixed_today)
+        if not wizard.property(_FOLLOWED):  # a wizard raised again is already followed
+            wizard.setProperty(_FOLLOWED, True)
+            wizard.checked.connect(self.refresh)  # its readiness, as soon as it is checked
+            wizard.destroyed.connect(self.refresh)  # the list shows the new patient and status
 
     def import_claim(self) -> None:
         settings = QSettings()

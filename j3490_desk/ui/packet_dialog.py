@@ -157,11 +157,7 @@ class PacketDialog(QDialog):
             page.setAccessibleName(f"Page {number} of {len(images)}")
             page.setFrameShape(QLabel.Shape.Box)
             self.pages_layout.addWidget(page)
-        draft = (
-            " DRAFT: the claim check found blockers; fix them before submitting."
-            if built.draft
-            else ""
-        )
+        draft = f" DRAFT: {built.draft_reason} Fix that before submitting." if built.draft else ""
         self.status.setText(
             f"{built.page_count} pages, attachment control number {built.control_number}.{draft}"
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
+from j3490_desk.services.startup_jobs import JobOutcome
 from j3490_desk.services.work_queue import QUEUE_LABELS, TodayReport
 
 
@@ -28,6 +29,11 @@ class TodayPanel(QWidget):
         self.reference = QLabel()
         self.reference.setWordWrap(True)
         layout.addWidget(self.reference)
+        self.backup = QLabel()  # what today's automatic backup did, or why it failed
+        self.backup.setWordWrap(True)
+        self.backup.setAccessibleName("Daily backup")
+        self.backup.hide()
+        layout.addWidget(self.backup)
         layout.addStretch()
         self._labels: dict[str, str] = {}
         self.show_counting()
@@ -51,6 +57,15 @@ class TodayPanel(QWidget):
             f"Reference data: {count} file(s) missing or over a quarter old" if count else ""
         )
         self.reference.setVisible(bool(count))
+
+    def show_backup(self, outcome: JobOutcome) -> None:
+        if outcome.failed:
+            self.backup.setText(f"⚠ Daily backup failed: {outcome.message}")
+            self.backup.setStyleSheet("color: #b00020;")
+        else:
+            self.backup.setText(f"Daily backup: {outcome.message}")
+            self.backup.setStyleSheet("")
+        self.backup.show()
 
     def _choose(self, queue: str) -> None:
         self.queue_chosen.emit(queue, self._labels.get(queue, queue))

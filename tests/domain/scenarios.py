@@ -18,7 +18,7 @@ Rituxan 50242-0053-06 (J9312), phentolamine 00143-9564-01 (J2760). Gamifant 7217
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
@@ -47,11 +47,20 @@ from j3490_desk.domain.claim import (
     Provider,
     Waste,
 )
+from j3490_desk.domain.evidence import Evidence, EvidenceKind
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 # Stored times carry their offset; the clinic in these scenarios is on US Eastern standard time.
 CLINIC_TZ = timezone(timedelta(hours=-5))
 APPROVED_CATEGORIES = {"NDA", "ANDA", "BLA", "NDA AUTHORIZED GENERIC"}  # domain.md section 10
+# The claim files say the paper invoice and order are on file at the clinic; once the clerk has
+# scanned them, with the label photo, for the whole claim, this is what the store holds.
+STORED = Evidence(frozenset((None, kind) for kind in EvidenceKind))
+
+
+def stored_without(kind: EvidenceKind) -> Evidence:
+    """Every scan but one: that document is not stored."""
+    return Evidence(STORED.documents - {(None, kind)})
 
 
 def _digits(ndc_hyphenated: str) -> str:
@@ -144,6 +153,7 @@ class Scenario:
     claim: Claim
     today: date
     facts: dict[str, DrugFacts]
+    evidence: Evidence = field(default_factory=lambda: STORED)
 
 
 WPS = Payer(
@@ -197,12 +207,12 @@ def new_immunotherapy() -> Scenario:
             ndc="61755-0008-01",
             quantity=Decimal("1"),
             price_paid=Decimal("9100.00"),
-            attached=True,
+            on_file=True,
         ),
         dose=Dose(
             Decimal("350"), "mg", "intravenous", datetime(2019, 3, 12, 10, 0, tzinfo=CLINIC_TZ)
         ),
-        prescription=Prescription("WIEBE", date(2019, 3, 5), attached=True),
+        prescription=Prescription("WIEBE", date(2019, 3, 5), on_file=True),
         fda=FdaApproval(FdaStatus.APPROVED),
         lot=Lot("CEM8X01", date(2020, 6, 30)),
         administration=Administration(
@@ -235,7 +245,7 @@ def _compound_line(**fields: object) -> DrugLine:
         kind=DrugKind.COMPOUNDED,
         hcpcs_code="J7999",
         modifiers=("JW",),
-        prescription=Prescription("PILCHER", date(2025, 10, 28), attached=True),
+        prescription=Prescription("PILCHER", date(2025, 10, 28), on_file=True),
         fda=FdaApproval(FdaStatus.APPROVED),
         administration=Administration(cpt_code="54235"),
     )
@@ -266,7 +276,7 @@ def compound_trimix() -> Scenario:
             "0517-4002-25",
             Decimal("25"),
             Decimal("412.50"),
-            True,
+            on_file=True,
         ),
         dose=Dose(Decimal("30"), "mg", "intracavernous", given),
         lot=Lot("PAP4471", date(2026, 8, 31)),
@@ -288,7 +298,7 @@ def compound_trimix() -> Scenario:
             "00143-9564-01",
             Decimal("1"),
             Decimal("78.40"),
-            True,
+            on_file=True,
         ),
         dose=Dose(Decimal("1"), "mg", "intracavernous", given),
         lot=Lot("PHT2290", date(2027, 1, 31)),
@@ -309,7 +319,7 @@ def compound_trimix() -> Scenario:
             "0703-1501-02",
             Decimal("5"),
             Decimal("1045.00"),
-            True,
+            on_file=True,
         ),
         dose=Dose(Decimal("10"), "mcg", "intracavernous", given),
         lot=Lot("ALP7731", date(2026, 3, 31)),
@@ -359,12 +369,12 @@ def off_label_rituximab(hcpcs_code: str = "J3490") -> Scenario:
             "50242-0053-06",
             Decimal("2"),
             Decimal("7420.00"),
-            True,
+            on_file=True,
         ),
         dose=Dose(
             Decimal("1000"), "mg", "intravenous", datetime(2026, 4, 14, 9, 0, tzinfo=CLINIC_TZ)
         ),
-        prescription=Prescription("GRESSOT", date(2026, 4, 1), attached=True),
+        prescription=Prescription("GRESSOT", date(2026, 4, 1), on_file=True),
         fda=FdaApproval(
             FdaStatus.APPROVED,
             off_label=True,
@@ -420,12 +430,12 @@ def rare_biologic() -> Scenario:
             "72171-0505-01",
             Decimal("1"),
             Decimal("7000.00"),
-            True,
+            on_file=True,
         ),
         dose=Dose(
             Decimal("45"), "mg", "intravenous", datetime(2019, 6, 4, 9, 30, tzinfo=CLINIC_TZ)
         ),
-        prescription=Prescription("ADUSUMILLI", date(2019, 6, 3), attached=True),
+        prescription=Prescription("ADUSUMILLI", date(2019, 6, 3), on_file=True),
         fda=FdaApproval(FdaStatus.APPROVED),
         lot=Lot("EMA19C04", date(2020, 12, 31)),
         waste=Waste(Decimal("5"), "single-dose vial, remainder discarded"),

@@ -9,7 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from j3490_desk.domain.billing import bill_lines
-from j3490_desk.domain.claim import Claim, Waste
+from j3490_desk.domain.check import check_claim
+from j3490_desk.domain.claim import Claim, PayerKind, Waste
+from j3490_desk.domain.findings import Severity
 from tests.domain import scenarios
 
 
@@ -19,13 +21,14 @@ def _with_line(claim: Claim, **changes: object) -> Claim:
 
 def test_rare_biologic_gets_a_separate_jw_line() -> None:
     scenario = scenarios.rare_biologic()
-    given_line, waste_line = bill_lines(scenario.claim, facts=scenario.facts)
+    given_line, waste_line = bill_lines(
+        scenario.claim, facts=scenario.facts, evidence=scenario.evidence
+    )
     assert given_line.hcpcs_code == "J3590" and given_line.modifiers == ()
     assert given_line.units == 1
     assert given_line.shaded_24a == "N472171050501 ML9"  # 45 mg of 50 mg / 10 mL
-    assert (
-        given_line.narrative == "EMAPALUMAB-LZSG (GAMIFANT) 45MG NDC 72171050501 INVOICE ATTACHED"
-    )
+    # Palmetto: nothing beyond name, dose and NDC, though the invoice is enclosed
+    assert given_line.narrative == "EMAPALUMAB-LZSG (GAMIFANT) 45MG NDC 72171050501"
     assert given_line.narrative_placement[0] == "2400 SV101-7"
     assert waste_line.is_waste_line and waste_line.modifiers == ("JW",)
     assert waste_line.units == 1 and waste_line.shaded_24a == "N472171050501 ML1"
@@ -34,12 +37,41 @@ def test_rare_biologic_gets_a_separate_jw_line() -> None:
     assert waste_line.charge == Decimal("770.00")
 
 
-def test_noc_lines_bill_one_unit_under_medicare_profiles() -> None:
-    """WPS: 'Do not quantity-bill NOC drugs' (units = 1, else M123)."""
+def test_noc_units_go_out_as_entered_and_the_check_says_to_change_them() -> None:
+    """WPS: 'Do not quantity-bill NOC drugs' (units = 1, else M123). The app never changes the
+    clerk's units behind their back: the line carries them, and UNITS_NOT_ONE blocks (WPS)."""
     scenario = scenarios.new_immunotherapy()
     claim = _with_line(scenario.claim, billed_units=Decimal(350))
     (line,) = bill_lines(claim, facts=scenario.facts)
-    assert line.units == 1 and line.hcpcs_code == "J9999" and line.shaded_24a == "N461755000801 ML7"
+    assert line.units == 350 and line.hcpcs_code == "J9999"
+    assert line.shaded_24a == "N461755000801 ML7"
+    findings = check_claim(claim, today=scenario.today, facts=scenario.facts)
+    (units,) = [f for f in findings if f.code == "UNITS_NOT_ONE"]
+    assert units.severity is Severity.BLOCKER and "M123" in units.message
+    fixed = _with_line(claim, billed_units=Decimal(1))
+    assert bill_lines(fixed, facts=scenario.facts)[0].units == 1
+    after = check_claim(fixed, today=scenario.today, facts=scenario.facts)
+    assert "UNITS_NOT_ONE" not in {f.code for f in after}
+
+
+def test_one_unit_is_a_medicare_rule_not_a_commercial_one() -> None:
+    """domain.md sections 7 and 16: the generic profile asks for 1 unit only of Medicare."""
+    scenario = scenarios.new_immunotherapy()
+    claim = _with_line(scenario.claim, billed_units=Decimal(35))
+    commercial = replace(
+        claim,
+        payer=replace(claim.payer, kind=PayerKind.COMMERCIAL, narrative_profile="generic"),
+    )
+    findings = check_claim(commercial, today=scenario.today, facts=scenario.facts)
+    assert "UNITS_NOT_ONE" not in {f.code for f in findings}
+    assert bill_lines(commercial, facts=scenario.facts)[0].units == 35
+    medicare = replace(claim, payer=replace(claim.payer, narrative_profile="generic"))
+    (units,) = [
+        f
+        for f in check_claim(medicare, today=scenario.today, facts=scenario.facts)
+        if f.code == "UNITS_NOT_ONE"
+    ]
+    assert units.severity is Severity.WARNING and units.unverified
 
 
 def test_jz_stays_on_the_line_and_coded_drugs_carry_no_narrative() -> None:

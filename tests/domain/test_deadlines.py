@@ -38,10 +38,18 @@ def test_medicare_leap_day_files_by_28_february() -> None:
 
 
 def test_commercial_default_90_days_and_payer_setting() -> None:
-    commercial = Payer("Acme Health")
-    assert filing_deadline(commercial, date(2025, 1, 1), TODAY).deadline == date(2025, 4, 1)
+    commercial = filing_deadline(Payer("Acme Health"), date(2025, 1, 1), TODAY)
+    assert commercial.deadline == date(2025, 4, 1) and not commercial.verified
+    assert "90 days" in commercial.basis and "Settings > Payers" in commercial.basis
     contract = Payer("Acme Health", timely_filing_days=180)
-    assert filing_deadline(contract, date(2025, 1, 1), TODAY).deadline == date(2025, 6, 30)
+    own = filing_deadline(contract, date(2025, 1, 1), TODAY)
+    assert own.deadline == date(2025, 6, 30) and own.verified
+
+
+def test_zero_days_in_settings_means_the_default() -> None:
+    """Settings > Payers: "0 = payer-type default", never "due on the date of service"."""
+    zero = filing_deadline(Payer("Acme Health", timely_filing_days=0), date(2025, 1, 1), TODAY)
+    assert zero.deadline == date(2025, 4, 1) and not zero.verified
 
 
 def test_medicaid_default_is_365_and_unverified() -> None:
@@ -49,7 +57,8 @@ def test_medicaid_default_is_365_and_unverified() -> None:
         Payer("State Medicaid", kind=PayerKind.MEDICAID), date(2025, 1, 1), TODAY
     )
     assert result.deadline == date(2026, 1, 1) and not result.verified
-    assert "unverified" in result.basis
+    assert "365 days" in result.basis and "varies by state" in result.basis
+    assert "Settings > Payers" in result.basis
 
 
 @given(dates, dates, st.sampled_from(list(PayerKind)), st.none() | st.integers(0, 3650))

@@ -72,19 +72,29 @@ def test_ngs_hyphenates_the_ndc_when_asked() -> None:
     assert "NDC 72171-0505-01" in build_narrative(LINE, profile).text
 
 
-def test_railroad_compound_invoice_note() -> None:
-    """Railroad Medicare: 'compounded drugs, invoice attached' and 'INV $250.00'."""
+def test_railroad_compound_invoice_note_only_with_the_invoice_enclosed() -> None:
+    """Railroad Medicare: 'compounded drugs, invoice attached' and 'INV $250.00', when the
+    invoice really goes with the claim; a claim file's "attached": true is not enough."""
     line = replace(
         LINE,
         kind=DrugKind.COMPOUNDED,
         invoice=Invoice(price_paid=Decimal(250), attached=True),
     )
-    text = build_narrative(line, PROFILES["railroad"]).text
+    railroad = PROFILES["railroad"]
+    text = build_narrative(line, railroad, invoice_enclosed=True).text
     assert text.endswith("COMPOUNDED DRUGS, INVOICE ATTACHED INV $250.00")
-    assert (
-        "INVOICE"
-        not in build_narrative(replace(line, kind=DrugKind.DRUG), PROFILES["railroad"]).text
-    )
+    assert "INVOICE" not in build_narrative(line, railroad).text
+    drug = replace(line, kind=DrugKind.DRUG)
+    assert "INVOICE" not in build_narrative(drug, railroad, invoice_enclosed=True).text
+
+
+def test_only_railroad_asks_for_an_invoice_note() -> None:
+    """payer-profiles.md §1: no other contractor lists an invoice note, and Palmetto rejects
+    text beyond what it requires, so even an enclosed invoice is not mentioned."""
+    compound = replace(LINE, kind=DrugKind.COMPOUNDED, invoice=Invoice(price_paid=Decimal(9)))
+    for key, profile in PROFILES.items():
+        text = build_narrative(compound, profile, invoice_enclosed=True).text
+        assert ("INVOICE" in text) is (key == "railroad"), key
 
 
 def test_abbreviates_then_cuts_and_reports() -> None:
@@ -125,9 +135,12 @@ def test_profile_lookup_falls_back_to_generic() -> None:
 
 
 def test_scenario_narratives() -> None:
+    """Palmetto: name, dose, NDC and nothing more, invoice enclosed or not."""
     scenario = scenarios.rare_biologic()
-    text = build_narrative(scenario.claim.drug_lines[0], profile_for(scenario.claim.payer)).text
-    assert text == "EMAPALUMAB-LZSG (GAMIFANT) 45MG NDC 72171050501 INVOICE ATTACHED"
+    line, profile = scenario.claim.drug_lines[0], profile_for(scenario.claim.payer)
+    for enclosed in (False, True):
+        text = build_narrative(line, profile, invoice_enclosed=enclosed).text
+        assert text == "EMAPALUMAB-LZSG (GAMIFANT) 45MG NDC 72171050501"
 
 
 names = st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=150)

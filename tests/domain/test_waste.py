@@ -9,6 +9,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
+from j3490_desk.domain.billing_units import BillingUnit, parse_hcpcs_dosage
 from j3490_desk.domain.claim import (
     ContainerType,
     Dose,
@@ -21,9 +22,7 @@ from j3490_desk.domain.claim import (
 )
 from j3490_desk.domain.findings import Severity
 from j3490_desk.domain.waste import (
-    BillingUnit,
     expected_waste_modifier,
-    parse_hcpcs_dosage,
     units_cover_waste,
     waste_findings,
 )
@@ -142,8 +141,54 @@ def test_parse_hcpcs_dosage() -> None:
     assert parse_hcpcs_dosage("per dose") is None
 
 
-@given(st.integers(1, 1000), st.integers(0, 1000))
-def test_never_both_jw_and_jz(dose: int, waste: int) -> None:
-    line = vial(str(dose), str(waste) if waste else None)
-    assert expected_waste_modifier(line, AFTER_JZ, MEDICARE) in {"JW", "JZ"}
-    assert (expected_waste_modifier(line, AFTER_JZ, MEDICARE) == "JW") == (waste > 0)
+WASTE_MODIFIER_CODES = {
+    "WASTE_WITHOUT_JW",
+    "WASTE_JZ_WITH_WASTE",
+    "WASTE_JW_WITHOUT_WASTE",
+    "WASTE_JZ_MISSING",
+    "WASTE_JW_UNITS_COVER",
+}
+
+
+@given(
+    st.integers(1, 300),
+    st.integers(0, 300),
+    st.sampled_from([Decimal(1), Decimal(10), Decimal(25), Decimal(100)]),
+)
+def test_the_modifier_the_app_picks_never_raises_a_waste_modifier_finding(
+    dose: int, waste: int, unit_mg: Decimal
+) -> None:
+    """The wizard fills in expected_waste_modifier; the check must accept what it picked
+    (issue 14: JZ was picked for covered waste, then WASTE_JZ_WITH_WASTE blocked it)."""
+    unit = BillingUnit(unit_mg, "mg")
+    line = replace(vial(str(dose), str(waste) if waste else None), hcpcs_code="J9035")
+    picked = expected_waste_modifier(line, AFTER_JZ, MEDICARE, billing_unit=unit)
+    assert picked in {"JW", "JZ"}
+    line = replace(line, modifiers=(picked,))
+    assert not codes(line, billing_unit=unit) & WASTE_MODIFIER_CODES
+
+
+def test_jz_with_waste_the_units_cover_is_not_a_blocker() -> None:
+    """Noridian (domain.md section 15): 100 mg a unit, 70 mg given, 30 mg discarded: 1 unit
+    with JZ, and the 30 mg stays recorded as waste (deleting it leaves 30 mg unaccounted)."""
+    unit = BillingUnit(Decimal(100), "mg")
+    line = replace(vial("70", "30", modifiers=("JZ",)), hcpcs_code="J9035")
+    assert waste_findings(line, 0, AFTER_JZ, MEDICARE, billing_unit=unit) == []
+    not_covered = BillingUnit(Decimal(10), "mg")
+    (finding,) = waste_findings(line, 0, AFTER_JZ, MEDICARE, billing_unit=not_covered)
+    assert finding.code == "WASTE_JZ_WITH_WASTE" and finding.severity is Severity.BLOCKER
+    assert "do not cover" in finding.message
+
+
+def test_waste_modifiers_on_noc_lines_block_only_where_the_contractor_says_so() -> None:
+    """domain.md section 5: no CMS text on JW/JZ for NOC codes (U); Palmetto instructs JW."""
+    line = vial("70", "30")  # J3490
+    generic = {f.code: f for f in waste_findings(line, 0, AFTER_JZ, MEDICARE)}
+    assert generic["WASTE_WITHOUT_JW"].severity is Severity.WARNING
+    assert generic["WASTE_WITHOUT_JW"].unverified
+    palmetto = replace(MEDICARE, narrative_profile="palmetto")
+    cited = {f.code: f for f in waste_findings(line, 0, AFTER_JZ, palmetto)}
+    assert cited["WASTE_WITHOUT_JW"].severity is Severity.BLOCKER
+    assert "palmettogba" in cited["WASTE_WITHOUT_JW"].source
+    nothing_wasted = {f.code: f for f in waste_findings(vial("100", None), 0, AFTER_JZ, palmetto)}
+    assert nothing_wasted["WASTE_JZ_MISSING"].severity is Severity.WARNING

@@ -13,6 +13,8 @@ from pypdf import PdfReader
 
 from j3490_desk.domain.billing import bill_lines
 from j3490_desk.domain.check import check_claim
+from j3490_desk.domain.claim import ClaimStatus
+from j3490_desk.domain.evidence import Evidence
 from j3490_desk.export.layout import PageIdentity
 from j3490_desk.export.packet import RenderedPacket, render_packet
 from j3490_desk.export.packet_input import ClinicInfo, PacketInput
@@ -38,6 +40,11 @@ SECTION_HEADINGS = {
 
 
 def packet_input(scenario: Scenario, folder: Path) -> PacketInput:
+    attachments = standard_attachments(folder)
+    evidence = Evidence.of((a.drug_line, a.kind) for a in attachments)
+    findings = check_claim(
+        scenario.claim, today=scenario.today, facts=scenario.facts, evidence=evidence
+    )
     return PacketInput(
         claim=scenario.claim,
         claim_id=7,
@@ -45,9 +52,9 @@ def packet_input(scenario: Scenario, folder: Path) -> PacketInput:
         producer="J3490 Desk test",
         prepared_on=scenario.today,
         clinic=CLINIC,
-        findings=tuple(check_claim(scenario.claim, today=scenario.today, facts=scenario.facts)),
+        findings=tuple(findings),
         facts=scenario.facts,
-        attachments=standard_attachments(folder),
+        attachments=attachments,
     )
 
 
@@ -114,15 +121,18 @@ def test_summary_shows_the_24a_text_and_narrative(
             assert _flat(billed.narrative) in text
 
 
-def test_draft_only_when_blockers_remain(rendered: tuple[Scenario, RenderedPacket]) -> None:
+def test_draft_unless_ready(rendered: tuple[Scenario, RenderedPacket], tmp_path: Path) -> None:
+    """A DRAFT while a blocker remains or the claim was never marked ready; the cover says
+    which."""
     scenario, packet = rendered
-    blocked = any(
-        f.severity == "blocker"
-        for f in check_claim(scenario.claim, today=scenario.today, facts=scenario.facts)
-    )
-    assert packet.draft is blocked
+    packet_data = packet_input(scenario, tmp_path / "again")
+    blocked = any(f.severity == "blocker" for f in packet_data.findings)
+    not_ready = scenario.claim.status is ClaimStatus.DRAFT
+    assert packet.draft is (blocked or not_ready)
     first_page = page_texts(packet.pdf)[0]
-    assert ("DRAFT - NOT FOR SUBMISSION" in first_page) is blocked
+    assert ("DRAFT - NOT FOR SUBMISSION" in first_page) is packet.draft
+    assert ("blocking problem" in first_page) is blocked
+    assert ("not been marked ready" in first_page) is (not_ready and not blocked)
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")

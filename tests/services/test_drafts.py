@@ -1,4 +1,5 @@
-"""The wizard's use cases without Qt: drafts, resume step, field messages, checklist, review."""
+"""The wizard's use cases without Qt: drafts, resume step, field messages, review (the checklist:
+test_checklist.py)."""
 
 from __future__ import annotations
 
@@ -94,26 +95,6 @@ def test_typed_text_and_amounts() -> None:
     assert drafts.with_waste_modifier(("JZ", "KX"), "JW") == ("KX", "JW")
 
 
-def test_checklist_marks_every_item_and_points_at_its_step() -> None:
-    scenario = scenarios.compound_trimix()
-    empty = replace(scenario.claim, drug_lines=(domain.DrugLine(),))
-    from j3490_desk.domain.check import check_claim
-
-    entries = drafts.checklist(empty, check_claim(empty, today=scenario.today))
-    names = [e.name for e in entries]
-    assert names[:5] == [
-        "NDC",
-        "Invoice",
-        "Medical necessity statement",
-        "Modifiers",
-        "Authorization status",
-    ]
-    assert len(entries) == 15
-    ndc = entries[0]
-    assert ndc.state == drafts.MISSING and ndc.step == drafts.line_step(0, "1")
-    assert {e.state for e in entries} <= {drafts.COMPLETE, drafts.WARNING, drafts.MISSING}
-
-
 def test_review_groups_findings_and_prices(app_data: AppData) -> None:
     scenario = scenarios.compound_trimix()
     review = drafts.review(app_data, scenario.claim, today=scenario.today)
@@ -122,3 +103,23 @@ def test_review_groups_findings_and_prices(app_data: AppData) -> None:
     assert len(review.prices) == 3 and review.expected_total is not None
     assert sum(1 for line in review.paper_lines if line.is_waste_line) == 3
     assert review.deadline.deadline == date(2026, 11, 4)
+
+
+def test_saving_and_reviewing_a_draft_keep_its_check_for_the_work_queue(
+    app_data: AppData,
+) -> None:
+    from j3490_desk.services import claim_list
+
+    def readiness(claim_id: int) -> str:
+        [row] = [r for r in claim_list.list_claims(app_data) if r.id == claim_id]
+        return row.readiness
+
+    scenario = scenarios.new_immunotherapy()
+    claim_id = claims.create_claim(app_data, scenario.claim)
+    assert readiness(claim_id) == "not checked"
+    drafts.review(app_data, claims.get_claim(app_data, claim_id), today=scenario.today)
+    assert "blocker" not in readiness(claim_id) and readiness(claim_id) != "not checked"
+    stored = claims.get_claim(app_data, claim_id)
+    no_ndc = replace(stored, drug_lines=(replace(stored.drug_lines[0], ndc=""),))
+    drafts.save_draft(app_data, no_ndc, drafts.HEADER, today=scenario.today)
+    assert readiness(claim_id).startswith("1 blocker")  # NDC_MISSING, from the saved version

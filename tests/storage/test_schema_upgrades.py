@@ -73,6 +73,20 @@ def _without_ids(claim: domain.Claim) -> domain.Claim:
     return dataclasses.replace(claim, id=None, drug_lines=lines)
 
 
+def _as_released_before_0005(claim: domain.Claim) -> domain.Claim:
+    """Until 0005 the examples said their invoice and order were "attached" (with no file);
+    since then they say the paper is on file at the clinic."""
+
+    def line_then(line: domain.DrugLine) -> domain.DrugLine:
+        return dataclasses.replace(
+            line,
+            invoice=dataclasses.replace(line.invoice, attached=True, on_file=False),
+            prescription=dataclasses.replace(line.prescription, attached=True, on_file=False),
+        )
+
+    return dataclasses.replace(claim, drug_lines=tuple(map(line_then, claim.drug_lines)))
+
+
 @pytest.mark.parametrize("fixture", SCHEMAS, ids=[p.stem for p in SCHEMAS])
 def test_old_database_upgrades_with_every_row_intact(fixture: Path, tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
@@ -95,6 +109,8 @@ def test_old_database_upgrades_with_every_row_intact(fixture: Path, tmp_path: Pa
         for claim_id, example in enumerate(EXAMPLES, start=1):
             stored = claims.get_claim(data, claim_id)
             expected = claim_json.load_claim_file(example)
+            if fixture.stem < "claims-0005":
+                expected = _as_released_before_0005(expected)
             # payers are saved records matched by name: two examples share one
             assert stored.payer.name == expected.payer.name
             # later fixtures have moved the example claims on (submitted, paid, denied)

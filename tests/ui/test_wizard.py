@@ -127,8 +127,6 @@ def enter(qtbot: QtBot, widget: QWidget, spec_kind: str, value: Any) -> None:
 
 def fill_page(qtbot: QtBot, page: FieldPage, source: Any) -> None:
     for spec in page.specs:
-        if spec.path.endswith(".attached"):
-            continue  # ticked by attaching the file
         enter(qtbot, page.inputs[spec.path], spec.kind, get_path(source, spec.path))
 
 
@@ -171,9 +169,9 @@ def enter_scenario(qtbot: QtBot, wizard: ClaimWizard, scenario: Scenario, tmp_pa
             assert wizard.step == drafts.line_step(index, item)
             page = wizard.drug_pages[item]
             fill_page(qtbot, page, line)
-            if item == "2" and line.invoice.attached:
+            if item == "2":  # the scans are the evidence ("on file" is typed like any field)
                 attach(qtbot, page, scan(tmp_path, f"invoice-{index}"))
-            if item == "5" and line.prescription.attached:
+            if item == "5":
                 attach(qtbot, page, scan(tmp_path, f"order-{index}"))
             if item == "7":
                 attach(qtbot, page, scan(tmp_path, f"label-{index}"))
@@ -299,7 +297,7 @@ def test_off_label_rituximab_billed_j3490_names_j9312(
     assert not wizard.review_page.mark_ready.isEnabled() and wizard.checklist.isEnabled()
     entries = [wizard.checklist.item(i).text() for i in range(wizard.checklist.count())]
     item1 = next(e for e in entries if e.startswith("1. "))
-    assert "missing" in item1
+    assert "✖ blocker" in item1 and "J9312" in item1  # the row says which blocker
     # clicking the checklist entry jumps to the step that fixes it
     row = wizard.checklist.item(entries.index(item1))
     rect = wizard.checklist.visualItemRect(row)
@@ -680,4 +678,4 @@ def test_closing_the_wizard_while_a_file_is_being_added_keeps_the_file(
     page = reopened.drug_pages["2"]
     assert page.attachments is not None
     assert [a.original_name for a in page.attachments.attachments()] == ["invoice-late.png"]
-    assert page.inputs["invoice.attached"].isChecked()  # ticked when the step shows the file
+    assert page.evidence_state.text() == "Invoice file attached: invoice-late.png."

@@ -1,23 +1,30 @@
-"""The work queue as a biller uses it: columns, sort, filters, search, Today, status moves."""
+"""The work queue as a biller uses it: columns, sort, filters, search, Today, status moves; and
+that it never shows a stale state (a wizard's check, F5, the selection after an action)."""
 
 from __future__ import annotations
 
 import dataclasses
+import subprocess
+import sys
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
 from j3490_desk.domain import claim as d
-from j3490_desk.services import attachments, claim_list, claim_status, claims
+from j3490_desk.services import attachments, claim_list, claim_status, claims, drafts
 from j3490_desk.services.app_data import AppData
 from j3490_desk.ui.app import create_application
 from j3490_desk.ui.claim_table_model import COLUMNS, ClaimTableModel
 from j3490_desk.ui.main_window import MainWindow
 from j3490_desk.ui.reports_view import BarChart, ReportsView
 from j3490_desk.ui.status_dialog import StatusDialog
+from j3490_desk.ui.wizard import window as wizard_window
+from tests.domain import scenarios
+from tests.reference.conftest import write_ndctext_zip
 from tests.sample_claims import sample_claim
 from tests.work_queue.helpers import PDF, claim_in
 
@@ -227,3 +234,124 @@ def test_correct_claim_records_why_and_opens_it_for_editing(
     assert dialog.apply()
     assert claims.get_claim(app_data, claim_id).status.value == "corrected"
     assert claim_status.claim_events(app_data, claim_id)[-1].note == "units 10 -> 1 (M123)"
+
+
+# --- the queue never shows a stale state (issue 19) -------------------------------------------
+
+
+def _click_row(qtbot: QtBot, window: MainWindow, claim_id: int) -> None:
+    row = _ids(window).index(claim_id)
+    rect = window.table.visualRect(window.model.index(row, 1))
+    qtbot.mouseClick(window.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def _selected(window: MainWindow) -> list[int]:
+    return [window.model.claim_id(i.row()) for i in window.table.selectionModel().selectedRows()]
+
+
+def _readiness(window: MainWindow, claim_id: int) -> str:
+    row = _ids(window).index(claim_id)
+    return str(window.model.index(row, _column("Readiness")).data())
+
+
+def _choose_menu_item(qtbot: QtBot, window: MainWindow, menu_title: str, item: str) -> None:
+    """Click the menu bar's menu, then the item in it, as a clerk does."""
+    bar = window.menuBar()
+    menu_action = next(a for a in bar.actions() if a.text().replace("&", "") == menu_title)
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.actionGeometry(menu_action).center())
+    menu = menu_action.menu()
+    qtbot.waitUntil(menu.isVisible)
+    action = next(a for a in menu.actions() if a.text().replace("&", "") == item)
+    qtbot.mouseClick(menu, Qt.MouseButton.LeftButton, pos=menu.actionGeometry(action).center())
+
+
+def _click_ok_when_shown(qtbot: QtBot, shown: list[str]) -> QTimer:
+    """The dialog runs its own event loop: a timer finds it there and clicks its OK button."""
+
+    def look() -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, StatusDialog):
+            timer.stop()
+            shown.append(dialog.windowTitle())
+            ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+            qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+
+    timer = QTimer()
+    timer.setInterval(20)
+    timer.timeout.connect(look)
+    timer.start()
+    return timer
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")
+def test_a_claim_reviewed_in_the_wizard_shows_its_check_in_the_queue(
+    qtbot: QtBot, window: MainWindow, filled: dict[str, int]
+) -> None:
+    claim_id = filled["roe"]  # one blocker (NDC quantity) and two warnings
+    assert _readiness(window, claim_id) == "not checked"
+    _click_row(qtbot, window, claim_id)
+    qtbot.keyClick(window.table, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    [wizard] = wizard_window.open_windows()
+    try:  # a second window offscreen: Qt warns it cannot raise it
+        steps = wizard.steps
+        review = steps.topLevelItem(steps.topLevelItemCount() - 1)
+        rect = steps.visualItemRect(review)
+        qtbot.mouseClick(steps.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        assert wizard.step == drafts.REVIEW
+        assert "NDC_QUANTITY_INVALID" in wizard.review_page.report.toPlainText()
+        qtbot.waitUntil(lambda: _readiness(window, claim_id).startswith("1 blocker"))
+        assert _selected(window) == [claim_id]  # the refresh kept the clerk's place
+    finally:
+        wizard.close()
+    assert _readiness(window, claim_id).startswith("1 blocker")
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing the keyboard)")
+def test_mark_ready_keeps_the_claim_selected(qtbot: QtBot, app_data: AppData) -> None:
+    clean = scenarios.new_immunotherapy()
+    other = claims.create_claim(app_data, sample_claim())
+    claim_id = claims.create_claim(app_data, clean.claim)
+    create_application()
+    main = MainWindow(app_data, today=clean.today)
+    qtbot.add_widget(main)
+    main.show()
+    qtbot.waitUntil(lambda: main.today_report is not None)
+    _click_row(qtbot, main, claim_id)
+    shown: list[str] = []
+    timer = _click_ok_when_shown(qtbot, shown)
+    _choose_menu_item(qtbot, main, "Status", "Mark ready")
+    qtbot.waitUntil(lambda: bool(shown))
+    timer.stop()
+    assert claims.get_claim(app_data, claim_id).status is d.ClaimStatus.READY
+    assert _selected(main) == [claim_id] and other in _ids(main)
+    assert _readiness(main, claim_id) != "not checked"
+    # the next action works on the same claim without choosing it again
+    _choose_menu_item(qtbot, main, "Status", "Archive claim")
+    assert "Select a claim" not in main.statusBar().currentMessage()
+    assert main.statusBar().currentMessage().startswith(f"Claim {claim_id} archived")
+
+
+def test_f5_reads_the_reference_data_again_after_a_command_line_import(
+    qtbot: QtBot, window: MainWindow, app_data: AppData, tmp_path: Path
+) -> None:
+    qtbot.waitUntil(window.reference_banner.isVisible)
+    before = window.reference_banner.text()
+    assert "No FDA NDC Directory is loaded" in before
+    directory = write_ndctext_zip(
+        tmp_path / "ndctext.zip",
+        (scenarios.FIXTURES / "fda_ndc_2019_product_slice.txt").read_bytes(),
+        (scenarios.FIXTURES / "fda_ndc_2019_package_slice.txt").read_bytes(),
+    )
+    command = [sys.executable, "-m", "j3490_desk", "--data-dir", str(app_data.paths.root)]
+    done = subprocess.run(
+        [*command, "reference", "import", str(directory)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert window.reference_banner.text() == before  # nothing has told the window yet
+    qtbot.keyClick(window.table, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: window.reference_banner.text() != before)
+    assert "No FDA NDC Directory is loaded" not in window.reference_banner.text()

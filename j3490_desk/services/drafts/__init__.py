@@ -9,24 +9,19 @@ field or step a finding belongs to, so the wizard pages never run a rule themsel
 - `typed_text`: amounts, text and ICD-10-CM codes as typed.
 - `line_lookups`: the NDC look-up (item 1) and the expected waste modifier (item 8).
 - `field_messages`: which field or step shows each finding, and the message there.
+- `checklist`: the checklist's rows, from the findings and what was entered.
 - `assessment`: what the pages show after each change, with the checklist.
 - `review_summary`: the review page.
 """
 
-from j3490_desk.services.drafts.assessment import (
-    COMPLETE,
-    MISSING,
-    WARNING,
-    Assessment,
-    ChecklistEntry,
-    assess,
-    checklist,
-)
+from j3490_desk.services.drafts.assessment import Assessment, assess
+from j3490_desk.services.drafts.checklist import ChecklistEntry, RowState, checklist
 from j3490_desk.services.drafts.field_messages import FieldKey, field_of, field_problems, step_of
 from j3490_desk.services.drafts.line_lookups import (
     NdcFill,
     expected_modifier,
     lookup_ndc,
+    noc_code_choices,
     with_waste_modifier,
 )
 from j3490_desk.services.drafts.review_summary import Review, review
@@ -60,22 +55,20 @@ from j3490_desk.services.drafts.typed_text import (
 )
 
 __all__ = [
-    "COMPLETE",
     "HEADER",
     "LINE_ITEMS",
     "LONG_TEXT_LIMIT",
-    "MISSING",
     "NECESSITY",
     "PROVIDER",
     "REVIEW",
     "TEXT_LIMIT",
-    "WARNING",
     "Assessment",
     "ChecklistEntry",
     "FieldKey",
     "NdcFill",
     "Parsed",
     "Review",
+    "RowState",
     "assess",
     "checklist",
     "clean_text",
@@ -85,6 +78,7 @@ __all__ = [
     "field_problems",
     "line_step",
     "lookup_ndc",
+    "noc_code_choices",
     "parse_amount",
     "parse_step",
     "resume_step",

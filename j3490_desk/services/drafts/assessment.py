@@ -4,7 +4,7 @@ pre-submission checklist and the code each drug line should carry."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from j3490_desk.domain import claim as domain
@@ -13,88 +13,8 @@ from j3490_desk.domain.noc_code import CodeSuggestion, facts_for_line, suggest_c
 from j3490_desk.domain.payer_profiles import profile_for
 from j3490_desk.services import claim_check
 from j3490_desk.services.app_data import AppData
-from j3490_desk.services.drafts.field_messages import (
-    FieldKey,
-    field_of,
-    field_problems,
-    severity_rank,
-    step_of,
-)
-from j3490_desk.services.drafts.steps import (
-    HEADER,
-    LINE_ITEMS,
-    NECESSITY,
-    PROVIDER,
-    STEP_OF_ITEM,
-    line_step,
-    step_keys,
-)
-
-
-@dataclass(frozen=True)
-class ChecklistEntry:
-    name: str  # "NDC", "Item 3: dose", ...
-    state: str  # "complete", "warning" or "missing"
-    step: str  # where to fix it
-    detail: str = ""  # the first finding's message
-
-
-COMPLETE, WARNING, MISSING = "complete", "warning", "missing"
-
-_ITEM_NAMES = {
-    "1": "Drug name and NDC",
-    "2": "Purchase invoice",
-    "3": "Dose, route, date",
-    "4": "Medical necessity",
-    "5": "Prescription",
-    "6": "FDA status",
-    "7": "Lot and expiry",
-    "8": "Waste",
-    "9": "Administration times",
-    "10": "Provider and NPI",
-}
-
-
-def checklist(claim: domain.Claim, findings: list[Finding]) -> list[ChecklistEntry]:
-    """The pre-submission checklist, then the ten items, each complete / warning / missing."""
-
-    def entry(name: str, about: list[Finding], step: str) -> ChecklistEntry:
-        worst = sorted(about, key=severity_rank)
-        if not worst:
-            return ChecklistEntry(name, COMPLETE, step)
-        state = MISSING if worst[0].severity is Severity.BLOCKER else WARNING
-        if worst[0].severity is Severity.INFO:
-            state = COMPLETE
-        return ChecklistEntry(name, state, step_of(worst[0]), worst[0].message)
-
-    first_line = line_step(0, "1") if claim.drug_lines else HEADER
-    by_item: dict[str, list[Finding]] = {}
-    for finding in findings:
-        by_item.setdefault(finding.item, []).append(finding)
-        home = STEP_OF_ITEM.get(finding.item)
-        if home in LINE_ITEMS:  # coding and narrative count for item 1, pricing for item 2
-            by_item.setdefault(home, []).append(finding)
-    entries = [
-        entry("NDC", [f for f in findings if f.code.startswith("NDC_")], first_line),
-        entry("Invoice", by_item.get("2", []), line_step(0, "2")),
-        entry(
-            "Medical necessity statement",
-            [f for f in by_item.get("4", []) if f.code != "DIAGNOSIS_MISSING"]
-            + [f for f in findings if f.code == "OFF_LABEL_NO_RATIONALE"],
-            NECESSITY,
-        ),
-        entry(
-            "Modifiers",
-            by_item.get("modifiers", [])
-            + [f for f in findings if f.code.startswith(("MODIFIER_", "WASTE_"))],
-            line_step(0, "8"),
-        ),
-        entry("Authorization status", by_item.get("prior_auth", []), HEADER),
-    ]
-    for item, name in _ITEM_NAMES.items():
-        home = NECESSITY if item == "4" else PROVIDER if item == "10" else line_step(0, item)
-        entries.append(entry(f"{item}. {name}", by_item.get(item, []), home))
-    return [e if e.step in step_keys(claim) else replace(e, step=HEADER) for e in entries]
+from j3490_desk.services.drafts.checklist import ChecklistEntry, checklist
+from j3490_desk.services.drafts.field_messages import FieldKey, field_of, field_problems, step_of
 
 
 @dataclass(frozen=True)
@@ -138,7 +58,7 @@ def assess(
     return Assessment(
         findings=tuple(findings),
         fields=field_problems(claim, findings, texts),
-        checklist=tuple(checklist(claim, findings)),
+        checklist=tuple(checklist(claim, findings, claim_check.evidence_for(data, claim))),
         suggestions=suggestions,
     )
 

@@ -1,5 +1,6 @@
 """What the drug pages fill in for the clerk to confirm: the FDA directory's names for a typed
-NDC (item 1) and the JW/JZ modifier the waste rule expects (item 8)."""
+NDC (item 1), the JW/JZ modifier the waste rule expects (item 8), and the unclassified codes
+the HCPCS field offers (the rules' one list)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,16 @@ from dataclasses import dataclass
 from datetime import date
 
 from j3490_desk.domain import claim as domain
-from j3490_desk.domain.noc_code import facts_for_line
+from j3490_desk.domain.noc_code import NOC_CODES, facts_for_line
 from j3490_desk.domain.waste import billing_unit_for, expected_waste_modifier
 from j3490_desk.errors import KnownError
 from j3490_desk.services import claim_check
 from j3490_desk.services.app_data import AppData
+
+
+def noc_code_choices() -> tuple[tuple[str, str], ...]:
+    """(label, code) pairs for the HCPCS field: every unclassified code the rules know."""
+    return tuple((code, code) for code in NOC_CODES)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from j3490_desk.domain.billing import BilledLine, bill_lines
 from j3490_desk.domain.deadlines import FilingDeadline, filing_deadline
 from j3490_desk.domain.findings import Finding, Severity
 from j3490_desk.domain.pricing import PriceBreakdown, PricingError, price_claim
-from j3490_desk.services import claim_check
+from j3490_desk.services import claim_check, claims
 from j3490_desk.services.app_data import AppData
 
 
@@ -38,16 +38,20 @@ class Review:
 
 
 def review(data: AppData, claim: domain.Claim, *, today: date | None = None) -> Review:
+    """The review of a claim; a stored claim's check is kept for the work queue's readiness."""
     day = today or date.today()
     facts = claim_check.drug_facts(data, claim)
+    evidence = claim_check.evidence_for(data, claim)
     findings = claim_check.findings_for(data, claim, today=day)
+    if claim.id is not None:
+        claims.record_readiness(data, claim.id, findings)
     return Review(
         blockers=tuple(f for f in findings if f.severity is Severity.BLOCKER),
         warnings=tuple(f for f in findings if f.severity is Severity.WARNING),
         infos=tuple(f for f in findings if f.severity is Severity.INFO),
         prices=price_claim(claim, facts=facts),
-        paper_lines=bill_lines(claim, facts=facts, paper=True),
-        electronic_lines=bill_lines(claim, facts=facts),
+        paper_lines=bill_lines(claim, facts=facts, paper=True, evidence=evidence),
+        electronic_lines=bill_lines(claim, facts=facts, evidence=evidence),
         deadline=filing_deadline(claim.payer, claim.date_of_service, day),
         status=claim.status,
     )

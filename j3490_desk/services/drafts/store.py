@@ -10,6 +10,7 @@ from j3490_desk.models import Claim as ClaimRow
 from j3490_desk.models import Patient, Payer, Provider
 from j3490_desk.services import claims, records
 from j3490_desk.services.app_data import AppData
+from j3490_desk.services.claim_check import findings_for
 
 
 def start_draft(data: AppData, *, today: date | None = None) -> int:
@@ -24,14 +25,19 @@ def start_draft(data: AppData, *, today: date | None = None) -> int:
     return claims.create_claim(data, claim)
 
 
-def save_draft(data: AppData, claim: domain.Claim, step: str) -> domain.Claim:
-    """Save the whole draft, blockers or not, and the step the clerk is on.
+def save_draft(
+    data: AppData, claim: domain.Claim, step: str, *, today: date | None = None
+) -> domain.Claim:
+    """Save the whole draft, blockers or not, and the step the clerk is on; the work queue's
+    readiness column then shows this version's check, never an older one's.
 
     Returns the stored claim: new drug lines come back with their ids.
     """
     claims.update_claim(data, claim)
     set_resume_step(data, _claim_id(claim), step)
-    return claims.get_claim(data, _claim_id(claim))
+    stored = claims.get_claim(data, _claim_id(claim))
+    claims.record_readiness(data, _claim_id(claim), findings_for(data, stored, today=today))
+    return stored
 
 
 def resume_step(data: AppData, claim_id: int) -> str:

@@ -8,8 +8,8 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
 
 from j3490_desk.domain import claim as domain
 from j3490_desk.services import drafts
@@ -41,7 +41,6 @@ ROUTES = tuple(
         "intra-articular",
     )
 )
-NOC_CODES = tuple((c, c) for c in ("J3490", "J3590", "J7999", "J9999", "C9399", "J8499", "J8999"))
 QUALIFIERS = (
     ("", ""),
     ("ML: milliliters", "ML"),
@@ -56,9 +55,10 @@ ATTACHMENTS_AVAILABLE = importlib.util.find_spec("j3490_desk.ui.attachments_pane
 class DrugPage(FieldPage):
     """A step about one drug line; `data` answers look-ups, never the widgets themselves."""
 
+    evidence_changed = Signal()  # a file of this step's kind was attached or removed
     item = ""
     attachment_kind = ""  # "invoice", "prescription", "label_photo": files this step proves
-    attached_path = ""  # the checkbox the step's files tick, e.g. "invoice.attached"
+    document = ""  # what that file is called in the state line: "invoice", "signed order"
 
     def __init__(self, data: AppData) -> None:
         self.data = data
@@ -66,6 +66,13 @@ class DrugPage(FieldPage):
         super().__init__()
 
     def build_bottom(self) -> None:
+        # Whether the file is stored, read from the attachments themselves: no tick box can
+        # say a file is attached (only a stored attachment proves the item).
+        self.evidence_state = QLabel()
+        self.evidence_state.setWordWrap(True)
+        self.evidence_state.setAccessibleName(f"{self.title}: attached file")
+        self.evidence_state.setVisible(bool(self.attachment_kind))
+        self.column.addWidget(self.evidence_state)
         self.attachment_box = QVBoxLayout()
         self.column.addLayout(self.attachment_box)
 
@@ -95,18 +102,29 @@ class DrugPage(FieldPage):
         self._attachments_changed()
 
     def _attachments_changed(self) -> None:
-        """A file of this step's kind attached to the line ticks its "attached" box."""
-        if self.attachments is None or not self.attached_path:
+        """Say which file of this step's kind is stored for the line (or the whole claim)."""
+        if self.attachments is None or not self.attachment_kind:
             return
         line_id = self.attachments.drug_line_id
-        attached = any(
-            info.kind == self.attachment_kind and info.drug_line_id == line_id
+        names = [
+            info.original_name or "pasted image"
             for info in self.attachments.attachments()
+            if info.kind == self.attachment_kind and info.drug_line_id in (line_id, None)
+        ]
+        on_file = any(spec.path.endswith(".on_file") for spec in self.specs)
+        text = (
+            f"{self.document.capitalize()} file attached: {', '.join(names)}."
+            if names
+            else f"No {self.document} file is attached. Attach it below"
+            + (
+                "; if only the paper is at hand, tick \u201con file at the clinic\u201d above."
+                if on_file
+                else "."
+            )
         )
-        box = self.inputs[self.attached_path]
-        assert isinstance(box, QCheckBox)
-        if attached and not box.isChecked():
-            box.setChecked(True)  # a change like any other: applied and saved
+        if text != self.evidence_state.text():
+            self.evidence_state.setText(text)
+            self.evidence_changed.emit()
 
     def label_confirmed(self, reading: object) -> None:
         """The clerk confirmed what a label photo says (lot step only)."""
@@ -127,7 +145,7 @@ class DrugNamePage(DrugPage):
         Spec("ndc", "NDC (as printed on the label)"),
         Spec("strength", "Strength"),
         Spec("kind", "Kind of drug", "choice", enum_choices(domain.DrugKind)),
-        Spec("hcpcs_code", "HCPCS code", "combo", NOC_CODES),
+        Spec("hcpcs_code", "HCPCS code", "combo", drafts.noc_code_choices()),
         Spec("billed_units", "Units billed", "amount"),
         Spec("package.amount", "Drug per package", "amount"),
         Spec("package.unit", "Package unit", "combo", UNITS),
@@ -195,7 +213,7 @@ class DrugNamePage(DrugPage):
 class InvoicePage(DrugPage):
     item = "2"
     attachment_kind = "invoice"
-    attached_path = "invoice.attached"
+    document = "invoice"
     title = "Item 2: the purchase invoice"
     guidance = (
         "Most payers price an unclassified drug from what the clinic paid: they want the "
@@ -214,7 +232,7 @@ class InvoicePage(DrugPage):
         Spec("invoice.quantity", "Packages bought", "amount"),
         Spec("invoice.price_paid", "Price paid", "amount"),
         Spec("charge", "Clinic's charge", "amount"),
-        Spec("invoice.attached", "Invoice file attached", "bool"),
+        Spec("invoice.on_file", "Paper invoice on file at the clinic, not sent", "bool"),
     )
 
     def build_bottom(self) -> None:
@@ -298,7 +316,7 @@ class DosePage(DrugPage):
 class PrescriptionPage(DrugPage):
     item = "5"
     attachment_kind = "prescription"
-    attached_path = "prescription.attached"
+    document = "signed order"
     title = "Item 5: the prescription or order"
     guidance = (
         "A signed order shows the drug was prescribed for this patient: the payer asks for "
@@ -307,7 +325,7 @@ class PrescriptionPage(DrugPage):
     specs = (
         Spec("prescription.prescriber", "Prescriber"),
         Spec("prescription.date", "Order date", "date"),
-        Spec("prescription.attached", "Signed order attached", "bool"),
+        Spec("prescription.on_file", "Paper signed order on file at the clinic, not sent", "bool"),
     )
 
 
@@ -329,6 +347,7 @@ class FdaPage(DrugPage):
 class LotPage(DrugPage):
     item = "7"
     attachment_kind = "label_photo"
+    document = "label photo"
     title = "Item 7: lot number and expiry"
     guidance = (
         "The lot number ties the dose to the vial (for recalls and audits); an expired lot "

@@ -73,6 +73,7 @@ def open_windows() -> list[ClaimWizard]:
 
 class ClaimWizard(QWidget):
     export_requested = Signal(int)  # the claim id: the packet dialog takes it from here
+    checked = Signal(int)  # the claim id, once a save or the review has kept its check
 
     def __init__(
         self,
@@ -128,6 +129,8 @@ class ClaimWizard(QWidget):
         self.stack = QStackedWidget()
         self._scrolls: dict[QWidget, QScrollArea] = {}
         for page in (*self.field_pages(), self.review_page):
+            if isinstance(page, DrugPage):
+                page.evidence_changed.connect(self.evidence_changed)
             if isinstance(page, FieldPage):
                 page.changed.connect(self.page_changed)
                 scroll = QScrollArea()
@@ -320,6 +323,12 @@ class ClaimWizard(QWidget):
             if top is not None:
                 top.setText(0, _drug_label(line, self.claim.drug_lines[line]))
 
+    def evidence_changed(self) -> None:
+        """Files are the evidence, so the check runs again; removing one from a ready claim
+        moved it back to draft, which a later save must not undo."""
+        self.claim = replace(self.claim, status=claims.get_claim(self.data, self.claim_id).status)
+        self.check_timer.start()
+
     def reassess(self) -> None:
         self.check_timer.stop()
         page = self.page_for(self.step)
@@ -339,7 +348,7 @@ class ClaimWizard(QWidget):
         self.autosave.stop()
         try:
             if self.dirty:
-                self.claim = drafts.save_draft(self.data, self.claim, self.step)
+                self.claim = drafts.save_draft(self.data, self.claim, self.step, today=self.today)
             elif self.step_dirty:
                 drafts.set_resume_step(self.data, self.claim_id, self.step)
             else:
@@ -348,12 +357,16 @@ class ClaimWizard(QWidget):
             self.save_status.setText(f"Not saved: {error}")
             self.autosave.start()
             return
+        saved_claim = self.dirty
         self.dirty = self.step_dirty = False
         self.save_status.setText(f"Draft saved at {datetime.now():%H:%M:%S}")
+        if saved_claim:
+            self.checked.emit(self.claim_id)
 
     def show_review(self) -> None:
         review = drafts.review(self.data, self.claim, today=self.today)
         self.review_page.show_review(review, self._drug_names())
+        self.checked.emit(self.claim_id)
 
     def _drug_names(self) -> list[str]:
         return [line.brand_name or line.generic_name or "unnamed" for line in self.claim.drug_lines]
@@ -389,6 +402,7 @@ class ClaimWizard(QWidget):
     def _mark_ready_ended(self) -> None:
         self.marking_ready = None
         self._hold_navigation(False)
+        self.checked.emit(self.claim_id)  # marked ready or refused, the claim was checked
 
     def _hold_navigation(self, hold: bool) -> None:
         """No leaving the review, and no edits, while the claim is being marked ready."""
