@@ -18,7 +18,9 @@ def regular_file_size(path: Path, name: str = "") -> int:
     try:
         info = path.stat()
     except FileNotFoundError as error:
-        raise InvalidInputError(f"{shown} does not exist.", "Check the file name.") from error
+        raise InvalidInputError(
+            f"{shown} cannot be read: it does not exist.", "Check the file name."
+        ) from error
     except OSError as error:
         raise InvalidInputError(f"{shown} cannot be read: {error.strerror}.") from error
     if not stat.S_ISREG(info.st_mode):
