@@ -12,7 +12,7 @@ Sources:
 - The 837P allows at most 50 service lines per claim (005010X222A1, loop 2400, repeat 50);
   a paper CMS-1500 page holds 6.
 - NDC quantities carry at most 3 decimals (NUCC manual, item 24A shaded; 837P CTP04).
-The text limits, the date range and the quantity bound are ours: generous for any real
+The text limits, the date range, the quantity bound and the image budget are ours: generous for any real
 claim, small enough that no field can make a command use unbounded memory or time.
 """
 
@@ -29,6 +29,10 @@ MAX_QUANTITY = Decimal("1000000")  # exclusive: units, doses, package contents, 
 MAX_PERCENT = Decimal("1000")
 TEXT_LIMIT = 200  # names, numbers, short references
 LONG_TEXT_LIMIT = 2000  # rationale and history paragraphs
+# Images (attachments, thumbnails, packets, label photos) are decoded only within this budget,
+# checked from the header: a 48 MP phone photo, a letter page scanned at 600 dpi (34 MP).
+PIXEL_BUDGET = 50_000_000
+FRAME_LIMIT = 200  # pages of one multi-page TIFF
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2199, 12, 31)
 

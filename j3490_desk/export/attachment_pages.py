@@ -17,6 +17,7 @@ from PIL import Image, ImageChops, ImageOps, ImageSequence, UnidentifiedImageErr
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
+from j3490_desk.domain.input_limits import FRAME_LIMIT, PIXEL_BUDGET
 from j3490_desk.export.errors import AttachmentMissingError, CorruptAttachmentError
 from j3490_desk.export.layout import BODY_HEIGHT, BODY_WIDTH
 from j3490_desk.export.packet_input import PacketAttachment
@@ -98,6 +99,7 @@ def _scaled_frames(attachment: PacketAttachment, content: bytes) -> tuple[Scaled
         _register_heif()
     try:
         with Image.open(BytesIO(content)) as image:
+            _within_budget(attachment, image)
             if getattr(image, "n_frames", 1) == 1:
                 return (_scaled(image, content),)
             return tuple(_scaled(frame.copy(), content) for frame in ImageSequence.Iterator(image))
@@ -105,6 +107,18 @@ def _scaled_frames(attachment: PacketAttachment, content: bytes) -> tuple[Scaled
         raise _corrupt(
             attachment, f"the image is damaged or of an unknown kind ({error})"
         ) from error
+
+
+def _within_budget(attachment: PacketAttachment, image: Image.Image) -> None:
+    """From the header: a file stored before the pixel budget existed is refused, not decoded
+    into gigabytes (attaching checks every page; issue 18 item 10)."""
+    frames = int(getattr(image, "n_frames", 1))
+    if image.width * image.height > PIXEL_BUDGET or frames > FRAME_LIMIT:
+        raise _corrupt(
+            attachment,
+            f"the image is larger than {PIXEL_BUDGET // 1_000_000} megapixels a page or "
+            f"{FRAME_LIMIT} pages; attach a smaller copy",
+        )
 
 
 def _is_grayscale(image: Image.Image, content: bytes) -> bool:

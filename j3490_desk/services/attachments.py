@@ -25,6 +25,7 @@ from PIL import Image, ImageOps
 from sqlmodel import Session, col, select
 
 from j3490_desk.domain.claim import ClaimStatus
+from j3490_desk.domain.input_limits import FRAME_LIMIT, PIXEL_BUDGET
 from j3490_desk.errors import InvalidInputError, KnownError, NotFoundError
 from j3490_desk.models import Attachment, Claim, DrugLine
 from j3490_desk.services import pdf_pages, records
@@ -179,10 +180,6 @@ def open_image(source: Path | bytes, name: str = "The image") -> Image.Image:
         image.close()
         raise
     return image
-
-
-PIXEL_BUDGET = 50_000_000  # a 48 MP phone photo, a letter page scanned at 600 dpi (34 MP)
-FRAME_LIMIT = 200  # pages of one multi-page TIFF
 
 
 def check_pixel_budget(image: Image.Image, name: str) -> None:

@@ -138,3 +138,18 @@ def test_a_packet_of_the_largest_accepted_scans_stays_under_1_gb(tmp_path: Path)
     _, err = process.communicate(timeout=300)
     assert process.returncode == 0, err
     assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024 < 1024**3
+
+
+def test_a_stored_image_over_the_budget_is_refused_by_the_packet_not_decoded(
+    tmp_path: Path,
+) -> None:
+    """A file stored before the budget existed: the packet says so from the header."""
+    from j3490_desk.export.attachment_pages import prepare_attachment
+    from j3490_desk.export.errors import CorruptAttachmentError
+    from j3490_desk.export.packet_input import PacketAttachment
+
+    big = tmp_path / "old-scan.png"
+    Image.new("1", (10_000, 6_000), 1).save(big)  # 60 megapixels
+    stored = PacketAttachment("Invoice", "invoice", "0" * 64, "image/png", big.read_bytes)
+    with pytest.raises(CorruptAttachmentError, match="larger than 50 megapixels"):
+        prepare_attachment(stored)
