@@ -92,7 +92,8 @@ def read_claim_text(path: Path) -> str:
     except OSError as error:
         raise InvalidInputError(f"{path} cannot be read: {error.strerror}.") from error
     try:
-        return raw.decode("utf-8-sig")  # Windows Notepad starts UTF-8 with a byte-order mark
+        # Windows Notepad starts UTF-8 with a byte-order mark; it is not part of the JSON.
+        return raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
     except UnicodeDecodeError as error:
         raise InvalidInputError(
             f"{path} is not a text file in UTF-8.", "Export the claim as JSON and try again."
