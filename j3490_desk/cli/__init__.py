@@ -24,6 +24,7 @@ from j3490_desk.cli import (
     encryption_commands,
     label_commands,
     reference_commands,
+    remit_commands,
     user_commands,
 )
 from j3490_desk.errors import KnownError, PassphraseRequiredError
@@ -39,6 +40,7 @@ COMMAND_GROUPS = (
     backup_commands,
     user_commands,
     encryption_commands,
+    remit_commands,
 )
 
 

@@ -1,8 +1,10 @@
 """`j3490-desk reference ...` (import, status) and `j3490-desk ndc ...` (lookup, search).
 
-Exit statuses: 0 done; 1 an NDC no loaded file knows; 2 invalid input (a rejected file,
-an invalid or ambiguous NDC, a bad date). `ndc lookup --json` prints one JSON object whose
-keys are a published contract (see NdcLookup.to_json).
+Exit statuses: 0 done; 1 an NDC no loaded file knows; 2 invalid input (an invalid or
+ambiguous NDC, a bad date). `reference import` with several files imports every good one:
+it exits 0 when at least one was imported (or was already loaded), listing each rejected
+file on stderr, and 2 only when every file was rejected. `ndc lookup --json` prints one JSON
+object whose keys are a published contract (see NdcLookup.to_json).
 """
 
 from __future__ import annotations
@@ -89,14 +91,21 @@ def _import(args: argparse.Namespace) -> int:
     finally:
         service.close()
     print(file=sys.stderr)
-    status = 0
+    rejected = [outcome for outcome in outcomes if outcome.summary is None]
     for outcome in outcomes:
         if outcome.summary is not None:
             print("\n".join(outcome.summary.lines()))
-        else:
-            print(f"{outcome.name}: REJECTED\n  {outcome.error}".replace("\n", "\n  "))
-            status = 2
-    return status
+    for outcome in rejected:
+        print(f"{outcome.name}: REJECTED\n  {outcome.error}".replace("\n", "\n  "), file=sys.stderr)
+    if not rejected:
+        return 0
+    imported = len(outcomes) - len(rejected)
+    print(
+        f"{imported} of {len(outcomes)} files imported; {len(rejected)} rejected (above)."
+        + ("" if imported else " Nothing was imported."),
+        file=sys.stderr,
+    )
+    return 0 if imported else 2
 
 
 def _status(args: argparse.Namespace) -> int:

@@ -62,12 +62,15 @@ def split_charge(line: DrugLine) -> tuple[Decimal | None, Decimal | None]:
 
 
 def _ndc_fields(
-    line: DrugLine, amount: Decimal | None, decimals: int
+    line: DrugLine, amount: Decimal | None, decimals: int, facts: DrugFacts | None
 ) -> tuple[str, Decimal | None, str]:
     try:
         ndc11 = to_billing_ndc(line.ndc)
     except NdcError:
-        return "", None, ""
+        # A hyphen-less 10-digit NDC the directory reads one way only (check.py says so).
+        if facts is None or not facts.found:
+            return "", None, ""
+        ndc11 = facts.ndc11
     if amount is None:
         return ndc11, None, ""
     try:
@@ -95,18 +98,20 @@ def _bill_one(
     bills_waste = "JW" in modifiers and waste is not None and is_positive(waste)
     admin_charge, waste_charge = split_charge(line) if bills_waste else (line.charge, None)
 
-    def narrative(amount: Decimal | None) -> str:
+    ndc11, quantity, shaded = _ndc_fields(line, line.dose.amount, decimals, facts)
+
+    def narrative(discarded: bool) -> str:
         if not noc:
             return ""
         return build_narrative(
             line,
             profile,
             limit=narrative_limit,
-            dose_amount=amount,
+            discarded=discarded,
             invoice_enclosed=evidence.has(EvidenceKind.INVOICE, index),
+            resolved_ndc11=ndc11,
         ).text
 
-    ndc11, quantity, shaded = _ndc_fields(line, line.dose.amount, decimals)
     administered = BilledLine(
         drug_line=index,
         hcpcs_code=code,
@@ -117,12 +122,12 @@ def _bill_one(
         ndc_quantity=quantity,
         ndc_unit_qualifier=line.package.ndc_unit_qualifier.strip().upper(),
         shaded_24a=shaded,
-        narrative=narrative(line.dose.amount),
+        narrative=narrative(discarded=False),
         narrative_placement=profile.placement if noc else (),
     )
     if not bills_waste:
         return [administered]
-    _, waste_quantity, waste_shaded = _ndc_fields(line, waste, decimals)
+    _, waste_quantity, waste_shaded = _ndc_fields(line, waste, decimals, facts)
     billing_unit = billing_unit_for(line, claim.date_of_service, facts)
     return [
         administered,
@@ -138,7 +143,7 @@ def _bill_one(
             ndc_quantity=waste_quantity,
             ndc_unit_qualifier=administered.ndc_unit_qualifier,
             shaded_24a=waste_shaded,
-            narrative=narrative(waste),
+            narrative=narrative(discarded=True),
             narrative_placement=administered.narrative_placement,
             is_waste_line=True,
         ),

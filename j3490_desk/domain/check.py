@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from j3490_desk.domain import modifiers, noc_code, sanity, waste
+from j3490_desk.domain import modifiers, noc_code, opps, sanity, waste
 from j3490_desk.domain.amounts import plain_amount
 from j3490_desk.domain.claim import (
     Acquisition,
@@ -42,7 +42,14 @@ from j3490_desk.domain.icd10 import (
     normalize_icd10,
 )
 from j3490_desk.domain.narrative import build_narrative
-from j3490_desk.domain.ndc import NdcError, ndc_candidates, ndc_quantity, to_billing_ndc
+from j3490_desk.domain.ndc import (
+    NdcError,
+    hyphenate_ndc11,
+    ndc_candidates,
+    ndc_quantity,
+    to_billing_ndc,
+)
+from j3490_desk.domain.ndc_resolution import directory_ndc11, resolved_facts
 from j3490_desk.domain.noc_code import (
     code_findings,
     facts_for_line,
@@ -59,12 +66,15 @@ from j3490_desk.domain.sources import (
     BPM_15_50_4_1,
     BPM_15_50_4_2,
     FCSO_PRICING,
+    FDA_EXPIRATION_DATING,
     FDA_NDC_DIRECTORY,
+    HCPCS_2025_OCT_FILE,
     ICD10_STRUCTURE,
     NORIDIAN_NOC,
     NPI_CHECK_DIGIT,
     NUCC_ITEM_24,
     NUCC_ITEM_31,
+    PIM_3_3_2_4,
     STEDI_NDC_EDIT,
     WPS_NOC_5010,
     X12_RFI_2151,
@@ -80,6 +90,7 @@ MEDICARE_DENIED_CATEGORIES = frozenset({"UNAPPROVED DRUG OTHER", "UNAPPROVED HOM
 # with (a whole word: "PEN" must not match "SUSPENSION").
 SELF_INJECTION_FORMS = re.compile(r"\b(PEN|SYRINGE|AUTO-?INJECTOR|INJECTOR)S?\b")
 MAX_PACKAGES_PER_DOSE = 100  # more than this many packages in one dose is likely a typo
+MAX_DESCRIPTOR_CODES_SHOWN = 3  # e.g. a biologic and its biosimilars' codes
 # A HCPCS Level II code (a letter and four digits) or a CPT code (five characters).
 HCPCS_SYNTAX = re.compile(r"[A-V]\d{4}|\d{4}[0-9AFTU]")
 UNSUBMITTED = frozenset({ClaimStatus.DRAFT, ClaimStatus.READY})
@@ -90,9 +101,11 @@ _CHECK_CODES: dict[str, str] = {
     "NO_DRUG_LINES": "The claim has no drug line",
     "NDC_MISSING": "Drug line without an NDC",
     "NDC_AMBIGUOUS": "10-digit NDC typed without hyphens: three possible readings",
+    "NDC_READ_FROM_DIRECTORY": "10-digit NDC without hyphens, read as the one package listed",
     "NDC_INVALID": "NDC that is not a valid NDC layout",
     "NDC_NOT_IN_DIRECTORY": "NDC not found in the loaded FDA/CMS reference data",
     "NDC_MARKETING_ENDED": "The NDC's marketing ended before the date of service",
+    "HCPCS_DESCRIPTOR_NAMES_DRUG": "A HCPCS code's descriptor names the drug billed as NOC",
     "NDC_QUANTITY_INVALID": "The NDC quantity for 24A / CTP04 cannot be built",
     "UNITS_NOT_ONE": "NOC line with units other than 1 for a payer that wants 1",
     "DRUG_INVESTIGATIONAL": "Investigational drug",
@@ -156,6 +169,7 @@ FINDING_CODES: Mapping[str, str] = {
     **modifiers.CODES,
     **waste.CODES,
     **noc_code.CODES,
+    **opps.CODES,
     **sanity.CODES,
     **_CHECK_CODES,
 }
@@ -473,14 +487,25 @@ def _ndc(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
     try:
         ndc11 = to_billing_ndc(line.ndc)
     except NdcError as error:
-        code = "NDC_AMBIGUOUS" if error.candidates else "NDC_INVALID"
-        yield _f(
-            code, Severity.BLOCKER, "1", str(error), _ndc_fix(error), cite("§1", STEDI_NDC_EDIT), i
-        )
-        return
+        if not error.candidates:
+            yield _f(
+                "NDC_INVALID",
+                Severity.BLOCKER,
+                "1",
+                str(error),
+                _ndc_fix(error),
+                cite("§1", STEDI_NDC_EDIT),
+                i,
+            )
+            return
+        yield _unhyphenated_ndc(line, i, ctx, error)
+        resolved = directory_ndc11(line.ndc, ctx.facts)
+        if resolved is None:
+            return
+        ndc11 = resolved
     if ctx.facts is None:
         return
-    facts = ctx.facts.get(ndc11)
+    facts = resolved_facts(line.ndc, ctx.facts)
     if facts is None or not facts.found:
         yield _f(
             "NDC_NOT_IN_DIRECTORY",
@@ -503,6 +528,40 @@ def _ndc(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
             cite("§10", FDA_NDC_DIRECTORY),
             i,
         )
+
+
+def _unhyphenated_ndc(line: DrugLine, i: int, ctx: _Context, error: NdcError) -> Finding:
+    """A 10-digit NDC without hyphens: the directory decides when it lists exactly one of
+    the three readings (domain.md section 1); otherwise the clerk is asked, never guessed for."""
+    resolved = directory_ndc11(line.ndc, ctx.facts)
+    source = cite("§1", FDA_NDC_DIRECTORY, STEDI_NDC_EDIT)
+    if resolved is not None:
+        return _f(
+            "NDC_READ_FROM_DIRECTORY",
+            Severity.WARNING,
+            "1",
+            f"NDC {line.ndc.strip()} has no hyphens, so it could be read three ways; the FDA "
+            f"NDC Directory lists only {hyphenate_ndc11(resolved)}, so the check and the claim "
+            f"use {resolved}.",
+            f"Compare with the label and type the NDC as {hyphenate_ndc11(resolved)}.",
+            source,
+            i,
+        )
+    found = resolved_facts(line.ndc, ctx.facts)
+    listed = found.directory_readings if found is not None else ()
+    if ctx.facts is None:
+        known = " No FDA NDC Directory is loaded to tell which is meant."
+    elif listed:
+        known = (
+            f" The FDA NDC Directory lists {len(listed)} of them ("
+            + ", ".join(hyphenate_ndc11(reading) for reading in listed)
+            + ")."
+        )
+    else:
+        known = " None of them is in the loaded FDA NDC Directory or CMS files."
+    return _f(
+        "NDC_AMBIGUOUS", Severity.BLOCKER, "1", str(error) + known, _ndc_fix(error), source, i
+    )
 
 
 def _ndc_fix(error: NdcError) -> str:
@@ -613,6 +672,39 @@ def _codes(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
         claim.place_of_service,
         facts,
         compound_code=ctx.profile.compound_code,
+    )
+
+
+def _descriptor_names_drug(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
+    """domain.md section 13: the crosswalk covers only ASP-priced drugs; a HCPCS long
+    descriptor that names the drug is a second signal, matched by name: a warning."""
+    facts = facts_for_line(line, ctx.facts)
+    billed = line.hcpcs_code.strip().upper()
+    if facts is None or not facts.descriptor_codes or not is_noc_code(billed):
+        return
+    if line.kind is DrugKind.COMPOUNDED:
+        return  # a compound is billed with its compound code whatever its ingredients are
+    if noc_code.specific_mapping(facts, ctx.claim.date_of_service) is not None:
+        return  # the crosswalk itself gives the code: SPECIFIC_HCPCS_EXISTS says so
+    name = facts.nonproprietary_name or (
+        facts.noc_pricing.generic_name if facts.noc_pricing else ""
+    )
+    shown = facts.descriptor_codes[:MAX_DESCRIPTOR_CODES_SHOWN]
+    codes = " / ".join(item.code for item in shown)
+    described = "; ".join(f"{item.code}: '{item.long_description}'" for item in shown)
+    more = len(facts.descriptor_codes) - len(shown)
+    yield _f(
+        "HCPCS_DESCRIPTOR_NAMES_DRUG",
+        Severity.WARNING,
+        "coding",
+        f"{codes} {'describes' if len(shown) == 1 else 'describe'} {name.lower()}; check "
+        f"whether {'it applies' if len(shown) == 1 else 'one applies'} to this drug "
+        f"({described}{f'; and {more} more' if more else ''}). The CMS crosswalk does not "
+        f"list this NDC, but a drug with its own code is denied under {billed}.",
+        f"Bill {shown[0].code if len(shown) == 1 else 'the code that fits'} with its billing "
+        f"units if the descriptor fits this drug; if it does not, keep {billed}.",
+        cite("§13", HCPCS_2025_OCT_FILE),
+        i,
     )
 
 
@@ -941,7 +1033,7 @@ def _prescription(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
             "5",
             "The signed order is on file at the clinic and is not sent with this claim.",
             "Scan the signed order and attach it, or send it when the payer asks for it.",
-            cite("§9, §14"),
+            cite("§14", PIM_3_3_2_4),
             i,
         )
         return
@@ -952,7 +1044,7 @@ def _prescription(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
         _not_stored("the signed order", "signed order", line.prescription.attached) + ".",
         "Attach the physician's order (drug, dose, route, date, signature), or mark the "
         "paper on file at the clinic.",
-        cite("§9"),
+        cite("§14", PIM_3_3_2_4),
         i,
     )
 
@@ -972,6 +1064,8 @@ def _lot(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
             cite("§3"),
             i,
         )
+    # Lot and expiry are printed and barcoded on every Rx package (DSCSA, §3), so the record
+    # can always hold them; no payer rule asks for them, so their absence is a warning.
     if not lot.number.strip():
         yield _f(
             "LOT_NUMBER_MISSING",
@@ -999,7 +1093,7 @@ def _lot(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
             "7",
             f"The lot expired on {lot.expiration.isoformat()}, before the date of service.",
             "Check the expiry on the vial used; an expired drug must not be billed.",
-            cite("§3"),
+            cite("§3", FDA_EXPIRATION_DATING),
             i,
         )
 
@@ -1050,15 +1144,15 @@ def _administration(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
 
 def _waste(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
     claim = ctx.claim
+    facts = facts_for_line(line, ctx.facts)
     yield from waste.waste_findings(
         line,
         i,
         claim.date_of_service,
         claim.payer,
         place_of_service=claim.place_of_service,
-        billing_unit=waste.billing_unit_for(
-            line, claim.date_of_service, facts_for_line(line, ctx.facts)
-        ),
+        billing_unit=waste.billing_unit_for(line, claim.date_of_service, facts),
+        facts=facts,
     )
 
 
@@ -1075,7 +1169,9 @@ def _modifiers(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
 def _narrative(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
     if not is_noc_code(line.hcpcs_code):
         return
-    narrative = build_narrative(line, ctx.profile)
+    narrative = build_narrative(
+        line, ctx.profile, resolved_ndc11=directory_ndc11(line.ndc, ctx.facts) or ""
+    )
     src = cite("§7", *ctx.profile.sources)
     if narrative.missing:
         parts = ", ".join(p.value for p in narrative.missing)
@@ -1088,13 +1184,25 @@ def _narrative(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
             src,
             i,
         )
-    if not narrative.fits:
+    # The JW line's narrative (the amount discarded) must fit too: it is sent on its own line.
+    waste = line.waste.amount
+    billed_as_waste = "JW" in {m.strip().upper() for m in line.modifiers} and (
+        waste is not None and is_positive(waste)
+    )
+    discarded = build_narrative(line, ctx.profile, discarded=True) if billed_as_waste else None
+    cut = [
+        (which, text)
+        for which, text in (("The narrative", narrative), ("The JW line's narrative", discarded))
+        if text is not None and not text.fits
+    ]
+    if cut:  # one finding: the fix (a shorter name) serves both lines
+        which, text = cut[0]
         yield _f(
             "NARRATIVE_TOO_LONG",
             Severity.BLOCKER,
             "narrative",
-            f"The narrative does not fit in {narrative.limit} characters even abbreviated; "
-            f"it was cut to '{narrative.text}'.",
+            f"{which} does not fit in {text.limit} characters even abbreviated; "
+            f"it was cut to '{text.text}'.",
             "Shorten the drug name with a standard abbreviation, or send the description as "
             "an attachment (paper) or PWK (electronic).",
             src,
@@ -1269,6 +1377,7 @@ LINE_RULES: tuple[_LineRule, ...] = (
     _ndc,
     _ndc_quantity,
     _codes,
+    _descriptor_names_drug,
     _units,
     _fda_status,
     _self_administered,

@@ -8,6 +8,7 @@ documentation items (see DEVELOPERS.md); claim-level items (4 and 10) live on `C
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -24,7 +25,7 @@ class PricingPolicy(enum.StrEnum):
 
     INVOICE_MARKUP = "invoice_markup"  # invoice cost plus the payer's markup percentage
     ASP = "asp"  # CMS payment limit (ASP + 6%, already included in the file) x billing units
-    WAC = "wac"  # new drugs without ASP: WAC + the payer's markup (Medicare: 3%)
+    WAC = "wac"  # new drugs without ASP: WAC + the add-on (Medicare: the contractor's figure)
 
 
 class PriorAuthStatus(enum.StrEnum):
@@ -162,6 +163,18 @@ class Invoice:
 
 
 @dataclass(frozen=True)
+class Wac:
+    """The wholesale acquisition cost the clerk read, for WAC pricing (domain.md section 8).
+
+    CMS files carry no WAC: it comes from the invoice's WAC column or a price list (e.g. Red
+    Book), and `source` says which, with its date, so the packet can name it.
+    """
+
+    per_package: Decimal | None = None
+    source: str = ""
+
+
+@dataclass(frozen=True)
 class Dose:
     """Item 3: what was given."""
 
@@ -232,6 +245,7 @@ class DrugLine:
     acquisition: Acquisition = Acquisition.PURCHASED
     package: Package = field(default_factory=Package)
     invoice: Invoice = field(default_factory=Invoice)
+    wac: Wac = field(default_factory=Wac)
     dose: Dose = field(default_factory=Dose)
     prescription: Prescription = field(default_factory=Prescription)
     fda: FdaApproval = field(default_factory=FdaApproval)
@@ -269,6 +283,25 @@ class HcpcsMapping:
 
 
 @dataclass(frozen=True)
+class HcpcsDescriptor:
+    """A HCPCS code whose long descriptor names the drug (CMS HCPCS Level II file)."""
+
+    code: str
+    long_description: str
+
+
+@dataclass(frozen=True)
+class NocPricing:
+    """How Medicare prices an NDC that has no code of its own (CMS NOC crosswalk + pricing)."""
+
+    generic_name: str
+    dosage: str  # what the payment limit is per, e.g. "1 UNIT"
+    billing_units_per_package: Decimal | None
+    payment_limit: Decimal | None  # per `dosage`; already ASP + 6% (domain.md section 8)
+    quarter: str
+
+
+@dataclass(frozen=True)
 class DrugFacts:
     """What the reference data (FDA NDC Directory, CMS files) says about one 11-digit NDC.
 
@@ -290,4 +323,17 @@ class DrugFacts:
     package_description: str = ""  # e.g. "1 SYRINGE in 1 CARTON": hints at self-administration
     excluded: bool = False
     specific_hcpcs: tuple[HcpcsMapping, ...] = ()
-    wac_per_package: Decimal | None = None
+    # Codes the crosswalk gives other packages of the same product (labeler + product code)
+    # on the date of service: a code names the drug, not the package size (issue 19).
+    product_hcpcs: tuple[HcpcsMapping, ...] = ()
+    # HCPCS codes whose long descriptor names the drug's generic name (domain.md section 13:
+    # a second signal, matched by name).
+    descriptor_codes: tuple[HcpcsDescriptor, ...] = ()
+    noc_pricing: NocPricing | None = None
+    # OPPS Addendum B status indicator by HCPCS code for the date of service; None when no
+    # Addendum B covering it is loaded. Shared and read-only, so kept out of repr/compare.
+    opps_status: Mapping[str, str] | None = field(default=None, repr=False, compare=False)
+    # Facts for an unhyphenated 10-digit NDC are keyed by its digits. With exactly one
+    # reading listed, `ndc11` is that reading; otherwise `found` is False and this holds the
+    # readings the files list (several, or none).
+    directory_readings: tuple[str, ...] = ()

@@ -53,6 +53,18 @@ def transition_problem(current: ClaimStatus, target: ClaimStatus) -> TransitionP
     )
 
 
+def reversal_problem(current: ClaimStatus, posted: ClaimStatus) -> TransitionProblem | None:
+    """A payer's reversal (835 CLP02 = 22, 005010X221A1) undoes its own earlier payment or
+    denial: the claim goes back to the status it had before that posting. Only while the claim
+    still is where that posting left it; after the clerk moved it on, the clerk decides."""
+    if current is posted:
+        return None
+    return TransitionProblem(
+        f"The payer reverses its {posted.value} posting, but the claim is {current.value} now.",
+        "Read the remittance, then move the claim by hand (Status) with a note.",
+    )
+
+
 def ready_problem(blocker_codes: list[str]) -> TransitionProblem | None:
     if not blocker_codes:
         return None

@@ -21,7 +21,7 @@ from j3490_desk.domain.claim import (
     PlaceOfService,
 )
 from j3490_desk.domain.findings import Finding, Severity
-from j3490_desk.domain.ndc import NdcError, to_billing_ndc
+from j3490_desk.domain.ndc_resolution import resolved_facts
 from j3490_desk.domain.sources import (
     FCSO_NOC,
     FDA_NDC_DIRECTORY,
@@ -81,6 +81,13 @@ class CodeSuggestion:
     specific: bool = False  # True when it is the drug's own HCPCS code, not a NOC code
 
 
+def offered_noc_codes(place_of_service: PlaceOfService) -> tuple[str, ...]:
+    """The unclassified codes to offer a clerk for a claim in this setting: C9399 only on a
+    hospital outpatient or ASC claim, never on a physician-office one (domain.md §16, §6)."""
+    hospital = place_of_service in HOSPITAL_OUTPATIENT_OR_ASC
+    return tuple(code for code in NOC_CODES if hospital or code != "C9399")
+
+
 def is_noc_code(code: str) -> bool:
     return code.strip().upper() in NOC_CODES
 
@@ -118,24 +125,27 @@ def is_oral(line: DrugLine, facts: DrugFacts | None) -> bool:
 
 
 def facts_for_line(line: DrugLine, facts: Mapping[str, DrugFacts] | None) -> DrugFacts | None:
-    """The reference data for the line's NDC (keyed by 11-digit NDC); None if none applies."""
-    if facts is None:
-        return None
-    try:
-        return facts.get(to_billing_ndc(line.ndc))
-    except NdcError:
-        return None
+    """The reference data for the line's NDC (keyed by 11-digit NDC, or by the digits of a
+    hyphen-less 10-digit NDC the directory resolved); None if none applies."""
+    return resolved_facts(line.ndc, facts)
 
 
 def specific_mapping(facts: DrugFacts | None, date_of_service: date) -> HcpcsMapping | None:
     """The crosswalk code in effect on the DOS: a new code starts in its quarter (§13)."""
     if facts is None:
         return None
-    for mapping in facts.specific_hcpcs:
+    # A code another package of the same product carries names this drug too (issue 19).
+    for mapping in (*facts.specific_hcpcs, *facts.product_hcpcs):
         ends = mapping.effective_to
         if mapping.effective_from <= date_of_service and (ends is None or date_of_service <= ends):
             return mapping
     return None
+
+
+def _crosswalk_subject(mapping: HcpcsMapping, facts: DrugFacts | None) -> str:
+    if facts is not None and mapping in facts.product_hcpcs:
+        return "this drug (another package of the same labeler and product code)"
+    return "this NDC"
 
 
 def suggest_code(
@@ -151,7 +161,8 @@ def suggest_code(
     if mapping is not None and line.kind is not DrugKind.COMPOUNDED:
         return CodeSuggestion(
             mapping.code,
-            f"The CMS NDC-HCPCS crosswalk gives this NDC its own code, {mapping.code}, from "
+            f"The CMS NDC-HCPCS crosswalk gives {_crosswalk_subject(mapping, facts)} its own "
+            f"code, {mapping.code}, from "
             f"{mapping.effective_from.isoformat()}. A code names the drug, not the use, so "
             "off-label use keeps it too.",
             cite("§13", NOVITAS_NOC),
@@ -278,7 +289,7 @@ def code_findings(
         return finding(
             "SPECIFIC_HCPCS_EXISTS",
             Severity.BLOCKER,
-            f"This NDC has its own code, {suggestion.code}, on the date of service; "
+            f"This drug has its own code, {suggestion.code}, on the date of service; "
             f"{billed} will be denied.{off_label} Off-label use changes coverage and the "
             "documents needed (compendium support, medical necessity), not the code.",
             f"Bill {suggestion.code} with "

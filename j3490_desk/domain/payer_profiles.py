@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from decimal import Decimal
 
 from j3490_desk.domain.claim import Payer, PayerKind
 from j3490_desk.domain.sources import (
@@ -20,6 +21,7 @@ from j3490_desk.domain.sources import (
     NORIDIAN_NOC,
     NOVITAS_NOC,
     PALMETTO_NOC,
+    PALMETTO_PRICING,
     RRM_FAX,
     RRM_NOC,
     WPS_NOC_5010,
@@ -33,6 +35,7 @@ ELECTRONIC_NARRATIVE_LIMIT = 80
 # Paper item 19: 71 characters is the figure commonly quoted from the NUCC 1500 instruction
 # manual for the 02/12 form. Not verified in our reference set (U): callers may pass their own.
 PAPER_ITEM_19_LIMIT = 71
+RRM_PRICING = "https://www.palmettogba.com/palmetto/rr.nsf/DID/8EELKH2211"  # payer-profiles §2
 
 
 class NarrativePart(enum.StrEnum):
@@ -67,8 +70,16 @@ class PayerProfile:
     invoice_note: str = ""
     invoice_note_compounds_only: bool = False
     invoice_amount_in_narrative: bool = False  # Railroad Medicare: "INV $250.00"
+    # The JW line's narrative says the amount discarded and drops the route, since nothing
+    # discarded was given by any route; a contractor that rejects a NOC line lacking any of
+    # its elements (WPS: name, dose, route, else M123) keeps the route there too.
+    route_on_waste_line: bool = False
     electronic_limit: int = ELECTRONIC_NARRATIVE_LIMIT
     paper_limit: int = PAPER_ITEM_19_LIMIT
+    # The contractor's WAC add-on for NOC drugs it prices itself, with the page that states it
+    # (payer-profiles.md section 2). None: not published; pricing uses the CMS figure and says so.
+    wac_add_on_percent: Decimal | None = None
+    wac_add_on_source: str = ""
     sources: tuple[str, ...] = ()
     notes: str = ""
 
@@ -101,6 +112,7 @@ PROFILES: dict[str, PayerProfile] = {
             (_N, _D, _S, _R),
             ("2400 SV101-7", "item 19"),
             noc_units_instruction=WPS_NOC_TIPS,
+            route_on_waste_line=True,
             sources=(WPS_NOC_TIPS, WPS_NOC_5010),
             notes="Drug name, total dosage (plus strength if appropriate), method of "
             "administration. Units = 1 ('Do not quantity-bill NOC drugs'); missing data or "
@@ -112,6 +124,8 @@ PROFILES: dict[str, PayerProfile] = {
             (_N, _D, _NDC),
             ("2400 SV101-7", "2400 NTE02", "item 19"),
             concentration_allowed=False,
+            wac_add_on_percent=Decimal(6),  # "WAC + 6% (106%)", Palmetto-wide drugs page
+            wac_add_on_source=PALMETTO_PRICING,
             noc_waste_instruction=PALMETTO_NOC,
             sources=(PALMETTO_NOC,),
             notes="Drug name, total dosage actually administered, NDC; nothing more (extra or "
@@ -175,6 +189,8 @@ PROFILES: dict[str, PayerProfile] = {
             invoice_note="COMPOUNDED DRUGS, INVOICE ATTACHED",
             invoice_note_compounds_only=True,
             invoice_amount_in_narrative=True,
+            wac_add_on_percent=Decimal(6),  # the same Palmetto method: ASP / NOC file / WAC + 6%
+            wac_add_on_source=RRM_PRICING,
             sources=(RRM_NOC, RRM_FAX),
             notes="Name, strength (if applicable), actual dosage; industry-standard "
             "abbreviations only. Compounds: 'compounded drugs, invoice attached' and 'INV $x'; "

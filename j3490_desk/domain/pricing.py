@@ -7,15 +7,24 @@ inputs below zero raise PricingError.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from j3490_desk.domain.amounts import dollar_rate, dollars, plain_amount, round_cents
-from j3490_desk.domain.billing_units import whole_units
-from j3490_desk.domain.claim import Claim, DrugFacts, DrugLine, Payer, PayerKind, PricingPolicy
+from j3490_desk.domain.billing_units import parse_hcpcs_dosage, whole_units
+from j3490_desk.domain.claim import (
+    Claim,
+    DrugFacts,
+    DrugKind,
+    DrugLine,
+    Payer,
+    PayerKind,
+    PricingPolicy,
+)
 from j3490_desk.domain.noc_code import facts_for_line, specific_mapping
+from j3490_desk.domain.payer_profiles import profile_for
 from j3490_desk.domain.sources import (
     ASP_STATUTE,
     PALMETTO_PRICING,
@@ -26,9 +35,15 @@ from j3490_desk.domain.sources import (
 from j3490_desk.domain.units import UnitError, convert_dose, is_positive, normalize_unit
 from j3490_desk.domain.waste import billing_unit_for
 
-MEDICARE_WAC_MARKUP = Decimal(3)  # WAC + 3% for new drugs without ASP, from 1 Jan 2019
+# CMS's WAC + 3% for new drugs without ASP, from 1 Jan 2019; the contractors price NOC drugs
+# by WAC with their own add-on (payer-profiles.md section 2), used where a profile names it.
+MEDICARE_WAC_MARKUP = Decimal(3)
 MEDICARE_WAC_MARKUP_BEFORE_2019 = Decimal(6)  # WAC + 6% before (CY2019 PFS, 83 FR 59452)
 WAC_PLUS_3_FROM = date(2019, 1, 1)
+CMS_NOC_PRICING = (
+    "CMS Payment Allowance Limits for Medicare Part B NOC Drugs (NOC pricing file), "
+    "https://www.cms.gov/medicare/payment/part-b-drugs/asp-pricing-files"
+)
 
 
 class PricingError(ValueError):
@@ -141,7 +156,7 @@ def price_by_asp(line: DrugLine, date_of_service: date, facts: DrugFacts | None)
     if mapping is None or mapping.payment_limit is None or billing_unit is None:
         raise PricingError(
             f"No CMS payment limit with billing units for {line.hcpcs_code} and this NDC on "
-            f"{date_of_service.isoformat()}; price it by WAC or invoice instead."
+            f"{date_of_service.isoformat()}."
         )
     if mapping.payment_limit < 0:
         raise PricingError("The CMS payment limit cannot be negative; check the reference data.")
@@ -173,44 +188,145 @@ def price_by_asp(line: DrugLine, date_of_service: date, facts: DrugFacts | None)
     )
 
 
-def price_by_wac(
-    line: DrugLine, date_of_service: date, payer: Payer, facts: DrugFacts | None
+def price_by_noc_file(
+    line: DrugLine, date_of_service: date, facts: DrugFacts | None
 ) -> PriceBreakdown:
-    """WAC per package prorated to the amount used, plus WAC + 3% for Medicare (from 2019;
-    6% before) or the payer's own markup."""
-    wac, package = (facts.wac_per_package if facts else None), line.package
-    if wac is None:
-        raise PricingError("No WAC is loaded for this NDC; price it by invoice instead.")
-    if wac < 0:
-        raise PricingError("The WAC cannot be negative; check the reference data.")
+    """CMS NOC pricing file: its payment limit per "Dosage" (e.g. 1 UNIT) x whole dosage units
+    given (and JW-billed), for an NDC the NOC crosswalk lists. The limit already includes
+    the 6%, like the ASP file's (domain.md section 8)."""
+    noc = facts.noc_pricing if facts else None
+    if noc is None or noc.payment_limit is None:
+        raise PricingError(
+            f"The CMS NOC pricing file has no payment limit for this NDC on "
+            f"{date_of_service.isoformat()}."
+        )
+    per = parse_hcpcs_dosage(noc.dosage)
+    if per is None or not is_positive(per.amount):
+        raise PricingError(f"The NOC pricing file's dosage '{noc.dosage}' cannot be counted.")
+    if noc.payment_limit < 0:
+        raise PricingError("The NOC payment limit cannot be negative; check the reference data.")
+    dose = _require_dose(line)
+    given = whole_units(dose, line, per)
+    total = whole_units(dose + _billed_waste(line), line, per)
+    if given is None or total is None:
+        raise PricingError(f"The dose unit cannot be counted in the NOC file's '{noc.dosage}'.")
+    parts = [
+        PricePart(
+            f"{label}: {plain_amount(units)} x {noc.dosage} of {noc.generic_name} x "
+            f"{dollar_rate(noc.payment_limit)} (CMS NOC pricing file, {noc.quarter})",
+            units * noc.payment_limit,
+        )
+        for label, units in (("Drug given", given), ("Drug discarded (JW)", total - given))
+        if units
+    ]
+    return _breakdown(
+        PricingPolicy.ASP,
+        parts,
+        "CMS NOC pricing file payment limit (ASP-based, the 6% already in the file) per dosage "
+        "unit, partial units rounded up: this NDC has no code of its own.",
+        cite("§8", CMS_NOC_PRICING),
+    )
+
+
+def wac_add_on(payer: Payer, date_of_service: date) -> tuple[Decimal, str, str]:
+    """The percentage added to WAC, what it is, and its source.
+
+    Medicare: the contractor's own published figure where its profile has one (Palmetto:
+    WAC + 6%), else CMS's WAC + 3% for drugs without ASP (from 2019; 6% before), said to be
+    a default. Other payers: their own markup (payer settings).
+    """
+    if payer.kind is not PayerKind.MEDICARE:
+        return payer.markup_percent, "Payer markup", "payer settings"
+    profile = profile_for(payer)
+    if profile.wac_add_on_percent is not None:
+        return (
+            profile.wac_add_on_percent,
+            f"{profile.name} WAC add-on",
+            profile.wac_add_on_source,
+        )
+    before = date_of_service < WAC_PLUS_3_FROM
+    percent = MEDICARE_WAC_MARKUP_BEFORE_2019 if before else MEDICARE_WAC_MARKUP
+    return (
+        percent,
+        f"Medicare WAC add-on (CMS default; {profile.name} publishes no figure of its own)",
+        WAC_PLUS_3_RULE,
+    )
+
+
+def price_by_wac(line: DrugLine, date_of_service: date, payer: Payer) -> PriceBreakdown:
+    """The WAC per package the clerk entered (from the invoice or a price list), prorated to
+    the amount used, plus the add-on (wac_add_on)."""
+    wac, package = line.wac, line.package
+    if wac.per_package is None:
+        raise PricingError("No WAC is entered for this drug (from the invoice or a price list).")
+    if not wac.source.strip():
+        raise PricingError(
+            "The WAC's source is not stated; enter where it comes from (the invoice, or the "
+            "price list and its date)."
+        )
+    if wac.per_package < 0:
+        raise PricingError("The WAC cannot be negative.")
     if package.amount is None or not is_positive(package.amount):
         raise PricingError("The package's drug amount is not entered; enter it from the label.")
-    parts, base = _amount_parts(line, wac / package.amount, "WAC")
-    if payer.kind is PayerKind.MEDICARE:
-        before = date_of_service < WAC_PLUS_3_FROM
-        percent = MEDICARE_WAC_MARKUP_BEFORE_2019 if before else MEDICARE_WAC_MARKUP
-        parts.append(_percent_part("Medicare WAC add-on", base, percent))
-    else:
-        parts.append(_percent_part("Payer markup", base, payer.markup_percent))
+    parts, base = _amount_parts(line, wac.per_package / package.amount, "WAC")
+    percent, label, source = wac_add_on(payer, date_of_service)
+    parts.append(_percent_part(label, base, percent))
     return _breakdown(
         PricingPolicy.WAC,
         parts,
-        f"Wholesale acquisition cost {dollars(wac)} per package, prorated to the amount "
-        "used. Medicare: WAC + 3% for new drugs without ASP since 1 Jan 2019 (WAC + 6% "
-        "before); other payers: their own markup.",
-        cite("§8", WAC_PLUS_3_RULE, WPS_PRICING),
+        f"Wholesale acquisition cost {dollars(wac.per_package)} per package "
+        f"({wac.source.strip()}), prorated to the amount used, plus {plain_amount(percent)}%.",
+        cite("§8", source, WPS_PRICING),
     )
+
+
+def _first_that_prices(
+    attempts: list[Callable[[], PriceBreakdown]],
+) -> PriceBreakdown:
+    """domain.md section 8's order: the first method the data allows; else every reason."""
+    reasons = []
+    for attempt in attempts:
+        try:
+            return attempt()
+        except PricingError as error:
+            reasons.append(str(error))
+    raise PricingError(" ".join(reasons))
+
+
+def _require_own_code(line: DrugLine, date_of_service: date, facts: DrugFacts | None) -> None:
+    """A drug with its own code is paid under that code only (domain.md section 13): billed
+    under another, the line is denied, so no NOC, WAC or invoice price is offered for it."""
+    mapping = specific_mapping(facts, date_of_service)
+    billed = line.hcpcs_code.strip().upper()
+    if mapping is not None and mapping.code != billed and line.kind is not DrugKind.COMPOUNDED:
+        raise PricingError(
+            f"On {date_of_service.isoformat()} this drug has its own code, {mapping.code}; "
+            f"billed as {billed} the line is denied, so it is not priced."
+        )
 
 
 def price_line(
     line: DrugLine, date_of_service: date, payer: Payer, facts: DrugFacts | None = None
 ) -> PriceBreakdown:
-    """Price one line by the payer's pricing policy. Raises PricingError when data is missing."""
+    """Price one line. Medicare and the ASP policy follow domain.md section 8: ASP, then the
+    NOC pricing file, then WAC, then the invoice; the WAC policy: WAC, then the invoice; the
+    invoice policy: the invoice. Raises PricingError with every reason when nothing prices."""
     policy = payer.pricing_policy
-    if policy is PricingPolicy.ASP:
-        return price_by_asp(line, date_of_service, facts)
+    by_invoice = [lambda: price_by_invoice(line, payer)]
+    by_wac = [lambda: price_by_wac(line, date_of_service, payer), *by_invoice]
+    if policy is PricingPolicy.ASP or (
+        payer.kind is PayerKind.MEDICARE and policy is PricingPolicy.WAC
+    ):
+        _require_own_code(line, date_of_service, facts)
+        return _first_that_prices(
+            [
+                lambda: price_by_asp(line, date_of_service, facts),
+                lambda: price_by_noc_file(line, date_of_service, facts),
+                *by_wac,
+            ]
+        )
     if policy is PricingPolicy.WAC:
-        return price_by_wac(line, date_of_service, payer, facts)
+        return _first_that_prices(by_wac)
     return price_by_invoice(line, payer)
 
 

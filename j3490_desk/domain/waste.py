@@ -26,6 +26,7 @@ from j3490_desk.domain.claim import (
 )
 from j3490_desk.domain.findings import Finding, Severity
 from j3490_desk.domain.noc_code import is_noc_code, specific_mapping
+from j3490_desk.domain.opps import opps_status_unknown, packaged_under_opps
 from j3490_desk.domain.payer_profiles import PayerProfile, profile_for
 from j3490_desk.domain.sources import CMS_DISCARDED_DRUGS, NORIDIAN_JW_JZ, cite
 from j3490_desk.domain.units import UnitError, convert_dose, is_positive, normalize_unit
@@ -41,7 +42,6 @@ HOSPITAL_SETTINGS = frozenset(
         PlaceOfService.AMBULATORY_SURGICAL_CENTER,
     }
 )
-PACKAGED_UNDER_OPPS = frozenset({"J3490", "J3590"})  # OPPS status N (Addendum B; Palmetto A55913)
 
 CODES: dict[str, str] = {
     "WASTE_WITHOUT_JW": "Drug was discarded from a single-dose container but JW is not billed",
@@ -63,13 +63,16 @@ def waste_modifiers_apply(
     line: DrugLine,
     place_of_service: PlaceOfService,
     profile: PayerProfile,
+    facts: DrugFacts | None = None,
 ) -> bool:
-    """JW/JZ only for separately payable drugs from single-dose containers (domain.md §5)."""
+    """JW/JZ only for separately payable drugs from single-dose containers (domain.md §5).
+    In a hospital outpatient department or ASC an unknown OPPS status counts as "not
+    known to apply" (waste_findings says so rather than guess)."""
     code = line.hcpcs_code.strip().upper()
     return not (
         line.package.container is ContainerType.MULTI_DOSE
         or place_of_service in NOT_SEPARATELY_PAID_SETTINGS
-        or (place_of_service in HOSPITAL_SETTINGS and code in PACKAGED_UNDER_OPPS)
+        or (place_of_service in HOSPITAL_SETTINGS and packaged_under_opps(code, facts) is not False)
         # NOC lines: sources disagree (section 5), so the payer profile decides.
         or (is_noc_code(code) and not profile.noc_waste_modifiers)
     )
@@ -118,13 +121,14 @@ def expected_waste_modifier(
     *,
     place_of_service: PlaceOfService = PlaceOfService.OFFICE,
     billing_unit: BillingUnit | None = None,
+    facts: DrugFacts | None = None,
 ) -> str | None:
     """ "JW" (bill the waste on a JW line), "JZ" (on the line) or None, by the CMS rule.
 
     Non-Medicare payers get the same answer; the findings only warn there, since some
     have not adopted JZ (BCBS ND, domain.md section 5).
     """
-    if not waste_modifiers_apply(line, place_of_service, profile_for(payer)):
+    if not waste_modifiers_apply(line, place_of_service, profile_for(payer), facts):
         return None
     wasted = line.waste.amount is not None and is_positive(line.waste.amount)
     if wasted and not (billing_unit and units_cover_waste(line, billing_unit)):
@@ -140,6 +144,7 @@ def waste_findings(
     *,
     place_of_service: PlaceOfService = PlaceOfService.OFFICE,
     billing_unit: BillingUnit | None = None,
+    facts: DrugFacts | None = None,
 ) -> list[Finding]:
     findings: list[Finding] = []
     modifiers = {m.strip().upper() for m in line.modifiers}
@@ -204,7 +209,11 @@ def waste_findings(
             "Write why the rest was discarded (e.g. 'single-dose vial, remainder discarded').",
             cite("§5", CMS_DISCARDED_DRUGS),
         )
-    if not waste_modifiers_apply(line, place_of_service, profile_for(payer)):
+    code = line.hcpcs_code
+    if place_of_service in HOSPITAL_SETTINGS and packaged_under_opps(code, facts) is None:
+        findings.append(opps_status_unknown(line, index, facts))
+        return findings
+    if not waste_modifiers_apply(line, place_of_service, profile_for(payer), facts):
         if modifiers & {"JW", "JZ"}:
             add(
                 "WASTE_MODIFIER_NOT_APPLICABLE",
@@ -223,6 +232,7 @@ def waste_findings(
         payer,
         place_of_service=place_of_service,
         billing_unit=billing_unit,
+        facts=facts,
     )
     profile = profile_for(payer)
     noc = is_noc_code(line.hcpcs_code)

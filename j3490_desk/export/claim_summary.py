@@ -64,8 +64,8 @@ def item_label(item: str) -> str:
 
 
 def _line_text(view: PacketView, number: int, billed: BilledLine) -> list[Flowable]:
-    """One billed line: 24A, narrative and waste. A JW line says it bills the discarded amount
-    and does not print the given dose's narrative again."""
+    """One billed line: 24A, narrative and waste. A JW line says it bills the discarded amount;
+    its narrative states that amount (domain.narrative), not the given dose."""
     s = styles()
     name = view.drug_name(billed.drug_line)
     what = f"{name}, discarded (JW): {_discarded(view, billed)}" if billed.is_waste_line else name
@@ -75,16 +75,7 @@ def _line_text(view: PacketView, number: int, billed: BilledLine) -> list[Flowab
         markup(f"24A shaded: <b>{text(shaded)}</b>", s.body),
     ]
     placement = text(", ".join(billed.narrative_placement) or "item 19")
-    given = view.billed[number - 2] if billed.is_waste_line else None
-    if given is not None and billed.narrative and billed.narrative == given.narrative:
-        story.append(
-            para(
-                f"Narrative: the same text as line {number - 1}, as the amount discarded "
-                "equals the dose given.",
-                s.body,
-            )
-        )
-    elif billed.narrative:
+    if billed.narrative:
         label = "Narrative for the discarded amount" if billed.is_waste_line else "Narrative"
         story.append(markup(f"{label} ({placement}): <b>{text(billed.narrative)}</b>", s.body))
     else:

@@ -1,6 +1,12 @@
 """SQLModel tables of the claims database."""
 
 from j3490_desk.models.packet_export import PacketExport
+from j3490_desk.models.remittance import (
+    RemittanceAdjustment,
+    RemittanceFile,
+    RemittanceLine,
+    RemittancePosting,
+)
 from j3490_desk.models.tables import (
     Attachment,
     AuditEntry,
@@ -27,4 +33,8 @@ __all__ = [
     "Patient",
     "Payer",
     "Provider",
+    "RemittanceAdjustment",
+    "RemittanceFile",
+    "RemittanceLine",
+    "RemittancePosting",
 ]

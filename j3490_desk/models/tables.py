@@ -166,6 +166,9 @@ class DrugLine(SQLModel, table=True):
     invoice_price_paid: Decimal | None = _decimal()
     invoice_attached: bool = False  # as a claim file stated it; proof is an attachment
     invoice_on_file: bool = False  # since 0005: paper at the clinic, not sent
+    # WAC for pricing, from the invoice or a price list (since revision 0006)
+    wac_per_package: Decimal | None = _decimal()
+    wac_source: str = ""
     # item 3: dose
     dose_amount: Decimal | None = _decimal()
     dose_unit: str = ""

@@ -1,4 +1,5 @@
-"""Loading CMS's quarterly Part B drug files: the ASP and NOC crosswalks and payment limits.
+"""Loading CMS's quarterly Part B drug files: the ASP and NOC crosswalks and payment limits,
+and the OPPS Addendum B (each code's hospital outpatient payment status indicator).
 
 Each file states its quarter in the preamble ("Effective January 1, 2026 through March 31,
 2026"); its rows are tagged with the import, so look-ups can answer for the quarter of a
@@ -14,8 +15,15 @@ from collections.abc import Iterator
 from j3490_desk.domain.ndc import NdcError, to_billing_ndc
 from j3490_desk.reference.errors import ReferenceFileError
 from j3490_desk.reference.job import ImportJob, Period
+from j3490_desk.reference.kinds import FileKind
 from j3490_desk.reference.recognise import Columns, Table
-from j3490_desk.reference.values import clean, decimal_text, effective_period, header_key
+from j3490_desk.reference.values import (
+    calendar_year,
+    clean,
+    decimal_text,
+    effective_period,
+    header_key,
+)
 
 BATCH_ROWS = 5000
 _HCPCS_CODE = re.compile(r"[A-Z0-9]{5}")
@@ -233,4 +241,51 @@ def _noc_limit_rows(job: ImportJob, table: Table, import_id: int) -> Iterator[tu
             clean(columns.get(row, "dosage")),
             _amount(job, table, row, "payment_limit", "Payment Limit"),
             clean(columns.get(row, "notes")),
+        )
+
+
+def load_opps_addendum_b(connection: sqlite3.Connection, job: ImportJob, import_id: int) -> Period:
+    """Addendum B: HCPCS code -> status indicator (SI). A quarterly file that states its
+    quarter is kept for that quarter; one whose title names only the year ("for CY 2025",
+    as the October 2025 file does) answers for that calendar year."""
+    (table,) = job.opened.tables.values()
+    preamble = table.preamble_texts()
+    period = effective_period(preamble) or calendar_year(preamble)
+    if period is None:
+        raise ReferenceFileError(
+            f"{job.opened.file_name}: the lines above the header name neither a quarter nor a "
+            "calendar year (expected a title like 'OPPS Payment by HCPCS Code for CY 2025').",
+            f"Download the file again from {FileKind.OPPS_ADDENDUM_B.download_page}",
+        )
+    _insert(
+        connection,
+        "INSERT INTO opps_status VALUES (?, ?, ?, ?, ?)",
+        _opps_rows(job, table, import_id),
+    )
+    return Period(*period)
+
+
+def _opps_rows(job: ImportJob, table: Table, import_id: int) -> Iterator[tuple[object, ...]]:
+    columns = table.columns
+    seen: set[str] = set()
+    for row in _data_rows(job, table):
+        code = _hcpcs(row, columns)
+        indicator = clean(columns.get(row, "status_indicator")).upper()
+        if code is None:
+            job.reject("HCPCS Code is not 5 letters/digits", table, columns.get(row, "hcpcs"))
+            continue
+        if not indicator:
+            job.reject("SI (status indicator) is empty", table, code)
+            continue
+        if code in seen:
+            job.reject("repeats an earlier HCPCS code (first one kept)", table, code)
+            continue
+        seen.add(code)
+        job.rows_kept += 1
+        yield (
+            import_id,
+            code,
+            clean(columns.get(row, "short_descriptor")),
+            indicator,
+            clean(columns.get(row, "apc")),
         )

@@ -9,16 +9,18 @@ is answered from it too, with a note that newer CMS files may exist.
 from __future__ import annotations
 
 import bisect
+import re
 import sqlite3
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
-from j3490_desk.domain.claim import HcpcsMapping
+from j3490_desk.domain.claim import HcpcsDescriptor, HcpcsMapping, NocPricing
+from j3490_desk.domain.noc_code import is_noc_code
 from j3490_desk.reference.cms_files import noc_name_key
 from j3490_desk.reference.kinds import FileKind
-from j3490_desk.reference.values import quarter_label, to_decimal
+from j3490_desk.reference.values import period_label, to_decimal
 
 
 @dataclass(frozen=True)
@@ -29,7 +31,7 @@ class Quarter:
 
     @property
     def label(self) -> str:
-        return quarter_label(self.start)
+        return period_label(self.start, self.end)
 
 
 @dataclass(frozen=True)
@@ -57,14 +59,29 @@ class PaymentLimit:
 
 
 @dataclass(frozen=True)
-class NocPricing:
-    """How Medicare prices an NDC that has no code of its own (CMS NOC files)."""
+class Descriptor:
+    code: str
+    long_description: str
+    words: str  # lower-case, punctuation as spaces, padded: " injection abatacept 10 mg "
+    added: date | None
+    terminated: date | None
 
-    generic_name: str
-    dosage: str
-    billing_units_per_package: Decimal | None
-    payment_limit: Decimal | None
-    quarter: str
+    def in_force(self, day: date | None) -> bool:
+        if day is None:
+            return self.terminated is None
+        return (self.added is None or self.added <= day) and (
+            self.terminated is None or day <= self.terminated
+        )
+
+
+PRODUCT_DIGITS = 9  # an 11-digit NDC's labeler (5) and product code (4)
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+MIN_NAME_LETTERS = 4  # shorter "generic names" ("tea", "air") would match descriptors by chance
+
+
+def name_words(text: str) -> str:
+    """Text as space-padded lower-case words, so a name is matched as whole words."""
+    return f" {_NOT_WORD.sub(' ', text.lower()).strip()} "
 
 
 @dataclass(frozen=True)
@@ -110,9 +127,47 @@ class CmsSnapshot:
     noc_limit_quarters: list[Quarter] = field(default_factory=list)
     noc_limits: dict[tuple[int, str], PaymentLimit] = field(default_factory=dict)
     terminated: dict[str, date] = field(default_factory=dict)  # HCPCS TERM DT by code
+    products: dict[str, tuple[str, ...]] = field(default_factory=dict)  # 9 digits -> NDCs
+    descriptors: dict[str, list[Descriptor]] = field(default_factory=dict)  # by each word
+    opps_quarters: list[Quarter] = field(default_factory=list)
+    opps: dict[int, dict[str, str]] = field(default_factory=dict)  # import -> code -> SI
 
     def knows(self, ndc11: str) -> bool:
         return ndc11 in self.crosswalk or ndc11 in self.noc
+
+    def product_mappings(self, ndc11: str, day: date | None) -> tuple[HcpcsMapping, ...]:
+        """Codes the crosswalk gives the other packages of this NDC's product on `day`.
+
+        The first nine digits of an 11-digit NDC are its labeler and product code: packages
+        of one product differ only in pack size, and a HCPCS code names the drug.
+        """
+        found: dict[str, HcpcsMapping] = {}
+        for sibling in self.products.get(ndc11[:PRODUCT_DIGITS], ()):
+            if sibling == ndc11:
+                continue
+            for mapping in self.mappings(sibling, day)[0]:
+                # Billing units per package belong to the sibling's pack size, not this one.
+                found.setdefault(mapping.code, replace(mapping, billing_units_per_package=None))
+        return tuple(found.values())
+
+    def descriptors_naming(
+        self, generic_name: str, day: date | None
+    ) -> tuple[HcpcsDescriptor, ...]:
+        """Specific codes in force on `day` whose long descriptor names `generic_name`."""
+        name = name_words(generic_name)
+        first = name.split()[0] if name.strip() else ""
+        if len(name.strip()) < MIN_NAME_LETTERS:
+            return ()
+        return tuple(
+            HcpcsDescriptor(item.code, item.long_description)
+            for item in self.descriptors.get(first, ())
+            if name in item.words and item.in_force(day) and not is_noc_code(item.code)
+        )
+
+    def opps_status(self, day: date | None) -> dict[str, str] | None:
+        """Addendum B status indicators by code for `day`; None when none covers it."""
+        quarter = choose_quarter(self.opps_quarters, day, "OPPS Addendum B").quarter
+        return self.opps[quarter.import_id] if quarter is not None else None
 
     def mappings(self, ndc11: str, day: date | None) -> tuple[tuple[HcpcsMapping, ...], str]:
         """The specific codes the crosswalk gives the NDC in the quarter answering for `day`."""
@@ -208,6 +263,10 @@ def read_snapshot(connection: sqlite3.Connection, data_version: int) -> CmsSnaps
             CrosswalkRow(code, dosage, to_decimal(units), name, labeler)
         )
     snapshot.crosswalk = {ndc: dict(rows) for ndc, rows in crosswalk.items()}
+    products: dict[str, list[str]] = defaultdict(list)
+    for ndc11 in snapshot.crosswalk:
+        products[ndc11[:PRODUCT_DIGITS]].append(ndc11)
+    snapshot.products = {product: tuple(ndcs) for product, ndcs in products.items()}
     snapshot.limit_quarters = _quarters(connection, FileKind.ASP_PAYMENT_LIMITS)
     snapshot.limits = {
         (import_id, code): PaymentLimit(to_decimal(amount), dosage)
@@ -236,7 +295,34 @@ def read_snapshot(connection: sqlite3.Connection, data_version: int) -> CmsSnaps
             "SELECT code, terminated FROM hcpcs_code WHERE terminated IS NOT NULL"
         )
     }
+    snapshot.descriptors = _descriptors(connection)
+    snapshot.opps_quarters = _quarters(connection, FileKind.OPPS_ADDENDUM_B)
+    opps: dict[int, dict[str, str]] = defaultdict(dict)
+    for import_id, code, indicator in connection.execute(
+        "SELECT import_id, hcpcs, status_indicator FROM opps_status"
+    ):
+        opps[import_id][code] = indicator
+    snapshot.opps = dict(opps)
     return snapshot
+
+
+def _descriptors(connection: sqlite3.Connection) -> dict[str, list[Descriptor]]:
+    """HCPCS procedure codes (not modifiers) indexed by every word of their long descriptor."""
+    by_word: dict[str, list[Descriptor]] = defaultdict(list)
+    for code, text, added, ended in connection.execute(
+        "SELECT code, long_description, added, terminated FROM hcpcs_code WHERE length(code) = 5"
+    ):
+        words = name_words(text)
+        item = Descriptor(
+            code,
+            text,
+            words,
+            date.fromisoformat(added) if added else None,
+            date.fromisoformat(ended) if ended else None,
+        )
+        for word in set(words.split()):
+            by_word[word].append(item)
+    return dict(by_word)
 
 
 def _quarters(connection: sqlite3.Connection, kind: FileKind) -> list[Quarter]:

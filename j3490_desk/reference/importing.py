@@ -22,6 +22,7 @@ from j3490_desk.reference.cms_files import (
     load_asp_payment_limits,
     load_noc_crosswalk,
     load_noc_payment_limits,
+    load_opps_addendum_b,
 )
 from j3490_desk.reference.errors import ReferenceFileError
 from j3490_desk.reference.fda_directory import load_fda_directory
@@ -36,7 +37,7 @@ from j3490_desk.reference.recognise import (
 from j3490_desk.reference.schema import QUARTERLY_TABLES
 from j3490_desk.reference.store import ImportRecord, ReferenceStore
 from j3490_desk.reference.text_files import sha256_of
-from j3490_desk.reference.values import quarter_label
+from j3490_desk.reference.values import period_label
 
 KEEP_QUARTERS = 8  # two years of CMS quarters: claims can be filed a year after service
 BULK_CACHE_KIB = 64 * 1024
@@ -49,6 +50,7 @@ LOADERS: dict[FileKind, Loader] = {
     FileKind.ASP_PAYMENT_LIMITS: load_asp_payment_limits,
     FileKind.NOC_PAYMENT_LIMITS: load_noc_payment_limits,
     FileKind.HCPCS_CODES: load_hcpcs_codes,
+    FileKind.OPPS_ADDENDUM_B: load_opps_addendum_b,
 }
 
 
@@ -79,7 +81,8 @@ class ImportSummary:
         if self.effective_to is None:
             return f"as of {self.effective_from.isoformat()}"
         return (
-            f"{quarter_label(self.effective_from)} ({self.effective_from.isoformat()} to "
+            f"{period_label(self.effective_from, self.effective_to)} "
+            f"({self.effective_from.isoformat()} to "
             f"{self.effective_to.isoformat()})"
         )
 

@@ -13,6 +13,10 @@ CMS_HCPCS_UPDATES_PAGE = (
     "https://www.cms.gov/medicare/coding-billing/healthcare-common-procedure-system/"
     "quarterly-update"
 )
+CMS_OPPS_ADDENDA_PAGE = (
+    "https://www.cms.gov/medicare/payment/prospective-payment-systems/hospital-outpatient-pps/"
+    "quarterly-addenda-updates"
+)
 
 
 class FileKind(enum.StrEnum):
@@ -22,6 +26,7 @@ class FileKind(enum.StrEnum):
     ASP_PAYMENT_LIMITS = "asp_payment_limits"
     NOC_PAYMENT_LIMITS = "noc_payment_limits"
     HCPCS_CODES = "hcpcs_codes"
+    OPPS_ADDENDUM_B = "opps_addendum_b"
 
     @property
     def label(self) -> str:
@@ -33,6 +38,8 @@ class FileKind(enum.StrEnum):
             return FDA_NDC_DIRECTORY_PAGE
         if self is FileKind.HCPCS_CODES:
             return CMS_HCPCS_UPDATES_PAGE
+        if self is FileKind.OPPS_ADDENDUM_B:
+            return CMS_OPPS_ADDENDA_PAGE
         return CMS_ASP_FILES_PAGE
 
     @property
@@ -48,10 +55,12 @@ _LABELS = {
     FileKind.ASP_PAYMENT_LIMITS: "CMS ASP payment limits (pricing file)",
     FileKind.NOC_PAYMENT_LIMITS: "CMS NOC payment limits",
     FileKind.HCPCS_CODES: "CMS HCPCS Level II codes",
+    FileKind.OPPS_ADDENDUM_B: "CMS OPPS Addendum B (status indicators)",
 }
 
 EXPECTED_FILES = (
     "the FDA NDC Directory (ndctext.zip, or its product.txt and package.txt together), "
     "a CMS ASP NDC-HCPCS crosswalk, NOC crosswalk, ASP pricing / payment limit or NOC "
-    "pricing CSV, or the CMS HCPCS Level II alpha-numeric file (xlsx or CSV)"
+    "pricing CSV, the CMS HCPCS Level II alpha-numeric file (xlsx or CSV), or the CMS OPPS "
+    "Addendum B CSV"
 )

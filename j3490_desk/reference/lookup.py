@@ -9,15 +9,16 @@ form naming ORAL).
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from j3490_desk.domain.claim import DrugFacts, HcpcsMapping
+from j3490_desk.domain.claim import DrugFacts, HcpcsMapping, NocPricing
 from j3490_desk.domain.ndc import NdcError, hyphenate_ndc11, ndc_candidates
-from j3490_desk.reference.crosswalk import CmsSnapshot, NocPricing, read_snapshot
+from j3490_desk.reference.crosswalk import PRODUCT_DIGITS, CmsSnapshot, read_snapshot
 from j3490_desk.reference.errors import AmbiguousNdcError, InvalidNdcError, NdcNotFoundError
 from j3490_desk.reference.store import ReferenceStore
 
@@ -80,6 +81,9 @@ class NdcLookup:
     crosswalk_drug_name: str = ""  # names from CMS, for an NDC the FDA file lacks
     crosswalk_labeler: str = ""
     notes: tuple[str, ...] = ()
+    # Codes of other packages of the same product (labeler + product code), when this
+    # package has none of its own: a HCPCS code names the drug, not the pack size.
+    product_hcpcs: tuple[HcpcsMapping, ...] = ()
 
     @property
     def ndc_hyphenated(self) -> str:
@@ -185,6 +189,7 @@ class NdcLookup:
             "hcpcs_details": [_mapping_json(mapping) for mapping in self.hcpcs],
             "noc_pricing": _noc_json(self.noc),
             "notes": list(self.notes),
+            "product_hcpcs": [_mapping_json(mapping) for mapping in self.product_hcpcs],
         }
 
     def drug_facts(self) -> DrugFacts:
@@ -205,7 +210,16 @@ class NdcLookup:
             package_description=self.package.description if self.package else "",
             excluded=self.excluded,
             specific_hcpcs=self.hcpcs,
+            product_hcpcs=self.product_hcpcs,
+            noc_pricing=self.noc,
         )
+
+    @property
+    def generic_name(self) -> str:
+        """The drug's generic name: FDA's non-proprietary name, else CMS's NOC name."""
+        if self.product is not None and self.product.nonproprietary_name:
+            return self.product.nonproprietary_name
+        return self.noc.generic_name if self.noc else ""
 
 
 def _iso(day: date | None) -> str | None:
@@ -301,7 +315,8 @@ class NdcDirectory:
         row = self._package_row(ndc11)
         package, product = _package_and_product(row) if row else (None, None)
         cms = self._cms_now()
-        if product is not None and not cms.knows(ndc11):
+        product_listed = ndc11[:PRODUCT_DIGITS] in cms.products
+        if product is not None and not cms.knows(ndc11) and not product_listed:
             # Most directory NDCs are in no CMS file: no codes, no NOC price, no notes.
             return NdcLookup(ndc11, date_of_service, package, product, (), None)
         hcpcs, note = cms.mappings(ndc11, date_of_service)
@@ -309,6 +324,12 @@ class NdcDirectory:
         notes = [note] if note and (hcpcs or cms.knows(ndc11)) else []
         if product is None:
             notes.append("Not in the loaded FDA NDC Directory: FDA approval is unknown.")
+        siblings = () if hcpcs else cms.product_mappings(ndc11, date_of_service)
+        if siblings:
+            notes.append(
+                "This package is not in the CMS crosswalk, but another package of the same "
+                f"product is: {', '.join(m.code for m in siblings)}."
+            )
         return NdcLookup(
             ndc11=ndc11,
             date_of_service=date_of_service,
@@ -319,15 +340,34 @@ class NdcDirectory:
             crosswalk_drug_name=crosswalk.drug_name if crosswalk else "",
             crosswalk_labeler=crosswalk.labeler if crosswalk else "",
             notes=tuple(notes),
+            product_hcpcs=siblings,
         )
 
-    def drug_facts(self, ndc11: str, date_of_service: date) -> DrugFacts:
-        """DrugFacts for the rules engine; an NDC no file knows (or no valid NDC: the rules
-        report that themselves) gives found=False."""
+    def drug_facts(self, ndc: str, date_of_service: date) -> DrugFacts:
+        """DrugFacts for the rules engine. An NDC no file knows (or no valid NDC: the rules
+        report that themselves) gives found=False. A hyphen-less 10-digit NDC is resolved
+        through the directory (domain.md section 1): with exactly one reading listed the facts
+        are that package's; with several, `directory_readings` names them and found=False."""
         try:
-            return self.lookup(ndc11, date_of_service).drug_facts()
+            lookup = self.lookup(ndc, date_of_service)
+        except AmbiguousNdcError as error:
+            return DrugFacts(
+                ndc11=ndc,
+                found=False,
+                directory_readings=tuple(m.replace("-", "") for m in error.matches),
+                opps_status=self._cms_now().opps_status(date_of_service),
+            )
         except (NdcNotFoundError, InvalidNdcError):
-            return DrugFacts(ndc11=ndc11, found=False)
+            # The OPPS status belongs to the line's code, not the NDC: it still applies.
+            return DrugFacts(
+                ndc11=ndc, found=False, opps_status=self._cms_now().opps_status(date_of_service)
+            )
+        cms = self._cms_now()
+        return dataclasses.replace(
+            lookup.drug_facts(),
+            descriptor_codes=cms.descriptors_naming(lookup.generic_name, date_of_service),
+            opps_status=cms.opps_status(date_of_service),
+        )
 
     def search(self, text: str, limit: int = DEFAULT_SEARCH_LIMIT) -> list[ProductMatch]:
         """Products whose proprietary or non-proprietary name starts with `text`."""

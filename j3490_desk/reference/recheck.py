@@ -42,6 +42,8 @@ def lines_with_specific_code(
         if line.date_of_service < quarter_start:
             continue
         facts = directory.drug_facts(line.ndc11, line.date_of_service)
-        if facts.specific_hcpcs:
-            hits.append(RecheckHit(line, facts.specific_hcpcs))
+        # A code the crosswalk gives another package of the product names this drug too.
+        mappings = facts.specific_hcpcs or facts.product_hcpcs
+        if mappings:
+            hits.append(RecheckHit(line, mappings))
     return hits

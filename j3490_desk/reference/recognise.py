@@ -43,6 +43,7 @@ class TableKind(enum.Enum):
     ASP_PAYMENT_LIMITS = FileKind.ASP_PAYMENT_LIMITS.label
     NOC_PAYMENT_LIMITS = FileKind.NOC_PAYMENT_LIMITS.label
     HCPCS_CODES = FileKind.HCPCS_CODES.label
+    OPPS_ADDENDUM_B = FileKind.OPPS_ADDENDUM_B.label
 
 
 Matcher = Callable[[str], bool]
@@ -111,6 +112,11 @@ REQUIRED_COLUMNS: dict[TableKind, tuple[tuple[str, str, Matcher], ...]] = {
         ("action_effective", "ACT EFF DT", _named("ACT EFF DT")),
         ("terminated", "TERM DT", _named("TERM DT")),
     ),
+    TableKind.OPPS_ADDENDUM_B: (
+        ("hcpcs", "HCPCS Code", _named("HCPCS CODE")),
+        ("short_descriptor", "Short Descriptor", _named("SHORT DESCRIPTOR")),
+        ("status_indicator", "SI", _named("SI")),
+    ),
 }
 
 # Columns read when present (FDA and CMS have added and renamed these over the years).
@@ -157,6 +163,7 @@ OPTIONAL_COLUMNS: dict[TableKind, tuple[tuple[str, Matcher], ...]] = {
         ("coverage", _named("COV")),
         ("action_code", _named("ACTION CD")),
     ),
+    TableKind.OPPS_ADDENDUM_B: (("apc", _named("APC")),),
 }
 
 
@@ -306,6 +313,7 @@ _FILE_KINDS = {
     TableKind.ASP_PAYMENT_LIMITS: FileKind.ASP_PAYMENT_LIMITS,
     TableKind.NOC_PAYMENT_LIMITS: FileKind.NOC_PAYMENT_LIMITS,
     TableKind.HCPCS_CODES: FileKind.HCPCS_CODES,
+    TableKind.OPPS_ADDENDUM_B: FileKind.OPPS_ADDENDUM_B,
 }
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from j3490_desk.reference.kinds import FileKind
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: OPPS Addendum B status indicators (opps_status)
 APPLICATION_ID = 0x4A333439  # "J349": marks the file as ours (PRAGMA application_id)
 
 # The FDA directory is swapped in whole: built in staging tables named with a suffix,
@@ -143,6 +143,19 @@ BASE_DDL = [
     "CREATE INDEX hcpcs_code_import ON hcpcs_code (import_id)",
 ]
 
+# Added in schema 2; a version-1 database gets them on opening (store._check_and_migrate).
+OPPS_DDL = [
+    """CREATE TABLE opps_status (
+        import_id INTEGER NOT NULL REFERENCES import_log (id),
+        hcpcs TEXT NOT NULL,
+        short_descriptor TEXT NOT NULL,
+        status_indicator TEXT NOT NULL,
+        apc TEXT NOT NULL
+    )""",
+    "CREATE INDEX opps_status_import ON opps_status (import_id)",
+]
+SCHEMA_DDL = [*BASE_DDL, *OPPS_DDL]
+
 # Which table holds each quarterly kind's rows (all carry import_id).
 QUARTERLY_TABLES = {
     FileKind.ASP_CROSSWALK: "asp_crosswalk",
@@ -150,4 +163,5 @@ QUARTERLY_TABLES = {
     FileKind.ASP_PAYMENT_LIMITS: "asp_payment_limit",
     FileKind.NOC_PAYMENT_LIMITS: "noc_payment_limit",
     FileKind.HCPCS_CODES: "hcpcs_code",
+    FileKind.OPPS_ADDENDUM_B: "opps_status",
 }

@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 from j3490_desk.reference.kinds import FileKind
 from j3490_desk.reference.store import ReferenceStore
-from j3490_desk.reference.values import quarter_label
+from j3490_desk.reference.values import period_label
 
 SNAPSHOT_STALE_DAYS = 92
 
@@ -32,7 +32,7 @@ class LoadedFile:
     def period_text(self) -> str:
         if self.effective_to is None:
             return f"as of {self.effective_from.isoformat()}"
-        return quarter_label(self.effective_from)
+        return period_label(self.effective_from, self.effective_to)
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ def reference_status(store: ReferenceStore, today: date) -> ReferenceStatus:
         if not records:
             missing.append(kind)
             continue
-        history[kind] = tuple(quarter_label(r.effective_from) for r in records)
+        history[kind] = tuple(period_label(r.effective_from, r.effective_to) for r in records)
         newest = records[-1]
         if newest.effective_to is None:
             stale = (today - newest.effective_from).days > SNAPSHOT_STALE_DAYS

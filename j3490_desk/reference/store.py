@@ -24,7 +24,7 @@ from j3490_desk.errors import (
     StorageError,
 )
 from j3490_desk.reference.kinds import FileKind
-from j3490_desk.reference.schema import APPLICATION_ID, BASE_DDL, SCHEMA_VERSION
+from j3490_desk.reference.schema import APPLICATION_ID, OPPS_DDL, SCHEMA_DDL, SCHEMA_VERSION
 
 BUSY_TIMEOUT_MS = 10_000
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -213,15 +213,22 @@ def _check_and_migrate(connection: sqlite3.Connection, path: Path) -> None:
         _create_schema(connection)
     elif application_id != APPLICATION_ID:
         raise _damaged(path)
+    elif version == 1:
+        _run_ddl(connection, OPPS_DDL, from_version=1)
 
 
 def _create_schema(connection: sqlite3.Connection) -> None:
+    _run_ddl(connection, SCHEMA_DDL, from_version=0)
+
+
+def _run_ddl(connection: sqlite3.Connection, statements: list[str], from_version: int) -> None:
+    """Create or upgrade the schema in one transaction; another process may have done it."""
     connection.execute("BEGIN IMMEDIATE")
     try:
-        if connection.execute("PRAGMA user_version").fetchone()[0]:  # another process won
+        if connection.execute("PRAGMA user_version").fetchone()[0] != from_version:
             connection.execute("ROLLBACK")
             return
-        for statement in BASE_DDL:
+        for statement in statements:
             connection.execute(statement)
         connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

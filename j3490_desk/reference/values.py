@@ -12,6 +12,7 @@ _QUARTER_PHRASE = re.compile(
     r"(?:effective\s+)?([A-Z][a-z]+\s+\d{1,2},\s*\d{4})\s+through\s+([A-Z][a-z]+\s+\d{1,2},\s*\d{4})",
     re.IGNORECASE,
 )
+_CALENDAR_YEAR = re.compile(r"\b(?:CY|calendar year)\s*(\d{4})\b", re.IGNORECASE)
 
 
 def header_key(cell: str) -> str:
@@ -67,6 +68,16 @@ def effective_period(texts: list[str]) -> tuple[date, date] | None:
     return None
 
 
+def calendar_year(texts: list[str]) -> tuple[date, date] | None:
+    """The year a CMS OPPS addendum names in its title ("... by HCPCS Code for CY 2025")."""
+    for text in texts:
+        match = _CALENDAR_YEAR.search(clean(text))
+        if match:
+            year = int(match.group(1))
+            return date(year, 1, 1), date(year, 12, 31)
+    return None
+
+
 def _long_date(text: str) -> date:
     return datetime.strptime(_SPACES.sub(" ", text.replace(",", ", ")), "%B %d, %Y").date()
 
@@ -84,3 +95,10 @@ def quarter_end(day: date) -> date:
 
 def quarter_label(day: date) -> str:
     return f"{day.year} Q{(day.month - 1) // 3 + 1}"
+
+
+def period_label(start: date, end: date | None) -> str:
+    """A quarter's label ("2025 Q4"), or "CY 2025" for a file that covers a whole year."""
+    if end == date(start.year, 12, 31) and (start.month, start.day) == (1, 1):
+        return f"CY {start.year}"
+    return quarter_label(start)

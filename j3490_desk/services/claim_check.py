@@ -12,7 +12,7 @@ from j3490_desk.domain.claim import Claim, DrugFacts
 from j3490_desk.domain.evidence import NO_EVIDENCE, Evidence
 from j3490_desk.domain.findings import Finding, Severity
 from j3490_desk.domain.icd10 import lookup_icd10
-from j3490_desk.domain.ndc import NdcError, to_billing_ndc
+from j3490_desk.domain.ndc_resolution import facts_key
 from j3490_desk.reference.kinds import FileKind
 from j3490_desk.services import attachments, records
 from j3490_desk.services.app_data import AppData
@@ -55,11 +55,10 @@ def drug_facts(data: AppData, claim: Claim) -> dict[str, DrugFacts] | None:
         return None
     facts: dict[str, DrugFacts] = {}
     for line in claim.drug_lines:
-        try:
-            ndc11 = to_billing_ndc(line.ndc)
-        except NdcError:
+        key = facts_key(line.ndc)  # a hyphen-less 10-digit NDC: its digits, for the directory
+        if key is None:
             continue  # the check reports the NDC itself
-        facts[ndc11] = data.reference.drug_facts(ndc11, claim.date_of_service)
+        facts[key] = data.reference.drug_facts(key, claim.date_of_service)
     return facts
 
 

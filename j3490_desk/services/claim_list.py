@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from j3490_desk.domain.deadlines import retain_until
+from j3490_desk.domain.denial_items import items_to_fix
 from j3490_desk.services.app_data import AppData
 from j3490_desk.storage.claim_list import (
     QUEUE_SQL,
@@ -19,6 +20,7 @@ from j3490_desk.storage.claim_list import (
     UNSENT_STATUSES,
     claim_page,
     clinic_day_counts,
+    denial_codes,
     named_records,
     queue_counts,
 )
@@ -66,6 +68,7 @@ class ClaimSummary:
     billed_total: Decimal | None = None
     archived: bool = False
     retention_years: int = 7
+    denial_items: tuple[str, ...] = ()  # what the latest denial's codes say to fix
 
     @property
     def retain_until(self) -> date:
@@ -73,6 +76,8 @@ class ClaimSummary:
 
     @property
     def readiness(self) -> str:
+        if self.status == "denied" and self.denial_items:
+            return "denied: fix " + "; ".join(self.denial_items)
         if not self.readiness_checked:
             return "not checked"
         if not (self.blockers or self.warnings):
@@ -128,7 +133,11 @@ def list_claims(
             sort=chosen.sort,
             descending=chosen.descending,
         )
-    return [_summary(row, today, days["retention_years"]) for row in rows]
+        denied = denial_codes(connection, [row[0] for row in rows if row[4] == "denied"])
+    return [
+        _summary(row, today, days["retention_years"], items_to_fix(*denied.get(row[0], ([], []))))
+        for row in rows
+    ]
 
 
 def today_counts(data: AppData, today: date | None = None) -> dict[str, int]:
@@ -147,7 +156,9 @@ def _day(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
-def _summary(row: tuple[Any, ...], today: date, retention_years: int) -> ClaimSummary:
+def _summary(
+    row: tuple[Any, ...], today: date, retention_years: int, denial_items: tuple[str, ...]
+) -> ClaimSummary:
     (claim_id, patient, served, payer, status, updated, checked_at, blockers, warnings,
      deadline, auth_to, auth_status, billed, archived_at, provider, drugs) = row  # fmt: skip
     served_on = date.fromisoformat(served)
@@ -171,6 +182,7 @@ def _summary(row: tuple[Any, ...], today: date, retention_years: int) -> ClaimSu
         billed_total=Decimal(billed) if billed is not None else None,
         archived=archived_at is not None,
         retention_years=retention_years,
+        denial_items=denial_items,
     )
 
 

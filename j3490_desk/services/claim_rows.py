@@ -35,6 +35,8 @@ LINE_COLUMNS: dict[str, tuple[str, ...]] = {
     "invoice_price_paid": ("invoice", "price_paid"),
     "invoice_attached": ("invoice", "attached"),
     "invoice_on_file": ("invoice", "on_file"),
+    "wac_per_package": ("wac", "per_package"),
+    "wac_source": ("wac", "source"),
     "dose_amount": ("dose", "amount"),
     "dose_unit": ("dose", "unit"),
     "route": ("dose", "route"),

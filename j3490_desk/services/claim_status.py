@@ -92,13 +92,16 @@ def apply_transition(
     *,
     check: RowCheck | None = None,
     claim_changes: dict[str, Any] | None = None,
+    reversal: bool = False,
     **event: Any,
-) -> None:
+) -> ClaimEvent:
     """The status move, its event and its audit entry, in the caller's transaction (removing a
-    ready claim's attachment moves it back to draft in the removal's own)."""
+    ready claim's attachment moves it back to draft in the removal's own). A `reversal` (a
+    payer undoing its posting) is not a move of the lifecycle: its `check` decides."""
     row = _row(session, claim_id)
     current = ClaimStatus(row.status)
-    _refuse(transition_problem(current, target))
+    if not reversal:
+        _refuse(transition_problem(current, target))
     if check is not None:
         _refuse(check(row))
     changes: dict[str, tuple[Any, Any]] = {"status": (current.value, target.value)}
@@ -107,15 +110,14 @@ def apply_transition(
         setattr(row, name, value)
     row.status = target.value
     row.updated_at = datetime.now(UTC)
-    session.add(
-        ClaimEvent(
-            claim_id=claim_id,
-            user=data.user,
-            from_status=current.value,
-            to_status=target.value,
-            **event,
-        )
+    moved = ClaimEvent(
+        claim_id=claim_id,
+        user=data.user,
+        from_status=current.value,
+        to_status=target.value,
+        **event,
     )
+    session.add(moved)
     audit.record(
         session,
         user=data.user,
@@ -125,6 +127,7 @@ def apply_transition(
         claim_id=claim_id,
         changes={**changes, **{k: (None, v) for k, v in event.items() if v not in ("", None)}},
     )
+    return moved
 
 
 def _status(data: AppData, claim_id: int) -> tuple[ClaimStatus, date]:

@@ -214,9 +214,11 @@ class LabelComparison:
 
 
 def compare_with_typed(
-    reading: LabelReading, *, ndc: str, lot: str, expiry: date | None
+    reading: LabelReading, *, ndc: str, lot: str, expiry: date | str | None
 ) -> list[LabelComparison]:
-    """NDC (as 11-digit billing NDCs), lot and expiry, side by side with what was typed."""
+    """NDC (as 11-digit billing NDCs), lot and expiry, side by side with what was typed.
+
+    `expiry` is a date, or the text typed when it does not make one (shown, never equal)."""
     try:
         typed_ndc11: str | None = to_billing_ndc(ndc) if ndc.strip() else None
     except NdcError:
@@ -228,7 +230,7 @@ def compare_with_typed(
         None if not ndc.strip() or not reading.candidates else (typed_ndc11 in reading.candidates)
     )
     photo_expiry = reading.expiry.isoformat() if reading.expiry else ""
-    typed_expiry = expiry.isoformat() if expiry else ""
+    typed_expiry = expiry.isoformat() if isinstance(expiry, date) else (expiry or "").strip()
     return [
         LabelComparison("NDC", photo_ndc, ndc.strip(), ndc_agrees),
         _compare("Lot", reading.lot, lot.strip(), reading.lot.upper() == lot.strip().upper()),

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any, TypeVar
 
 from sqlmodel import Session, SQLModel, col, select
 
 from j3490_desk.domain import claim as domain
-from j3490_desk.domain import npi
+from j3490_desk.domain import identifiers, npi
 from j3490_desk.domain.deadlines import filing_deadline
 from j3490_desk.domain.findings import ClinicRules
 from j3490_desk.errors import InvalidInputError, NotFoundError
@@ -18,6 +19,7 @@ from j3490_desk.services.app_data import AppData
 from j3490_desk.storage import audit
 
 Record = TypeVar("Record", Patient, Payer, Provider)
+Check = Callable[[str], str | None]  # what is wrong with the typed text, or None
 
 
 def list_records(data: AppData, kind: type[Record]) -> list[Record]:
@@ -31,6 +33,7 @@ def save_record(data: AppData, record: Record) -> Record:
         raise InvalidInputError(
             f"A {kind_name(record)} needs a name.", "Type the name and save again."
         )
+    _refuse_problems(record, RECORD_CHECKS.get(type(record), {}))
     with data.db.write() as session:
         before = session.get(type(record), record.id) if record.id is not None else None
         changes = _changes(before, record)
@@ -79,6 +82,7 @@ def save_settings(data: AppData, settings: ClinicSettings) -> None:
             "Records must be kept at least 7 years after the date of service (42 CFR 424.516(f)).",
             "Choose 7 years or more; 10 years covers Medicare Advantage.",
         )
+    _refuse_problems(settings, SETTINGS_CHECKS)
     settings.id = 1
     with data.db.write() as session:
         before = session.get(ClinicSettings, 1)
@@ -121,3 +125,31 @@ def _changes(before: SQLModel | None, after: SQLModel) -> dict[str, tuple[Any, A
 def npi_problem(text: str) -> str | None:
     """The live check of an NPI field; an empty field is not (yet) a problem."""
     return npi.npi_problem(text) if text.strip() else None
+
+
+# The identifier fields, checked as they are typed and again before they are saved: a value
+# that fails is never stored (it would print on every cover sheet).
+SETTINGS_CHECKS: Mapping[str, Check] = {
+    "group_npi": npi_problem,
+    "tax_id": identifiers.tax_id_problem,
+    "address": identifiers.address_problem,
+}
+RECORD_CHECKS: Mapping[type, Mapping[str, Check]] = {
+    Payer: {"address": identifiers.address_problem},
+    Provider: {"npi": npi_problem},
+}
+
+
+def field_problems(record: Any, checks: Mapping[str, Check]) -> dict[str, str]:
+    """Each checked field's problem, by field name (empty: nothing wrong)."""
+    problems = {name: check(str(getattr(record, name) or "")) for name, check in checks.items()}
+    return {name: problem for name, problem in problems.items() if problem}
+
+
+def _refuse_problems(record: Any, checks: Mapping[str, Check]) -> None:
+    problems = field_problems(record, checks)
+    if problems:
+        name, problem = next(iter(problems.items()))
+        raise InvalidInputError(
+            f"Not saved: {name.replace('_', ' ')}: {problem}", "Correct the field and save again."
+        )

@@ -109,9 +109,10 @@ class ReferenceService:
         """Raises InvalidNdcError, AmbiguousNdcError or NdcNotFoundError (all KnownError)."""
         return self.directory.lookup(ndc, date_of_service)
 
-    def drug_facts(self, ndc11: str, date_of_service: date) -> DrugFacts:
-        """What the rules engine needs about an 11-digit NDC on a date of service."""
-        return self.directory.drug_facts(ndc11, date_of_service)
+    def drug_facts(self, ndc: str, date_of_service: date) -> DrugFacts:
+        """What the rules engine needs about an NDC on a date of service: an 11-digit NDC, or
+        the digits of a hyphen-less 10-digit one (resolved through the directory)."""
+        return self.directory.drug_facts(ndc, date_of_service)
 
     def search(self, text: str, limit: int = DEFAULT_SEARCH_LIMIT) -> list[ProductMatch]:
         return self.directory.search(text, limit)

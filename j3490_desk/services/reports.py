@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlmodel import col, select
 
 from j3490_desk.domain.claim import ClaimStatus
 from j3490_desk.models import Claim
+from j3490_desk.models.remittance import RemittanceAdjustment, RemittancePosting
 from j3490_desk.models.work_queue import ClaimEvent
 from j3490_desk.services.app_data import AppData
 from j3490_desk.services.work_queue import code_descriptions
@@ -57,6 +58,7 @@ def all_reports(data: AppData, period: Period) -> list[Report]:
         claims_by_status(data, period),
         billed_vs_paid(data, period),
         denial_reasons(data, period),
+        remittance_adjustments(data, period),
         ready_findings(data, period),
         days_to_submission(data, period),
     ]
@@ -83,9 +85,18 @@ def billed_vs_paid(data: AppData, period: Period) -> Report:
             )
         ).all()
         ids = [claim_id for claim_id, _ in billed_rows]
+        # a payer's reversal (a posted 835, CLP02 22) takes its payment back: its amount is
+        # negative, and the payment it undid stays on record
+        reversals = select(RemittancePosting.event_id).where(
+            col(RemittancePosting.reverses_id).is_not(None)
+        )
         paid_rows = session.exec(
             select(col(ClaimEvent.amount)).where(
-                ClaimEvent.to_status == ClaimStatus.PAID.value, col(ClaimEvent.claim_id).in_(ids)
+                col(ClaimEvent.claim_id).in_(ids),
+                or_(
+                    col(ClaimEvent.to_status) == ClaimStatus.PAID.value,
+                    col(ClaimEvent.id).in_(reversals),
+                ),
             )
         ).all()
     billed = sum((total for _, total in billed_rows if total is not None), Decimal("0"))
@@ -119,6 +130,44 @@ def denial_reasons(data: AppData, period: Period) -> Report:
     )
     columns = ("Type", "Code", "Denials", "Description")
     return Report("denials", "Denial reasons, most frequent first", columns, rows, chart_column=2)
+
+
+def remittance_adjustments(data: AppData, period: Period) -> Report:
+    """Every CAS adjustment of the 835s posted in the period (by payment date), by group code
+    and CARC, largest amount first: what the payers kept back, and why. Postings a payer
+    reversed, and the reversals themselves, are left out."""
+    with data.db.read() as session:
+        reversed_ids = select(RemittancePosting.reverses_id).where(
+            col(RemittancePosting.reverses_id).is_not(None)
+        )
+        rows = session.exec(
+            select(
+                col(RemittanceAdjustment.group_code),
+                col(RemittanceAdjustment.reason_code),
+                col(RemittanceAdjustment.amount),
+            )
+            .join(RemittancePosting, col(RemittancePosting.id) == RemittanceAdjustment.posting_id)
+            .where(
+                col(RemittancePosting.paid_on).between(period.start, period.end),
+                col(RemittancePosting.reverses_id).is_(None),
+                col(RemittancePosting.id).not_in(reversed_ids),
+            )
+        ).all()
+    times: Counter[tuple[str, str]] = Counter()
+    amounts: dict[tuple[str, str], Decimal] = {}
+    for group, reason, amount in rows:
+        times[(group, reason)] += 1
+        amounts[(group, reason)] = amounts.get((group, reason), Decimal("0")) + amount
+    names = code_descriptions(data)
+    ranked = sorted(amounts, key=lambda key: (-amounts[key], key))
+    table = tuple(
+        (group, reason, str(times[(group, reason)]), f"{amounts[(group, reason)]:.2f}",
+         names.get(("CARC", reason), "(not in the code list)"))
+        for group, reason in ranked
+    )  # fmt: skip
+    columns = ("Group", "CARC", "Times", "Amount", "Description")
+    title = "Remittance adjustments (posted 835s), largest amount first"
+    return Report("adjustments", title, columns, table, chart_column=3)
 
 
 def ready_findings(data: AppData, period: Period) -> Report:

@@ -178,6 +178,22 @@ def claim_page(
     return [(*row, ", ".join(names.get(row[0], ()))) for row in rows]
 
 
+# The codes of each denied claim's latest denial on the page: the work queue names what to fix.
+PAGE_DENIALS_SQL = """
+SELECT claim_id, carc_codes, rarc_codes FROM claim_event
+WHERE id IN (SELECT max(id) FROM claim_event WHERE to_status = 'denied'
+             AND claim_id IN (SELECT value FROM json_each(:ids)) GROUP BY claim_id)
+"""
+
+
+def denial_codes(
+    connection: sqlite3.Connection, claim_ids: list[int]
+) -> dict[int, tuple[list[str], list[str]]]:
+    """claim id -> (CARCs, RARCs) of its latest denial."""
+    rows = connection.execute(PAGE_DENIALS_SQL, {"ids": json.dumps(claim_ids)})
+    return {claim_id: (carc.split(), rarc.split()) for claim_id, carc, rarc in rows}
+
+
 def queue_counts(connection: sqlite3.Connection, queue_params: Mapping[str, Any]) -> dict[str, int]:
     """How many (unarchived) claims are in each Today queue, in one pass over the claims (one
     scan beats eight index walks that each visit claims in random order)."""

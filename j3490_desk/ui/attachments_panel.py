@@ -75,6 +75,8 @@ from j3490_desk.ui.attachment_viewer import AttachmentViewer, to_qimage
 from j3490_desk.ui.background import BackgroundJob, JobControl
 from j3490_desk.ui.label_confirm_dialog import LabelConfirmDialog
 
+# The drug line's NDC, lot and expiry as on screen now (the expiry as text when no date).
+TypedValues = Callable[[], tuple[str, str, date | str | None]]
 THUMBNAIL_SIDE = 160
 LAST_FOLDER_KEY = "attachments/last_folder"
 FILE_FILTER = (
@@ -233,7 +235,7 @@ class AttachmentsPanel(QWidget):
     ) -> None:
         super().__init__(parent)
         self.data, self.claim_id, self.drug_line_id = data, claim_id, drug_line_id
-        self.typed_ndc, self.typed_lot, self.typed_expiry = "", "", None
+        self.typed_values: TypedValues = lambda: ("", "", None)
         self._thumbnails: dict[str, QIcon] = {}  # by sha256: identical content, one thumbnail
         self._attachments: dict[int, AttachmentInfo] = {}
         self._queue = _AddQueue()
@@ -287,9 +289,10 @@ class AttachmentsPanel(QWidget):
 
     # --- what the wizard sets and reads ----------------------------------------------------
 
-    def set_typed_values(self, *, ndc: str, lot: str, expiry: date | None) -> None:
-        """What the clerk typed on the drug line, shown next to a label photo's values."""
-        self.typed_ndc, self.typed_lot, self.typed_expiry = ndc, lot, expiry
+    def set_typed_values(self, source: TypedValues) -> None:
+        """Where a label photo's values are compared from: read when the photo is read, so
+        the comparison is with what is on screen then, not when the step was opened."""
+        self.typed_values = source
 
     def attachments(self) -> list[AttachmentInfo]:
         return list(self._attachments.values())
@@ -454,12 +457,9 @@ class AttachmentsPanel(QWidget):
 
     def _confirm_label(self, reading: LabelReading) -> None:
         self._update_buttons()
+        ndc, lot, expiry = self.typed_values()
         dialog = LabelConfirmDialog(
-            reading,
-            typed_ndc=self.typed_ndc,
-            typed_lot=self.typed_lot,
-            typed_expiry=self.typed_expiry,
-            parent=self,
+            reading, typed_ndc=ndc, typed_lot=lot, typed_expiry=expiry, parent=self
         )
         if dialog.exec() == LabelConfirmDialog.DialogCode.Accepted:
             self.label_confirmed.emit(reading)

@@ -6,14 +6,14 @@ claim list service does the filtering, in SQL.
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
 from datetime import date
 
-from PySide6.QtCore import QDate, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -23,14 +23,9 @@ from PySide6.QtWidgets import (
 
 from j3490_desk.domain.claim import ClaimStatus
 from j3490_desk.services.claim_list import ClaimFilter
+from j3490_desk.ui.date_field import DateField
 
 SEARCH_DELAY_MS = 150  # one query after the typing pauses, not one per key
-
-
-def day_of(edit: QDateEdit) -> date:
-    """The edit's day as a plain date (QDate.toPython is typed as returning object)."""
-    day = edit.date()
-    return date(day.year(), day.month(), day.day())
 
 
 class FilterBar(QWidget):
@@ -56,12 +51,10 @@ class FilterBar(QWidget):
         self.payer = self._record_combo("All payers", "Payer filter")
         self.provider = self._record_combo("All providers", "Provider filter")
         self.use_dates = QCheckBox("Served from")
-        self.date_from = QDateEdit(QDate.currentDate().addMonths(-3))
-        self.date_to = QDateEdit(QDate.currentDate())
+        self.date_from = DateField(_months_before(date.today(), 3))
+        self.date_to = DateField(date.today())
         for edit in (self.date_from, self.date_to):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
-            edit.dateChanged.connect(self._emit_if_dates)
+            edit.textEdited.connect(self._emit_if_dates)
         self.archived = QCheckBox("Show archived")
         self.queue_label = QLabel()
         self.clear_queue = QPushButton("Show all")
@@ -115,16 +108,29 @@ class FilterBar(QWidget):
             status=self.status.currentData(),
             payer_id=self.payer.currentData(),
             provider_id=self.provider.currentData(),
-            date_from=day_of(self.date_from) if dates else None,
-            date_to=day_of(self.date_to) if dates else None,
+            date_from=_typed_day(self.date_from, self._filter.date_from) if dates else None,
+            date_to=_typed_day(self.date_to, self._filter.date_to) if dates else None,
             include_archived=self.archived.isChecked(),
         )
 
     def _emit_if_dates(self) -> None:
-        if self.use_dates.isChecked():
+        """A date typed half way keeps the list as it is until it is a whole date."""
+        whole = self.date_from.problem() is None and self.date_to.problem() is None
+        if self.use_dates.isChecked() and whole:
             self._emit()
 
     def _emit(self) -> None:
         self._debounce.stop()
         self._filter = self.current()
         self.changed.emit(self._filter)
+
+
+def _typed_day(field: DateField, kept: date | None) -> date | None:
+    """The field's date; while it is typed half way, the date the list already uses."""
+    value = field.value()
+    return value if isinstance(value, date) else kept
+
+
+def _months_before(day: date, months: int) -> date:
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))

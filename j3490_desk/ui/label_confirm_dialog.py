@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from PySide6.QtGui import QColor
@@ -15,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from j3490_desk.services.label_reading import LabelReading, compare_with_typed
+from j3490_desk.services.label_reading import LabelComparison, LabelReading, compare_with_typed
 
 _DISAGREE = QColor(255, 228, 225)
 
@@ -27,7 +28,7 @@ class LabelConfirmDialog(QDialog):
         *,
         typed_ndc: str = "",
         typed_lot: str = "",
-        typed_expiry: date | None = None,
+        typed_expiry: date | str | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -44,8 +45,7 @@ class LabelConfirmDialog(QDialog):
                     item.setBackground(_DISAGREE)
                 self.table.setItem(index, column, item)
         self.table.resizeColumnsToContents()
-        differing = [row.field for row in rows if row.agrees is False]
-        self.summary = QLabel(self._summary(differing), self)
+        self.summary = QLabel(self._summary(rows), self)
         self.summary.setWordWrap(True)
         buttons = QDialogButtonBox(self)
         self.use_button = buttons.addButton(
@@ -59,10 +59,23 @@ class LabelConfirmDialog(QDialog):
         layout.addWidget(self.table)
         layout.addWidget(buttons)
 
-    def _summary(self, differing: list[str]) -> str:
+    def _summary(self, rows: list[LabelComparison]) -> str:
+        """Agreement is said only of values that were typed and compared."""
+        differing = _names(row for row in rows if row.agrees is False)
+        agreeing = _names(row for row in rows if row.agrees is True)
+        untyped = _names(r for r in rows if r.from_photo and not r.typed and r.field != "Serial")
+        not_typed = (
+            f" Nothing is typed for the {untyped} yet: using the photo's values fills them in."
+            if untyped
+            else ""
+        )
         if not differing:
-            return f"The {self.reading.barcode_format} barcode agrees with what was typed."
-        fields = " and ".join(name.lower() for name in differing)
+            if not agreeing:
+                return f"Nothing typed to compare with the barcode.{not_typed}"
+            return (
+                f"The {self.reading.barcode_format} barcode agrees with the {agreeing} "
+                f"typed.{not_typed}"
+            )
         extra = ""
         if self.reading.ndc11 is None and self.reading.candidates:
             extra = (
@@ -70,6 +83,10 @@ class LabelConfirmDialog(QDialog):
                 "hyphens printed on the label."
             )
         return (
-            f"The photo and the typed values disagree on the {fields}. Check the label: "
-            f"using the photo's values replaces what was typed.{extra}"
+            f"The photo and the typed values disagree on the {differing}. Check the label: "
+            f"using the photo's values replaces what was typed.{extra}{not_typed}"
         )
+
+
+def _names(rows: Iterable[LabelComparison]) -> str:
+    return " and ".join(row.field if row.field == "NDC" else row.field.lower() for row in rows)

@@ -291,6 +291,7 @@ class MainWindow(QMainWindow):
             ("delete", "De&lete claim…", self.delete_selected),
             ("reports", "&Reports…", self.show_reports),
             ("codes", "Import CARC/RARC &code list…", self.import_code_list),
+            ("remit", "Import &remittance (835)…", self.import_remittance),
             ("backup", "&Back up now…", self.back_up_now),
             ("restore", "Res&tore from backup…", self.restore_from_backup),
         ):
@@ -299,7 +300,10 @@ class MainWindow(QMainWindow):
             actions[key] = action
         actions["reports"].setShortcut(QKeySequence("Ctrl+R"))
         menus = (
-            ("&File", ("new", "open", "import", "codes", "backup", "restore", "refresh", "quit")),
+            (
+                "&File",
+                ("new", "open", "import", "remit", "codes", "backup", "restore", "refresh", "quit"),
+            ),
             ("&Edit", ("settings",)),
             (
                 "&Status",
@@ -494,6 +498,42 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Code list not imported", str(error))
             return
         self.statusBar().showMessage(f"{count} CARC/RARC descriptions imported.")
+
+    def import_remittance(self) -> None:
+        """Read the payer's 835, show what it would post, and post it when the clerk confirms;
+        the claim list then shows the new statuses (a denial names what to fix)."""
+        from j3490_desk.services import remittance  # the ORM and pyx12: after start-up
+        from j3490_desk.ui.remittance_dialog import RemittanceDialog
+
+        settings = QSettings()
+        start = str(settings.value("folders/remittance", str(Path.home())))
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            "Import remittance (835)",
+            start,
+            "835 remittance (*.835 *.edi *.txt);;All files (*)",
+        )
+        if not path:
+            return
+        settings.setValue("folders/remittance", str(Path(path).parent))
+        try:
+            preview = remittance.preview_remittance(self._data, Path(path))
+        except KnownError as error:
+            QMessageBox.warning(self, "Remittance not read", str(error))
+            return
+        self.remittance_dialog = RemittanceDialog(self._data, Path(path), preview, self)
+        self.remittance_dialog.accepted.connect(self._remittance_posted)
+        self.remittance_dialog.open()
+
+    def _remittance_posted(self) -> None:
+        result = self.remittance_dialog.posted
+        assert result is not None
+        self.refresh()
+        self.statusBar().showMessage(
+            f"Remittance {result.file_name}: {len(result.posted)} posted, "
+            f"{len(result.reversed)} reversed, {len(result.already_posted)} already posted, "
+            f"{len(result.unmatched)} unmatched, {len(result.problems)} problem(s)."
+        )
 
     def back_up_now(self) -> None:
         """One backup file (database + attachments) into a folder the clerk picks; the window

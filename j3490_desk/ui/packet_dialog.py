@@ -9,6 +9,7 @@ Saving writes atomically and records the export on the claim (services.packets).
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QRect, QSettings, Qt, QUrl, Signal, Slot
@@ -59,14 +60,16 @@ def page_images(pdf: bytes, scale: float) -> list[QImage]:
 
 
 def build_with_preview(
-    data: AppData, claim_id: int, control: JobControl
+    data: AppData, claim_id: int, control: JobControl, today: date | None = None
 ) -> tuple[BuiltPacket, list[QImage]]:
     """Off the GUI thread: the packet, then its pages rendered for the preview."""
 
     def report(done: int, total: int, what: str) -> None:
         control.report((PROGRESS_STEPS - 1) * done // total if total else 0, what)
 
-    built = packets.build_packet(data, claim_id, progress=report, cancelled=control.is_cancelled)
+    built = packets.build_packet(
+        data, claim_id, today=today, progress=report, cancelled=control.is_cancelled
+    )
     control.report(PROGRESS_STEPS - 1, "Preparing the preview")
     return built, page_images(built.pdf, PREVIEW_SCALE)
 
@@ -76,10 +79,18 @@ class PacketDialog(QDialog):
     saved = Signal(str)
     failed = Signal(str)
 
-    def __init__(self, data: AppData, claim_id: int, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        data: AppData,
+        claim_id: int,
+        parent: QWidget | None = None,
+        *,
+        today: date | None = None,  # the wizard's day: its review and the packet agree
+    ) -> None:
         super().__init__(parent)
         self.data = data
         self.claim_id = claim_id
+        self.today = today
         self.packet: BuiltPacket | None = None
         self.saved_result: PacketResult | None = None
         self.last_message = ""
@@ -129,9 +140,9 @@ class PacketDialog(QDialog):
         return self._job is not None
 
     def start_build(self) -> None:
-        data, claim_id = self.data, self.claim_id
+        data, claim_id, today = self.data, self.claim_id, self.today
         self._job = run_in_background(
-            lambda control: build_with_preview(data, claim_id, control),
+            lambda control: build_with_preview(data, claim_id, control, today),
             parent=self,
             on_success=self._on_built,
             on_failure=self._on_failed,  # a KnownError: a missing or damaged attachment, ...

@@ -6,17 +6,13 @@ editor serves every kind of record.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -31,6 +27,8 @@ from PySide6.QtWidgets import (
 from j3490_desk.errors import InvalidInputError
 from j3490_desk.services import records
 from j3490_desk.services.app_data import AppData
+from j3490_desk.ui.date_field import DateField
+from j3490_desk.ui.field_message import FieldMessage
 
 
 @dataclass(frozen=True)
@@ -39,7 +37,6 @@ class FieldSpec:
     label: str
     kind: str = "text"  # text, int, decimal, bool, date, choice
     choices: tuple[tuple[str, str], ...] = ()  # (stored value, label)
-    check: Callable[[str], str | None] | None = None  # live check; returns a message or None
 
 
 class RecordEditor(QWidget):
@@ -56,16 +53,16 @@ class RecordEditor(QWidget):
         self._list.setAccessibleName(f"Saved {kind.__tablename__}s")
         self._list.currentRowChanged.connect(self._show)
         self._inputs: dict[str, QWidget] = {}
-        self._messages: dict[str, QLabel] = {}
+        self._messages: dict[str, FieldMessage] = {}
+        self._checks = records.RECORD_CHECKS.get(kind, {})  # the same checks the save makes
         form = QFormLayout()
         for spec in fields:
+            message = FieldMessage(f"{spec.label}: message")
+            message.setStyleSheet("color: #b00020;")
+            self._messages[spec.name] = message
             widget = self._make_input(spec)
             widget.setAccessibleName(spec.label)
             self._inputs[spec.name] = widget
-            message = QLabel()
-            message.setStyleSheet("color: #b00020;")
-            message.setWordWrap(True)
-            self._messages[spec.name] = message
             column = QVBoxLayout()
             column.addWidget(widget)
             column.addWidget(message)
@@ -111,6 +108,8 @@ class RecordEditor(QWidget):
         try:
             values = {spec.name: self._read(spec) for spec in self._fields}
             record = self._kind.model_validate({**self._current.model_dump(), **values})
+            for name, problem in records.field_problems(record, self._checks).items():
+                self._messages[name].show_message(problem)
             saved = records.save_record(self._data, record)
         except InvalidInputError as error:
             self._status.setText(str(error))
@@ -139,16 +138,13 @@ class RecordEditor(QWidget):
                 combo.addItem(label, value)
             return combo
         if spec.kind == "date":
-            edit = QDateEdit()
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
-            return edit
+            return DateField()
         line = QLineEdit()
         line.setMaxLength(200)
-        if spec.check is not None:
-            check = spec.check
-            message = lambda: self._messages[spec.name]  # noqa: E731  (label made after input)
-            line.textChanged.connect(lambda text: message().setText(check(text) or ""))
+        check = self._checks.get(spec.name)
+        if check is not None:
+            message = self._messages[spec.name]
+            line.textChanged.connect(lambda text: message.show_message(check(text) or ""))
         return line
 
     def _fill(self, record: Any) -> None:
@@ -161,8 +157,8 @@ class RecordEditor(QWidget):
                 widget.setValue(int(value or 0))
             elif isinstance(widget, QComboBox):
                 widget.setCurrentIndex(max(0, widget.findData(value)))
-            elif isinstance(widget, QDateEdit):
-                widget.setDate(QDate(value) if isinstance(value, date) else QDate(1970, 1, 1))
+            elif isinstance(widget, DateField):
+                widget.set_value(value)
             elif isinstance(widget, QLineEdit):
                 widget.setText("" if value is None else str(value))
         self._status.clear()
@@ -175,8 +171,11 @@ class RecordEditor(QWidget):
             return widget.value()
         if isinstance(widget, QComboBox):
             return widget.currentData()
-        if isinstance(widget, QDateEdit):
-            return widget.date().toPython()
+        if isinstance(widget, DateField):
+            problem = widget.problem()
+            if problem:
+                raise InvalidInputError(f"{spec.label}: {problem}")
+            return widget.value()
         assert isinstance(widget, QLineEdit)
         text = widget.text().strip()
         if spec.kind == "decimal":

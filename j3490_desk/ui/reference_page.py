@@ -71,7 +71,8 @@ class ReferencePage(QWidget):
         self.import_button.clicked.connect(self.pick_and_import)
         hint = QLabel(
             "Import the FDA NDC Directory (ndctext.zip), the CMS ASP crosswalk and pricing "
-            "files and the HCPCS file, or drop them here. Files are recognised by content."
+            "files, the NOC crosswalk and pricing files, the HCPCS file and the OPPS Addendum B, "
+            "or drop them here. Files are recognised by content."
         )
         hint.setWordWrap(True)
 

@@ -10,11 +10,10 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QRectF, QSettings, QSize, Qt, Signal
+from PySide6.QtCore import QRectF, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDateEdit,
     QDialog,
     QFileDialog,
     QHBoxLayout,
@@ -28,10 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from j3490_desk.errors import InvalidInputError
 from j3490_desk.services import reports
 from j3490_desk.services.app_data import AppData
 from j3490_desk.ui.background import BackgroundJob, run_in_background
-from j3490_desk.ui.filter_bar import day_of
+from j3490_desk.ui.date_field import DateField
 
 BAR = QColor("#2f6f9f")
 MAX_BARS = 12
@@ -89,13 +89,16 @@ class ReportsView(QDialog):
         self.resize(760, 560)
         today = date.today()
         quarter_start = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
-        self.start = self._date_edit(quarter_start)
-        self.end = self._date_edit(today)
+        self.start = DateField(quarter_start)
+        self.end = DateField(today)
         self.show_button = QPushButton("Show")
         self.show_button.clicked.connect(self.refresh)
+        self.period_problem = QLabel()
+        self.period_problem.setAccessibleName("Period problem")
         period = QHBoxLayout()
         for widget in (QLabel("From"), self.start, QLabel("to"), self.end, self.show_button):
             period.addWidget(widget)
+        period.addWidget(self.period_problem)
         period.addStretch()
         self.tabs = QTabWidget()
         layout = QVBoxLayout(self)
@@ -104,15 +107,8 @@ class ReportsView(QDialog):
         self.reports: list[reports.Report] = []
         self.refresh()
 
-    @staticmethod
-    def _date_edit(day: date) -> QDateEdit:
-        edit = QDateEdit(QDate(day.year, day.month, day.day))
-        edit.setCalendarPopup(True)
-        edit.setDisplayFormat("yyyy-MM-dd")
-        return edit
-
     def period(self) -> reports.Period:
-        return reports.Period(day_of(self.start), day_of(self.end))
+        return reports.Period(self.start.day("From"), self.end.day("To"))
 
     @property
     def is_building(self) -> bool:
@@ -123,7 +119,13 @@ class ReportsView(QDialog):
         if self._job is not None:
             self._again = True  # one more build when this one ends, for the new period
             return
-        data, period = self._data, self.period()
+        try:
+            period = self.period()
+        except InvalidInputError as error:  # a date typed half way: the reports stay as they are
+            self.period_problem.setText(str(error))
+            return
+        self.period_problem.clear()
+        data = self._data
         self.show_button.setEnabled(False)
         self.setCursor(Qt.CursorShape.BusyCursor)
         self._job = run_in_background(

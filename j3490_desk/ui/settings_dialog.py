@@ -24,6 +24,7 @@ from j3490_desk.models import ClinicSettings, Payer, Provider
 from j3490_desk.services import recheck, records
 from j3490_desk.services.app_data import AppData
 from j3490_desk.services.reference import ImportOutcome
+from j3490_desk.ui.field_message import FieldMessage
 from j3490_desk.ui.record_editor import FieldSpec, RecordEditor
 from j3490_desk.ui.reference_page import ReferencePage
 from j3490_desk.ui.security_page import SecurityPage
@@ -55,25 +56,25 @@ PAYER_FIELDS = (
     FieldSpec("prior_auth_required", "Requires prior authorization for unlisted drugs", "bool"),
     FieldSpec("narrative_profile", "Claim narrative profile (e.g. wps, palmetto, generic)"),
     FieldSpec("ndc_quantity_decimals", "Decimals allowed in the NDC quantity", "int"),
-    FieldSpec("address", "Mailing address"),
+    FieldSpec("address", "Mailing address (street, city, state ZIP)"),
     FieldSpec("fax", "Fax"),
 )
 
 PROVIDER_FIELDS = (
     FieldSpec("name", "Provider name"),
     FieldSpec("credentials", "Credentials (MD, DO, NP, PA)"),
-    FieldSpec("npi", "NPI (10 digits)", check=records.npi_problem),
+    FieldSpec("npi", "NPI (10 digits)"),
 )
 
 
 class ClinicPage(QWidget):
     FIELDS = (
         ("name", "Clinic name"),
-        ("address", "Address"),
+        ("address", "Address (street, city, state ZIP)"),
         ("phone", "Phone"),
         ("fax", "Fax"),
-        ("group_npi", "Group NPI"),
-        ("tax_id", "Tax ID"),
+        ("group_npi", "Group NPI (10 digits)"),
+        ("tax_id", "Tax ID (EIN, 9 digits)"),
     )
 
     def __init__(self, data: AppData) -> None:
@@ -82,12 +83,25 @@ class ClinicPage(QWidget):
         self._settings = records.get_settings(data)
         form = QFormLayout(self)
         self.inputs: dict[str, QLineEdit] = {}
+        self.messages: dict[str, FieldMessage] = {}
         for name, label in self.FIELDS:
             line = QLineEdit(str(getattr(self._settings, name)))
             line.setAccessibleName(label)
             line.setMaxLength(200)
             self.inputs[name] = line
-            form.addRow(label, line)
+            check = records.SETTINGS_CHECKS.get(name)
+            if check is None:
+                form.addRow(label, line)
+                continue
+            message = FieldMessage(f"{label}: message")
+            message.setStyleSheet("color: #b00020;")
+            line.textChanged.connect(lambda text, m=message, c=check: m.show_message(c(text) or ""))
+            self.messages[name] = message
+            cell = QVBoxLayout()
+            cell.setSpacing(2)
+            cell.addWidget(line)
+            cell.addWidget(message)
+            form.addRow(label, cell)
         self.retention = QSpinBox()
         self.retention.setRange(1, 30)
         self.retention.setValue(self._settings.retention_years)
@@ -114,10 +128,10 @@ class ClinicPage(QWidget):
         )
         self.status = QLabel()
         self.status.setWordWrap(True)
-        save = QPushButton("&Save clinic")
-        save.clicked.connect(self.save)
+        self.save_button = QPushButton("&Save clinic")
+        self.save_button.clicked.connect(self.save)
         form.addRow(self.status)
-        form.addRow(save)
+        form.addRow(self.save_button)
 
     @staticmethod
     def _spin(label: str, low: int, high: int, value: int, form: QFormLayout) -> QSpinBox:
@@ -145,6 +159,8 @@ class ClinicPage(QWidget):
                 "backup_keep": self.backup_keep.value(),
             }
         )
+        for name, problem in records.field_problems(settings, records.SETTINGS_CHECKS).items():
+            self.messages[name].show_message(problem)
         try:
             records.save_settings(self._data, ClinicSettings.model_validate(settings.model_dump()))
         except InvalidInputError as error:

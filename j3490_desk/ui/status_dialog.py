@@ -7,11 +7,9 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -29,7 +27,7 @@ from j3490_desk.domain.claim_lifecycle import SubmissionMethod
 from j3490_desk.errors import InvalidInputError, KnownError
 from j3490_desk.services import claim_status, claims
 from j3490_desk.services.app_data import AppData
-from j3490_desk.ui.filter_bar import day_of
+from j3490_desk.ui.date_field import DateField
 
 TITLES = {
     "ready": "Mark ready",
@@ -59,7 +57,7 @@ class StatusDialog(QDialog):
         self._today = today or date.today()
         self.setWindowTitle(f"{TITLES[action]}: claim {claim_id}")  # the number, never a name
         self.form = QFormLayout()
-        self.day = self._date_edit()
+        self.day = DateField(self._today)
         self.method = QComboBox()
         for method in SubmissionMethod:
             self.method.addItem(method.value.capitalize(), method.value)
@@ -91,12 +89,6 @@ class StatusDialog(QDialog):
         layout.addLayout(self.form)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
-
-    def _date_edit(self) -> QDateEdit:
-        edit = QDateEdit(QDate(self._today.year, self._today.month, self._today.day))
-        edit.setCalendarPopup(True)
-        edit.setDisplayFormat("yyyy-MM-dd")
-        return edit
 
     def _build_fields(self) -> None:
         if self.action in ("submit", "resubmit"):
@@ -177,7 +169,7 @@ class StatusDialog(QDialog):
         return True
 
     def _run(self) -> None:
-        data, claim_id, day = self._data, self._claim_id, day_of(self.day)
+        data, claim_id, day = self._data, self._claim_id, self.day.day("Date")
         if self.action in ("submit", "resubmit"):
             if self.proof_path is None:
                 raise InvalidInputError(

@@ -18,6 +18,7 @@ from j3490_desk.domain.claim import (
     DrugFacts,
     DrugKind,
     FdaStatus,
+    HcpcsDescriptor,
     PayerKind,
     PlaceOfService,
     PriorAuthorization,
@@ -248,6 +249,16 @@ CASES: dict[str, Callable[[], Case]] = {
     "NARRATIVE_TOO_LONG": lambda: _case(brand_name="", generic_name="emapalumab-lzsg " * 6),
     "CHARGE_MISSING": lambda: _case(charge=None),
     "PRICING_INCOMPLETE": lambda: _case(invoice__price_paid=None),
+    # Registry only: tests/reference/test_reference_rules.py tests these on imported facts.
+    "OPPS_STATUS_UNKNOWN": lambda: _claim_case(
+        place_of_service=PlaceOfService.OFF_CAMPUS_OUTPATIENT_HOSPITAL
+    ),
+    "NDC_READ_FROM_DIRECTORY": lambda: _case(
+        ndc="7217150501", facts={"7217150501": _base().facts[GAMIFANT]}
+    ),
+    "HCPCS_DESCRIPTOR_NAMES_DRUG": lambda: _case(
+        facts=_facts(descriptor_codes=(HcpcsDescriptor("J9210", "Injection, emapalumab"),))
+    ),
     "WASTE_DWARFS_DOSE": lambda: _case(waste__amount=Decimal("450")),
     "INFUSION_ADD_ON_HOURS_MISSING": lambda: _case(
         administration__end=datetime(2019, 6, 4, 11, 5, tzinfo=TZ)
@@ -309,17 +320,21 @@ def test_scenarios_have_no_unexpected_problems(make: Callable[[], scenarios.Scen
 
 
 def test_new_immunotherapy_has_no_code_yet_then_gets_j9119() -> None:
-    """Cemiplimab: J9119 takes effect 1 Oct 2019 (HCPCS file ADD DT); before it, J9999."""
+    """Cemiplimab: J9119 takes effect 1 Oct 2019 (HCPCS file ADD DT); before it, J9999. The
+    crosswalks loaded (October 2025, January 2026) map the Libtayo NDC to J9119: the same claim
+    given in their quarters is told to bill J9119, with the facts imported for that date."""
     scenario = scenarios.new_immunotherapy()
     before = check_claim(
         scenario.claim, today=scenario.today, facts=scenario.facts, evidence=scenario.evidence
     )
     assert "SPECIFIC_HCPCS_EXISTS" not in _codes(before)
-    later = replace(scenario.claim, date_of_service=date(2019, 10, 15))
-    later = _line(later, dose__administered_at=datetime(2019, 10, 15, 10, tzinfo=TZ))
-    after = check_claim(later, today=date(2019, 10, 20), facts=scenario.facts)
+    dos = date(2025, 11, 12)
+    later = replace(scenario.claim, date_of_service=dos)
+    later = _line(later, dose__administered_at=datetime(2025, 11, 12, 10, tzinfo=TZ))
+    after = check_claim(later, today=date(2025, 11, 20), facts=scenarios.reference_facts(dos))
     specific = [f for f in after if f.code == "SPECIFIC_HCPCS_EXISTS"]
     assert len(specific) == 1 and "J9119" in specific[0].message
+    assert specific[0].severity is Severity.BLOCKER
 
 
 def test_new_immunotherapy_as_j3490_is_the_wrong_noc_code() -> None:

@@ -130,6 +130,9 @@ SEVERITY: dict[str, Severity] = {
     "PRICING_INCOMPLETE": W,
     "WASTE_DWARFS_DOSE": W,
     "INFUSION_ADD_ON_HOURS_MISSING": W,
+    "OPPS_STATUS_UNKNOWN": W,  # no Addendum B loaded: the app says so, it does not guess
+    "NDC_READ_FROM_DIRECTORY": W,
+    "HCPCS_DESCRIPTOR_NAMES_DRUG": W,  # matched by name: a second signal (section 13)
 }
 
 # Findings whose fix is to check something outside the claim: nothing the clerk types makes
@@ -140,6 +143,7 @@ NOTHING_TO_TYPE = {
     "NDC_NOT_IN_DIRECTORY",
     "NDC_MARKETING_ENDED",
     "DRUG_UNAPPROVED",
+    "OPPS_STATUS_UNKNOWN",  # import the Addendum B (tests/reference/test_reference_rules.py)
 }
 FINAL = {"FILING_DEADLINE_PASSED"}
 
@@ -287,6 +291,8 @@ FIXES: dict[str, _Fix] = {
     "PRICING_INCOMPLETE": _line_fix(invoice__price_paid=Decimal("7000.00")),
     "WASTE_DWARFS_DOSE": _line_fix(waste__amount=Decimal(5)),  # the amount from the record
     "INFUSION_ADD_ON_HOURS_MISSING": _line_fix(administration__cpt_code="96365 96366"),
+    "NDC_READ_FROM_DIRECTORY": _line_fix(ndc="72171-505-01"),  # as the directory reads it
+    "HCPCS_DESCRIPTOR_NAMES_DRUG": _code_from_fix,
 }
 
 
@@ -404,6 +410,15 @@ CITES: dict[str, tuple[str, str | None]] = {
     "FILING_DEADLINE_PASSED": ("§9", None),
     "WASTE_JW_UNITS_COVER": ("§15", None),
     "C9399_APPROVAL_UNCONFIRMED": ("ngsmedicare", None),
+    # The signed order: Medicare's signature rule for what is ordered, and the packet (§14);
+    # §9 is filing deadlines and record retention.
+    "PRESCRIPTION_MISSING": ("Program Integrity Manual ch.3 §3.3.2.4", "§9"),
+    "PRESCRIPTION_NOT_SENT": ("Program Integrity Manual ch.3 §3.3.2.4", "§9"),
+    # Lot and expiry come from the package's GS1 barcode (§3); an expired lot is the FDA's
+    # expiration-dating rule, not the barcode's.
+    "LOT_NUMBER_MISSING": ("§3", None),
+    "LOT_EXPIRATION_MISSING": ("§3", None),
+    "LOT_EXPIRED": ("21 CFR 211.137", None),
 }
 
 

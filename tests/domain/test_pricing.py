@@ -1,4 +1,4 @@
-"""Pricing (domain.md section 8): invoice + markup, ASP payment limit, WAC + 3%."""
+"""Pricing (domain.md section 8): invoice + markup, ASP payment limit, NOC file, WAC + add-on."""
 
 from __future__ import annotations
 
@@ -11,7 +11,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from j3490_desk.domain.amounts import round_cents
-from j3490_desk.domain.claim import Invoice, Payer, PayerKind, PricingPolicy, Waste
+from j3490_desk.domain.claim import (
+    DrugLine,
+    Invoice,
+    Payer,
+    PayerKind,
+    PricingPolicy,
+    Wac,
+    Waste,
+)
 from j3490_desk.domain.pricing import (
     PricingError,
     price_by_asp,
@@ -20,6 +28,7 @@ from j3490_desk.domain.pricing import (
     price_claim,
     price_line,
 )
+from j3490_desk.domain.sources import PALMETTO_PRICING
 from tests.domain import scenarios
 
 
@@ -70,15 +79,56 @@ def test_asp_without_a_mapping_on_the_dos_cannot_price() -> None:
         price_by_asp(scenario.claim.drug_lines[0], scenario.claim.date_of_service, None)
 
 
-def test_wac_plus_3_percent_for_medicare_since_2019() -> None:
-    """CY2019 PFS final rule (83 FR 59452): WAC + 3% from 1 Jan 2019, WAC + 6% before."""
+def _with_wac(
+    line: DrugLine, amount: str = "9100.00", source: str = "Red Book, March 2019"
+) -> DrugLine:
+    return replace(line, wac=Wac(Decimal(amount), source))
+
+
+def test_wac_plus_3_percent_for_medicare_where_the_contractor_names_no_figure() -> None:
+    """CY2019 PFS final rule (83 FR 59452): WAC + 3% from 1 Jan 2019, WAC + 6% before; WPS
+    publishes no add-on of its own, so the price says it used the CMS default."""
     scenario = scenarios.new_immunotherapy()
-    line, payer = scenario.claim.drug_lines[0], scenario.claim.payer
-    facts = scenario.facts["61755000801"]
-    assert price_by_wac(line, date(2019, 3, 12), payer, facts).total == Decimal("9373.00")
-    assert price_by_wac(line, date(2018, 12, 31), payer, facts).total == Decimal("9646.00")
+    line, payer = _with_wac(scenario.claim.drug_lines[0]), scenario.claim.payer
+    result = price_by_wac(line, date(2019, 3, 12), payer)
+    assert result.total == Decimal("9373.00")
+    assert "CMS default; WPS (J5/J8) publishes no figure" in result.parts[-1].label
+    assert "Red Book, March 2019" in result.explanation
+    assert price_by_wac(line, date(2018, 12, 31), payer).total == Decimal("9646.00")
     commercial = Payer("Acme", markup_percent=Decimal(10))
-    assert price_by_wac(line, date(2019, 3, 12), commercial, facts).total == Decimal("10010.00")
+    assert price_by_wac(line, date(2019, 3, 12), commercial).total == Decimal("10010.00")
+
+
+def test_the_wac_add_on_is_the_contractors_own_where_it_publishes_one() -> None:
+    """payer-profiles.md section 2: Palmetto prices NOC drugs at WAC + 6% (106%)."""
+    scenario = scenarios.new_immunotherapy()
+    line = _with_wac(scenario.claim.drug_lines[0])
+    palmetto = replace(scenario.claim.payer, narrative_profile="palmetto")
+    result = price_by_wac(line, date(2019, 3, 12), palmetto)
+    assert result.total == Decimal("9646.00")
+    assert PALMETTO_PRICING in result.source
+
+
+def test_wac_needs_its_source_stated() -> None:
+    line = _with_wac(scenarios.new_immunotherapy().claim.drug_lines[0], source=" ")
+    with pytest.raises(PricingError, match="source is not stated"):
+        price_by_wac(line, date(2019, 3, 12), scenarios.new_immunotherapy().claim.payer)
+
+
+def test_medicare_prices_asp_then_noc_file_then_wac_then_invoice() -> None:
+    """domain.md section 8's order; each step used only when the ones before cannot price."""
+    scenario = scenarios.new_immunotherapy()  # no code yet on 12 Mar 2019: no ASP
+    claim, line = scenario.claim, scenario.claim.drug_lines[0]
+    by_invoice = price_line(line, claim.date_of_service, claim.payer, None)
+    assert by_invoice.method is PricingPolicy.INVOICE_MARKUP
+    by_wac = price_line(_with_wac(line), claim.date_of_service, claim.payer, None)
+    assert by_wac.method is PricingPolicy.WAC
+    nothing = replace(line, invoice=Invoice())
+    with pytest.raises(PricingError) as raised:
+        price_line(nothing, claim.date_of_service, claim.payer, None)
+    reasons = str(raised.value)
+    assert "No CMS payment limit" in reasons and "NOC pricing file" in reasons
+    assert "No WAC is entered" in reasons and "invoice" in reasons
 
 
 def test_price_line_follows_the_payer_policy_and_price_claim_reports_errors() -> None:

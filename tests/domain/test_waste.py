@@ -123,9 +123,19 @@ def test_commercial_payers_get_warnings_at_most() -> None:
 
 def test_not_separately_payable_settings() -> None:
     line = vial("70", "30", modifiers=("JW",))
-    for pos in (PlaceOfService.FQHC, PlaceOfService.ON_CAMPUS_OUTPATIENT_HOSPITAL):
-        assert expected_waste_modifier(line, AFTER_JZ, MEDICARE, place_of_service=pos) is None
-        assert codes(line, place_of_service=pos) == {"WASTE_MODIFIER_NOT_APPLICABLE"}
+    pos = PlaceOfService.FQHC
+    assert expected_waste_modifier(line, AFTER_JZ, MEDICARE, place_of_service=pos) is None
+    assert codes(line, place_of_service=pos) == {"WASTE_MODIFIER_NOT_APPLICABLE"}
+
+
+def test_hospital_setting_without_opps_status_says_so_and_does_not_guess() -> None:
+    """The OPPS status comes from Addendum B (tests/reference/test_reference_rules.py); with
+    none loaded the app neither demands nor removes JW/JZ."""
+    line = vial("70", "30", modifiers=("JW",))
+    pos = PlaceOfService.ON_CAMPUS_OUTPATIENT_HOSPITAL
+    assert expected_waste_modifier(line, AFTER_JZ, MEDICARE, place_of_service=pos) is None
+    findings = waste_findings(line, 0, AFTER_JZ, MEDICARE, place_of_service=pos)
+    assert [(f.code, f.severity) for f in findings] == [("OPPS_STATUS_UNKNOWN", Severity.WARNING)]
 
 
 def test_negative_waste_and_missing_reason() -> None:

@@ -86,7 +86,7 @@ def test_problems_name_their_item_in_words(
     packets: dict[str, tuple[Scenario, RenderedPacket]],
 ) -> None:
     summary = _section(packets["off_label_rituximab"][1], "summary")  # a DRAFT: one blocker
-    assert "Item Problem What to do HCPCS code This NDC has its own code, J9312" in summary
+    assert "Item Problem What to do HCPCS code This drug has its own code, J9312" in summary
     assert not re.search(r"\b(coding|timely_filing|prior_auth)\b", summary)
 
 
@@ -181,6 +181,9 @@ def test_amount_discarded_agrees_with_the_modifier(
 ) -> None:
     items = _section(packets["off_label_rituximab"][1], "items")
     assert "Amount discarded none (JZ: nothing discarded)" in items
+    assert "Reason none needed: nothing discarded" in items  # no reason is missing there
+    trimix = _section(packets["compound_trimix"][1], "items")  # injections (54235): no times
+    assert "Start not needed: not an infusion code" in trimix and "Start not entered" not in trimix
     items = _section(packets["compound_trimix"][1], "items")
     assert "Amount discarded 490 mcg (JW: billed on its own line)" in items
 

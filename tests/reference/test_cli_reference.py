@@ -9,7 +9,7 @@ import pytest
 
 from j3490_desk import cli
 from j3490_desk.cli import reference_commands
-from tests.reference.conftest import CMS_FILES, CROSSWALK_2026Q1
+from tests.reference.conftest import CMS_FILES, CROSSWALK_2026Q1, NOC_PRICING, REFERENCE_FIXTURES
 
 CONTRACT_KEYS = {
     "ndc11",
@@ -51,25 +51,59 @@ def test_import_prints_a_summary_per_file_and_progress_on_stderr(
 
     assert status == 0
     assert "ndctext.zip: FDA NDC Directory, as of 2019-04-29" in out
-    assert "rows read 45; kept 45; rejected 0" in out
+    assert "rows read 48; kept 48; rejected 0" in out
     assert "rejected 1 × NDC is not a valid 11-digit or hyphenated NDC" in out
     assert "now in effect: 2026 Q1" in out
     assert "100%" in err
 
 
-def test_import_of_a_wrong_file_exits_2_saying_what_was_expected(
+def test_import_of_good_and_wrong_files_imports_the_good_ones_and_lists_each_bad_one(
     data_dir: Path, ndctext_zip: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     wrong = tmp_path / "notes.csv"
     wrong.write_text("Patient,Drug\r\nA,B\r\n")
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
 
-    status = run(data_dir, "reference", "import", str(wrong), str(ndctext_zip))
-    out, _ = capsys.readouterr()
+    status = run(
+        data_dir, "reference", "import", str(wrong), str(ndctext_zip), str(empty), str(NOC_PRICING)
+    )
+    out, err = capsys.readouterr()
+
+    assert status == 0  # something was imported: not "nothing imported"
+    assert "ndctext.zip: FDA NDC Directory" in out and "noc_pricing_2025q4.csv" in out
+    assert "REJECTED" not in out
+    assert "notes.csv: REJECTED" in err and "Expected the FDA NDC Directory" in err
+    assert "empty.csv: REJECTED" in err
+    assert "2 of 4 files imported; 2 rejected" in err
+    assert run(data_dir, "reference", "status", "--json") == 0
+    loaded = {item["kind"] for item in json.loads(capsys.readouterr().out)["loaded"]}
+    assert loaded == {"fda_ndc_directory", "noc_payment_limits"}
+
+
+def test_import_where_every_file_is_rejected_exits_2(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    wrong = tmp_path / "notes.csv"
+    wrong.write_text("Patient,Drug\r\nA,B\r\n")
+
+    status = run(data_dir, "reference", "import", str(wrong), str(tmp_path / "missing.csv"))
+    _, err = capsys.readouterr()
 
     assert status == 2
-    assert "notes.csv: REJECTED" in out
-    assert "Expected the FDA NDC Directory" in out
-    assert "ndctext.zip: FDA NDC Directory" in out  # the good file was still imported
+    assert "notes.csv: REJECTED" in err and "missing.csv: REJECTED" in err
+    assert "0 of 2 files imported" in err and "Nothing was imported." in err
+
+
+def test_import_of_the_opps_addendum_b_is_accepted(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 14: it was refused as unreadable."""
+    slice_ = REFERENCE_FIXTURES / "opps_addendum_b_2025q4_slice.csv"
+    assert run(data_dir, "reference", "import", str(slice_)) == 0
+    out = capsys.readouterr().out
+    assert "CMS OPPS Addendum B (status indicators), CY 2025" in out
+    assert "rows read 11; kept 11; rejected 0" in out
 
 
 def test_status_lists_loaded_files(loaded: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -60,10 +60,10 @@ def test_fda_zip_is_imported_with_its_snapshot_date_and_fingerprint(
 
     assert summary.kind is FileKind.FDA_NDC_DIRECTORY
     assert summary.effective_from == date(2019, 4, 29)
-    assert (summary.rows_read, summary.rows_kept, summary.rows_rejected) == (45, 45, 0)
+    assert (summary.rows_read, summary.rows_kept, summary.rows_rejected) == (48, 48, 0)
     assert len(summary.sha256) == 64
-    assert _count(store, "fda_product") == 17
-    assert _count(store, "fda_package") == 28
+    assert _count(store, "fda_product") == 18
+    assert _count(store, "fda_package") == 30
     (record,) = store.imports(FileKind.FDA_NDC_DIRECTORY)
     assert record.imported_at.tzinfo is not None
     assert record.file_name == "ndctext.zip"
@@ -93,7 +93,7 @@ def test_loose_product_and_package_files_are_paired_by_content(
     summary = import_file(store, group)
 
     assert summary.kind is FileKind.FDA_NDC_DIRECTORY
-    assert summary.rows_kept == 45
+    assert summary.rows_kept == 48
 
 
 def test_package_txt_alone_is_rejected(store: ReferenceStore) -> None:
@@ -268,7 +268,7 @@ def test_code_column_of_any_year_is_recognised(store: ReferenceStore) -> None:
     assert b"_2025_CODE" in CROSSWALK_2025Q4.read_bytes()
     summary = import_file(store, [CROSSWALK_2025Q4])
     assert summary.effective_from == date(2025, 10, 1)
-    assert summary.rows_kept == 4
+    assert summary.rows_kept == 5
 
 
 def test_quarters_are_kept_side_by_side_and_the_newest_is_current(store: ReferenceStore) -> None:
@@ -292,7 +292,7 @@ def test_a_corrected_file_for_the_same_quarter_replaces_its_rows(
     summary = import_file(store, [corrected])
 
     assert summary.replaced == (CROSSWALK_2026Q1.name,)
-    assert _count(store, "asp_crosswalk") == 4 + 5
+    assert _count(store, "asp_crosswalk") == 5 + 6
     assert len(store.imports(FileKind.ASP_CROSSWALK)) == 2
 
 
@@ -419,11 +419,21 @@ def test_inline_string_xlsx_with_the_hcpcs_header_is_read(
 def test_a_csv_that_is_not_a_reference_file_is_rejected(
     store: ReferenceStore, tmp_path: Path
 ) -> None:
+    other = tmp_path / "patients.csv"
+    other.write_text("Name,Phone,Code\r\nDoe,555-0100,J3490\r\n")
+    with pytest.raises(ReferenceFileError, match="not a reference file") as raised:
+        import_file(store, [other])
+    assert "crosswalk" in raised.value.hint and "Addendum B" in raised.value.hint
+
+
+def test_an_addendum_b_that_names_no_period_is_refused(
+    store: ReferenceStore, tmp_path: Path
+) -> None:
     opps = tmp_path / "addendum_b.csv"
     opps.write_text("HCPCS Code,Short Descriptor,SI,APC\r\nJ3490,Drugs unclassified,N,\r\n")
-    with pytest.raises(ReferenceFileError, match="not a reference file") as raised:
+    with pytest.raises(ReferenceFileError, match="neither a quarter nor a calendar year"):
         import_file(store, [opps])
-    assert "crosswalk" in raised.value.hint
+    assert _count(store, "opps_status") == 0
 
 
 def test_an_older_hcpcs_file_is_refused(store: ReferenceStore, tmp_path: Path) -> None:

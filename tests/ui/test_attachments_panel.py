@@ -214,7 +214,7 @@ def test_read_label_photo_confirms_and_emits(
 ) -> None:
     panel.kind.setCurrentIndex(panel.kind.findData(AttachmentKind.LABEL_PHOTO))
     add(qtbot, panel, [files.save(files.label_photo(), tmp_path / "label.jpg")])
-    panel.set_typed_values(ndc="55566-1050-01", lot="L2231B", expiry=None)
+    panel.set_typed_values(lambda: ("55566-1050-01", "L2231B", None))
     panel.list.setCurrentRow(0)
     assert panel.read_label_button.isEnabled()
     shown: list[LabelConfirmDialog] = []

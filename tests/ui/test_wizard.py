@@ -10,21 +10,20 @@ import dataclasses
 import enum
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 import shiboken6
-from PySide6.QtCore import QDate, QDateTime, Qt, QTime
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
     QCheckBox,
     QComboBox,
-    QDateTimeEdit,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -37,8 +36,9 @@ from j3490_desk.models import Payer, Provider
 from j3490_desk.services import claims, drafts, records
 from j3490_desk.services.app_data import AppData
 from j3490_desk.ui.app import create_application
+from j3490_desk.ui.date_field import DateField
 from j3490_desk.ui.wizard import window as wizard_window
-from j3490_desk.ui.wizard.fields import FieldPage, OptionalDateTimeEdit, get_path
+from j3490_desk.ui.wizard.fields import FieldPage, get_path
 from j3490_desk.ui.wizard.window import ClaimWizard, open_wizard
 from tests.domain import scenarios
 from tests.domain.scenarios import Scenario
@@ -85,12 +85,31 @@ def _plain(value: Any) -> Any:
     return value.value if isinstance(value, enum.Enum) else value
 
 
-def pick(combo: QComboBox, text: str) -> None:
-    """Choose an entry as a clerk does (the `activated` signal), by its shown text."""
+def pick(qtbot: QtBot, combo: QComboBox, text: str) -> None:
+    """Choose an entry by its shown text as a keyboard clerk does: Home, then Down to it."""
     index = combo.findText(text, Qt.MatchFlag.MatchStartsWith)
     assert index >= 0, (text, [combo.itemText(i) for i in range(combo.count())])
-    combo.setCurrentIndex(index)
-    combo.activated.emit(index)
+    key_to_index(qtbot, combo, index)
+
+
+def key_to_index(qtbot: QtBot, combo: QComboBox, index: int) -> None:
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_Home)
+    for _ in range(index):
+        qtbot.keyClick(combo, Qt.Key.Key_Down)
+    assert combo.currentIndex() == index
+
+
+def type_date(qtbot: QtBot, field: DateField, value: date | datetime | None) -> None:
+    """A whole date typed digit by digit over what the field held (select all, then type)."""
+    field.setFocus()
+    field.selectAll()
+    if value is None:
+        qtbot.keyClick(field, Qt.Key.Key_Delete)
+    elif isinstance(value, datetime):  # the clinic types its own wall-clock time
+        qtbot.keyClicks(field, f"{value.astimezone():%Y%m%d%H%M}")
+    else:
+        qtbot.keyClicks(field, f"{value:%Y%m%d}")
 
 
 def enter(qtbot: QtBot, widget: QWidget, spec_kind: str, value: Any) -> None:
@@ -99,17 +118,12 @@ def enter(qtbot: QtBot, widget: QWidget, spec_kind: str, value: Any) -> None:
         if widget.isChecked() != bool(value):
             qtbot.keyClick(widget, Qt.Key.Key_Space)
     elif isinstance(widget, QComboBox) and not widget.isEditable():
-        widget.setCurrentIndex(widget.findData(_plain(value)))
+        key_to_index(qtbot, widget, widget.findData(_plain(value)))
     elif isinstance(widget, QComboBox):
         widget.lineEdit().selectAll()
         qtbot.keyClicks(widget.lineEdit(), str(value))
-    elif isinstance(widget, OptionalDateTimeEdit):
-        if value is not None:
-            local = value.astimezone().replace(tzinfo=None)  # the clinic types local time
-            widget.setDateTime(QDateTime(QDate(local.date()), QTime(local.hour, local.minute)))
-    elif isinstance(widget, QDateTimeEdit):  # dates: picked from the calendar
-        if value is not None:
-            widget.setDate(QDate(value))
+    elif isinstance(widget, DateField):
+        type_date(qtbot, widget, value)
     elif isinstance(widget, QPlainTextEdit):
         widget.clear()
         qtbot.keyClicks(widget, value)
@@ -157,8 +171,8 @@ def enter_scenario(qtbot: QtBot, wizard: ClaimWizard, scenario: Scenario, tmp_pa
     enter(qtbot, header.inputs["patient.name"], "text", claim.patient.name)
     enter(qtbot, header.inputs["patient.date_of_birth"], "date", claim.patient.date_of_birth)
     enter(qtbot, header.inputs["patient.member_id"], "text", claim.patient.member_id)
-    pick(header.payer_picker, claim.payer.name)
-    pick(header.provider_picker, claim.provider.name)
+    pick(qtbot, header.payer_picker, claim.payer.name)
+    pick(qtbot, header.provider_picker, claim.provider.name)
     for spec in header.visit_specs:
         enter(qtbot, header.inputs[spec.path], spec.kind, get_path(claim, spec.path))
     for index, line in enumerate(claim.drug_lines):
@@ -456,7 +470,7 @@ def test_every_input_is_named_by_its_label(
 
 
 def _is_input(widget: QWidget) -> bool:
-    return isinstance(widget, QLineEdit | QComboBox | QDateTimeEdit | QPlainTextEdit | QCheckBox)
+    return isinstance(widget, QLineEdit | QComboBox | QPlainTextEdit | QCheckBox)
 
 
 def _inside_other_widget(widget: QWidget, page: QWidget) -> bool:
@@ -504,8 +518,8 @@ def test_an_administration_date_in_the_future(
     wizard, _ = saved_rituximab
     wizard.go_to(drafts.line_step(0, "3"))
     given = wizard.drug_pages["3"].inputs["dose.administered_at"]
-    assert isinstance(given, QDateTimeEdit)
-    given.setDate(QDate(2026, 5, 14))  # a month after "today"
+    assert isinstance(given, DateField)
+    type_date(qtbot, given, datetime(2026, 5, 14, 10, 0).astimezone())  # a month after "today"
     qtbot.waitUntil(lambda: "after today" in message(wizard, "3", "dose.administered_at"))
 
 
@@ -513,8 +527,11 @@ def test_end_before_start(qtbot: QtBot, saved_rituximab: tuple[ClaimWizard, Scen
     wizard, _ = saved_rituximab
     wizard.go_to(drafts.line_step(0, "9"))
     end = wizard.drug_pages["9"].inputs["administration.end"]
-    assert isinstance(end, QDateTimeEdit)
-    end.setDateTime(end.dateTime().addSecs(-6 * 3600))
+    start_value = wizard.drug_pages["9"].inputs["administration.start"]
+    assert isinstance(end, DateField) and isinstance(start_value, DateField)
+    begun = start_value.value()
+    assert isinstance(begun, datetime)
+    type_date(qtbot, end, (begun - timedelta(hours=6)).astimezone())
     qtbot.waitUntil(lambda: "before it starts" in message(wizard, "9", "administration.end"))
 
 
@@ -602,16 +619,17 @@ def test_an_emoji_is_kept_with_a_message(
     assert claims.get_claim(wizard.data, wizard.claim_id).patient.name == "Beatriz Solano 😀"
 
 
-def test_a_date_typed_in_another_locales_format_changes_nothing(
+def test_a_date_typed_month_first_is_read_and_shown_year_first(
     qtbot: QtBot, saved_rituximab: tuple[ClaimWizard, Scenario]
 ) -> None:
     wizard, _ = saved_rituximab
     dos = wizard.header_page.inputs["date_of_service"]
-    assert isinstance(dos, QDateTimeEdit) and dos.displayFormat() == "yyyy-MM-dd"
+    assert isinstance(dos, DateField)
     dos.setFocus()
     dos.selectAll()
     qtbot.keyClicks(dos, "04/14/2026")
     qtbot.keyClick(dos, Qt.Key.Key_Tab)
+    assert dos.text() == "2026-04-14"  # how the month-first date was read, shown on leaving
     wizard.save_now()
     assert claims.get_claim(wizard.data, wizard.claim_id).date_of_service == date(2026, 4, 14)
     assert "year-month-day" in wizard.guidance.text()
@@ -679,3 +697,20 @@ def test_closing_the_wizard_while_a_file_is_being_added_keeps_the_file(
     assert page.attachments is not None
     assert [a.original_name for a in page.attachments.attachments()] == ["invoice-late.png"]
     assert page.evidence_state.text() == "Invoice file attached: invoice-late.png."
+
+
+def test_a_provider_npi_failing_its_check_digit_is_said_as_typed(
+    qtbot: QtBot, saved_rituximab: tuple[ClaimWizard, Scenario]
+) -> None:
+    wizard, _ = saved_rituximab
+    wizard.go_to(drafts.PROVIDER)
+    npi = wizard.provider_page.inputs["provider.npi"]
+    assert isinstance(npi, QLineEdit)
+    npi.setFocus()
+    npi.selectAll()
+    qtbot.keyClicks(npi, "1234567894")
+    message = wizard.provider_page.messages["provider.npi"]
+    qtbot.waitUntil(lambda: "last digit should be 3" in message.text())
+    qtbot.keyClick(npi, Qt.Key.Key_Backspace)
+    qtbot.keyClicks(npi, "3")
+    qtbot.waitUntil(lambda: message.text() == "")

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
@@ -193,10 +193,12 @@ def test_reports_view_charts_and_exports(
 ) -> None:
     view = ReportsView(app_data)
     qtbot.add_widget(view)
-    view.start.setDate(view.start.date().addYears(-2))
+    start = view.start.day("From")
+    view.start.selectAll()
+    qtbot.keyClicks(view.start, f"{start.year - 2}{start:%m%d}")  # typed, digit by digit
     with qtbot.waitSignal(view.refreshed):  # built off the GUI thread
         view.refresh()
-    assert view.tabs.count() == 5 and not view.is_building
+    assert view.tabs.count() == 6 and not view.is_building  # with the remittance adjustments
     assert view.tabs.widget(0).findChild(BarChart) is not None
     view.show()
     view.tabs.widget(0).grab()  # paints the chart
@@ -355,3 +357,14 @@ def test_f5_reads_the_reference_data_again_after_a_command_line_import(
     qtbot.keyClick(window.table, Qt.Key.Key_F5)
     qtbot.waitUntil(lambda: window.reference_banner.text() != before)
     assert "No FDA NDC Directory is loaded" not in window.reference_banner.text()
+
+
+def test_the_served_dates_show_whole_in_the_filter_bar(qtbot: QtBot, window: MainWindow) -> None:
+    """A date field squeezed into the bar scrolled its text: "-09-05" for 2026-09-05."""
+    window.resize(1100, 520)
+    window.show()
+    qtbot.waitExposed(window)
+    for field in (window.filter_bar.date_from, window.filter_bar.date_to):
+        field.end(False)  # the cursor after the last digit, where a clerk's typing leaves it
+        first_shown = field.cursorPositionAt(QPoint(6, field.height() // 2))
+        assert first_shown == 0, f"{field.text()!r} is scrolled: it starts at character {first_shown}"

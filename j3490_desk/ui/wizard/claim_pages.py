@@ -26,13 +26,17 @@ class ClaimPage(FieldPage):
         super().__init__()
 
 
+# A patient is stored by name: without one, what was typed about them is not kept.
+_NAME_FIRST = "⚠ Type the patient's name: without it the date of birth and member ID are not saved."
+
+
 class HeaderPage(ClaimPage):
     title = "Claim header"
     guidance = (
         "Who was treated, who pays, who gave the drug, and when and where. Pick saved "
         "patients, payers and providers from the lists, or type a new one: it is saved with "
         "the claim. Some payers require prior authorization for unlisted drugs; record its "
-        "status and number here. Dates are year-month-day (2026-04-14)."
+        "status and number here. Dates are year-month-day: type 2026-04-14 or 20260414."
     )
     patient_specs = (
         Spec("patient.name", "Patient name"),
@@ -146,6 +150,11 @@ class HeaderPage(ClaimPage):
             self.changed.emit()
 
     def apply_extra(self, claim: domain.Claim, line: int | None) -> domain.Claim:
+        patient = claim.patient
+        if not patient.name and (patient.date_of_birth or patient.member_id):
+            self.local_messages["patient.name"] = _NAME_FIRST
+        elif self.local_messages.get("patient.name") == _NAME_FIRST:
+            del self.local_messages["patient.name"]
         # A saved payer brings its pricing and filing settings: the one picked, else the first
         # of that name; never over settings the claim already shares with a saved payer of
         # that name (two may share a name: an import keeps a file's own settings).

@@ -8,20 +8,15 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QDate, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
 
 from j3490_desk.domain import claim as domain
 from j3490_desk.services import drafts
 from j3490_desk.services.app_data import AppData
 from j3490_desk.services.drafts import Assessment
-from j3490_desk.ui.wizard.fields import (
-    FieldPage,
-    OptionalDateEdit,
-    Spec,
-    enum_choices,
-    with_mnemonic,
-)
+from j3490_desk.ui.date_field import DateField
+from j3490_desk.ui.wizard.fields import FieldPage, Spec, enum_choices, with_mnemonic
 
 if TYPE_CHECKING:
     from j3490_desk.services.label_reading import LabelReading
@@ -145,7 +140,7 @@ class DrugNamePage(DrugPage):
         Spec("ndc", "NDC (as printed on the label)"),
         Spec("strength", "Strength"),
         Spec("kind", "Kind of drug", "choice", enum_choices(domain.DrugKind)),
-        Spec("hcpcs_code", "HCPCS code", "combo", drafts.noc_code_choices()),
+        Spec("hcpcs_code", "HCPCS code", "combo"),  # choices follow the place of service
         Spec("billed_units", "Units billed", "amount"),
         Spec("package.amount", "Drug per package", "amount"),
         Spec("package.unit", "Package unit", "combo", UNITS),
@@ -177,6 +172,17 @@ class DrugNamePage(DrugPage):
         self.column.addWidget(self.lookup_result)
         self._found: drafts.NdcFill | None = None
         self._date_of_service: date | None = None
+
+    def load(self, claim: domain.Claim, line: int | None) -> None:
+        # Offer the codes that fit the claim's setting before the line's own code is shown
+        # (a code typed earlier stays as typed: the check says if it does not fit).
+        codes = self.inputs["hcpcs_code"]
+        assert isinstance(codes, QComboBox)
+        self.loading = True  # refilling the list is no edit by the clerk
+        codes.clear()
+        for shown, code in drafts.noc_code_choices(claim.place_of_service):
+            codes.addItem(shown, code)
+        super().load(claim, line)
 
     def fill_extra(self, claim: domain.Claim, line: int | None) -> None:
         self._date_of_service = claim.date_of_service
@@ -231,6 +237,9 @@ class InvoicePage(DrugPage):
         Spec("invoice.ndc", "NDC on the invoice"),
         Spec("invoice.quantity", "Packages bought", "amount"),
         Spec("invoice.price_paid", "Price paid", "amount"),
+        # WAC pricing (domain.md section 8): no CMS file carries it, so the clerk enters it.
+        Spec("wac.per_package", "WAC per package (for WAC pricing)", "amount"),
+        Spec("wac.source", "WAC from (the invoice, or price list and date)"),
         Spec("charge", "Clinic's charge", "amount"),
         Spec("invoice.on_file", "Paper invoice on file at the clinic, not sent", "bool"),
     )
@@ -359,22 +368,33 @@ class LotPage(DrugPage):
     )
 
     def load(self, claim: domain.Claim, line: int | None) -> None:
+        self._ndc = claim.drug_lines[line or 0].ndc  # typed on item 1, not on this step
         super().load(claim, line)
         if self.attachments is not None:
-            lot = claim.drug_lines[line or 0]
-            self.attachments.set_typed_values(
-                ndc=lot.ndc, lot=lot.lot.number, expiry=lot.lot.expiration
-            )
+            self.attachments.set_typed_values(self.typed_on_screen)
+
+    def typed_on_screen(self) -> tuple[str, str, date | str | None]:
+        """The NDC, and the lot and expiry as they are in the fields now (typed or not yet
+        saved); an expiry that is not a date yet is given as its text."""
+        number = self.inputs["lot.number"]
+        expiry = self.inputs["lot.expiration"]
+        assert isinstance(number, QLineEdit) and isinstance(expiry, DateField)
+        typed_expiry = expiry.value()
+        return (
+            self._ndc,
+            number.text(),
+            typed_expiry if isinstance(typed_expiry, date) else (expiry.text()),
+        )
 
     def label_confirmed(self, reading: object) -> None:
         label = cast("LabelReading", reading)
         number = self.inputs["lot.number"]
         expiry = self.inputs["lot.expiration"]
-        assert isinstance(number, QLineEdit) and isinstance(expiry, OptionalDateEdit)
+        assert isinstance(number, QLineEdit) and isinstance(expiry, DateField)
         if label.lot:
             number.setText(label.lot)
         if label.expiry:
-            expiry.setDate(QDate(label.expiry))
+            expiry.set_value(label.expiry)
         self.changed.emit()
 
 

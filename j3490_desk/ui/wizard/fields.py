@@ -13,13 +13,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from PySide6.QtCore import QDate, QDateTime, QRegularExpression, Qt, QTime, Signal
-from PySide6.QtGui import QKeyEvent, QRegularExpressionValidator
+from PySide6.QtCore import QRegularExpression, Signal
+from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
-    QDateTimeEdit,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -31,9 +29,9 @@ from PySide6.QtWidgets import (
 from j3490_desk.domain import claim as domain
 from j3490_desk.services import drafts
 from j3490_desk.services.drafts import Assessment, FieldKey
+from j3490_desk.ui.date_field import DateField
+from j3490_desk.ui.field_message import FieldMessage
 
-EMPTY_DATE = QDate(1900, 1, 1)  # shown as "Not entered": an optional date left empty
-NOT_ENTERED = "Not entered"
 RESERVED_MNEMONICS = set("nbdm")  # Next, Back, add a Drug, reMove: wizard-wide buttons
 AMOUNT_PATTERN = QRegularExpression(r"-?[0-9,]*\.?[0-9]*")
 
@@ -79,49 +77,6 @@ def with_mnemonic(label: str, used: set[str]) -> str:
     return label
 
 
-class _Optional:
-    """A yyyy-MM-dd date (and time) that may be empty ("Not entered"); the first key press on
-    an empty field starts from `start`, so the clerk never has to scroll up from 1900."""
-
-    start: QDate
-
-    def setup_optional(self: Any, display_format: str) -> None:
-        self.start = QDate.currentDate()
-        self.setCalendarPopup(True)
-        self.setDisplayFormat(display_format)  # one format, whatever the locale
-        self.setMinimumDate(EMPTY_DATE)
-        self.setSpecialValueText(NOT_ENTERED)
-        self.setDate(EMPTY_DATE)
-
-    def is_empty(self: Any) -> bool:
-        return bool(self.date() == EMPTY_DATE)
-
-    def keyPressEvent(self: Any, event: QKeyEvent) -> None:
-        if self.is_empty() and (event.text().isdigit() or event.key() in _STEP_KEYS):
-            self.setDate(self.start)
-        line = self.lineEdit()
-        all_selected = bool(line.text()) and line.selectedText() == line.text()
-        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and all_selected:
-            self.setDate(EMPTY_DATE)  # Select all + Delete empties the date
-            return
-        QDateTimeEdit.keyPressEvent(self, event)
-
-
-_STEP_KEYS = (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown)
-
-
-class OptionalDateEdit(_Optional, QDateEdit):
-    def __init__(self) -> None:
-        QDateEdit.__init__(self)
-        self.setup_optional("yyyy-MM-dd")
-
-
-class OptionalDateTimeEdit(_Optional, QDateTimeEdit):
-    def __init__(self) -> None:
-        QDateTimeEdit.__init__(self)
-        self.setup_optional("yyyy-MM-dd HH:mm")
-
-
 class FieldPage(QWidget):
     """A wizard step made of `Spec` fields. `scope` says what the paths start from."""
 
@@ -135,7 +90,7 @@ class FieldPage(QWidget):
         super().__init__()
         self.loading = False
         self.inputs: dict[str, QWidget] = {}
-        self.messages: dict[str, QLabel] = {}
+        self.messages: dict[str, FieldMessage] = {}
         self.local_messages: dict[str, str] = {}  # typing problems: not a number, a bad key
         self.mnemonics: set[str] = set()
         self.form = QFormLayout()
@@ -166,11 +121,7 @@ class FieldPage(QWidget):
     def add_field(self, spec: Spec) -> QWidget:
         widget = self._make_input(spec)
         widget.setAccessibleName(spec.label)  # equal to the visible label, for screen readers
-        message = QLabel()
-        message.setWordWrap(True)
-        message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        message.setAccessibleName(f"{spec.label}: message")
-        message.hide()
+        message = FieldMessage(f"{spec.label}: message")
         cell = QVBoxLayout()
         cell.setSpacing(2)
         cell.addWidget(widget)
@@ -202,16 +153,10 @@ class FieldPage(QWidget):
             else:
                 combo.currentIndexChanged.connect(self._edited)
             return combo
-        if spec.kind == "date":
-            edit: QDateEdit = QDateEdit() if spec.required_date else OptionalDateEdit()
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")  # one format, whatever the locale
-            edit.dateChanged.connect(self._edited)
+        if spec.kind in ("date", "datetime"):
+            edit = DateField(with_time=spec.kind == "datetime")
+            edit.textEdited.connect(self._edited)
             return edit
-        if spec.kind == "datetime":
-            moment = OptionalDateTimeEdit()
-            moment.dateTimeChanged.connect(self._edited)
-            return moment
         if spec.kind == "long":
             text = QPlainTextEdit()
             text.setTabChangesFocus(True)  # Tab moves on, as in every other field
@@ -279,8 +224,7 @@ class FieldPage(QWidget):
     def show_assessment(self, assessment: Assessment, line: int | None) -> None:
         for path, label in self.messages.items():
             text = self.local_messages.get(path) or assessment.fields.get(self.key(path, line), "")
-            label.setText(text)
-            label.setVisible(bool(text))
+            label.show_message(text)
 
     # --- values <-> widgets -----------------------------------------------------------------
 
@@ -294,16 +238,10 @@ class FieldPage(QWidget):
                 widget.setEditText("" if value is None else str(value))
             else:
                 widget.setCurrentIndex(max(index, 0))
-        elif isinstance(widget, OptionalDateEdit | OptionalDateTimeEdit):
-            if claim is not None:
-                widget.start = QDate(claim.date_of_service)
+        elif isinstance(widget, DateField):
             if isinstance(value, datetime):
-                local = value.astimezone().replace(tzinfo=None)  # shown in the clinic's time
-                widget.setDateTime(QDateTime(QDate(local.date()), QTime(local.hour, local.minute)))
-            else:
-                widget.setDate(QDate(value) if isinstance(value, date) else EMPTY_DATE)
-        elif isinstance(widget, QDateEdit):
-            widget.setDate(QDate(value))
+                value = value.astimezone().replace(tzinfo=None)  # shown in the clinic's time
+            widget.set_value(value if isinstance(value, date) else None)
         elif isinstance(widget, QPlainTextEdit):
             widget.setPlainText(value or "")
         elif isinstance(widget, QLineEdit):
@@ -323,16 +261,8 @@ class FieldPage(QWidget):
             if isinstance(old, enum.Enum) and value is not None:
                 return type(old)(value)  # Qt hands enum members back as their plain value
             return value
-        if isinstance(widget, OptionalDateEdit | OptionalDateTimeEdit):
-            if widget.is_empty():
-                return None
-            if spec.kind == "datetime":
-                moment = widget.dateTime().toPython()
-                assert isinstance(moment, datetime)
-                return moment.astimezone()  # the clinic's local time, with its offset
-            return widget.date().toPython()
-        if isinstance(widget, QDateEdit):
-            return widget.date().toPython()
+        if isinstance(widget, DateField):
+            return self._read_date(spec, widget, old)
         if isinstance(widget, QPlainTextEdit):
             return drafts.clean_text(widget.toPlainText(), drafts.LONG_TEXT_LIMIT)[0]
         assert isinstance(widget, QLineEdit)
@@ -350,13 +280,25 @@ class FieldPage(QWidget):
             return tuple(part.upper() for part in drafts.split_codes(text))
         return drafts.clean_text(text)[0]
 
+    def _read_date(self, spec: Spec, widget: DateField, old: Any) -> Any:
+        """The typed date; one the text does not make never overwrites the saved one."""
+        problem = widget.problem()
+        if problem is None and spec.required_date and widget.is_empty():
+            problem = f"{spec.label} is needed: type it, e.g. 2026-04-14."
+        if problem is not None:
+            self.local_messages[spec.path] = "⚠ " + problem
+            return old
+        self.local_messages.pop(spec.path, None)
+        value = widget.value()
+        if isinstance(value, datetime):
+            return value.astimezone()  # the clinic's local time, with its offset
+        return value
+
     def _rejected(self, path: str) -> None:
         self.local_messages[path] = (
             "⚠ Amounts take digits and one decimal point, e.g. 45 or 12.5; that key was not typed."
         )
-        label = self.messages[path]
-        label.setText(self.local_messages[path])
-        label.show()
+        self.messages[path].show_message(self.local_messages[path])
 
     def _edited(self, *_args: object) -> None:
         if not self.loading:

@@ -430,7 +430,7 @@ class ClaimWizard(QWidget):
             return
         from j3490_desk.ui.packet_dialog import PacketDialog
 
-        PacketDialog(self.data, self.claim_id, self).exec()
+        PacketDialog(self.data, self.claim_id, self, today=self.today).exec()
 
     # --- drug lines -------------------------------------------------------------------------
 

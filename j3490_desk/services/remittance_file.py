@@ -1,0 +1,331 @@
+"""Read a payer's 835 file with pyx12: validated against the 005010X221A1 map pyx12 ships, and
+walked loop by loop into `domain.remittance` data.
+
+Why pyx12 and not our own segment loop: it knows the 835's loops (which CAS belongs to the
+claim and which to a line), checks the envelope counts (SE01, GE01, IEA01) and the element
+formats against the implementation guide's map, and reports each fault with its segment.
+
+A file we cannot trust as a whole raises `RemittanceFileError` (exit 2, nothing posted): not
+X12, not an 835 (an 837), another version, cut off before its trailers, or wrong counts.
+Faults inside one claim's loop keep only that claim from posting; others are listed.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import pyx12.error_handler
+import pyx12.error_visitor
+import pyx12.errors
+import pyx12.params
+import pyx12.x12context
+import pyx12.x12file
+
+from j3490_desk.domain.remittance import (
+    IMPLEMENTATION_GUIDE,
+    Adjustment,
+    ClaimPayment,
+    Payment,
+    Problem,
+    Remittance,
+    ServicePayment,
+)
+from j3490_desk.errors import InvalidInputError
+
+# pyx12 fails on some malformed files with a Python error rather than its own (a changed ISA
+# delimiter, say; found by tests/remittance/test_reader.py's fuzz test): those files are damaged.
+_PYX12_FAILURES = (
+    pyx12.errors.X12Error,
+    pyx12.errors.EngineError,
+    IndexError,
+    KeyError,
+    ValueError,
+    AttributeError,
+    TypeError,
+)
+
+# pyx12 logs every validation error (with segment values: PHI) at ERROR level; we collect
+# them from its error tree instead, and keep them out of the app's log.
+logging.getLogger("pyx12").setLevel(logging.CRITICAL + 1)
+
+_HINT = "Download the 835 (ERA) file again from the clearinghouse or payer portal."
+
+
+class RemittanceFileError(InvalidInputError):
+    """The file is not an 835 we can post from: nothing in it is posted."""
+
+
+@dataclass
+class _Fault:
+    line: int
+    segment: str
+    message: str
+
+
+@dataclass
+class _Faults(pyx12.error_visitor.error_visitor):  # type: ignore[misc]
+    """Collects pyx12's error tree: envelope faults (the file is damaged) apart from
+    segment and element faults (placed by line number)."""
+
+    envelope: list[str] = field(default_factory=list)
+    segments: list[_Fault] = field(default_factory=list)
+
+    def visit_isa_post(self, node: Any) -> None:
+        self._envelope(node, "IEA")
+
+    def visit_gs_post(self, node: Any) -> None:
+        self._envelope(node, "GE")
+
+    def visit_st_post(self, node: Any) -> None:
+        self._envelope(node, "SE")
+
+    def _envelope(self, node: Any, trailer: str) -> None:
+        self.envelope.extend(message for _, message in node.errors)
+        if not node.is_closed():
+            self.envelope.append(f"the file ends before its {trailer} segment: it was cut off")
+
+    def visit_seg(self, node: Any) -> None:
+        where = f"{node.seg_id} (segment {node.seg_count})"
+        messages = [message for _, message, _ in node.errors]
+        messages += [message for e in node.elements for _, message, _ in e.errors]
+        self.segments.extend(_Fault(node.get_cur_line(), where, m) for m in messages)
+
+
+def read_remittance(content: bytes, name: str) -> Remittance:
+    """The 835 in `content` (`name` for messages), or RemittanceFileError."""
+    text = _text(content, name)
+    _require_835(text, name)
+    errors = pyx12.error_handler.err_handler()
+    try:
+        with pyx12.x12context.X12ContextReader(
+            pyx12.params.params(), errors, io.StringIO(text)
+        ) as reader:
+            payments, claim_lines = _walk(reader.iter_segments("2100"))
+    except (*_PYX12_FAILURES, _BadValue) as error:
+        raise RemittanceFileError(f"{name} is damaged: {error}", _HINT) from error
+    faults = _Faults()
+    errors.accept(faults)
+    if faults.envelope:
+        raise RemittanceFileError(f"{name} is damaged: {'; '.join(faults.envelope)}.", _HINT)
+    return _placed(payments, claim_lines, faults.segments)
+
+
+# --- the envelope ------------------------------------------------------------------------------
+
+
+def _text(content: bytes, name: str) -> str:
+    try:
+        text = content.decode("utf-8").lstrip("\ufeff \r\n\t")
+    except UnicodeDecodeError as error:
+        raise RemittanceFileError(f"{name} is not an X12 text file.", _HINT) from error
+    if not text.startswith("ISA"):
+        raise RemittanceFileError(
+            f"{name} is not an X12 file: it does not start with an ISA segment.", _HINT
+        )
+    return text
+
+
+def _require_835(text: str, name: str) -> None:
+    """Every functional group must be a health care payment (GS01 HP) in 005010X221A1,
+    checked before pyx12 loads a map for what the file claims to be."""
+    groups = 0
+    try:
+        for segment in pyx12.x12file.X12Reader(io.StringIO(text)):
+            if segment.get_seg_id() != "GS":
+                continue
+            groups += 1
+            kind, version = segment.get_value("GS01"), segment.get_value("GS08")
+            if kind != "HP":
+                raise RemittanceFileError(
+                    f"{name} is not an 835 remittance: its functional group is '{kind}' "
+                    "(an 837 claim is 'HC'; a remittance is 'HP').",
+                    "Choose the ERA (835) file the payer sent, not a claim file.",
+                )
+            if version != IMPLEMENTATION_GUIDE:
+                raise RemittanceFileError(
+                    f"{name} is an 835 in version '{version}'; J3490 Desk reads "
+                    f"{IMPLEMENTATION_GUIDE} (HIPAA 5010) only.",
+                    "Ask the clearinghouse for the 5010 (005010X221A1) file.",
+                )
+    except _PYX12_FAILURES as error:
+        raise RemittanceFileError(f"{name} is damaged: {error}", _HINT) from error
+    if not groups:
+        raise RemittanceFileError(f"{name} has no functional group (GS): it is damaged.", _HINT)
+
+
+# --- walking the loops -------------------------------------------------------------------------
+
+
+class _BadValue(Exception):
+    """A value the walk cannot read (pyx12 has flagged its segment already)."""
+
+
+@dataclass
+class _PaymentDraft:
+    payer: str = ""
+    total: Decimal = Decimal("0")
+    method: str = ""
+    paid_on: date | None = None
+    produced_on: date | None = None
+    trace_number: str = ""
+    claims: list[ClaimPayment] = field(default_factory=list)
+
+
+def _walk(nodes: Iterator[Any]) -> tuple[list[Payment], list[tuple[int, int]]]:
+    """Payments in file order, and each claim's first and last line numbers (file order)."""
+    payments: list[Payment] = []
+    lines: list[tuple[int, int]] = []
+    current = _PaymentDraft()
+    for node in nodes:
+        if node.id == "2100":
+            current.claims.append(_claim(node))
+            numbers = [s.cur_line_number for s in _segments(node)]
+            lines.append((min(numbers), max(numbers)))
+            continue
+        segment = node.seg_data
+        seg_id = segment.get_seg_id()
+        if seg_id == "ST":
+            current = _PaymentDraft()
+        elif seg_id == "BPR":
+            current.total = _amount(segment.get_value("BPR02"))
+            current.method = segment.get_value("BPR04") or ""
+            current.paid_on = _date(segment.get_value("BPR16"))
+        elif seg_id == "DTM" and segment.get_value("DTM01") == "405":
+            current.produced_on = _date(segment.get_value("DTM02"))
+        elif seg_id == "TRN":
+            current.trace_number = segment.get_value("TRN02") or ""
+        elif seg_id == "N1" and segment.get_value("N101") == "PR":
+            current.payer = segment.get_value("N102") or ""
+        elif seg_id == "SE":
+            payments.append(
+                Payment(
+                    current.payer,
+                    current.total,
+                    current.method,
+                    # the check or EFT date; when BPR16 is no date (pyx12 lists the fault),
+                    # the day the payer produced the remittance (DTM*405) is the nearest fact
+                    current.paid_on or current.produced_on,
+                    current.trace_number,
+                    tuple(current.claims),
+                )
+            )
+    return payments, lines
+
+
+def _segments(node: Any) -> Iterator[Any]:
+    """The loop's segment nodes, in file order, its sub-loops' included."""
+    for child in node.children:
+        if child.type == "seg":
+            yield child
+        elif child.type == "loop":
+            yield from _segments(child)
+
+
+def _own_segments(node: Any, seg_id: str) -> list[Any]:
+    """This loop's own segments with that id, not its sub-loops'."""
+    return [
+        child.seg_data
+        for child in node.children
+        if child.type == "seg" and child.seg_data.get_seg_id() == seg_id
+    ]
+
+
+def _claim(node: Any) -> ClaimPayment:
+    clp = _own_segments(node, "CLP")[0]
+    moa = _own_segments(node, "MOA")
+    return ClaimPayment(
+        claim_number=(clp.get_value("CLP01") or "").strip(),
+        status_code=clp.get_value("CLP02") or "",
+        charged=_amount(clp.get_value("CLP03")),
+        paid=_amount(clp.get_value("CLP04")),
+        patient_responsibility=_amount(clp.get_value("CLP05") or "0"),
+        payer_claim_number=clp.get_value("CLP07") or "",
+        segment=clp.format(),
+        adjustments=_adjustments(_own_segments(node, "CAS")),
+        remark_codes=tuple(
+            code
+            for segment in moa
+            for n in range(3, 8)
+            if (code := segment.get_value(f"MOA{n:02d}") or "")
+        ),
+        services=tuple(_service(loop) for loop in node.select("2110")),
+    )
+
+
+def _service(node: Any) -> ServicePayment:
+    svc = _own_segments(node, "SVC")[0]
+    dates = {d.get_value("DTM01"): d.get_value("DTM02") for d in _own_segments(node, "DTM")}
+    refs = {r.get_value("REF01"): r.get_value("REF02") for r in _own_segments(node, "REF")}
+    return ServicePayment(
+        procedure=svc.get_value("SVC01-2") or "",
+        modifiers=tuple(
+            m for n in range(3, 7) if (m := (svc.get_value(f"SVC01-{n}") or "").strip())
+        ),
+        charged=_amount(svc.get_value("SVC02")),
+        paid=_amount(svc.get_value("SVC03")),
+        service_date=_date(dates.get("472") or dates.get("150")),
+        control_number=(refs.get("6R") or "").strip(),
+        adjustments=_adjustments(_own_segments(node, "CAS")),
+        remark_codes=tuple(
+            lq.get_value("LQ02")
+            for lq in _own_segments(node, "LQ")
+            if lq.get_value("LQ01") == "HE" and lq.get_value("LQ02")
+        ),
+    )
+
+
+def _adjustments(segments: list[Any]) -> tuple[Adjustment, ...]:
+    """CAS01 is the group; then up to six reason/amount/quantity triples (CAS02-CAS19)."""
+    found = []
+    for cas in segments:
+        group = cas.get_value("CAS01") or ""
+        for first in range(2, 20, 3):
+            reason = cas.get_value(f"CAS{first:02d}")
+            if reason:
+                amount = _amount(cas.get_value(f"CAS{first + 1:02d}"))
+                found.append(Adjustment(group, reason, amount))
+    return tuple(found)
+
+
+def _amount(text: str | None) -> Decimal:
+    try:
+        return Decimal((text or "").strip())
+    except InvalidOperation as error:
+        raise _BadValue(f"'{text}' is not an amount") from error
+
+
+def _date(text: str | None) -> date | None:
+    if not text:
+        return None
+    try:
+        return date(int(text[:4]), int(text[4:6]), int(text[6:8]))
+    except ValueError:
+        return None  # pyx12 reports the invalid date as a problem
+
+
+# --- placing the validator's faults ------------------------------------------------------------
+
+
+def _placed(
+    payments: list[Payment], claim_lines: list[tuple[int, int]], faults: list[_Fault]
+) -> Remittance:
+    """A fault inside a claim's loop keeps that claim from posting; any other is listed."""
+    spans = iter(claim_lines)
+    placed: list[Payment] = []
+    outside = [Problem(f.segment, f"line {f.line}: {f.message}") for f in faults]
+    for payment in payments:
+        claims = []
+        for claim in payment.claims:
+            first, last = next(spans)
+            inside = [f for f in faults if first <= f.line <= last]
+            problems = tuple(Problem(f.segment, f"line {f.line}: {f.message}") for f in inside)
+            outside = [p for p in outside if p not in problems]
+            claims.append(replace(claim, problems=problems))
+        placed.append(replace(payment, claims=tuple(claims)))
+    return Remittance(tuple(placed), tuple(outside))
