@@ -11,6 +11,7 @@ from reportlab.platypus import Flowable
 
 from j3490_desk.domain.amounts import plain_amount
 from j3490_desk.domain.billing import BilledLine
+from j3490_desk.domain.findings import item_label
 from j3490_desk.domain.noc_code import facts_for_line
 from j3490_desk.domain.waste import jz_statement
 from j3490_desk.export.flowables import KeepShort, PageMark
@@ -43,24 +44,6 @@ def claim_summary(view: PacketView, marks: dict[str, int]) -> list[Flowable]:
         heading = para("Problems to fix before this claim is submitted (DRAFT)", s.subheading)
         story += [gap(8), KeepShort([heading, grid(rows, [1, 3, 3])])]
     return story
-
-
-# Findings name their documentation item ("1".."10") or checklist by key; paper says it in words.
-CHECKLIST_LABELS = {
-    "coding": "HCPCS code",
-    "modifiers": "Modifiers",
-    "narrative": "Drug description (narrative)",
-    "pricing": "Pricing",
-    "prior_auth": "Prior authorization",
-    "timely_filing": "Filing deadline",
-}
-
-
-def item_label(item: str) -> str:
-    """ "Item 3", "Filing deadline": a finding's item as a reviewer reads it."""
-    if item.isdigit():
-        return f"Item {item}"
-    return CHECKLIST_LABELS.get(item, item.replace("_", " ").capitalize())
 
 
 def _line_text(view: PacketView, number: int, billed: BilledLine) -> list[Flowable]:
