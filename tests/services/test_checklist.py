@@ -179,4 +179,3 @@ def test_dose_and_administration_rows_are_not_complete_without_their_times(
     fixed = _rows(app_data, scenario.claim, scenario.today)
     assert fixed["3. Dose, route, date"].state is RowState.COMPLETE
     assert fixed["9. Administration times"].state is RowState.COMPLETE
-
