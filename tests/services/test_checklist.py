@@ -179,3 +179,12 @@ def test_dose_and_administration_rows_are_not_complete_without_their_times(
     fixed = _rows(app_data, scenario.claim, scenario.today)
     assert fixed["3. Dose, route, date"].state is RowState.COMPLETE
     assert fixed["9. Administration times"].state is RowState.COMPLETE
+
+
+def test_the_provider_row_needs_the_name_as_well_as_the_npi(app_data: AppData) -> None:
+    scenario = scenarios.new_immunotherapy()
+    nameless = replace(scenario.claim, provider=replace(scenario.claim.provider, name=""))
+    row = _rows(app_data, nameless, scenario.today)["10. Provider and NPI"]
+    assert row.state is RowState.NOT_STARTED and "name" in row.detail
+    fixed = _rows(app_data, scenario.claim, scenario.today)["10. Provider and NPI"]
+    assert fixed.state is not RowState.NOT_STARTED

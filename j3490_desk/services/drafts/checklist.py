@@ -207,7 +207,7 @@ def _claim_unfinished(claim: domain.Claim, row: _Row) -> str | None:
             need.icd10_codes, need.prior_treatments, need.why_standard_failed, need.rationale
         )
     if row is _PROVIDER:
-        return _entered(claim.provider.name, claim.provider.npi)
+        return _missing({"the provider's name": claim.provider.name, "the NPI": claim.provider.npi})
     # Prior authorization and the filing deadline both depend on who pays.
     return None if claim.payer.name else "Choose the payer first."
 
