@@ -302,3 +302,25 @@ def test_the_expected_payment_is_named_by_the_method_its_figures_use(
         assert "Expected payment (wholesale" not in pricing, name
         assert "Expected payment (CMS payment limit" not in pricing, name
     assert named
+
+
+def _draft_trimix() -> Scenario:
+    """Example 2 as the tester imported it, checked today: the filing deadline has passed."""
+    return replace(scenarios.compound_trimix(), today=date(2026, 12, 5))
+
+
+@pytest.mark.parametrize("make", [_draft_trimix, _big_claim], ids=lambda m: m.__name__)
+def test_the_problems_table_never_stands_alone_on_a_page(
+    make: Callable[[], Scenario], tmp_path: Path
+) -> None:
+    """It opens the summary, where the page has room; a long one splits with its header row
+    repeated and the line narratives follow it on the same page."""
+    packet = _render(make(), tmp_path)
+    assert packet.draft
+    summary = next(e for e in packet.manifest if e.key == "summary")
+    pages = page_texts(packet.pdf)[summary.first_page - 1 : summary.last_page]
+    assert "Problems to fix before this claim is submitted" in pages[0]
+    assert "Claim summary" in pages[0]
+    holding = [page for page in pages if "Item Problem What to do" in page]
+    for page in holding:
+        assert "CMS-1500 item 24A" in page or "Line HCPCS Modifiers" in page or page is pages[0]
