@@ -324,3 +324,24 @@ def test_the_problems_table_never_stands_alone_on_a_page(
     holding = [page for page in pages if "Item Problem What to do" in page]
     for page in holding:
         assert "CMS-1500 item 24A" in page or "Line HCPCS Modifiers" in page or page is pages[0]
+
+
+def test_an_unpriced_line_gives_the_reviewer_a_reason_and_no_instructions(
+    tmp_path: Path,
+) -> None:
+    """Issue 19: one sentence why, by the line's own figures; what the clinic should enter or
+    import is the app's to say (PricingError.fix), not the packet's."""
+    scenario = scenarios.new_immunotherapy()
+    line = scenario.claim.drug_lines[0]
+    bare = replace(
+        line,
+        package=replace(line.package, amount=None),
+        invoice=replace(line.invoice, price_paid=None),
+    )
+    packet = _render(replace(scenario, claim=_one_line(scenario.claim, bare)), tmp_path)
+    pricing = _section(packet, "pricing")
+    reason = re.search(r"Expected payment (Cannot be computed: .*?)(?= Patient: |$)", pricing)
+    assert reason, pricing
+    assert reason[1].count(".") == 1, reason[1]
+    for words in ("enter ", "Enter ", "import", "Import", "Reference data", "instead"):
+        assert words not in reason[1], (words, reason[1])
