@@ -220,7 +220,8 @@ def _fill(page_pdf: bytes, number: int) -> float:
     def visit(text: str, cm: list[float], tm: list[float], *_: object) -> None:
         nonlocal lowest
         y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-        if text.strip() and BODY_Y - 2 <= y <= BODY_Y + BODY_HEIGHT:
+        # the DRAFT watermark crosses the whole body: it is not content
+        if text.strip() not in ("", "DRAFT") and BODY_Y - 2 <= y <= BODY_Y + BODY_HEIGHT:
             lowest = min(lowest, y)
 
     reader.pages[number].extract_text(visitor_text=visit)
