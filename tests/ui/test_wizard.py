@@ -567,6 +567,36 @@ def test_letters_in_an_amount_are_refused_with_a_message(
     assert wizard.claim.drug_lines[0].dose.amount == Decimal("1000")
 
 
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("0", "more than $0.00"), ("10000000", "under $10,000,000.00"), ("12.345", "2 decimals")],
+)
+def test_a_charge_a_claim_form_cannot_carry_is_not_kept(
+    qtbot: QtBot, saved_rituximab: tuple[ClaimWizard, Scenario], typed: str, expected: str
+) -> None:
+    wizard, _ = saved_rituximab
+    wizard.go_to(drafts.line_step(0, "2"))
+    charge = wizard.drug_pages["2"].inputs["charge"]
+    charge.clear()
+    qtbot.keyClicks(charge, typed)
+    qtbot.waitUntil(lambda: expected in message(wizard, "2", "charge"))
+    assert wizard.claim.drug_lines[0].charge != Decimal(typed)  # never kept
+
+
+def test_a_pasted_terminal_escape_or_direction_override_is_not_kept(
+    qtbot: QtBot, saved_rituximab: tuple[ClaimWizard, Scenario]
+) -> None:
+    wizard, _ = saved_rituximab
+    name = wizard.header_page.inputs["patient.name"]
+    name.selectAll()
+    name.insert("Dana \x1b[2J\u202eleifhtiW")  # as a paste arrives: one edit
+    name.textEdited.emit(name.text())
+    qtbot.waitUntil(lambda: "were removed" in message(wizard, "header", "patient.name"))
+    wizard.save_now()
+    stored = claims.get_claim(wizard.data, wizard.claim_id)
+    assert stored.patient.name == "Dana [2JleifhtiW"
+
+
 def test_a_2000_character_paste_is_trimmed_with_a_message(
     qtbot: QtBot, saved_rituximab: tuple[ClaimWizard, Scenario]
 ) -> None:
