@@ -153,3 +153,23 @@ def test_a_stored_image_over_the_budget_is_refused_by_the_packet_not_decoded(
     stored = PacketAttachment("Invoice", "invoice", "0" * 64, "image/png", big.read_bytes)
     with pytest.raises(CorruptAttachmentError, match="larger than 50 megapixels"):
         prepare_attachment(stored)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "said"),
+    [
+        (("backup", "verify"), "not a backup file"),
+        (("backup", "restore"), "not a backup file"),
+        (("reference", "import"), "not a regular file"),
+    ],
+)
+def test_a_fifo_given_as_a_backup_or_reference_file_fails_at_once(
+    tmp_path: Path, arguments: tuple[str, ...], said: str
+) -> None:
+    """Opening a FIFO blocks until something writes to it: `backup verify` hung on one."""
+    fifo = tmp_path / "pipe.zip"
+    os.mkfifo(fifo)
+    process = cli_process("--data-dir", str(tmp_path / "d"), *arguments, str(fifo))
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 2, err
+    assert said in err and "Traceback" not in err

@@ -173,3 +173,35 @@ def test_the_837p_row_waits_for_a_start_then_warns_until_complete(app_data: AppD
     started = replace(paper, patient_details=domain.PatientDetails(city="San Antonio"))
     row = _rows(app_data, started, scenario.today)["Electronic claim (837P)"]
     assert row.state is RowState.WARNING and row.step == drafts.HEADER
+
+
+def test_dose_and_administration_rows_are_not_complete_without_their_times(
+    app_data: AppData,
+) -> None:
+    """The tester's case: an injection's code typed, but neither the time given nor a start
+    or end time. Rows 3 and 9 are "not started" and name what is missing; the times typed
+    back make them complete."""
+    scenario = scenarios.compound_trimix()
+    lines = tuple(
+        replace(line, dose=replace(line.dose, administered_at=None))
+        for line in scenario.claim.drug_lines
+    )
+    claim = replace(scenario.claim, drug_lines=lines)
+    rows = _rows(app_data, claim, scenario.today)
+    dose, times = rows["3. Dose, route, date"], rows["9. Administration times"]
+    assert dose.state is RowState.NOT_STARTED
+    assert "date and time given" in dose.detail
+    assert times.state is RowState.NOT_STARTED
+    assert "start and end times" in times.detail
+    fixed = _rows(app_data, scenario.claim, scenario.today)
+    assert fixed["3. Dose, route, date"].state is RowState.COMPLETE
+    assert fixed["9. Administration times"].state is RowState.COMPLETE
+
+
+def test_the_provider_row_needs_the_name_as_well_as_the_npi(app_data: AppData) -> None:
+    scenario = scenarios.new_immunotherapy()
+    nameless = replace(scenario.claim, provider=replace(scenario.claim.provider, name=""))
+    row = _rows(app_data, nameless, scenario.today)["10. Provider and NPI"]
+    assert row.state is RowState.NOT_STARTED and "name" in row.detail
+    fixed = _rows(app_data, scenario.claim, scenario.today)["10. Provider and NPI"]
+    assert fixed.state is not RowState.NOT_STARTED

@@ -35,6 +35,7 @@ from j3490_desk.domain import claim as domain
 from j3490_desk.domain.claim import ClaimStatus
 from j3490_desk.domain.deadlines import filing_deadline
 from j3490_desk.domain.findings import Finding, Severity
+from j3490_desk.domain.pricing import PricingError
 from j3490_desk.models import Payer, Provider
 from j3490_desk.services import claims, drafts, records
 from j3490_desk.services.app_data import AppData
@@ -723,7 +724,6 @@ def test_a_provider_npi_failing_its_check_digit_is_said_as_typed(
     qtbot.waitUntil(lambda: message.text() == "")
 
 
-
 def test_the_review_names_items_in_words_not_internal_keys() -> None:
     """'item coding' and 'item timely_filing' were the checklist's keys, not words."""
     claim = sample_claim()
@@ -734,3 +734,14 @@ def test_the_review_names_items_in_words_not_internal_keys() -> None:
     html = review_html(review, ["Rituxan"])
     assert "Drug 1 (Rituxan), HCPCS code:" in html and "Claim, Filing deadline:" in html
     assert "coding" not in html and "timely_filing" not in html
+
+
+def test_the_review_shows_why_a_line_cannot_be_priced_and_what_to_do() -> None:
+    """The packet prints only the reason (a reviewer's words); the app adds the fix."""
+    claim = sample_claim()
+    unpriced = PricingError("No WAC is entered for this drug.", "Enter the WAC per package.")
+    deadline = filing_deadline(claim.payer, claim.date_of_service, claim.date_of_service)
+    review = Review((), (), (), (unpriced,), (), (), deadline, ClaimStatus.DRAFT)
+    html = review_html(review, ["Rituxan"])
+    assert "cannot be priced yet: No WAC is entered for this drug." in html
+    assert "<i>What to do:</i> Enter the WAC per package." in html
