@@ -30,7 +30,7 @@ def record(
     claim_id: int | None = None,
     changes: Changes | None = None,
 ) -> AuditEntry:
-    previous = session.exec(select(AuditEntry).order_by(col(AuditEntry.id).desc()).limit(1)).first()
+    previous = _chain_head(session)
     entry = AuditEntry(
         user=user,
         action=action,
@@ -45,7 +45,21 @@ def record(
     )
     entry.entry_hash = entry_hash(entry)
     session.add(entry)
+    session.info[_HEAD] = entry
     return entry
+
+
+# The entry this session appended last. Within one write transaction no one else appends
+# (SQLite's write lock), so the next entry follows it without asking the database, which
+# would first flush everything pending: posting an 835 appends thousands in a row.
+_HEAD = "audit_chain_head"
+
+
+def _chain_head(session: Session) -> AuditEntry | None:
+    head = session.info.get(_HEAD)
+    if isinstance(head, AuditEntry) and head in session:  # a rollback expunges it
+        return head
+    return session.exec(select(AuditEntry).order_by(col(AuditEntry.id).desc()).limit(1)).first()
 
 
 def entry_hash(entry: AuditEntry) -> str:
