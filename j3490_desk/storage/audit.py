@@ -16,6 +16,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from j3490_desk.models import AuditEntry
+from j3490_desk.models.tables import utc_now
 
 Changes = Mapping[str, tuple[Any, Any]]
 
@@ -32,6 +33,7 @@ def record(
 ) -> AuditEntry:
     previous = _chain_head(session)
     entry = AuditEntry(
+        at=utc_now(),  # given, not defaulted: pydantic inspects a default factory per instance
         user=user,
         action=action,
         entity=entity,
