@@ -175,7 +175,7 @@ class _Known:
         self.moves.clear()
         for model in self.ORDER:
             if rows := self.pending.pop(model, []):
-                session.execute(insert(model), rows)
+                session.connection().execute(insert(model), rows)  # Core executemany, no ORM
 
 
 def _known(session: Session, numbers: list[str]) -> _Known:
