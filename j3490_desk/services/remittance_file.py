@@ -273,9 +273,9 @@ def _service(node: Any) -> ServicePayment:
         control_number=(refs.get("6R") or "").strip(),
         adjustments=_adjustments(_own_segments(node, "CAS")),
         remark_codes=tuple(
-            _value(lq, "LQ02")
+            code
             for lq in _own_segments(node, "LQ")
-            if _value(lq, "LQ01") == "HE" and _value(lq, "LQ02")
+            if _value(lq, "LQ01") == "HE" and (code := _value(lq, "LQ02"))
         ),
     )
 
