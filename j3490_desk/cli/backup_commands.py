@@ -55,8 +55,23 @@ def _verify(args: argparse.Namespace) -> int:
     problems = backups.verify(args.file, passphrase=args.passphrase)
     for problem in problems:
         print(f"{problem.member}: {problem.problem}")
-    print("backup verified: every hash matches" if not problems else f"{len(problems)} problem(s)")
-    return 1 if problems else 0
+    if problems:
+        print(f"{len(problems)} problem(s)")
+        return 1
+    print("backup verified: complete, every hash matches")
+    if backups.is_signed(args.file):
+        print("signed with the data folder's key: nothing in it was changed, swapped or removed")
+    elif backups.is_encrypted(args.file):
+        print(
+            "encrypted, but made before backups were signed: each file is checked, a removed "
+            "attachment would not show"
+        )
+    else:
+        print(
+            "not encrypted: checked for damage, not for tampering (someone who rewrites a file "
+            "and the manifest together would not be caught)"
+        )
+    return 0
 
 
 def _restore(args: argparse.Namespace) -> int:
@@ -73,10 +88,16 @@ def _audit_verify(args: argparse.Namespace) -> int:
     data = open_app_data_to_read(args.data_dir, passphrase=args.passphrase)
     try:
         with data.db.read() as session:
-            breaks = audit.verify_chain(session)
+            breaks = audit.verify_chain(session, folder=data.paths.root, key=data.db.key)
     finally:
         data.close()
     for item in breaks:
-        print(f"audit entry {item.entry_id} {item.problem}")
-    print("audit log intact" if not breaks else f"{len(breaks)} break(s) in the audit log")
-    return 1 if breaks else 0
+        where = "the audit log" if item.entry_id is None else f"audit entry {item.entry_id}"
+        print(f"{where} {item.problem}")
+    if breaks:
+        print(f"{len(breaks)} break(s) in the audit log")
+        return 1
+    print("audit log intact")
+    for note in audit.head_notes(data.paths.root):
+        print(f"note: {note}")
+    return 0

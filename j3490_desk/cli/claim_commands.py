@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from j3490_desk.cli.packet_commands import add_packet_command
+from j3490_desk.domain.findings import item_label
 from j3490_desk.services import checks, claim_check, claim_list, claims
 from j3490_desk.services.app_data import AppData, open_app_data, open_app_data_to_read
 
@@ -151,7 +152,7 @@ def _check(args: argparse.Namespace) -> int:
         print(json.dumps([dataclasses.asdict(f) for f in findings], indent=2))
     else:
         for f in findings:
-            where = f"item {f.item}" + (f", drug {f.line + 1}" if f.line is not None else "")
+            where = item_label(f.item) + (f", drug {f.line + 1}" if f.line is not None else "")
             print(
                 f"{f.severity.value.upper():8} {f.code} ({where}): {f.message}\n         Fix: {f.fix}"
             )

@@ -100,14 +100,14 @@ def _bill_one(
 
     ndc11, quantity, shaded = _ndc_fields(line, line.dose.amount, decimals, facts)
 
-    def narrative(amount: Decimal | None) -> str:
+    def narrative(discarded: bool) -> str:
         if not noc:
             return ""
         return build_narrative(
             line,
             profile,
             limit=narrative_limit,
-            dose_amount=amount,
+            discarded=discarded,
             invoice_enclosed=evidence.has(EvidenceKind.INVOICE, index),
             resolved_ndc11=ndc11,
         ).text
@@ -122,7 +122,7 @@ def _bill_one(
         ndc_quantity=quantity,
         ndc_unit_qualifier=line.package.ndc_unit_qualifier.strip().upper(),
         shaded_24a=shaded,
-        narrative=narrative(line.dose.amount),
+        narrative=narrative(discarded=False),
         narrative_placement=profile.placement if noc else (),
     )
     if not bills_waste:
@@ -143,7 +143,7 @@ def _bill_one(
             ndc_quantity=waste_quantity,
             ndc_unit_qualifier=administered.ndc_unit_qualifier,
             shaded_24a=waste_shaded,
-            narrative=narrative(waste),
+            narrative=narrative(discarded=True),
             narrative_placement=administered.narrative_placement,
             is_waste_line=True,
         ),

@@ -66,6 +66,7 @@ from j3490_desk.domain.sources import (
     BPM_15_50_4_1,
     BPM_15_50_4_2,
     FCSO_PRICING,
+    FDA_EXPIRATION_DATING,
     FDA_NDC_DIRECTORY,
     HCPCS_2025_OCT_FILE,
     ICD10_STRUCTURE,
@@ -73,6 +74,7 @@ from j3490_desk.domain.sources import (
     NPI_CHECK_DIGIT,
     NUCC_ITEM_24,
     NUCC_ITEM_31,
+    PIM_3_3_2_4,
     STEDI_NDC_EDIT,
     WPS_NOC_5010,
     X12_RFI_2151,
@@ -1031,7 +1033,7 @@ def _prescription(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
             "5",
             "The signed order is on file at the clinic and is not sent with this claim.",
             "Scan the signed order and attach it, or send it when the payer asks for it.",
-            cite("§9, §14"),
+            cite("§14", PIM_3_3_2_4),
             i,
         )
         return
@@ -1042,7 +1044,7 @@ def _prescription(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
         _not_stored("the signed order", "signed order", line.prescription.attached) + ".",
         "Attach the physician's order (drug, dose, route, date, signature), or mark the "
         "paper on file at the clinic.",
-        cite("§9"),
+        cite("§14", PIM_3_3_2_4),
         i,
     )
 
@@ -1062,6 +1064,8 @@ def _lot(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
             cite("§3"),
             i,
         )
+    # Lot and expiry are printed and barcoded on every Rx package (DSCSA, §3), so the record
+    # can always hold them; no payer rule asks for them, so their absence is a warning.
     if not lot.number.strip():
         yield _f(
             "LOT_NUMBER_MISSING",
@@ -1089,7 +1093,7 @@ def _lot(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
             "7",
             f"The lot expired on {lot.expiration.isoformat()}, before the date of service.",
             "Check the expiry on the vial used; an expired drug must not be billed.",
-            cite("§3"),
+            cite("§3", FDA_EXPIRATION_DATING),
             i,
         )
 
@@ -1180,13 +1184,25 @@ def _narrative(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
             src,
             i,
         )
-    if not narrative.fits:
+    # The JW line's narrative (the amount discarded) must fit too: it is sent on its own line.
+    waste = line.waste.amount
+    billed_as_waste = "JW" in {m.strip().upper() for m in line.modifiers} and (
+        waste is not None and is_positive(waste)
+    )
+    discarded = build_narrative(line, ctx.profile, discarded=True) if billed_as_waste else None
+    cut = [
+        (which, text)
+        for which, text in (("The narrative", narrative), ("The JW line's narrative", discarded))
+        if text is not None and not text.fits
+    ]
+    if cut:  # one finding: the fix (a shorter name) serves both lines
+        which, text = cut[0]
         yield _f(
             "NARRATIVE_TOO_LONG",
             Severity.BLOCKER,
             "narrative",
-            f"The narrative does not fit in {narrative.limit} characters even abbreviated; "
-            f"it was cut to '{narrative.text}'.",
+            f"{which} does not fit in {text.limit} characters even abbreviated; "
+            f"it was cut to '{text.text}'.",
             "Shorten the drug name with a standard abbreviation, or send the description as "
             "an attachment (paper) or PWK (electronic).",
             src,

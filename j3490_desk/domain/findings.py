@@ -26,6 +26,25 @@ class Finding:
     unverified: bool = False
 
 
+# Findings name their documentation item ("1".."10") or checklist by key; people read it in words.
+CHECKLIST_LABELS = {
+    "coding": "HCPCS code",
+    "modifiers": "Modifiers",
+    "narrative": "Drug description (narrative)",
+    "pricing": "Pricing",
+    "prior_auth": "Prior authorization",
+    "timely_filing": "Filing deadline",
+}
+
+
+def item_label(item: str) -> str:
+    """ "Item 3", "Filing deadline": a finding's item as a clerk or a reviewer reads it (the
+    packet, the review page, `claim check`); the key itself stays for scripts (--json)."""
+    if item.isdigit():
+        return f"Item {item}"
+    return CHECKLIST_LABELS.get(item, item.replace("_", " ").capitalize())
+
+
 @dataclass(frozen=True)
 class ClinicRules:
     """Clinic-wide settings the rules read. Defaults follow domain.md section 16."""
@@ -34,3 +53,4 @@ class ClinicRules:
     prior_auth_warning_days: int = 14
     filing_warning_days: int = 30
     retention_years: int = 7  # never less than 7 (42 CFR 424.516(f))
+

@@ -2,6 +2,8 @@
 
 Template (domain.md section 7): `<name> <strength> <dose given + unit> <route> NDC <11 digits>`,
 e.g. "DRUGX 10MG/ML 25MG IV NDC 12345678901"; each payer profile picks and orders the parts.
+A JW line's narrative states the amount discarded instead ("DRUGX 5MG DISCARDED NDC ..."): it
+does not repeat the given dose, its route or the invoice note (issue 19).
 The text never exceeds the limit: it is abbreviated first, cut as a last resort, and a cut
 text is reported (`fits` False) so the clerk can move the detail to an attachment/PWK.
 """
@@ -100,18 +102,17 @@ def build_narrative(
     profile: PayerProfile,
     *,
     limit: int | None = None,
-    dose_amount: Decimal | None = None,
+    discarded: bool = False,
     invoice_enclosed: bool = False,
     resolved_ndc11: str = "",
 ) -> Narrative:
     """The narrative for one line. `limit` defaults to the profile's electronic limit (80);
-    pass `profile.paper_limit` for paper item 19. `dose_amount` replaces the dose (the JW
-    line describes the wasted amount). `invoice_enclosed`: an invoice file is stored for the
-    line and goes with the claim (domain.evidence), the only case an invoice note is written.
-    `resolved_ndc11` is the directory's reading of a hyphen-less 10-digit NDC
-    (ndc_resolution.directory_ndc11)."""
+    pass `profile.paper_limit` for paper item 19. `discarded`: the narrative of the line's JW
+    line, which bills the amount discarded. `invoice_enclosed`: an invoice file is stored for
+    the line and goes with the claim (domain.evidence), the only case an invoice note is
+    written (on the given line only). `resolved_ndc11` is the directory's reading of a
+    hyphen-less 10-digit NDC (ndc_resolution.directory_ndc11)."""
     max_length = profile.electronic_limit if limit is None else limit
-    amount = line.dose.amount if dose_amount is None else dose_amount
     concentration_ok = profile.concentration_allowed or line.kind is DrugKind.COMPOUNDED
     full_name, short_name = _names(line)
     strength = "".join(line.strength.split()).upper()
@@ -120,12 +121,20 @@ def build_narrative(
     values = {
         NarrativePart.NAME: full_name,
         NarrativePart.STRENGTH: strength,
-        NarrativePart.DOSE: dose_text(amount, line.dose.unit),
+        NarrativePart.DOSE: dose_text(line.dose.amount, line.dose.unit),
         NarrativePart.ROUTE: route_text(line.dose.route),
         NarrativePart.NDC: _ndc_text(line.ndc, profile, resolved_ndc11),
         NarrativePart.INVOICE: _invoice_text(line, profile, invoice_enclosed),
     }
-    required = (NarrativePart.NAME, NarrativePart.DOSE, NarrativePart.ROUTE)
+    if discarded:
+        waste = dose_text(line.waste.amount, line.dose.unit)
+        values[NarrativePart.DOSE] = f"{waste} DISCARDED" if waste else ""
+        values[NarrativePart.INVOICE] = ""
+        if not profile.route_on_waste_line:
+            values[NarrativePart.ROUTE] = ""
+    required: tuple[NarrativePart, ...] = (NarrativePart.NAME, NarrativePart.DOSE)
+    if not discarded or profile.route_on_waste_line:
+        required += (NarrativePart.ROUTE,)
     missing = tuple(p for p in profile.parts if p in required and not values[p])
 
     def compose() -> str:

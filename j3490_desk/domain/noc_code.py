@@ -81,6 +81,13 @@ class CodeSuggestion:
     specific: bool = False  # True when it is the drug's own HCPCS code, not a NOC code
 
 
+def offered_noc_codes(place_of_service: PlaceOfService) -> tuple[str, ...]:
+    """The unclassified codes to offer a clerk for a claim in this setting: C9399 only on a
+    hospital outpatient or ASC claim, never on a physician-office one (domain.md §16, §6)."""
+    hospital = place_of_service in HOSPITAL_OUTPATIENT_OR_ASC
+    return tuple(code for code in NOC_CODES if hospital or code != "C9399")
+
+
 def is_noc_code(code: str) -> bool:
     return code.strip().upper() in NOC_CODES
 

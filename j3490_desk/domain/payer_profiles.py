@@ -70,6 +70,10 @@ class PayerProfile:
     invoice_note: str = ""
     invoice_note_compounds_only: bool = False
     invoice_amount_in_narrative: bool = False  # Railroad Medicare: "INV $250.00"
+    # The JW line's narrative says the amount discarded and drops the route, since nothing
+    # discarded was given by any route; a contractor that rejects a NOC line lacking any of
+    # its elements (WPS: name, dose, route, else M123) keeps the route there too.
+    route_on_waste_line: bool = False
     electronic_limit: int = ELECTRONIC_NARRATIVE_LIMIT
     paper_limit: int = PAPER_ITEM_19_LIMIT
     # The contractor's WAC add-on for NOC drugs it prices itself, with the page that states it
@@ -108,6 +112,7 @@ PROFILES: dict[str, PayerProfile] = {
             (_N, _D, _S, _R),
             ("2400 SV101-7", "item 19"),
             noc_units_instruction=WPS_NOC_TIPS,
+            route_on_waste_line=True,
             sources=(WPS_NOC_TIPS, WPS_NOC_5010),
             notes="Drug name, total dosage (plus strength if appropriate), method of "
             "administration. Units = 1 ('Do not quantity-bill NOC drugs'); missing data or "

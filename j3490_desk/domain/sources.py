@@ -69,6 +69,17 @@ NUCC_ITEM_24 = (
 )
 NUCC_ITEM_31 = "NUCC 1500 instructions, item 31 (signature including degrees or credentials)"
 FDA_NDC_DIRECTORY = "FDA NDC Directory, product.txt MARKETINGCATEGORYNAME / ROUTENAME"
+# "For medical review purposes, Medicare requires that services provided/ordered be
+# authenticated by the author" (read through FCSO's and Palmetto's medical-review pages):
+PIM_3_3_2_4 = (
+    "Medicare Program Integrity Manual ch.3 §3.3.2.4 (services provided or ordered are "
+    "authenticated by the author's signature)"
+)
+# 21 CFR 211.137(a): a drug bears an expiration date "to assure that a drug product meets
+# applicable standards of identity, strength, quality, and purity at the time of use".
+FDA_EXPIRATION_DATING = (
+    "21 CFR 211.137 (expiration dating: the drug's standards at the time of use)"
+)
 
 
 def cite(section: str, *urls: str) -> str:

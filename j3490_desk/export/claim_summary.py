@@ -11,6 +11,7 @@ from reportlab.platypus import Flowable
 
 from j3490_desk.domain.amounts import plain_amount
 from j3490_desk.domain.billing import BilledLine
+from j3490_desk.domain.findings import item_label
 from j3490_desk.domain.noc_code import facts_for_line
 from j3490_desk.domain.waste import jz_statement
 from j3490_desk.export.flowables import KeepShort, PageMark
@@ -45,27 +46,9 @@ def claim_summary(view: PacketView, marks: dict[str, int]) -> list[Flowable]:
     return story
 
 
-# Findings name their documentation item ("1".."10") or checklist by key; paper says it in words.
-CHECKLIST_LABELS = {
-    "coding": "HCPCS code",
-    "modifiers": "Modifiers",
-    "narrative": "Drug description (narrative)",
-    "pricing": "Pricing",
-    "prior_auth": "Prior authorization",
-    "timely_filing": "Filing deadline",
-}
-
-
-def item_label(item: str) -> str:
-    """ "Item 3", "Filing deadline": a finding's item as a reviewer reads it."""
-    if item.isdigit():
-        return f"Item {item}"
-    return CHECKLIST_LABELS.get(item, item.replace("_", " ").capitalize())
-
-
 def _line_text(view: PacketView, number: int, billed: BilledLine) -> list[Flowable]:
-    """One billed line: 24A, narrative and waste. A JW line says it bills the discarded amount
-    and does not print the given dose's narrative again."""
+    """One billed line: 24A, narrative and waste. A JW line says it bills the discarded amount;
+    its narrative states that amount (domain.narrative), not the given dose."""
     s = styles()
     name = view.drug_name(billed.drug_line)
     what = f"{name}, discarded (JW): {_discarded(view, billed)}" if billed.is_waste_line else name
@@ -75,16 +58,7 @@ def _line_text(view: PacketView, number: int, billed: BilledLine) -> list[Flowab
         markup(f"24A shaded: <b>{text(shaded)}</b>", s.body),
     ]
     placement = text(", ".join(billed.narrative_placement) or "item 19")
-    given = view.billed[number - 2] if billed.is_waste_line else None
-    if given is not None and billed.narrative and billed.narrative == given.narrative:
-        story.append(
-            para(
-                f"Narrative: the same text as line {number - 1}, as the amount discarded "
-                "equals the dose given.",
-                s.body,
-            )
-        )
-    elif billed.narrative:
+    if billed.narrative:
         label = "Narrative for the discarded amount" if billed.is_waste_line else "Narrative"
         story.append(markup(f"{label} ({placement}): <b>{text(billed.narrative)}</b>", s.body))
     else:

@@ -46,7 +46,7 @@ def pricing(view: PacketView, marks: dict[str, int]) -> list[Flowable]:
         rows = [
             [
                 "Invoice cost per unit",
-                f"{dollar_rate(cost)} per {unit}"
+                f"{dollar_rate(cost)} per {unit}, from {_invoice_source(view, index)}"
                 if cost is not None
                 else "invoice price or package amount not entered",
             ],
@@ -61,9 +61,22 @@ def pricing(view: PacketView, marks: dict[str, int]) -> list[Flowable]:
             gap(4),
         ]
         if isinstance(result, PriceBreakdown):
-            block += _breakdown(view, result, claim.payer.pricing_policy.value, given, waste)
+            # named by the method its figures use: a WAC or ASP payer's line may fall back to
+            # the invoice when the reference data have no figure for the drug
+            block += _breakdown(view, result, result.method.value, given, waste)
         story.append(KeepShort(block))
     return story
+
+
+def _invoice_source(view: PacketView, index: int) -> str:
+    """Where the reviewer finds the invoice the cost comes from: its page in this packet, or
+    plainly that it is not here (never "enclosed" for a file the packet does not hold)."""
+    pages = view.proof(("invoice",), index)
+    if pages:
+        return "; ".join(pages)
+    if view.packet.claim.drug_lines[index].invoice.on_file:
+        return "the paper invoice on file at the clinic (not in this packet)"
+    return "the invoice as entered (not in this packet)"
 
 
 def _claim_lines(given: int | None, waste: int | None) -> str:

@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
-from reportlab.platypus import Flowable, KeepTogether
+from reportlab.platypus import Flowable
 
 from j3490_desk.domain.amounts import plain_amount
+from j3490_desk.domain.check import INFUSION_CODES
 from j3490_desk.domain.claim import DrugLine
-from j3490_desk.export.flowables import PageMark
+from j3490_desk.domain.sanity import administration_codes
+from j3490_desk.export.flowables import KeepShort, PageMark
 from j3490_desk.export.layout import us_date
 from j3490_desk.export.packet_view import PacketView, moment, money
 from j3490_desk.export.page_map import ITEMS, LETTER
@@ -100,9 +102,18 @@ def _waste(line: DrugLine) -> Rows:
     modifiers = " ".join(line.modifiers) or "none"
     return [
         ["Amount discarded", _discarded(line)],
-        ["Reason", _or_missing(line.waste.reason)],
+        ["Reason", _waste_reason(line)],
         ["Waste modifier", modifiers],
     ]
+
+
+def _waste_reason(line: DrugLine) -> str:
+    """With nothing discarded (JZ, or 0 entered) no reason is missing: say so, not "not
+    entered", which reads to a reviewer as a gap in the record."""
+    amount, codes = line.waste.amount, {m.strip().upper() for m in line.modifiers}
+    if line.waste.reason.strip() or not (amount == 0 or (amount is None and "JZ" in codes)):
+        return _or_missing(line.waste.reason.strip())
+    return "none needed: nothing discarded"
 
 
 def _discarded(line: DrugLine) -> str:
@@ -121,10 +132,14 @@ def _discarded(line: DrugLine) -> str:
 
 
 def _administration(line: DrugLine) -> Rows:
+    """Start and end times document an infusion (domain.md §12); under an injection code their
+    absence is no gap, and "not entered" would read to a reviewer as one."""
     admin = line.administration
+    codes = set(administration_codes(admin))
+    untimed = "not needed: not an infusion code" if codes and not codes & INFUSION_CODES else ""
     return [
-        ["Start", moment(admin.start)],
-        ["End", moment(admin.end)],
+        ["Start", untimed if untimed and admin.start is None else moment(admin.start)],
+        ["End", untimed if untimed and admin.end is None else moment(admin.end)],
         ["Administration code (CPT)", _or_missing(admin.cpt_code)],
     ]
 
@@ -182,7 +197,7 @@ def _section(title: str, rows: Rows, proof: list[str], missing: str = NOT_IN_PAC
     s = styles()
     proven = "; ".join(proof) if proof else missing
     table = grid([*rows, ["Proven by", proven]], [1.6, 4.4], header=False, label_column=True)
-    return KeepTogether([para(title, s.subheading), table, gap(4)])
+    return KeepShort([para(title, s.subheading), table, gap(4)])
 
 
 def _line_item(

@@ -18,6 +18,7 @@ from j3490_desk.storage.database import (
 from j3490_desk.storage.encryption import PASSPHRASE_ENV, DataKey, read_settings, unlock
 from j3490_desk.storage.filesystems import SQLITE_NETWORK_GUIDANCE, is_network_path
 from j3490_desk.storage.instance_lock import InstanceLock
+from j3490_desk.storage.restore_swap import protect_data_folder, recover_data_folder
 
 if TYPE_CHECKING:
     from j3490_desk.services.reference import ReferenceService
@@ -77,10 +78,15 @@ def open_app_data(
         lock = InstanceLock(paths.lock_file)
         lock.acquire()
     try:
+        # A restore killed half-way is finished first; leftovers of killed processes go.
+        recover_data_folder(paths, locked=lock is not None, read_only=read_only)
         key = key or folder_key(paths, passphrase)
         if key is not None and lock is not None:
             _finish_interrupted_encryption(paths, key)
-        return AppData(paths=paths, db=open_database(paths, key, read_only=read_only), lock=lock)
+        db = open_database(paths, key, read_only=read_only)
+        if not read_only:
+            protect_data_folder(paths)  # a new database is made by open_database
+        return AppData(paths=paths, db=db, lock=lock)
     except BaseException:
         if lock is not None:
             lock.release()

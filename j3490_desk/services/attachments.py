@@ -176,7 +176,8 @@ def _bad_file(name: str, problem: str, hint: str) -> InvalidInputError:
     return InvalidInputError(f"'{name}' {problem}", hint)
 
 
-def _check_content(path: Path, name: str, size: int) -> _Checked:
+def _check_content(path: Path | bytes, name: str, size: int) -> _Checked:
+    """`path`: the staged file, or (in an encrypted folder) the content, kept in memory."""
     if size == 0:
         raise _bad_file(
             name,
@@ -184,7 +185,7 @@ def _check_content(path: Path, name: str, size: int) -> _Checked:
             "Pick the file again; if it was just "
             "scanned or downloaded, wait until it has finished saving.",
         )
-    with path.open("rb") as handle:
+    with BytesIO(path) if isinstance(path, bytes) else path.open("rb") as handle:
         media_type = sniff_media_type(handle.read(_PDF_HEADER_WINDOW))
     if media_type is None:
         raise _bad_file(
@@ -204,12 +205,12 @@ def _check_content(path: Path, name: str, size: int) -> _Checked:
     return _Checked(media_type, pages)
 
 
-def _pdf_page_count(path: Path, name: str) -> int:
+def _pdf_page_count(path: Path | bytes, name: str) -> int:
     from pypdf import PdfReader  # pypdf is only needed when a PDF arrives
     from pypdf.errors import PyPdfError
 
     try:
-        reader = PdfReader(path)
+        reader = PdfReader(BytesIO(path) if isinstance(path, bytes) else path)
         if reader.is_encrypted:
             raise _bad_file(
                 name,
@@ -227,7 +228,7 @@ def _pdf_page_count(path: Path, name: str) -> int:
     return pages
 
 
-def _image_frames(path: Path, name: str) -> int:
+def _image_frames(path: Path | bytes, name: str) -> int:
     """Decode every frame: a truncated or corrupt image fails here, not in a payer's hands."""
     try:
         with open_image(path) as image:
@@ -278,7 +279,7 @@ def _checked_content(
     store = _store(data)
     try:
         with store.staged(source, max_bytes=limit) as staged:
-            yield staged, _check_content(staged.path, name, staged.size_bytes)
+            yield staged, _check_content(staged.source, name, staged.size_bytes)
     except ContentTooLargeError as error:
         raise _too_large(name, limit) from error
 

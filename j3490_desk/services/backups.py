@@ -12,13 +12,14 @@ from j3490_desk.services.app_data import AppData, folder_key, open_app_data
 from j3490_desk.storage import audit
 from j3490_desk.storage.backup import (
     BackupProblem,
+    check_restorable,
     create_backup,
     is_encrypted_backup,
-    require_verified,
+    is_signed_backup,
     restore_backup,
     verify_backup,
 )
-from j3490_desk.storage.database import open_database
+from j3490_desk.storage.database import ensure_writable_folder, open_database
 from j3490_desk.storage.encryption import PASSPHRASE_ENV
 from j3490_desk.storage.instance_lock import InstanceLock
 
@@ -26,6 +27,7 @@ __all__ = [
     "BackupProblem",
     "back_up",
     "is_encrypted",
+    "is_signed",
     "latest_backup",
     "restore",
     "restore_into_open_folder",
@@ -61,7 +63,7 @@ def restore_into_open_folder(
     backup's, then reopen the database; the data that was there is backed up first (the
     returned path). `passphrase` is the backup's, when it is encrypted."""
     passphrase = passphrase or os.environ.get(PASSPHRASE_ENV)
-    require_verified(file, passphrase=passphrase)  # before anything is closed or moved
+    check_restorable(file, data.paths, passphrase=passphrase)  # before anything is closed
     old_key = data.db.key
     data.db.dispose()
     try:
@@ -81,6 +83,13 @@ def is_encrypted(file: Path) -> bool:
     return is_encrypted_backup(file)
 
 
+def is_signed(file: Path) -> bool:
+    """True for a backup whose manifest is signed with its folder's key (an encrypted one made
+    by this version or later): `verify` then also proves nobody changed, swapped or removed
+    a file in it. A plain backup's hashes only prove it is not damaged."""
+    return is_signed_backup(file)
+
+
 def verify(file: Path, *, passphrase: str | None = None) -> list[BackupProblem]:
     return verify_backup(file, passphrase=passphrase or os.environ.get(PASSPHRASE_ENV))
 
@@ -94,7 +103,7 @@ def restore(
 ) -> Path | None:
     """Restore with the folder locked against the app; returns the safety copy taken first."""
     paths = DataPaths(resolve_data_dir(data_dir))
-    paths.root.mkdir(parents=True, exist_ok=True)
+    ensure_writable_folder(paths.root)  # a read-only folder: the message, not a traceback
     passphrase = passphrase or os.environ.get(PASSPHRASE_ENV)
     with InstanceLock(paths.lock_file):
         safety_copy = restore_backup(
@@ -137,7 +146,7 @@ def restore_over_damaged(
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     kept = paths.root / f"claims-damaged-{stamp}.sqlite"
     passphrase = passphrase or os.environ.get(PASSPHRASE_ENV)
-    require_verified(file, passphrase=passphrase)  # before anything moves
+    check_restorable(file, paths, passphrase=passphrase)  # before anything moves
     with InstanceLock(paths.lock_file):
         for suffix in ("", "-wal", "-shm"):
             source = Path(f"{paths.database}{suffix}")

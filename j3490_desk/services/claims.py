@@ -67,6 +67,10 @@ def apply_update(
     stored = _load(session, row)
     before = claim_rows.claim_row_values(stored)
     after = claim_rows.claim_row_values(claim)
+    # A save is not a status move: those go through claim_status (its gate, its history). A
+    # window still holding the claim as it was when ready must not undo a move back to draft.
+    for column in ("status", "submitted_on"):
+        after[column] = before[column]
     ids = {
         "patient_id": _patient_id(session, claim.patient),
         "payer_id": _payer_id(session, claim.payer),

@@ -1,15 +1,17 @@
 """Attachment content on disk: one file per distinct content, named by its SHA-256.
 
 Layout: `<root>/<first two hex digits>/<sha256>`, so no folder grows past a few thousand
-files. Content arrives through `staged()`: copied into a temporary file in the store while
-it is hashed, so what the caller validates is exactly what gets kept, and `keep()` moves it
-into place with fsync + os.replace (a crash leaves either nothing or the whole file).
-Stored files are made read-only: they are evidence and are never edited.
+files. Content arrives through `staged()`: copied while it is hashed, so what the caller
+validates is exactly what gets kept, and `keep()` moves it into place with fsync + os.replace
+(a crash leaves either nothing or the whole file). Stored files are made read-only (0400):
+they are evidence and are never edited.
 
 In an encrypted folder each stored file is AES-GCM ciphertext (`storage.encryption`) while its
 name stays the SHA-256 of the plain content, so de-duplication and verification work the same.
-Only the incoming copy is plain, for the seconds its checks take, and it never leaves the store
-folder, which lives on the same disk as the encrypted data.
+There the incoming content is staged in memory (it is at most the attachment size limit), so
+no plain copy ever touches the disk, even when the process is killed. A plain folder stages it
+in a `.incoming-*` file in the store; `remove_leftovers` deletes those a killed process left
+(backups never copy a dot-file).
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ from __future__ import annotations
 import contextlib
 import enum
 import hashlib
+import io
 import os
 import stat
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,10 +38,13 @@ from j3490_desk.storage.encryption import (
     encrypt_stream,
     is_encrypted_file,
 )
+from j3490_desk.storage.filesystems import fsync_folder
 
 _CHUNK = 1024 * 1024
-_READ_ONLY = stat.S_IRUSR | stat.S_IRGRP
+_READ_ONLY = stat.S_IRUSR
 _INCOMING_PREFIX = ".incoming-"
+# A staged file lives for the seconds its checks take; one this old was left by a killed process.
+LEFTOVER_AGE_S = 15 * 60
 
 
 class ContentTooLargeError(Exception):
@@ -52,12 +59,22 @@ class ContentState(enum.StrEnum):
 
 @dataclass
 class StagedContent:
-    """A validated-to-be copy inside the store, not yet visible under its hash."""
+    """Content to be validated, not yet visible under its hash: a file inside the store (plain
+    folder) or the bytes themselves (encrypted folder)."""
 
-    path: Path
     sha256: str
     size_bytes: int
+    path: Path | None = None
+    content: bytes | None = None
     kept: bool = False
+
+    @property
+    def source(self) -> Path | bytes:
+        """What the caller checks: the staged file, or the content in memory."""
+        if self.content is not None:
+            return self.content
+        assert self.path is not None
+        return self.path
 
 
 class AttachmentStore:
@@ -70,10 +87,16 @@ class AttachmentStore:
 
     @contextlib.contextmanager
     def staged(self, source: Path | bytes, *, max_bytes: int) -> Iterator[StagedContent]:
-        """Copy `source` into the store while hashing it; removed on exit unless kept."""
+        """Copy `source` while hashing it (into memory when encrypted, else into the store);
+        removed on exit unless kept."""
+        if self.key is not None:
+            buffer = io.BytesIO()
+            sha256, size = _copy_hashing(source, buffer, max_bytes)
+            yield StagedContent(sha256, size, content=buffer.getvalue())
+            return
         self.root.mkdir(parents=True, exist_ok=True)
         handle, name = tempfile.mkstemp(dir=self.root, prefix=_INCOMING_PREFIX)
-        staged = StagedContent(Path(name), "", 0)
+        staged = StagedContent("", 0, path=Path(name))
         try:
             with os.fdopen(handle, "wb") as target:
                 staged.sha256, staged.size_bytes = _copy_hashing(source, target, max_bytes)
@@ -82,23 +105,24 @@ class AttachmentStore:
             yield staged
         finally:
             if not staged.kept:
-                staged.path.unlink(missing_ok=True)
+                Path(name).unlink(missing_ok=True)
 
     def keep(self, staged: StagedContent) -> Path:
         """Move staged content into place; identical content already stored is kept as is."""
         final = self.path_for(staged.sha256)
         if final.exists() and self.state(staged.sha256) is ContentState.OK:
-            staged.path.unlink()
+            if staged.path is not None:
+                staged.path.unlink()
         else:
-            final.parent.mkdir(parents=True, exist_ok=True)
+            final.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             if final.exists():  # damaged copy: let the good content replace it
-                final.chmod(stat.S_IRUSR | stat.S_IWUSR)
-            if self.key is None:
+                final.chmod(stat.S_IRUSR | stat.S_IWUSR)  # Windows will not replace read-only
+            if staged.content is not None:
+                self._write_encrypted(io.BytesIO(staged.content), final)
+            else:
+                assert staged.path is not None
                 staged.path.chmod(_READ_ONLY)
                 os.replace(staged.path, final)
-            else:
-                self._write_encrypted(staged.path, final)
-                staged.path.unlink()
             fsync_folder(final.parent)
         staged.kept = True
         return final
@@ -143,16 +167,18 @@ class AttachmentStore:
         path = self.path_for(sha256)
         if is_encrypted_file(path):
             return False
-        self._write_encrypted(path, path)
+        with path.open("rb") as plain:
+            self._write_encrypted(plain, path)
         fsync_folder(path.parent)
         return True
 
-    def _write_encrypted(self, plain: Path, final: Path) -> None:
+    def _write_encrypted(self, plain: BinaryIO, final: Path) -> None:
         assert self.key is not None
-        handle, name = tempfile.mkstemp(dir=final.parent, prefix=_INCOMING_PREFIX)
+        # In the store's own folder, like staged files, so clean-up looks in one folder only.
+        handle, name = tempfile.mkstemp(dir=self.root, prefix=_INCOMING_PREFIX)
         try:
-            with os.fdopen(handle, "wb") as target, plain.open("rb") as source:
-                encrypt_stream(self.key, source, target)
+            with os.fdopen(handle, "wb") as target:
+                encrypt_stream(self.key, plain, target)
                 target.flush()
                 os.fsync(target.fileno())
             Path(name).chmod(_READ_ONLY)
@@ -174,6 +200,24 @@ class AttachmentStore:
             yield from decrypted_chunks(self.key, handle)
         else:
             yield from iter(lambda: handle.read(_CHUNK), b"")
+
+    def remove_leftovers(self, *, older_than_s: float = LEFTOVER_AGE_S) -> int:
+        """Delete the incoming files a killed process left (only old ones: a younger one may
+        belong to an add still running beside us). Returns how many. Only the store's own
+        folder is looked in (where they are made), not the thousands of stored files."""
+        removed = 0
+        if not self.root.is_dir():
+            return removed
+        cutoff = time.time() - older_than_s
+        for path in self.root.glob(f"{_INCOMING_PREFIX}*"):
+            try:
+                if path.is_file() and path.stat().st_mtime < cutoff:
+                    path.chmod(stat.S_IRUSR | stat.S_IWUSR)
+                    path.unlink()
+                    removed += 1
+            except FileNotFoundError:  # its own process finished with it meanwhile
+                continue
+        return removed
 
     def discard(self, sha256: str) -> None:
         """Delete stored content (the caller has made sure nothing refers to it)."""
@@ -202,14 +246,3 @@ def _copy_hashing(
             if target is not None:
                 target.write(chunk)
     return digest.hexdigest(), size
-
-
-def fsync_folder(folder: Path) -> None:
-    """Make the rename itself durable (POSIX); Windows cannot open a folder for this."""
-    if os.name == "nt":
-        return
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)

@@ -1,24 +1,55 @@
-"""The audit trail: append-only, each entry hashed with the one before it.
+"""The audit trail: append-only, each entry hashed with the one before it, the chain anchored.
 
 Call `record` inside the same write transaction as the change it describes, so the log
 and the data can never disagree. The chain makes a silently edited or deleted entry
-visible to `verify_chain`.
+visible to `verify_chain`; what it can and cannot prove:
+
+- Each entry's hash covers the entry and the hash before it, so editing or removing an entry
+  in the middle breaks the chain.
+- Removing the newest entries, or rewriting the whole chain with recomputed hashes, leaves a
+  chain that is consistent in itself. So after every commit that adds entries, the newest
+  entry's id and hash (the *head*) are also written outside the database, to `audit-head.json`
+  (`ANCHOR_FILE`), which a row edit does not reach, and every backup's manifest carries them.
+  An entry made by a process killed between its commit and that write is simply not anchored
+  yet: the head may lag behind the log, never run ahead of it.
+- In an encrypted folder the hashes are HMACs keyed with a secret derived from the data key,
+  and the head record is signed with it: without the passphrase nobody can forge an entry, a
+  chain or a head record. A plain folder has no secret: anyone who can write its files can
+  recompute the whole chain and the head record together, and the chain only shows edits
+  made with a database tool alone.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from j3490_desk.models import AuditEntry
 from j3490_desk.models.tables import utc_now
+from j3490_desk.storage.audit_head import (
+    ANCHOR_FILE,
+    NOT_SIGNED,
+    ChainHead,
+    UnsignedHead,
+    read_anchor,
+    write_anchor,
+)
+from j3490_desk.storage.encryption import DataKey
 
 Changes = Mapping[str, tuple[Any, Any]]
+
+KEYED_PREFIX = "hmac:"  # entries hashed with the folder's key; older ones are plain SHA-256
+# What Database.write() puts in each session's info, so a record knows its folder and key.
+FOLDER_INFO = "data_folder"
+KEY_INFO = "data_key"
+_NEWEST_INFO = "audit_newest_entry"
 
 
 def record(
@@ -45,7 +76,8 @@ def record(
         ),
         prev_hash=previous.entry_hash if previous else "",
     )
-    entry.entry_hash = entry_hash(entry)
+    entry.entry_hash = entry_hash(entry, session.info.get(KEY_INFO))
+    _anchor_after_commit(session, entry)
     session.add(entry)
     session.info[_HEAD] = entry
     return entry
@@ -64,7 +96,7 @@ def _chain_head(session: Session) -> AuditEntry | None:
     return session.exec(select(AuditEntry).order_by(col(AuditEntry.id).desc()).limit(1)).first()
 
 
-def entry_hash(entry: AuditEntry) -> str:
+def entry_hash(entry: AuditEntry, key: DataKey | None = None) -> str:
     body = json.dumps(
         [
             entry.prev_hash,
@@ -76,27 +108,107 @@ def entry_hash(entry: AuditEntry) -> str:
             entry.claim_id,
             entry.changes,
         ]
-    )
-    return hashlib.sha256(body.encode()).hexdigest()
+    ).encode()
+    if key is None:
+        return hashlib.sha256(body).hexdigest()
+    return KEYED_PREFIX + hmac.new(key.audit_key, body, hashlib.sha256).hexdigest()
 
 
 @dataclass(frozen=True)
 class ChainBreak:
-    entry_id: int
+    entry_id: int | None  # None: the log as a whole (its head record)
     problem: str
 
 
-def verify_chain(session: Session) -> list[ChainBreak]:
+def verify_chain(
+    session: Session, *, folder: Path | None = None, key: DataKey | None = None
+) -> list[ChainBreak]:
+    """Every break in the chain; with the data `folder`, also the log against its head record
+    (`key`: the folder's data key when it is encrypted)."""
     breaks: list[ChainBreak] = []
-    previous_hash = ""
+    anchor = read_anchor(folder, key) if folder is not None else None
+    anchored_at = anchor.entry_id if isinstance(anchor, ChainHead) else 0
+    previous_hash = anchored_hash = ""
+    keyed_seen = False
+    newest = 0
     for entry in session.exec(select(AuditEntry).order_by(col(AuditEntry.id))):
         assert entry.id is not None
+        newest = entry.id
+        keyed = entry.entry_hash.startswith(KEYED_PREFIX)
         if entry.prev_hash != previous_hash:
             breaks.append(ChainBreak(entry.id, "does not follow the entry before it"))
-        if entry.entry_hash != entry_hash(entry):
+        if keyed and key is None:
+            breaks.append(ChainBreak(entry.id, "is keyed, and this folder has no key to check it"))
+        elif entry.entry_hash != entry_hash(entry, key if keyed else None):
             breaks.append(ChainBreak(entry.id, "was changed after it was written"))
+        elif keyed_seen and not keyed and key is not None:
+            breaks.append(
+                ChainBreak(entry.id, "was written without this encrypted folder's key (forged)")
+            )
+        keyed_seen = keyed_seen or keyed
+        if entry.id == anchored_at:
+            anchored_hash = entry.entry_hash
         previous_hash = entry.entry_hash
+    if folder is not None:
+        breaks += _head_breaks(anchor, newest, anchored_hash, keyed_seen)
     return breaks
+
+
+def head_notes(folder: Path) -> list[str]:
+    """What the check could not cover, to say beside its result."""
+    if not (folder / ANCHOR_FILE).exists():
+        return [
+            "no head record yet (it is written with the next change): removing the newest "
+            "entries would not show"
+        ]
+    return []
+
+
+def _head_breaks(
+    anchor: ChainHead | str | None, newest: int, anchored_hash: str, keyed: bool
+) -> list[ChainBreak]:
+    if anchor is None:
+        # An encrypted folder writes its head record with its first keyed entry.
+        return [ChainBreak(None, "has lost its head record")] if keyed else []
+    if isinstance(anchor, UnsignedHead) and keyed:  # a keyed log always signs its head
+        anchor = NOT_SIGNED
+    if isinstance(anchor, str):
+        return [ChainBreak(None, f"has a head record that {anchor}")]
+    if newest < anchor.entry_id:
+        return [
+            ChainBreak(
+                None,
+                f"ends at entry {newest}, but its head record says {anchor.entry_id}: "
+                "the newest entries were removed",
+            )
+        ]
+    if anchor.entry_id and anchored_hash != anchor.head:
+        return [
+            ChainBreak(
+                None,
+                f"does not match its head record at entry {anchor.entry_id}: it was rewritten",
+            )
+        ]
+    return []
+
+
+def _anchor_after_commit(session: Session, entry: AuditEntry) -> None:
+    """Once the transaction commits, write the new head outside the database."""
+    folder = session.info.get(FOLDER_INFO)
+    if folder is None:  # a session of our own tests or tools, not of a data folder
+        return
+    if _NEWEST_INFO not in session.info:  # the first entry of this transaction
+        from sqlalchemy import event
+
+        def write(_session: Session) -> None:
+            newest: AuditEntry = session.info.pop(_NEWEST_INFO)
+            assert newest.id is not None  # flushed by the commit
+            write_anchor(
+                folder, session.info.get(KEY_INFO), ChainHead(newest.id, newest.entry_hash)
+            )
+
+        event.listen(session, "after_commit", write, once=True)
+    session.info[_NEWEST_INFO] = entry
 
 
 def _plain(value: Any) -> Any:

@@ -105,6 +105,8 @@ class Database:
                 Session(self.engine(immediate=True), expire_on_commit=False) as session,
                 session.begin(),
             ):
+                # For the audit log: where its head record goes, and the key it is signed with.
+                session.info.update(data_folder=self.path.parent, data_key=self.key)
                 yield session
         except OperationalError as error:
             raise _storage_error(error) from error

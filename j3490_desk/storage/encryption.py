@@ -8,8 +8,8 @@ folder opens the data without the passphrase. The data key may also be kept in t
 keychain (`keyring`) so the app opens without asking; the passphrase stays the way back in on
 a new computer or from a backup.
 
-The database and the files get separate keys derived from the data key (HMAC-SHA256 with a
-label), so the same bytes never serve two ciphers.
+The database, the files, the audit log and backup manifests get separate keys derived from
+the data key (HMAC-SHA256 with a label), so the same bytes never serve two purposes.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from j3490_desk.errors import (
     DataFolderError,
@@ -69,6 +69,16 @@ class DataKey:
     @property
     def file_key(self) -> bytes:
         return self._derive(b"attachments")
+
+    @property
+    def audit_key(self) -> bytes:
+        """Keys the audit log's hashes and head record."""
+        return self._derive(b"audit")
+
+    @property
+    def backup_key(self) -> bytes:
+        """Signs backup manifests."""
+        return self._derive(b"backup manifest")
 
     @property
     def check(self) -> str:
@@ -269,7 +279,7 @@ def encrypt_stream(data_key: DataKey, source: BinaryIO, target: BinaryIO) -> Non
         target.write(cipher.encrypt(_nonce(prefix, index), chunk, _chunk_aad(last)))
 
 
-def decrypted_chunks(data_key: DataKey, source: BinaryIO) -> Iterator[bytes]:
+def decrypted_chunks(data_key: DataKey, source: IO[bytes]) -> Iterator[bytes]:
     """The plaintext, chunk by chunk; raises ContentDamagedError if any byte was changed."""
     from cryptography.exceptions import InvalidTag
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -294,7 +304,7 @@ class ContentDamagedError(Exception):
     """Encrypted content that does not authenticate: changed, cut short, or another key's."""
 
 
-def _chunks(source: BinaryIO, size: int) -> Iterator[tuple[int, bytes, bool]]:
+def _chunks(source: IO[bytes], size: int) -> Iterator[tuple[int, bytes, bool]]:
     """(index, chunk, is_last), reading one chunk ahead; an empty source is one empty chunk."""
     index, current = 0, source.read(size)
     while True:

@@ -1,4 +1,5 @@
-"""Is a folder on a network share? SQLite's locking is unreliable there.
+"""File-system facts: is a folder on a network share, and the portable ways we make files
+private, durable and removable.
 
 SQLite's own guidance ("SQLite Over a Network, Caveats and Considerations",
 https://www.sqlite.org/useovernet.html) is that network file systems can corrupt a database
@@ -7,6 +8,10 @@ written from more than one machine. We can only warn: the clinic chose the folde
 
 from __future__ import annotations
 
+import errno
+import os
+import shutil
+import stat
 import sys
 from pathlib import Path
 
@@ -56,3 +61,49 @@ def _windows_is_remote(path: Path) -> bool:
     drive_remote = 4  # GetDriveTypeW's DRIVE_REMOTE
     kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
     return bool(kernel32.GetDriveTypeW(f"{path.drive}\\") == drive_remote)
+
+
+# --- what the data folder's files look like on disk ------------------------------------------
+
+# Owner only. Windows has no such bits (chmod there only sets the read-only flag): the per-user
+# app-data folder's access list already keeps other users out.
+PRIVATE_FOLDER = 0o700
+_OWNER_BITS = 0o700
+
+
+def make_private(path: Path) -> None:
+    """Take group and other access away (POSIX); a read-only file stays read-only. Best effort
+    on a file that is not ours to change (a share, another user's copy)."""
+    if os.name == "nt":
+        return
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & ~_OWNER_BITS:
+            path.chmod(mode & _OWNER_BITS)
+    except (FileNotFoundError, PermissionError):
+        return
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make a rename in `folder` durable. Windows cannot open a folder for this, and some file
+    systems (network shares, FUSE) refuse it: there the rename is as durable as they make it."""
+    if os.name == "nt":
+        return
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    except OSError as error:
+        if error.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EBADF):
+            raise
+    finally:
+        os.close(descriptor)
+
+
+def remove_tree(path: Path) -> None:
+    """Delete a folder we made, read-only files included (Windows refuses to delete those)."""
+    if not path.exists():
+        return
+    for item in path.rglob("*"):
+        if not item.is_symlink():
+            item.chmod(stat.S_IRWXU)
+    shutil.rmtree(path)

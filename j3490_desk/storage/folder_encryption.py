@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from j3490_desk.paths import DataPaths
-from j3490_desk.storage.attachment_store import AttachmentStore, fsync_folder
+from j3490_desk.storage.attachment_store import AttachmentStore
 from j3490_desk.storage.connections import connect, driver, is_plain_sqlite, raw_key
 from j3490_desk.storage.encryption import DataKey
+from j3490_desk.storage.filesystems import fsync_folder
 
 PRE_MIGRATION_COPIES = "claims-before-migration-*.sqlite"
 # Present from before the key file is written until the last file is encrypted.

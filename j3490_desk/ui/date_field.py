@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QSize, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QCalendarWidget, QLineEdit, QStyle, QWidget
 
@@ -47,6 +47,22 @@ class DateField(QLineEdit):
         self.calendar: QCalendarWidget | None = None
         self.editingFinished.connect(self._tidy)
         self.set_value(value)
+
+    def minimumSizeHint(self) -> QSize:
+        """Wide enough for a whole date (and time) beside the calendar button.
+
+        A line edit's own hint is a few characters wide: squeezed into a tool bar, the field
+        scrolled its text and showed "-09-05" for 2026-09-05.
+        """
+        hint = super().minimumSizeHint()
+        sample = "8888-88-88 88:88 pm" if self.with_time else "8888-88-88"
+        button = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize) + 12
+        text = self.fontMetrics().horizontalAdvance(sample) + 16  # frame and text margins
+        return QSize(max(hint.width(), text + button), hint.height())
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(max(hint.width(), self.minimumSizeHint().width()), hint.height())
 
     # --- values -----------------------------------------------------------------------------
 

@@ -82,3 +82,20 @@ def test_claim_packet_is_a_claim_command() -> None:
 
     args = build_parser().parse_args(["claim", "packet", "7", "--out", "claim-7.pdf"])
     assert args.handler is run_packet
+
+
+def test_check_names_each_finding_s_item_in_words(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`claim check` is read by a clerk: "Filing deadline", "Item 2", never the checklist's key
+    ("timely_filing", "coding"); the --json output keeps the key for scripts."""
+    example = Path(__file__).parents[2] / "resources" / "examples" / "1-new-immunotherapy.json"
+    data_dir = str(tmp_path / "data")
+    run(["--data-dir", data_dir, "claim", "check", str(example), "--today", "2026-12-05"])
+    out = capsys.readouterr().out
+    assert "FILING_DEADLINE_PASSED (Filing deadline):" in out
+    assert "INVOICE_NOT_SENT (Item 2, drug 1):" in out
+    assert "timely_filing" not in out and "(item " not in out
+    run(["--data-dir", data_dir, "claim", "check", str(example), "--json", "--today", "2026-12-05"])
+    items = {f["code"]: f["item"] for f in json.loads(capsys.readouterr().out)}
+    assert items["FILING_DEADLINE_PASSED"] == "timely_filing"

@@ -2,17 +2,18 @@
 
 - NDCs, names, strengths and package sizes: FDA NDC Directory 2019-04-29 slices
   (fda_ndc_2019_product_slice.txt, fda_ndc_2019_package_slice.txt).
-- Specific HCPCS codes and billing units: CMS ASP NDC-HCPCS crosswalk January 2026
-  (asp_ndc_hcpcs_crosswalk_jan2026_slice.csv); the date each code took effect: CMS HCPCS file
-  October 2025 "ADD DT" (hcpcs_2025_oct_slice.csv); payment limits: CMS Part B payment limit
-  file January 2026 (asp_payment_limit_jan2026_slice.csv).
+- Reference facts (`Scenario.facts`) come from the real importer run on the slices in
+  tests/fixtures for the scenario's date of service (reference_facts.scenario_facts_on): the
+  FDA directory slices, the CMS ASP NDC-HCPCS crosswalks and payment limits of October 2025
+  and January 2026, and the CMS HCPCS file of October 2025.
 - NPIs: NPPES September 2025 preview (npi_slice.csv). Diagnoses: billable ICD-10-CM codes.
 Prices on invoices are illustrative, not published prices.
 
-Which NDCs have a specific code in the January 2026 crosswalk: Libtayo 61755-0008-01 (J9119),
-Rituxan 50242-0053-06 (J9312), phentolamine 00143-9564-01 (J2760). Gamifant 72171-0505-01
-(J9210 from 2019-10-01 per the HCPCS file) is not in the crosswalk slice; papaverine
-00517-4002-25 and alprostadil 00703-1501-02 are not in it either.
+Both crosswalks give Libtayo 61755-0008-01 J9119, Rituxan 50242-0053-06 J9312 and phentolamine
+00143-9564-01 J2760; papaverine 00517-4002-25, alprostadil 00703-1501-02 and Gamifant
+72171-0505-01 (CMS lists Gamifant under Sobi's 66658 NDCs now) are in neither. No loaded
+crosswalk covers 2019, so the 2019 scenarios get no specific code from them: none existed then
+(the HCPCS file dates J9119 and J9210 from 1 Oct 2019).
 """
 
 from __future__ import annotations
@@ -34,7 +35,6 @@ from j3490_desk.domain.claim import (
     DrugLine,
     FdaApproval,
     FdaStatus,
-    HcpcsMapping,
     Invoice,
     Lot,
     MedicalNecessity,
@@ -48,11 +48,11 @@ from j3490_desk.domain.claim import (
     Waste,
 )
 from j3490_desk.domain.evidence import Evidence, EvidenceKind
+from tests.domain import reference_facts as reference
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 # Stored times carry their offset; the clinic in these scenarios is on US Eastern standard time.
 CLINIC_TZ = timezone(timedelta(hours=-5))
-APPROVED_CATEGORIES = {"NDA", "ANDA", "BLA", "NDA AUTHORIZED GENERIC"}  # domain.md section 10
 # The claim files say the paper invoice and order are on file at the clinic; once the clerk has
 # scanned them, with the label photo, for the whole claim, this is what the store holds.
 STORED = Evidence(frozenset((None, kind) for kind in EvidenceKind))
@@ -63,78 +63,9 @@ def stored_without(kind: EvidenceKind) -> Evidence:
     return Evidence(STORED.documents - {(None, kind)})
 
 
-def _digits(ndc_hyphenated: str) -> str:
-    return ndc_hyphenated.replace("-", "")
-
-
-def _csv_from_header(name: str, first_column: str) -> list[dict[str, str]]:
-    """Rows of a CMS CSV whose header follows preamble lines (Latin-1, as CMS publishes)."""
-    lines = (FIXTURES / name).read_text(encoding="latin-1").splitlines()
-    start = next(i for i, line in enumerate(lines) if line.startswith(first_column))
-    return list(csv.DictReader(lines[start:]))
-
-
-def _fda_rows() -> dict[str, dict[str, str]]:
-    """FDA package rows keyed by 11-digit NDC, merged with their product row."""
-
-    def read(name: str) -> list[dict[str, str]]:
-        text = (FIXTURES / name).read_text(encoding="utf-8")
-        return list(csv.DictReader(text.splitlines(), delimiter="\t"))
-
-    products = {row["PRODUCTID"]: row for row in read("fda_ndc_2019_product_slice.txt")}
-    rows = {}
-    for package in read("fda_ndc_2019_package_slice.txt"):
-        labeler, product, pack = package["NDCPACKAGECODE"].split("-")
-        ndc11 = labeler.zfill(5) + product.zfill(4) + pack.zfill(2)  # hyphenated: unambiguous
-        rows[ndc11] = {**products[package["PRODUCTID"]], **package}
-    return rows
-
-
-def _hcpcs_added() -> dict[str, date]:
-    rows = _csv_from_header("hcpcs_2025_oct_slice.csv", "HCPC")
-    return {row["HCPC"].strip(): datetime.strptime(row["ADD DT"], "%Y%m%d").date() for row in rows}
-
-
-def _payment_limits() -> dict[str, Decimal]:
-    rows = _csv_from_header("asp_payment_limit_jan2026_slice.csv", "HCPCS Code")
-    return {row["HCPCS Code"]: Decimal(row["Payment Limit"]) for row in rows}
-
-
-def _mappings() -> dict[str, HcpcsMapping]:
-    added, limits = _hcpcs_added(), _payment_limits()
-    mappings = {}
-    for row in _csv_from_header("asp_ndc_hcpcs_crosswalk_jan2026_slice.csv", "_2026_CODE"):
-        code = row["_2026_CODE"]
-        mappings[_digits(row["NDC2"])] = HcpcsMapping(
-            code=code,
-            effective_from=added[code],
-            billing_units_per_package=Decimal(row["BILLUNITSPKG"]),
-            payment_limit=limits.get(code),
-            hcpcs_dosage=row["HCPCS dosage"],
-        )
-    # Gamifant's own code J9210 exists from its HCPCS add date; CMS lists no NDC row in the slice.
-    mappings["72171050501"] = HcpcsMapping("J9210", added["J9210"], hcpcs_dosage="1 MG")
-    return mappings
-
-
-def reference_facts() -> dict[str, DrugFacts]:
-    """DrugFacts for every scenario NDC, as the reference layer would build them."""
-    mappings = _mappings()
-    facts = {}
-    for ndc11, row in _fda_rows().items():
-        mapping = mappings.get(ndc11)
-        facts[ndc11] = DrugFacts(
-            ndc11=ndc11,
-            proprietary_name=row["PROPRIETARYNAME"],
-            nonproprietary_name=row["NONPROPRIETARYNAME"],
-            dosage_form=row["DOSAGEFORMNAME"],
-            route=row["ROUTENAME"],
-            marketing_category=row["MARKETINGCATEGORYNAME"],
-            fda_approved=row["MARKETINGCATEGORYNAME"] in APPROVED_CATEGORIES,
-            oral="ORAL" in row["ROUTENAME"].split("; "),
-            specific_hcpcs=(mapping,) if mapping else (),
-        )
-    return facts
+def reference_facts(date_of_service: date) -> dict[str, DrugFacts]:
+    """DrugFacts for every scenario NDC on the date of service, from the real importer."""
+    return reference.scenario_facts_on(date_of_service)
 
 
 def npis() -> list[str]:
@@ -235,7 +166,7 @@ def new_immunotherapy() -> Scenario:
         ),
         drug_lines=(line,),
     )
-    return Scenario("new immunotherapy", claim, date(2019, 3, 20), reference_facts())
+    return Scenario("new immunotherapy", claim, date(2019, 3, 20), reference_facts(dos))
 
 
 def _compound_line(**fields: object) -> DrugLine:
@@ -337,7 +268,7 @@ def compound_trimix() -> Scenario:
         ),
         drug_lines=(papaverine, phentolamine, alprostadil),
     )
-    return Scenario("compound", claim, date(2025, 11, 10), reference_facts())
+    return Scenario("compound", claim, date(2025, 11, 10), reference_facts(dos))
 
 
 def off_label_rituximab(hcpcs_code: str = "J3490") -> Scenario:
@@ -402,7 +333,7 @@ def off_label_rituximab(hcpcs_code: str = "J3490") -> Scenario:
         ),
         drug_lines=(line,),
     )
-    return Scenario("off-label", claim, date(2026, 4, 20), reference_facts())
+    return Scenario("off-label", claim, date(2026, 4, 20), reference_facts(dos))
 
 
 def rare_biologic() -> Scenario:
@@ -459,7 +390,7 @@ def rare_biologic() -> Scenario:
         drug_lines=(line,),
         status=ClaimStatus.READY,
     )
-    return Scenario("rare biologic", claim, date(2019, 6, 10), reference_facts())
+    return Scenario("rare biologic", claim, date(2019, 6, 10), reference_facts(dos))
 
 
 ALL_SCENARIOS = (new_immunotherapy, compound_trimix, off_label_rituximab, rare_biologic)

@@ -32,7 +32,8 @@ def test_rare_biologic_gets_a_separate_jw_line() -> None:
     assert given_line.narrative_placement[0] == "2400 SV101-7"
     assert waste_line.is_waste_line and waste_line.modifiers == ("JW",)
     assert waste_line.units == 1 and waste_line.shaded_24a == "N472171050501 ML1"
-    assert "5MG" in waste_line.narrative
+    # issue 19: the JW line states the amount discarded, not the given dose again
+    assert waste_line.narrative == "EMAPALUMAB-LZSG (GAMIFANT) 5MG DISCARDED NDC 72171050501"
     assert given_line.charge + waste_line.charge == Decimal("7700.00")  # type: ignore[operator]
     assert waste_line.charge == Decimal("770.00")
 
@@ -149,3 +150,34 @@ def test_split_charge_always_adds_up(cents: int, waste: int) -> None:
     assert given_line.charge is not None and waste_line.charge is not None
     assert given_line.charge + waste_line.charge == Decimal(cents) / 100
     assert given_line.charge >= 0 and waste_line.charge >= 0
+
+
+def test_a_jw_line_narrative_drops_the_route() -> None:
+    """Novitas (name, dose, route): the JW line of the trimix's phentolamine says 4 mg
+    discarded, without the route."""
+    scenario = scenarios.compound_trimix()
+    billed = bill_lines(scenario.claim, facts=scenario.facts, evidence=scenario.evidence)
+    assert billed[2].narrative == "PHENTOLAMINE MESYLATE 1MG INTRACAVERNOUS"
+    assert billed[3].narrative == "PHENTOLAMINE MESYLATE 4MG DISCARDED"
+
+
+def test_a_jw_narrative_that_would_be_cut_blocks_like_the_given_one() -> None:
+    """Palmetto (name, dose, NDC): a 55-character name fits the given line (76 characters) but
+    not its JW line (85): the check says so, and a shorter name clears it."""
+    scenario = scenarios.rare_biologic()
+    long_name = replace(scenario.claim.drug_lines[0], brand_name="", generic_name="X" * 55)
+    claim = replace(scenario.claim, drug_lines=(long_name,))
+    given, waste = bill_lines(claim, facts=scenario.facts)
+    assert len(given.narrative) == 76 and len(waste.narrative) == 80
+    (finding,) = [
+        f
+        for f in check_claim(claim, today=scenario.today, facts=scenario.facts)
+        if f.code == "NARRATIVE_TOO_LONG"
+    ]
+    assert finding.severity is Severity.BLOCKER and "JW line" in finding.message
+    fixed = replace(long_name, generic_name="X" * 45)
+    after = check_claim(
+        replace(claim, drug_lines=(fixed,)), today=scenario.today, facts=scenario.facts
+    )
+    assert "NARRATIVE_TOO_LONG" not in {f.code for f in after}
+    assert not [f for f in after if f.severity is Severity.BLOCKER]

@@ -320,17 +320,21 @@ def test_scenarios_have_no_unexpected_problems(make: Callable[[], scenarios.Scen
 
 
 def test_new_immunotherapy_has_no_code_yet_then_gets_j9119() -> None:
-    """Cemiplimab: J9119 takes effect 1 Oct 2019 (HCPCS file ADD DT); before it, J9999."""
+    """Cemiplimab: J9119 takes effect 1 Oct 2019 (HCPCS file ADD DT); before it, J9999. The
+    crosswalks loaded (October 2025, January 2026) map the Libtayo NDC to J9119: the same claim
+    given in their quarters is told to bill J9119, with the facts imported for that date."""
     scenario = scenarios.new_immunotherapy()
     before = check_claim(
         scenario.claim, today=scenario.today, facts=scenario.facts, evidence=scenario.evidence
     )
     assert "SPECIFIC_HCPCS_EXISTS" not in _codes(before)
-    later = replace(scenario.claim, date_of_service=date(2019, 10, 15))
-    later = _line(later, dose__administered_at=datetime(2019, 10, 15, 10, tzinfo=TZ))
-    after = check_claim(later, today=date(2019, 10, 20), facts=scenario.facts)
+    dos = date(2025, 11, 12)
+    later = replace(scenario.claim, date_of_service=dos)
+    later = _line(later, dose__administered_at=datetime(2025, 11, 12, 10, tzinfo=TZ))
+    after = check_claim(later, today=date(2025, 11, 20), facts=scenarios.reference_facts(dos))
     specific = [f for f in after if f.code == "SPECIFIC_HCPCS_EXISTS"]
     assert len(specific) == 1 and "J9119" in specific[0].message
+    assert specific[0].severity is Severity.BLOCKER
 
 
 def test_new_immunotherapy_as_j3490_is_the_wrong_noc_code() -> None:

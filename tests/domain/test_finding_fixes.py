@@ -410,6 +410,15 @@ CITES: dict[str, tuple[str, str | None]] = {
     "FILING_DEADLINE_PASSED": ("§9", None),
     "WASTE_JW_UNITS_COVER": ("§15", None),
     "C9399_APPROVAL_UNCONFIRMED": ("ngsmedicare", None),
+    # The signed order: Medicare's signature rule for what is ordered, and the packet (§14);
+    # §9 is filing deadlines and record retention.
+    "PRESCRIPTION_MISSING": ("Program Integrity Manual ch.3 §3.3.2.4", "§9"),
+    "PRESCRIPTION_NOT_SENT": ("Program Integrity Manual ch.3 §3.3.2.4", "§9"),
+    # Lot and expiry come from the package's GS1 barcode (§3); an expired lot is the FDA's
+    # expiration-dating rule, not the barcode's.
+    "LOT_NUMBER_MISSING": ("§3", None),
+    "LOT_EXPIRATION_MISSING": ("§3", None),
+    "LOT_EXPIRED": ("21 CFR 211.137", None),
 }
 
 

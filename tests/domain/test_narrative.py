@@ -8,7 +8,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from j3490_desk.domain.claim import Dose, DrugKind, DrugLine, Invoice, Payer
+from j3490_desk.domain.claim import Dose, DrugKind, DrugLine, Invoice, Payer, Waste
 from j3490_desk.domain.narrative import build_narrative
 from j3490_desk.domain.payer_profiles import (
     PAPER_ITEM_19_LIMIT,
@@ -157,3 +157,45 @@ def test_narrative_never_exceeds_the_limit(generic: str, brand: str, key: str, l
 def test_palmetto_never_says_mg_per_ml(name: str) -> None:
     line = replace(LINE, generic_name=name + " 10 mg/mL", brand_name="")
     assert "MG/ML" not in build_narrative(line, PROFILES["palmetto"]).text.replace(" ", "")
+
+
+# Issue 19: a JW (waste) line says it is the discarded amount, with its unit, and does not
+# repeat the given-dose narrative.
+WASTED = replace(LINE, waste=Waste(Decimal(5), "single-dose vial, remainder discarded"))
+
+
+def test_a_jw_narrative_states_the_amount_discarded_with_its_unit() -> None:
+    palmetto = build_narrative(WASTED, PROFILES["palmetto"], discarded=True).text
+    assert palmetto == "EMAPALUMAB-LZSG (GAMIFANT) 5MG DISCARDED NDC 72171050501"
+    generic = build_narrative(WASTED, PROFILES["generic"], discarded=True).text
+    assert generic == "EMAPALUMAB-LZSG (GAMIFANT) 5MG/ML 5MG DISCARDED NDC 72171050501"
+    for profile in PROFILES.values():
+        given = build_narrative(WASTED, profile).text
+        discarded = build_narrative(WASTED, profile, discarded=True).text
+        assert "5MG DISCARDED" in discarded and "45MG" not in discarded, profile.key
+        assert discarded != given, profile.key
+
+
+def test_a_jw_narrative_has_no_route_except_where_the_contractor_rejects_without_it() -> None:
+    """Nothing discarded was given by a route; WPS rejects a NOC line that lacks any of name,
+    dose and route (M123), so its JW line keeps the route."""
+    for key, profile in PROFILES.items():
+        text = build_narrative(WASTED, profile, discarded=True).text
+        assert (" IV" in text) is (key == "wps"), (key, text)
+    novitas = build_narrative(WASTED, PROFILES["novitas"], discarded=True)
+    assert novitas.text == "EMAPALUMAB-LZSG (GAMIFANT) 5MG DISCARDED" and not novitas.missing
+
+
+def test_a_jw_narrative_carries_no_invoice_note() -> None:
+    compound = replace(WASTED, kind=DrugKind.COMPOUNDED, invoice=Invoice(price_paid=Decimal(9)))
+    railroad = PROFILES["railroad"]
+    assert "INVOICE" in build_narrative(compound, railroad, invoice_enclosed=True).text
+    jw = build_narrative(compound, railroad, invoice_enclosed=True, discarded=True).text
+    assert "INVOICE" not in jw and jw.endswith("5MG DISCARDED")
+
+
+def test_a_jw_narrative_without_the_amount_discarded_misses_its_dose() -> None:
+    unknown = replace(WASTED, waste=Waste(None, "discarded"))
+    assert build_narrative(unknown, PROFILES["fcso"], discarded=True).missing == (
+        NarrativePart.DOSE,
+    )

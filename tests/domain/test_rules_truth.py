@@ -25,7 +25,7 @@ from j3490_desk.domain.claim import (
 )
 from j3490_desk.domain.findings import Finding, Severity
 from j3490_desk.domain.modifiers import modifier_conflicts
-from j3490_desk.domain.noc_code import NOC_CODES, facts_for_line
+from j3490_desk.domain.noc_code import HOSPITAL_OUTPATIENT_OR_ASC, NOC_CODES, facts_for_line
 from j3490_desk.domain.waste import billing_unit_for, expected_waste_modifier, jz_statement
 from j3490_desk.services.drafts import noc_code_choices
 from tests.domain import reference_facts as ref
@@ -246,10 +246,23 @@ def test_oral_codes_are_never_told_they_are_for_drugs_not_taken_orally(
 
 def test_one_list_of_noc_codes_serves_rules_and_wizard() -> None:
     """Wrong item 8: the wizard's HCPCS choices and the modifier rule read NOC_CODES."""
-    assert [code for code, _ in noc_code_choices()] == list(NOC_CODES)
+    hospital = PlaceOfService.ON_CAMPUS_OUTPATIENT_HOSPITAL
+    assert [code for code, _ in noc_code_choices(hospital)] == list(NOC_CODES)
     for code in NOC_CODES:
         found = {f.code for f in modifier_conflicts(("KO",), hcpcs_code=code)}
         assert found == {"MODIFIER_UNIT_DOSE_ON_NOC"}, code
+
+
+@pytest.mark.parametrize("place", list(PlaceOfService))
+def test_c9399_is_offered_only_on_hospital_outpatient_and_asc_claims(
+    place: PlaceOfService,
+) -> None:
+    """domain.md §16: C9399 is never offered on a physician-office claim."""
+    offered = [code for code, _ in noc_code_choices(place)]
+    assert ("C9399" in offered) is (place in HOSPITAL_OUTPATIENT_OR_ASC)
+    assert [code for code in NOC_CODES if code != "C9399"] == [
+        code for code in offered if code != "C9399"
+    ]
 
 
 @pytest.mark.parametrize("dos", [date(2025, 1, 1), date(2026, 2, 10)])

@@ -144,3 +144,33 @@ def test_invoice_note_only_for_the_line_whose_invoice_is_enclosed(
     # The JW line repeats its drug line's narrative on the claim; the packet prints it once.
     assert text.count("COMPOUNDED DRUGS, INVOICE ATTACHED") == len(set(noted))
     assert claim_status.claim_events(app_data, claim_id) == []
+
+
+def test_the_pricing_says_where_the_invoice_it_uses_is(app_data: AppData, tmp_path: Path) -> None:
+    """A reviewer checks the invoice cost against the invoice: the pricing names its page, or
+    says that the paper is at the clinic and not in this packet."""
+    scenario = rare_biologic()  # Palmetto prices it from the invoice
+    line = scenario.claim.drug_lines[0]
+    on_file = dataclasses.replace(
+        line, invoice=dataclasses.replace(line.invoice, attached=False, on_file=True)
+    )
+    claim_id = claims.create_claim(
+        app_data, dataclasses.replace(scenario.claim, drug_lines=(on_file,))
+    )
+    packets.export_packet(app_data, claim_id, tmp_path / "a.pdf", today=scenario.today)
+    pricing = next(t for t in _pages(tmp_path / "a.pdf") if "Invoice cost per unit" in t)
+    assert "from the paper invoice on file at the clinic (not in this packet)" in pricing
+
+    attachments.add_attachment(
+        app_data,
+        claim_id=claim_id,
+        drug_line_id=claims.get_claim(app_data, claim_id).drug_lines[0].id,
+        kind=AttachmentKind.INVOICE,
+        source=files.invoice_pdf(tmp_path / "invoice.pdf", ndc="72171-0505-01"),
+        original_name="invoice.pdf",
+    )
+    packets.export_packet(app_data, claim_id, tmp_path / "b.pdf", today=scenario.today)
+    texts = _pages(tmp_path / "b.pdf")
+    pricing = next(t for t in texts if "Invoice cost per unit" in t)
+    page = int(re.search(r"per mg, from Invoice \(invoice\.pdf\): page (\d+)", pricing).group(1))  # type: ignore[union-attr]
+    assert "NDC 72171-0505-01" in texts[page - 1]

@@ -181,6 +181,9 @@ def test_amount_discarded_agrees_with_the_modifier(
 ) -> None:
     items = _section(packets["off_label_rituximab"][1], "items")
     assert "Amount discarded none (JZ: nothing discarded)" in items
+    assert "Reason none needed: nothing discarded" in items  # no reason is missing there
+    trimix = _section(packets["compound_trimix"][1], "items")  # injections (54235): no times
+    assert "Start not needed: not an infusion code" in trimix and "Start not entered" not in trimix
     items = _section(packets["compound_trimix"][1], "items")
     assert "Amount discarded 490 mcg (JW: billed on its own line)" in items
 
@@ -281,3 +284,21 @@ def test_the_problems_heading_stays_with_its_table_and_dates_read_us_style(
     summary = _section(packet, "summary")
     assert "The filing deadline was 11/04/2026" in summary
     assert "2026-11-04" not in summary
+
+
+def test_the_expected_payment_is_named_by_the_method_its_figures_use(
+    packets: dict[str, tuple[Scenario, RenderedPacket]],
+) -> None:
+    """A payer that prices by WAC or ASP falls back to the invoice when the file has no figure
+    for the drug: the total is then named as invoice cost, as its own rows are, never by the
+    payer's usual method."""
+    named = 0
+    for name, (_scenario, packet) in packets.items():
+        pricing = _section(packet, "pricing")
+        if "(invoice cost)" not in pricing:
+            continue
+        named += 1
+        assert "Expected payment (invoice cost plus the payer's markup)" in pricing, name
+        assert "Expected payment (wholesale" not in pricing, name
+        assert "Expected payment (CMS payment limit" not in pricing, name
+    assert named

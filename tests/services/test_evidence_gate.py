@@ -144,3 +144,49 @@ def test_only_a_document_of_the_right_kind_counts(app_data: AppData, tmp_path: P
     assert "INVOICE_MISSING" in _codes(
         app_data, claim_id, Severity.BLOCKER
     )  # a record is no invoice
+
+
+def test_a_save_never_moves_the_status(app_data: AppData, tmp_path: Path) -> None:
+    """A window still holding the claim as it was when ready saves it after a file was
+    removed: the status stays where the removal put it (only claim_status moves it)."""
+    from j3490_desk.services import drafts
+
+    claim_id = _imported(app_data, tmp_path, attached=True, on_file=False)
+    invoice = _attach_invoice(app_data, claim_id, tmp_path)
+    claim_status.mark_ready(app_data, claim_id, today=TODAY)
+    held = claims.get_claim(app_data, claim_id)
+    attachments.remove_attachment(app_data, invoice.id)
+
+    stored = drafts.save_draft(app_data, held, "line0.item2", today=TODAY)
+
+    assert stored.status is ClaimStatus.DRAFT
+    assert claims.get_claim(app_data, claim_id).status is ClaimStatus.DRAFT
+    assert packets.build_packet(app_data, claim_id, today=TODAY).draft
+
+
+def test_an_edit_that_brings_a_blocker_sends_a_ready_claim_back_to_draft(
+    app_data: AppData, tmp_path: Path
+) -> None:
+    """Ready means the claim passed the check: a change that fails it (the NDC deleted) undoes
+    Ready, as removing the invoice does; a change that keeps it clean leaves it ready."""
+    from j3490_desk.services import drafts
+
+    claim_id = _imported(app_data, tmp_path, attached=True, on_file=False)
+    _attach_invoice(app_data, claim_id, tmp_path)
+    claim_status.mark_ready(app_data, claim_id, today=TODAY)
+    ready = claims.get_claim(app_data, claim_id)
+    line = ready.drug_lines[0]
+    lot = dataclasses.replace(line, lot=dataclasses.replace(line.lot, number="EMA19C06"))
+    kept = drafts.save_draft(
+        app_data, dataclasses.replace(ready, drug_lines=(lot,)), "line0.item7", today=TODAY
+    )
+    assert kept.status is ClaimStatus.READY
+
+    no_ndc = dataclasses.replace(kept, drug_lines=(dataclasses.replace(lot, ndc=""),))
+    stored = drafts.save_draft(app_data, no_ndc, "line0.item1", today=TODAY)
+
+    assert stored.status is ClaimStatus.DRAFT
+    last = claim_status.claim_events(app_data, claim_id)[-1]
+    assert (last.from_status, last.to_status) == ("ready", "draft")
+    assert "NDC_MISSING" in last.note
+    assert packets.build_packet(app_data, claim_id, today=TODAY).draft

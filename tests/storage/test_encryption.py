@@ -15,6 +15,7 @@ from j3490_desk.cli import run
 from j3490_desk.errors import (
     DatabaseDamagedError,
     DataFolderError,
+    InvalidInputError,
     PassphraseRequiredError,
     WrongPassphraseError,
 )
@@ -215,24 +216,30 @@ def test_encrypted_backup_round_trip_needs_the_passphrase(filled, tmp_path: Path
         restored.close()
 
 
-def test_restoring_a_plain_backup_over_an_encrypted_folder_drops_the_key_file(
-    tmp_path: Path,
-) -> None:
+def test_a_plain_backup_is_not_restored_over_an_encrypted_folder(tmp_path: Path) -> None:
+    """Restoring it would silently turn encryption off: refused, the folder stays as it was."""
     plain = open_app_data(tmp_path / "plain")
     try:
-        ids = fill(plain)
+        fill(plain)
         file = backups.back_up(plain, tmp_path / "usb")
-        exports = _exports(plain, ids)
     finally:
         plain.close()
     folder = tmp_path / "data"
-    open_app_data(folder).close()
-    encryption.enable(folder, PASSPHRASE)
-    backups.restore(file, folder, replace_existing=True, passphrase=PASSPHRASE)
-    assert not (folder / keys.SETTINGS_FILE).exists()
     data = open_app_data(folder)
     try:
-        assert _exports(data, ids) == exports
+        ids = [claims.create_claim(data, sample_claim())]
+    finally:
+        data.close()
+    encryption.enable(folder, PASSPHRASE)
+    settings = (folder / keys.SETTINGS_FILE).read_bytes()
+    with pytest.raises(InvalidInputError, match="would turn the folder's encryption off"):
+        backups.restore(file, folder, replace_existing=True, passphrase=PASSPHRASE)
+    assert (folder / keys.SETTINGS_FILE).read_bytes() == settings
+    assert not list((folder / "backups").glob("j3490-desk-backup-*.zip")), "nothing was begun"
+    data = open_app_data(folder, passphrase=PASSPHRASE)
+    try:
+        assert len(_exports(data, ids)) == 1
+        assert data.db.key is not None
     finally:
         data.close()
 

@@ -32,20 +32,25 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from j3490_desk.domain import claim as domain
+from j3490_desk.domain.claim import ClaimStatus
+from j3490_desk.domain.deadlines import filing_deadline
+from j3490_desk.domain.findings import Finding, Severity
 from j3490_desk.models import Payer, Provider
 from j3490_desk.services import claims, drafts, records
 from j3490_desk.services.app_data import AppData
+from j3490_desk.services.drafts.review_summary import Review
 from j3490_desk.ui.app import create_application
 from j3490_desk.ui.date_field import DateField
 from j3490_desk.ui.wizard import window as wizard_window
 from j3490_desk.ui.wizard.fields import FieldPage, get_path
+from j3490_desk.ui.wizard.review_page import review_html
 from j3490_desk.ui.wizard.window import ClaimWizard, open_wizard
 from tests.domain import scenarios
 from tests.domain.scenarios import Scenario
 from tests.reference.conftest import write_ndctext_zip
+from tests.sample_claims import sample_claim
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support raise", "propagateSizeHints")
-
 
 # --- driving the window ----------------------------------------------------------------------
 
@@ -619,7 +624,7 @@ def test_invoice_pdf_is_read_offered_and_a_foreign_ndc_flagged(
     attach(
         qtbot, page, invoice_pdf(tmp_path / "invoice.pdf", ndc="55566-1050-01", price="61,250.00")
     )
-    assert "NDC 55566-1050-01, price 61250.00" in page.invoice_offer.text()
+    assert "NDC 55566-1050-01, price $61,250.00" in page.invoice_offer.text()
     assert "not this drug's NDC" in page.invoice_offer.text()  # the line is Gamifant, not this
     qtbot.mouseClick(page.use_invoice, Qt.MouseButton.LeftButton)
     wizard.save_now()
@@ -684,3 +689,16 @@ def test_a_provider_npi_failing_its_check_digit_is_said_as_typed(
     qtbot.keyClick(npi, Qt.Key.Key_Backspace)
     qtbot.keyClicks(npi, "3")
     qtbot.waitUntil(lambda: message.text() == "")
+
+
+
+def test_the_review_names_items_in_words_not_internal_keys() -> None:
+    """'item coding' and 'item timely_filing' were the checklist's keys, not words."""
+    claim = sample_claim()
+    coding = Finding("SPECIFIC_HCPCS_EXISTS", Severity.BLOCKER, "coding", "m", "f", 0, "s")
+    filing = Finding("FILING_DEADLINE_PASSED", Severity.BLOCKER, "timely_filing", "m", "f")
+    deadline = filing_deadline(claim.payer, claim.date_of_service, claim.date_of_service)
+    review = Review((coding, filing), (), (), (), (), (), deadline, ClaimStatus.DRAFT)
+    html = review_html(review, ["Rituxan"])
+    assert "Drug 1 (Rituxan), HCPCS code:" in html and "Claim, Filing deadline:" in html
+    assert "coding" not in html and "timely_filing" not in html

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
@@ -357,3 +357,14 @@ def test_f5_reads_the_reference_data_again_after_a_command_line_import(
     qtbot.keyClick(window.table, Qt.Key.Key_F5)
     qtbot.waitUntil(lambda: window.reference_banner.text() != before)
     assert "No FDA NDC Directory is loaded" not in window.reference_banner.text()
+
+
+def test_the_served_dates_show_whole_in_the_filter_bar(qtbot: QtBot, window: MainWindow) -> None:
+    """A date field squeezed into the bar scrolled its text: "-09-05" for 2026-09-05."""
+    window.resize(1100, 520)
+    window.show()
+    qtbot.waitExposed(window)
+    for field in (window.filter_bar.date_from, window.filter_bar.date_to):
+        field.end(False)  # the cursor after the last digit, where a clerk's typing leaves it
+        first_shown = field.cursorPositionAt(QPoint(6, field.height() // 2))
+        assert first_shown == 0, f"{field.text()!r} is scrolled: it starts at character {first_shown}"

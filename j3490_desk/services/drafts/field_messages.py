@@ -64,9 +64,11 @@ _FIELD_OF_CODE: dict[str, str] = {
     "WASTE_UNACCOUNTED": "waste.amount",
     "WASTE_ON_MULTI_DOSE": "waste.amount",
     "WASTE_REASON_MISSING": "waste.reason",
+    "WASTE_DWARFS_DOSE": "waste.amount",  # confirm the amount discarded (domain/sanity.py)
     "ADMIN_END_BEFORE_START": "administration.end",
     "INFUSION_TIMES_MISSING": "administration.start",
     "INFUSION_TOO_SHORT": "administration.end",
+    "INFUSION_ADD_ON_HOURS_MISSING": "administration.cpt_code",  # the add-on code goes there
     "DIAGNOSIS_MISSING": "medical_necessity.icd10_codes",
     "DIAGNOSIS_SYNTAX": "medical_necessity.icd10_codes",
     "DIAGNOSIS_UNKNOWN": "medical_necessity.icd10_codes",

@@ -8,16 +8,17 @@ from dataclasses import dataclass
 from datetime import date
 
 from j3490_desk.domain import claim as domain
-from j3490_desk.domain.noc_code import NOC_CODES, facts_for_line
+from j3490_desk.domain.noc_code import facts_for_line, offered_noc_codes
 from j3490_desk.domain.waste import billing_unit_for, expected_waste_modifier
 from j3490_desk.errors import KnownError
 from j3490_desk.services import claim_check
 from j3490_desk.services.app_data import AppData
 
 
-def noc_code_choices() -> tuple[tuple[str, str], ...]:
-    """(label, code) pairs for the HCPCS field: every unclassified code the rules know."""
-    return tuple((code, code) for code in NOC_CODES)
+def noc_code_choices(place_of_service: domain.PlaceOfService) -> tuple[tuple[str, str], ...]:
+    """(label, code) pairs for the HCPCS field: the unclassified codes that fit the claim's
+    setting (no C9399 outside hospital outpatient and ASC claims)."""
+    return tuple((code, code) for code in offered_noc_codes(place_of_service))
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import date
 
 from j3490_desk.domain import claim as domain
+from j3490_desk.domain.findings import Severity
 from j3490_desk.models import Claim as ClaimRow
 from j3490_desk.models import Patient, Payer, Provider
-from j3490_desk.services import claims, records
+from j3490_desk.services import claim_status, claims, records
 from j3490_desk.services.app_data import AppData
 from j3490_desk.services.claim_check import findings_for
 
@@ -31,12 +32,26 @@ def save_draft(
     """Save the whole draft, blockers or not, and the step the clerk is on; the work queue's
     readiness column then shows this version's check, never an older one's.
 
-    Returns the stored claim: new drug lines come back with their ids.
+    A ready claim that this change leaves with a blocker goes back to draft.
+    Returns the stored claim: new drug lines come back with their ids, and its status.
     """
+    claim_id = _claim_id(claim)
     claims.update_claim(data, claim)
-    set_resume_step(data, _claim_id(claim), step)
-    stored = claims.get_claim(data, _claim_id(claim))
-    claims.record_readiness(data, _claim_id(claim), findings_for(data, stored, today=today))
+    set_resume_step(data, claim_id, step)
+    stored = claims.get_claim(data, claim_id)
+    findings = findings_for(data, stored, today=today)
+    claims.record_readiness(data, claim_id, findings)
+    blockers = [f.code for f in findings if f.severity is Severity.BLOCKER]
+    if stored.status is domain.ClaimStatus.READY and blockers:
+        # Ready means the claim passed the check: a change that fails it undoes Ready, as
+        # removing its invoice does, and it must pass the check again.
+        claim_status.back_to_draft(
+            data,
+            claim_id,
+            note=f"Changed after it was marked ready; now blocked by {', '.join(blockers)}. "
+            "Fix them and mark it ready again.",
+        )
+        stored = claims.get_claim(data, claim_id)
     return stored
 
 

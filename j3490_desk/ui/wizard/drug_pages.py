@@ -9,9 +9,10 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
 
 from j3490_desk.domain import claim as domain
+from j3490_desk.domain.amounts import dollars
 from j3490_desk.services import drafts
 from j3490_desk.services.app_data import AppData
 from j3490_desk.services.drafts import Assessment
@@ -50,7 +51,7 @@ ATTACHMENTS_AVAILABLE = importlib.util.find_spec("j3490_desk.ui.attachments_pane
 class DrugPage(FieldPage):
     """A step about one drug line; `data` answers look-ups, never the widgets themselves."""
 
-    evidence_changed = Signal()  # a file of this step's kind was attached or removed
+    evidence_changed = Signal()  # a file was attached or removed
     item = ""
     attachment_kind = ""  # "invoice", "prescription", "label_photo": files this step proves
     document = ""  # what that file is called in the state line: "invoice", "signed order"
@@ -91,10 +92,16 @@ class DrugPage(FieldPage):
             default_kind=AttachmentKind(self.attachment_kind),
         )
         self.attachments.setAccessibleName(f"{self.title}: attached files")
-        self.attachments.attachments_changed.connect(self._attachments_changed)
+        self.attachments.attachments_changed.connect(self._files_changed)
         self.attachments.label_confirmed.connect(self.label_confirmed)
         self.attachment_box.addWidget(self.attachments)
         self._attachments_changed()
+
+    def _files_changed(self) -> None:
+        """A file of any kind was attached or removed here (the panel lists the line's every
+        file): removing one from a ready claim moved it to draft, which the wizard must learn."""
+        self._attachments_changed()
+        self.evidence_changed.emit()
 
     def _attachments_changed(self) -> None:
         """Say which file of this step's kind is stored for the line (or the whole claim)."""
@@ -117,9 +124,7 @@ class DrugPage(FieldPage):
                 else "."
             )
         )
-        if text != self.evidence_state.text():
-            self.evidence_state.setText(text)
-            self.evidence_changed.emit()
+        self.evidence_state.setText(text)
 
     def label_confirmed(self, reading: object) -> None:
         """The clerk confirmed what a label photo says (lot step only)."""
@@ -140,7 +145,7 @@ class DrugNamePage(DrugPage):
         Spec("ndc", "NDC (as printed on the label)"),
         Spec("strength", "Strength"),
         Spec("kind", "Kind of drug", "choice", enum_choices(domain.DrugKind)),
-        Spec("hcpcs_code", "HCPCS code", "combo", drafts.noc_code_choices()),
+        Spec("hcpcs_code", "HCPCS code", "combo"),  # choices follow the place of service
         Spec("billed_units", "Units billed", "amount"),
         Spec("package.amount", "Drug per package", "amount"),
         Spec("package.unit", "Package unit", "combo", UNITS),
@@ -172,6 +177,17 @@ class DrugNamePage(DrugPage):
         self.column.addWidget(self.lookup_result)
         self._found: drafts.NdcFill | None = None
         self._date_of_service: date | None = None
+
+    def load(self, claim: domain.Claim, line: int | None) -> None:
+        # Offer the codes that fit the claim's setting before the line's own code is shown
+        # (a code typed earlier stays as typed: the check says if it does not fit).
+        codes = self.inputs["hcpcs_code"]
+        assert isinstance(codes, QComboBox)
+        self.loading = True  # refilling the list is no edit by the clerk
+        codes.clear()
+        for shown, code in drafts.noc_code_choices(claim.place_of_service):
+            codes.addItem(shown, code)
+        super().load(claim, line)
 
     def fill_extra(self, claim: domain.Claim, line: int | None) -> None:
         self._date_of_service = claim.date_of_service
@@ -262,7 +278,10 @@ class InvoicePage(DrugPage):
             for info in (self.attachments.attachments() if self.attachments else [])
             if info.kind == "invoice" and info.is_pdf
         ]
-        if not pdfs:
+        if not pdfs:  # removed, or another line's: nothing left to offer
+            self._offer = ("", "")
+            self.invoice_offer.hide()
+            self.use_invoice.hide()
             return
         invoice = pdfs[-1]
         reading = invoice_text.read_invoice(
@@ -275,9 +294,8 @@ class InvoicePage(DrugPage):
         ndc = next((n.text for n in reading.ndcs), "")
         price = str(reading.price_paid or "")
         self._offer = (ndc, price)
-        lines = [
-            f"The invoice file shows NDC {ndc or '(none found)'}, price {price or '(none found)'}."
-        ]
+        shown = dollars(reading.price_paid) if reading.price_paid else "(none found)"
+        lines = [f"The invoice file shows NDC {ndc or '(none found)'}, price {shown}."]
         if invoice_text.ndc_matches_line(reading, self._line_ndc) is False:
             lines.append(
                 f"⚠ Its NDC is not this drug's NDC ({self._line_ndc}): check that the invoice is "

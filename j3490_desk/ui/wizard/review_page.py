@@ -7,7 +7,7 @@ import html
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
-from j3490_desk.domain.findings import Finding
+from j3490_desk.domain.findings import Finding, item_label
 from j3490_desk.domain.pricing import PriceBreakdown
 from j3490_desk.services.drafts import Review
 
@@ -61,6 +61,9 @@ class ReviewPage(QWidget):
         self.unsetCursor()
 
     def show_review(self, review: Review, drug_names: list[str]) -> None:
+        # A fresh review: the last Mark ready's outcome no longer holds once the claim moved
+        # (a file removed, an edit that brings a blocker); the status line says where it is.
+        self.outcome.clear()
         self.report.setHtml(review_html(review, drug_names))
         self.mark_ready.setEnabled(review.can_mark_ready)
         self.mark_ready.setToolTip(
@@ -80,7 +83,7 @@ def review_html(review: Review, drug_names: list[str]) -> str:
         if not items:
             return f"<h3>{sign} {title}: none</h3>"
         rows = "".join(
-            f"<li><b>{name(f.line)}, item {e(f.item)}:</b> {e(f.message)}<br>"
+            f"<li><b>{name(f.line)}, {e(item_label(f.item))}:</b> {e(f.message)}<br>"
             f"<i>What to do:</i> {e(f.fix)} <small>[{e(f.code)}]</small></li>"
             for f in items
         )

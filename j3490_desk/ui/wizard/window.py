@@ -346,6 +346,7 @@ class ClaimWizard(QWidget):
 
     def save_now(self) -> None:
         self.autosave.stop()
+        was_ready = self.claim.status is domain.ClaimStatus.READY
         try:
             if self.dirty:
                 self.claim = drafts.save_draft(self.data, self.claim, self.step, today=self.today)
@@ -360,6 +361,8 @@ class ClaimWizard(QWidget):
         saved_claim = self.dirty
         self.dirty = self.step_dirty = False
         self.save_status.setText(f"Draft saved at {datetime.now():%H:%M:%S}")
+        if was_ready and self.claim.status is domain.ClaimStatus.DRAFT:
+            self.save_status.setText("Saved; back to draft: this change brings a blocker")
         if saved_claim:
             self.checked.emit(self.claim_id)
 
@@ -392,8 +395,8 @@ class ClaimWizard(QWidget):
     def _marked_ready(self, result: tuple[domain.Claim, drafts.Review]) -> None:
         self.claim, review = result
         self.review_page.end_busy()
-        self.review_page.outcome.setText("Marked ready to submit.")
         self.review_page.show_review(review, self._drug_names())
+        self.review_page.outcome.setText("Marked ready to submit.")
 
     def _not_marked_ready(self, error: InvalidInputError) -> None:
         self.review_page.end_busy()
