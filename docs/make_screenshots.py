@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 
 from j3490_desk.paths import resources_dir
-from j3490_desk.services import claims
+from j3490_desk.services import claim_import
 from j3490_desk.services.app_data import open_app_data
 from j3490_desk.ui.app import create_application
 from j3490_desk.ui.main_window import MainWindow
@@ -27,7 +27,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         data = open_app_data(Path(folder) / "data", exclusive=True)
         for example in sorted((resources_dir() / "examples").glob("*.json")):
-            claims.import_claim_file(data, example)
+            claim_import.import_claim_file(data, example)
         window = MainWindow(data)
         window.resize(1100, 520)
         window.show()

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the tests' reference slices live beside the package
 
-from j3490_desk.services import claims  # noqa: E402
+from j3490_desk.services import claim_import, claims  # noqa: E402
 from j3490_desk.services.app_data import open_app_data  # noqa: E402
 from j3490_desk.services.drafts import REVIEW, line_step  # noqa: E402
 from j3490_desk.ui.app import create_application  # noqa: E402
@@ -42,7 +42,7 @@ def main() -> None:
         data.reference.import_files(
             [directory, scenarios.FIXTURES / "asp_ndc_hcpcs_crosswalk_jan2026_slice.csv"]
         )
-        claim_id = claims.import_claim_file(data, EXAMPLE)
+        claim_id = claim_import.import_claim_file(data, EXAMPLE).claim_id
         claim = claims.get_claim(data, claim_id)
         wizard = open_wizard(data, claim_id, today=claim.date_of_service + timedelta(days=6))
         wizard.resize(*SIZE)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from j3490_desk import APPLICATION_NAME, ORGANIZATION_NAME
+from j3490_desk.errors import DataFolderError
 
 DATA_DIR_ENV = "J3490_DESK_DATA_DIR"
 
@@ -31,7 +32,14 @@ def default_data_dir() -> Path:
 def resolve_data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     """`--data-dir` wins, then J3490_DESK_DATA_DIR, then the per-user default."""
     chosen = explicit or os.environ.get(DATA_DIR_ENV)
-    return Path(chosen).expanduser().resolve() if chosen else default_data_dir()
+    folder = Path(chosen).expanduser().resolve() if chosen else default_data_dir()
+    if folder.exists() and not folder.is_dir():
+        raise DataFolderError(
+            f"The data folder {folder} is a file, not a folder.",
+            "Give --data-dir (or J3490_DESK_DATA_DIR) a folder: an existing J3490 Desk data "
+            "folder, or a new one to create.",
+        )
+    return folder
 
 
 def resources_dir() -> Path:

@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from j3490_desk.paths import resources_dir  # noqa: E402 - after the path and platform are set
-from j3490_desk.services import claims, drafts, packets  # noqa: E402
+from j3490_desk.services import claim_import, claims, drafts, packets  # noqa: E402
 from j3490_desk.services.app_data import AppData, open_app_data  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -60,7 +60,7 @@ def main(argv: list[str]) -> int:
             for example in examples:
                 out = args.out / example.stem
                 out.mkdir(parents=True, exist_ok=True)
-                claim_id = claims.import_claim_file(data, example)
+                claim_id = claim_import.import_claim_file(data, example).claim_id
                 wizard_pngs = _render_wizard(data, claim_id, out)
                 packet_pngs = _render_packet(data, claim_id, out, Path(scratch))
                 sys.stdout.write(

@@ -9,8 +9,10 @@ environment problem (the message says which and what to do).
 from __future__ import annotations
 
 import argparse
+import errno
 import getpass
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 
@@ -82,3 +84,45 @@ def run(argv: Sequence[str]) -> int:
     except KnownError as error:
         print(f"j3490-desk: {error}", file=sys.stderr)
         return error.exit_status
+    except BrokenPipeError:
+        # `claim list | head`: the reader left. Later output (and Python's own flush at exit)
+        # goes nowhere instead of raising again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        print("j3490-desk: the output was closed before all of it was written.", file=sys.stderr)
+        return 2
+    except OSError as error:
+        if error.errno not in _ENVIRONMENT_ERRNOS:
+            raise  # anything else is a bug, for the crash handler
+        print(f"j3490-desk: {_os_problem(error)}", file=sys.stderr)
+        return 2
+    except sqlite3.OperationalError as error:
+        problem = _SQLITE_PROBLEMS.get(getattr(error, "sqlite_errorname", ""))
+        if problem is None:
+            raise
+        print(f"j3490-desk: {problem}", file=sys.stderr)
+        return 2
+
+
+# Failures of the machine, not of the program: the disk, the permissions, the file system.
+_ENVIRONMENT_ERRNOS = frozenset(
+    {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EFBIG}
+)
+_SQLITE_PROBLEMS = {
+    "SQLITE_FULL": "The disk holding the data is full; the change was not saved.\n"
+    "Free some disk space, then run the command again.",
+    "SQLITE_READONLY": "The data cannot be written: the file or its folder is read-only.\n"
+    "Ask your IT person for write permission, or choose another folder with --data-dir.",
+}
+
+
+def _os_problem(error: OSError) -> str:
+    where = f" {error.filename}" if error.filename else ""
+    if error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return (
+            f"No room left to write{where} ({error.strerror}); the command stopped there.\n"
+            "Free some disk space, then run the command again."
+        )
+    return (
+        f"Not allowed to write{where} ({error.strerror}); the command stopped there.\n"
+        "Ask your IT person for write permission on that folder, or choose another one."
+    )

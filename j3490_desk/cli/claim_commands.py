@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-from datetime import date
+import sys
 from pathlib import Path
 from typing import Any
 
+from j3490_desk.cli import arguments
 from j3490_desk.cli.packet_commands import add_packet_command
 from j3490_desk.domain.findings import item_label
-from j3490_desk.services import checks, claim_check, claim_list, claims
+from j3490_desk.services import checks, claim_check, claim_import, claim_list, claims
 from j3490_desk.services.app_data import AppData, open_app_data, open_app_data_to_read
 
 
@@ -19,8 +20,25 @@ def register(subparsers: Any) -> None:
     group = subparsers.add_parser("claim", help="import, export, list and check claims")
     commands = group.add_subparsers(dest="claim_command", metavar="ACTION", required=True)
 
-    importer = commands.add_parser("import", help="import a claim JSON file; prints the new id")
+    importer = commands.add_parser(
+        "import",
+        help="import a claim JSON file; prints the new id (what it matched goes to stderr)",
+    )
     importer.add_argument("file", type=Path, metavar="FILE.json")
+    importer.add_argument(
+        "--use-saved",
+        type=_parties,
+        default=(),
+        metavar="PARTY[,PARTY]",
+        help="patient, payer and/or provider: where a saved record has the same name but other "
+        "settings, use the saved one instead of the file's (default: keep the file's)",
+    )
+    importer.add_argument(
+        "--today",
+        type=arguments.day,
+        metavar="YYYY-MM-DD",
+        help="check a file that says ready as of this day (default: today)",
+    )
     importer.set_defaults(handler=_import)
 
     exporter = commands.add_parser("export-json", help="print a claim as JSON")
@@ -38,7 +56,7 @@ def register(subparsers: Any) -> None:
     )
     lister.add_argument(
         "--today",
-        type=date.fromisoformat,
+        type=arguments.day,
         metavar="YYYY-MM-DD",
         help="count days left from this day (default: today)",
     )
@@ -52,7 +70,7 @@ def register(subparsers: Any) -> None:
     checker.add_argument("--json", action="store_true", help="print the findings as JSON")
     checker.add_argument(
         "--today",
-        type=date.fromisoformat,
+        type=arguments.day,
         metavar="YYYY-MM-DD",
         help="check deadlines as of this day (default: today)",
     )
@@ -70,12 +88,27 @@ def _open_to_read(args: argparse.Namespace) -> AppData:
     return open_app_data_to_read(args.data_dir, passphrase=args.passphrase)
 
 
+def _parties(text: str) -> tuple[str, ...]:
+    parties = tuple(part.strip() for part in text.split(",") if part.strip())
+    unknown = [part for part in parties if part not in claim_import.PARTIES]
+    if unknown or not parties:
+        raise argparse.ArgumentTypeError(
+            f"{', '.join(unknown) or text!r}: choose from {', '.join(claim_import.PARTIES)}"
+        )
+    return parties
+
+
 def _import(args: argparse.Namespace) -> int:
     data = _open(args)
     try:
-        print(claims.import_claim_file(data, args.file))
+        report = claim_import.import_claim_file(
+            data, args.file, use_saved=args.use_saved, today=args.today
+        )
     finally:
         data.close()
+    for note in report.notes:
+        print(note, file=sys.stderr)
+    print(report.claim_id)  # stdout holds the id alone: scripts read it
     return 0
 
 

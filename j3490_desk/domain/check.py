@@ -1246,8 +1246,8 @@ def _pricing(line: DrugLine, i: int, ctx: _Context) -> Iterable[Finding]:
             "PRICING_INCOMPLETE",
             Severity.WARNING,
             "pricing",
-            f"The expected payment cannot be computed: {error}",
-            "Fill in the missing invoice, package or reference data.",
+            f"The expected payment cannot be computed: {error.reason}",
+            error.fix,
             cite("§8"),
             i,
         )

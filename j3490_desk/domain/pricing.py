@@ -46,8 +46,20 @@ CMS_NOC_PRICING = (
 )
 
 
+_NO_PACKAGE_AMOUNT = "The package's drug amount is not entered."
+_PACKAGE_AMOUNT_FIX = "Enter the drug amount per package from the label."
+_REIMPORT_FIX = "Import the pricing file again (Reference data)."
+
+
 class PricingError(ValueError):
-    """The line cannot be priced with the data entered; the message says what is missing."""
+    """The line cannot be priced with the data entered. `reason` says why in one sentence a
+    medical reviewer can read (the packet prints only it); `fix` says what the clinic does
+    about it (the app shows it beside the reason)."""
+
+    def __init__(self, reason: str, fix: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.fix = fix
 
 
 @dataclass(frozen=True)
@@ -82,23 +94,27 @@ def _billed_waste(line: DrugLine) -> Decimal:
 def _require_dose(line: DrugLine) -> Decimal:
     dose = line.dose.amount
     if dose is None or not is_positive(dose):
-        raise PricingError("The dose is missing or not above zero, so nothing can be priced.")
+        raise PricingError(
+            "The dose given is missing or not above zero.", "Enter the dose given (item 3)."
+        )
     return dose
 
 
 def _in_package_unit(amount: Decimal, line: DrugLine) -> Decimal:
     package = line.package
     if package.amount is None or not is_positive(package.amount) or not package.unit:
-        raise PricingError("The package's drug amount is not entered; enter it from the label.")
+        raise PricingError(_NO_PACKAGE_AMOUNT, _PACKAGE_AMOUNT_FIX)
     try:
         return convert_dose(amount, line.dose.unit, package.unit, package)
     except UnitError as error:
-        raise PricingError(str(error)) from error
+        raise PricingError(str(error), "Check the dose and package units.") from error
 
 
 def _percent_part(label: str, base: Decimal, percent: Decimal) -> PricePart:
     if percent < 0:
-        raise PricingError(f"The markup is {percent}%; it cannot be below zero.")
+        raise PricingError(
+            f"The markup of {percent}% is below zero.", "Correct the markup in the payer settings."
+        )
     return PricePart(f"{label} {plain_amount(percent)}%", base * percent / 100)
 
 
@@ -129,11 +145,17 @@ def price_by_invoice(line: DrugLine, payer: Payer) -> PriceBreakdown:
     amount used (plus waste billed with JW), plus the payer's markup percentage."""
     invoice, package = line.invoice, line.package
     if invoice.price_paid is None or invoice.quantity is None:
-        raise PricingError("The invoice's price paid and quantity are needed to price by invoice.")
+        raise PricingError(
+            "The invoice's price paid and quantity are not entered.",
+            "Enter the price paid and the packages bought from the invoice.",
+        )
     if invoice.price_paid < 0 or not is_positive(invoice.quantity):
-        raise PricingError("The invoice price cannot be negative and its quantity must be > 0.")
+        raise PricingError(
+            "The invoice price is negative or its quantity is not above zero.",
+            "Correct the price paid and the packages bought from the invoice.",
+        )
     if package.amount is None or not is_positive(package.amount):
-        raise PricingError("The package's drug amount is not entered; enter it from the label.")
+        raise PricingError(_NO_PACKAGE_AMOUNT, _PACKAGE_AMOUNT_FIX)
     cost = invoice.price_paid / invoice.quantity / package.amount
     parts, base = _amount_parts(line, cost, "invoice cost")
     parts.append(_percent_part("Payer markup", base, payer.markup_percent))
@@ -156,15 +178,19 @@ def price_by_asp(line: DrugLine, date_of_service: date, facts: DrugFacts | None)
     if mapping is None or mapping.payment_limit is None or billing_unit is None:
         raise PricingError(
             f"No CMS payment limit with billing units for {line.hcpcs_code} and this NDC on "
-            f"{date_of_service.isoformat()}."
+            f"{date_of_service.isoformat()}.",
+            "Import the quarter's ASP pricing file and the NDC-HCPCS crosswalk (Reference data).",
         )
     if mapping.payment_limit < 0:
-        raise PricingError("The CMS payment limit cannot be negative; check the reference data.")
+        raise PricingError("The CMS payment limit on file is negative.", _REIMPORT_FIX)
     parts = []
     given_units = whole_units(_require_dose(line), line, billing_unit)
     total_units = whole_units(_require_dose(line) + _billed_waste(line), line, billing_unit)
     if given_units is None or total_units is None:
-        raise PricingError(f"The dose unit cannot be counted in {mapping.hcpcs_dosage} units.")
+        raise PricingError(
+            f"The dose unit cannot be counted in {mapping.hcpcs_dosage} units.",
+            "Check the dose unit against the code's billing unit.",
+        )
     for label, units in (
         ("Drug given", given_units),
         ("Drug discarded (JW)", total_units - given_units),
@@ -198,18 +224,24 @@ def price_by_noc_file(
     if noc is None or noc.payment_limit is None:
         raise PricingError(
             f"The CMS NOC pricing file has no payment limit for this NDC on "
-            f"{date_of_service.isoformat()}."
+            f"{date_of_service.isoformat()}.",
+            "Import the quarter's NOC pricing file (Reference data) if it lists the drug.",
         )
     per = parse_hcpcs_dosage(noc.dosage)
     if per is None or not is_positive(per.amount):
-        raise PricingError(f"The NOC pricing file's dosage '{noc.dosage}' cannot be counted.")
+        raise PricingError(
+            f"The NOC pricing file's dosage '{noc.dosage}' cannot be counted.", _REIMPORT_FIX
+        )
     if noc.payment_limit < 0:
-        raise PricingError("The NOC payment limit cannot be negative; check the reference data.")
+        raise PricingError("The NOC payment limit on file is negative.", _REIMPORT_FIX)
     dose = _require_dose(line)
     given = whole_units(dose, line, per)
     total = whole_units(dose + _billed_waste(line), line, per)
     if given is None or total is None:
-        raise PricingError(f"The dose unit cannot be counted in the NOC file's '{noc.dosage}'.")
+        raise PricingError(
+            f"The dose unit cannot be counted in the NOC file's '{noc.dosage}'.",
+            "Check the dose unit against the NOC file's dosage.",
+        )
     parts = [
         PricePart(
             f"{label}: {plain_amount(units)} x {noc.dosage} of {noc.generic_name} x "
@@ -258,16 +290,19 @@ def price_by_wac(line: DrugLine, date_of_service: date, payer: Payer) -> PriceBr
     the amount used, plus the add-on (wac_add_on)."""
     wac, package = line.wac, line.package
     if wac.per_package is None:
-        raise PricingError("No WAC is entered for this drug (from the invoice or a price list).")
+        raise PricingError(
+            "No WAC is entered for this drug.",
+            "Enter the WAC per package from the invoice or a price list, with its source.",
+        )
     if not wac.source.strip():
         raise PricingError(
-            "The WAC's source is not stated; enter where it comes from (the invoice, or the "
-            "price list and its date)."
+            "The WAC's source is not stated.",
+            "Enter where the WAC comes from (the invoice, or the price list and its date).",
         )
     if wac.per_package < 0:
-        raise PricingError("The WAC cannot be negative.")
+        raise PricingError("The WAC entered is negative.", "Correct the WAC per package.")
     if package.amount is None or not is_positive(package.amount):
-        raise PricingError("The package's drug amount is not entered; enter it from the label.")
+        raise PricingError(_NO_PACKAGE_AMOUNT, _PACKAGE_AMOUNT_FIX)
     parts, base = _amount_parts(line, wac.per_package / package.amount, "WAC")
     percent, label, source = wac_add_on(payer, date_of_service)
     parts.append(_percent_part(label, base, percent))
@@ -284,13 +319,18 @@ def _first_that_prices(
     attempts: list[Callable[[], PriceBreakdown]],
 ) -> PriceBreakdown:
     """domain.md section 8's order: the first method the data allows; else every reason."""
-    reasons = []
+    errors = []
     for attempt in attempts:
         try:
             return attempt()
         except PricingError as error:
-            reasons.append(str(error))
-    raise PricingError(" ".join(reasons))
+            errors.append(error)
+    # one sentence for the reviewer, its clauses in the order the methods were tried
+    reasons = [e.reason.rstrip(".") for e in errors]
+    reason = "; ".join([reasons[0], *(r[:1].lower() + r[1:] for r in reasons[1:])]) + "."
+    fixes = [f.rstrip(".") for f in dict.fromkeys(e.fix for e in errors)]
+    fix = "; or ".join([fixes[0], *(f[:1].lower() + f[1:] for f in fixes[1:])]) + "."
+    raise PricingError(reason, fix)
 
 
 def _require_own_code(line: DrugLine, date_of_service: date, facts: DrugFacts | None) -> None:
@@ -301,7 +341,8 @@ def _require_own_code(line: DrugLine, date_of_service: date, facts: DrugFacts | 
     if mapping is not None and mapping.code != billed and line.kind is not DrugKind.COMPOUNDED:
         raise PricingError(
             f"On {date_of_service.isoformat()} this drug has its own code, {mapping.code}; "
-            f"billed as {billed} the line is denied, so it is not priced."
+            f"billed as {billed} the line is denied, so it is not priced.",
+            f"Bill the line under {mapping.code}.",
         )
 
 

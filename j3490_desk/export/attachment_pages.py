@@ -17,6 +17,7 @@ from PIL import Image, ImageChops, ImageOps, ImageSequence, UnidentifiedImageErr
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
+from j3490_desk.domain.input_limits import FRAME_LIMIT, PIXEL_BUDGET
 from j3490_desk.export.errors import AttachmentMissingError, CorruptAttachmentError
 from j3490_desk.export.layout import BODY_HEIGHT, BODY_WIDTH
 from j3490_desk.export.packet_input import PacketAttachment
@@ -98,6 +99,7 @@ def _scaled_frames(attachment: PacketAttachment, content: bytes) -> tuple[Scaled
         _register_heif()
     try:
         with Image.open(BytesIO(content)) as image:
+            _within_budget(attachment, image)
             if getattr(image, "n_frames", 1) == 1:
                 return (_scaled(image, content),)
             return tuple(_scaled(frame.copy(), content) for frame in ImageSequence.Iterator(image))
@@ -105,6 +107,18 @@ def _scaled_frames(attachment: PacketAttachment, content: bytes) -> tuple[Scaled
         raise _corrupt(
             attachment, f"the image is damaged or of an unknown kind ({error})"
         ) from error
+
+
+def _within_budget(attachment: PacketAttachment, image: Image.Image) -> None:
+    """From the header: a file stored before the pixel budget existed is refused, not decoded
+    into gigabytes (attaching checks every page; issue 18 item 10)."""
+    frames = int(getattr(image, "n_frames", 1))
+    if image.width * image.height > PIXEL_BUDGET or frames > FRAME_LIMIT:
+        raise _corrupt(
+            attachment,
+            f"the image is larger than {PIXEL_BUDGET // 1_000_000} megapixels a page or "
+            f"{FRAME_LIMIT} pages; attach a smaller copy",
+        )
 
 
 def _is_grayscale(image: Image.Image, content: bytes) -> bool:
@@ -137,8 +151,10 @@ def _target_size(width: int, height: int) -> tuple[int, int]:
 
 
 def _scaled(image: Image.Image, content: bytes) -> ScaledImage:
-    gray = _is_grayscale(image, content)
     target = _target_size(*_upright_size(image))
+    if image.format != "JPEG":
+        image = _reduced(image, target)
+    gray = _is_grayscale(image, content)
     if image.format == "JPEG":
         image.draft("L" if gray else "RGB", target)  # decode fewer pixels when the file allows
     upright = ImageOps.exif_transpose(image)
@@ -153,6 +169,31 @@ def _scaled(image: Image.Image, content: bytes) -> ScaledImage:
     output = BytesIO()
     converted.save(output, "JPEG", quality=JPEG_QUALITY, dpi=(TARGET_DPI, TARGET_DPI))
     return ScaledImage(output.getvalue(), converted.width, converted.height, gray)
+
+
+def _reduced(image: Image.Image, target: tuple[int, int]) -> Image.Image:
+    """A PNG or TIFF decoded once, then cut by a whole factor to near the target size, so the
+    conversions below copy a few megapixels, not the scan's 50 (issue 18: packets stay under
+    1 GB with several large scans prepared at once). The EXIF orientation goes along."""
+    upright = _upright_size(image)
+    factor = min(upright[0] // target[0], upright[1] // target[1]) if target[0] else 1
+    if factor < 2 or image.mode not in _REDUCE_AS:
+        return image
+    orientation = image.getexif().get(0x0112, 1)
+    wanted = _REDUCE_AS[image.mode]
+    reduced = (image if wanted == image.mode else image.convert(wanted)).reduce(factor)
+    reduced.info = dict(image.info)
+    reduced.getexif()[0x0112] = orientation
+    return reduced
+
+
+# The mode each reduces in: reduce() takes these, "1", "P" and "I;16" only once converted.
+_REDUCE_AS = {
+    **{mode: mode for mode in ("L", "LA", "PA", "RGB", "RGBA", "I", "F", "CMYK")},
+    "1": "L",
+    "P": "RGBA",
+    "I;16": "I",
+}
 
 
 def _upright_size(image: Image.Image) -> tuple[int, int]:

@@ -32,17 +32,19 @@ def claim_summary(view: PacketView, marks: dict[str, int]) -> list[Flowable]:
             s.body,
         )
     )
-    story += [gap(), _lines_table(view), gap(8)]
-    story.append(para("CMS-1500 item 24A shaded line and item 19 / NTE narrative", s.subheading))
-    for number, billed in enumerate(view.billed, start=1):
-        story.append(KeepShort(_line_text(view, number, billed)))
     if view.blockers:
+        # First, where the page still has room: at the end of the summary this table, when it
+        # did not fit, moved whole to a page of its own and left both pages part empty.
         rows = [["Item", "Problem", "What to do"]]
         rows += [
             [item_label(f.item), us_dates_in(f.message), us_dates_in(f.fix)] for f in view.blockers
         ]
         heading = para("Problems to fix before this claim is submitted (DRAFT)", s.subheading)
-        story += [gap(8), KeepShort([heading, grid(rows, [1, 3, 3])])]
+        story += [gap(), KeepShort([heading, grid(rows, [1, 3, 3])]), gap(4)]
+    story += [gap(), _lines_table(view), gap(8)]
+    story.append(para("CMS-1500 item 24A shaded line and item 19 / NTE narrative", s.subheading))
+    for number, billed in enumerate(view.billed, start=1):
+        story.append(KeepShort(_line_text(view, number, billed)))
     return story
 
 

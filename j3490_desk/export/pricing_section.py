@@ -99,8 +99,9 @@ def _amount_billed(view: PacketView, index: int) -> str:
 
 
 def _why_not_priced(error: PricingError) -> str:
-    """One sentence, in the line's own table: "Cannot be computed: <reason>." (US dates)."""
-    reason = us_dates_in(str(error).strip()).rstrip(".")
+    """One sentence, in the line's own table: "Cannot be computed: <reason>." (US dates). Only
+    the reason: what the clinic should do about it (error.fix) is the app's, not the reviewer's."""
+    reason = us_dates_in(error.reason.strip()).rstrip(".")
     return f"Cannot be computed: {reason[:1].lower()}{reason[1:]}."
 
 

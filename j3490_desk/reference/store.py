@@ -16,7 +16,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from j3490_desk.errors import DatabaseDamagedError, DataFolderError, NewerDatabaseError
+from j3490_desk.errors import (
+    DatabaseDamagedError,
+    DataFolderError,
+    KnownError,
+    NewerDatabaseError,
+    StorageError,
+)
 from j3490_desk.reference.kinds import FileKind
 from j3490_desk.reference.schema import APPLICATION_ID, OPPS_DDL, SCHEMA_DDL, SCHEMA_VERSION
 
@@ -79,7 +85,7 @@ class ReferenceStore:
                 path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
             )
         except sqlite3.Error as error:
-            raise _damaged(path) from error
+            raise _open_problem(path, error) from error
         try:
             connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             connection.execute("PRAGMA journal_mode = WAL")
@@ -87,7 +93,7 @@ class ReferenceStore:
             _check_and_migrate(connection, path)
         except sqlite3.DatabaseError as error:
             connection.close()
-            raise _damaged(path) from error
+            raise _open_problem(path, error) from error
         except BaseException:
             connection.close()
             raise
@@ -152,6 +158,36 @@ def _check_is_sqlite(path: Path) -> None:
     with path.open("rb") as stream:
         if stream.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
             raise _damaged(path)
+
+
+def _open_problem(path: Path, error: sqlite3.Error) -> KnownError:
+    """What stopped the file opening, said truly: a folder that cannot be written, a full disk
+    or a busy file is not damage (issue 18 item 13)."""
+    name = getattr(error, "sqlite_errorname", "")
+    if name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_AUTH")):
+        return DataFolderError(
+            f"{path.name} cannot be written: the folder {path.parent} is read-only. Nothing "
+            "was changed.",
+            "Ask your IT person for write permission on the data folder, or choose another "
+            "folder with --data-dir.",
+        )
+    if name.startswith("SQLITE_FULL"):
+        return StorageError(
+            f"The disk holding {path.parent} is full; the reference data was not changed.",
+            "Free some disk space, then run the command again.",
+        )
+    if name.startswith("SQLITE_IOERR"):  # a full disk often shows here first (the -shm file)
+        return StorageError(
+            f"{path.name} could not be read or written ({name}): the disk holding "
+            f"{path.parent} may be full, removed or failing. The reference data was not changed.",
+            "Free some disk space or reconnect the drive, then run the command again.",
+        )
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        return StorageError(
+            f"Another program is holding {path.name}; nothing was changed.",
+            "Wait a moment and run the command again.",
+        )
+    return _damaged(path)
 
 
 def _damaged(path: Path) -> DatabaseDamagedError:

@@ -24,8 +24,11 @@ MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
 
 def check_size(path: Path) -> int:
     """Refuse a missing folder-or-file or an implausibly large file before reading a byte."""
-    if not path.is_file():
+    if not path.exists():
         raise ReferenceFileError(f"{path.name}: no such file.", "Pick the downloaded file again.")
+    if not path.is_file():
+        what = "a folder" if path.is_dir() else "not a regular file (a pipe or device)"
+        raise ReferenceFileError(f"{path.name} is {what}.", "Pick the downloaded file itself.")
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise ReferenceFileError(

@@ -25,10 +25,12 @@ from PIL import Image, ImageOps
 from sqlmodel import Session, col, select
 
 from j3490_desk.domain.claim import ClaimStatus
+from j3490_desk.domain.input_limits import FRAME_LIMIT, PIXEL_BUDGET
 from j3490_desk.errors import InvalidInputError, KnownError, NotFoundError
 from j3490_desk.models import Attachment, Claim, DrugLine
 from j3490_desk.services import pdf_pages, records
 from j3490_desk.services.app_data import AppData
+from j3490_desk.services.input_files import regular_file_size
 from j3490_desk.storage import audit
 from j3490_desk.storage.attachment_store import (
     AttachmentStore,
@@ -160,10 +162,45 @@ def _register_heif() -> None:
     register_heif_opener()
 
 
-def open_image(source: Path | bytes) -> Image.Image:
-    """Pillow image of stored content or a picked file, HEIC included (the caller closes it)."""
+def open_image(source: Path | bytes, name: str = "The image") -> Image.Image:
+    """Pillow image of stored content or a picked file, HEIC included (the caller closes it).
+
+    Only the header is read here; an image over PIXEL_BUDGET is refused before any pixel is
+    decoded, so no photo can make a command need gigabytes (issue 18 item 10)."""
     _register_heif()
-    return Image.open(BytesIO(source) if isinstance(source, bytes) else source)
+    if isinstance(source, Path):
+        regular_file_size(source, name)  # a FIFO would block the open forever
+    try:
+        image = Image.open(BytesIO(source) if isinstance(source, bytes) else source)
+    except Image.DecompressionBombError as error:  # Pillow's own, far larger, ceiling
+        raise _over_budget(name, None) from error
+    try:
+        check_pixel_budget(image, name)
+    except BaseException:
+        image.close()
+        raise
+    return image
+
+
+def check_pixel_budget(image: Image.Image, name: str) -> None:
+    """The current frame's size (and the frame count) against the budget, from the header."""
+    if image.width * image.height > PIXEL_BUDGET:
+        raise _over_budget(name, image.size)
+    frames = int(getattr(image, "n_frames", 1))
+    if frames > FRAME_LIMIT:
+        raise InvalidInputError(
+            f"{name} has {frames} pages; at most {FRAME_LIMIT} are read.",
+            "Split the document into smaller files.",
+        )
+
+
+def _over_budget(name: str, size: tuple[int, int] | None) -> InvalidInputError:
+    shown = f" of {size[0]:,} x {size[1]:,} pixels" if size else ""
+    return InvalidInputError(
+        f"{name} is an image{shown}, larger than the {PIXEL_BUDGET // 1_000_000} megapixels "
+        "J3490 Desk opens.",
+        "Save a smaller copy (a label photo needs about 12 megapixels; scans 300 dpi).",
+    )
 
 
 @dataclass(frozen=True)
@@ -231,10 +268,11 @@ def _pdf_page_count(path: Path | bytes, name: str) -> int:
 def _image_frames(path: Path | bytes, name: str) -> int:
     """Decode every frame: a truncated or corrupt image fails here, not in a payer's hands."""
     try:
-        with open_image(path) as image:
+        with open_image(path, f"'{name}'") as image:
             frames = getattr(image, "n_frames", 1)
             for frame in range(frames):
                 image.seek(frame)
+                check_pixel_budget(image, f"'{name}' page {frame + 1}")
                 image.load()
     except Image.DecompressionBombError as error:
         raise _bad_file(
@@ -268,12 +306,7 @@ def _checked_content(
 ) -> Iterator[tuple[StagedContent, _Checked]]:
     """Stage the content in the store and check the staged copy; removed again on error."""
     limit = _size_limit_bytes(data)
-    try:
-        size = len(source) if isinstance(source, bytes) else source.stat().st_size
-    except OSError as error:
-        raise _bad_file(
-            name, f"cannot be read ({error.strerror or error}).", "Check the file exists."
-        ) from error
+    size = len(source) if isinstance(source, bytes) else regular_file_size(source, f"'{name}'")
     if size > limit:  # from the size alone: a 500 MB file is refused without reading it
         raise _too_large(name, limit)
     store = _store(data)

@@ -93,6 +93,16 @@ def record_values(record: Any, columns: tuple[str, ...]) -> dict[str, Any]:
     return {column: _column_value(getattr(record, column)) for column in columns}
 
 
+def record_to_domain(row: Any, kind: Any) -> Any:
+    """A saved patient, payer or provider row as its domain class (`kind`)."""
+    columns = {
+        domain.Patient: PATIENT_COLUMNS,
+        domain.Payer: PAYER_COLUMNS,
+        domain.Provider: PROVIDER_COLUMNS,
+    }[kind]
+    return kind(**_record(row, columns, kind))
+
+
 def to_domain_claim(
     row: tables.Claim,
     lines: list[tables.DrugLine],

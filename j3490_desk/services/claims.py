@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from j3490_desk.domain import claim as domain
 from j3490_desk.domain.claim_lifecycle import sent_claim_edit_problem
-from j3490_desk.domain.deadlines import filing_deadline
 from j3490_desk.domain.findings import Finding, Severity
 from j3490_desk.errors import InvalidInputError, NotFoundError
 from j3490_desk.models import Claim, DrugLine, Patient, Payer, Provider
-from j3490_desk.services import claim_json, claim_rows
+from j3490_desk.services import claim_json, claim_rows, records
 from j3490_desk.services.app_data import AppData
 from j3490_desk.storage import audit
 
@@ -115,11 +113,6 @@ def get_claim(data: AppData, claim_id: int) -> domain.Claim:
         return _load(session, _claim_row(session, claim_id))
 
 
-def import_claim_file(data: AppData, path: Path) -> int:
-    """Validate a claim JSON file completely before anything is written."""
-    return create_claim(data, claim_json.load_claim_file(path))
-
-
 def export_claim_json(data: AppData, claim_id: int) -> dict[str, Any]:
     return claim_json.claim_to_json(get_claim(data, claim_id))
 
@@ -144,12 +137,10 @@ def record_readiness(data: AppData, claim_id: int, findings: list[Finding]) -> N
 def _queue_values(claim: domain.Claim) -> dict[str, Any]:
     """What the work queue sorts and sums by, computed once per save."""
     charges = [line.charge for line in claim.drug_lines if line.charge is not None]
-    deadline = (
-        filing_deadline(claim.payer, claim.date_of_service, claim.date_of_service).deadline
-        if claim.payer.name
-        else None
-    )
-    return {"filing_deadline": deadline, "billed_total": sum(charges) if charges else None}
+    return {
+        "filing_deadline": records.queue_deadline(claim.payer, claim.date_of_service),
+        "billed_total": sum(charges) if charges else None,
+    }
 
 
 def _require_id(claim: domain.Claim) -> int:
@@ -220,39 +211,33 @@ def _line_changes(
 
 
 def _patient_id(session: Session, patient: domain.Patient) -> int | None:
-    if not patient.name:
-        return None
-    query = select(Patient).where(
-        Patient.name == patient.name,
-        Patient.date_of_birth == patient.date_of_birth,
-        Patient.member_id == patient.member_id,
-    )
-    found = session.exec(query).first()
-    return _id_of(
-        session, found or Patient(**claim_rows.record_values(patient, claim_rows.PATIENT_COLUMNS))
-    )
+    return _record_id(session, Patient, patient, claim_rows.PATIENT_COLUMNS)
 
 
 def _payer_id(session: Session, payer: domain.Payer) -> int | None:
-    if not payer.name:
-        return None
-    found = session.exec(select(Payer).where(Payer.name == payer.name)).first()
-    return _id_of(
-        session, found or Payer(**claim_rows.record_values(payer, claim_rows.PAYER_COLUMNS))
-    )
+    return _record_id(session, Payer, payer, claim_rows.PAYER_COLUMNS)
 
 
 def _provider_id(session: Session, provider: domain.Provider) -> int | None:
-    if not provider.name:
+    return _record_id(session, Provider, provider, claim_rows.PROVIDER_COLUMNS)
+
+
+def _record_id(
+    session: Session,
+    table: Any,  # Patient, Payer or Provider
+    record: domain.Patient | domain.Payer | domain.Provider,
+    columns: tuple[str, ...],
+) -> int | None:
+    """The saved record whose every setting equals the claim's, else a new one. Never one
+    that merely shares the name: its settings (a payer's filing limit and pricing) would
+    silently replace the claim's (issue 18 item 7, issue 19)."""
+    if not record.name:
         return None
-    query = select(Provider).where(
-        Provider.npi == provider.npi if provider.npi else Provider.name == provider.name
-    )
-    found = session.exec(query).first()
-    return _id_of(
-        session,
-        found or Provider(**claim_rows.record_values(provider, claim_rows.PROVIDER_COLUMNS)),
-    )
+    wanted = claim_rows.record_values(record, columns)
+    for found in session.exec(select(table).where(table.name == record.name)):
+        if all(getattr(found, column) == value for column, value in wanted.items()):
+            return _id_of(session, found)
+    return _id_of(session, table(**wanted))
 
 
 def _id_of(session: Session, record: Patient | Payer | Provider) -> int:

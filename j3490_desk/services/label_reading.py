@@ -106,7 +106,7 @@ def read_label(
 
 def _load(source: Path | bytes, name: str) -> Image.Image:
     try:
-        with open_image(source) as opened:
+        with open_image(source, name) as opened:
             upright = ImageOps.exif_transpose(opened)
             # zxing reads luminance only; handing it grey halves the time on a 12 MP photo.
             return upright.convert("L")

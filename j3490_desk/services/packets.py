@@ -24,7 +24,7 @@ from sqlmodel import col, select
 from j3490_desk import __version__
 from j3490_desk.domain.claim import Claim, ClaimStatus, DrugFacts
 from j3490_desk.domain.findings import Finding, Severity
-from j3490_desk.errors import StorageError
+from j3490_desk.errors import InvalidInputError, StorageError
 from j3490_desk.export.assemble import protect
 from j3490_desk.export.errors import PacketCancelled
 from j3490_desk.export.packet import render_packet
@@ -43,6 +43,7 @@ from j3490_desk.services.packet_attachments import packet_attachments
 from j3490_desk.storage import audit
 
 HASH_LENGTH = 10  # hex digits of the content hash in the control number
+PASSWORD_MIN = 8  # a PDF password a payer types from a phone call or a separate e-mail
 
 
 class PacketWriteError(StorageError):
@@ -158,7 +159,14 @@ def save_packet(
     password: str | None = None,
     cancelled: CancelledCallback | None = None,
 ) -> PacketResult:
-    """Write the packet atomically and record the export; nothing is written on failure."""
+    """Write the packet atomically and record the export; nothing is written on failure.
+    `password` None writes it unprotected; a password shorter than PASSWORD_MIN is refused
+    (an empty one protects nothing, and said nothing of it)."""
+    if password is not None and len(password) < PASSWORD_MIN:
+        raise InvalidInputError(
+            f"A packet password needs at least {PASSWORD_MIN} characters; nothing was written.",
+            "Choose a longer one, and send it to the payer apart from the packet.",
+        )
     content = protect(built.pdf, password) if password else built.pdf
     digest = hashlib.sha256(content).hexdigest()
     _save(data, built, out_path, content, digest, cancelled or (lambda: False))

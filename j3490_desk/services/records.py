@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import date
 from typing import Any, TypeVar
 
-from sqlmodel import SQLModel, col, select
+from sqlmodel import Session, SQLModel, col, select
 
+from j3490_desk.domain import claim as domain
 from j3490_desk.domain import identifiers, npi
+from j3490_desk.domain.deadlines import filing_deadline
 from j3490_desk.domain.findings import ClinicRules
 from j3490_desk.errors import InvalidInputError, NotFoundError
-from j3490_desk.models import ClinicSettings, Patient, Payer, Provider
+from j3490_desk.models import Claim, ClinicSettings, Patient, Payer, Provider
+from j3490_desk.services import claim_rows
 from j3490_desk.services.app_data import AppData
 from j3490_desk.storage import audit
 
@@ -35,6 +39,8 @@ def save_record(data: AppData, record: Record) -> Record:
         changes = _changes(before, record)
         merged = session.merge(record)
         session.flush()
+        if isinstance(merged, Payer):
+            _refresh_filing_deadlines(session, merged)
         audit.record(
             session,
             user=data.user,
@@ -44,6 +50,21 @@ def save_record(data: AppData, record: Record) -> Record:
             changes=changes,
         )
     return merged
+
+
+def queue_deadline(payer: domain.Payer, date_of_service: date) -> date | None:
+    """The filing deadline the work queue sorts by: from the claim's saved payer, the one
+    source of a claim's payer rules (the claim check reads the same record)."""
+    if not payer.name:
+        return None
+    return filing_deadline(payer, date_of_service, date_of_service).deadline
+
+
+def _refresh_filing_deadlines(session: Session, payer: Payer) -> None:
+    """A payer's new filing limit moves the deadline of every claim that names it."""
+    rules = claim_rows.record_to_domain(payer, domain.Payer)
+    for claim in session.exec(select(Claim).where(Claim.payer_id == payer.id)):
+        claim.filing_deadline = queue_deadline(rules, claim.date_of_service)
 
 
 def kind_name(record: SQLModel) -> str:

@@ -240,6 +240,12 @@ def _verify(file: Path, passphrase: str | None) -> tuple[list[BackupProblem], Da
 
 
 def _open_archive(file: Path) -> zipfile.ZipFile:
+    if file.exists() and not file.is_file():
+        # Opening a FIFO blocks until something writes to it: refuse from its metadata.
+        raise InvalidInputError(
+            f"{file} is not a backup file (it is a folder, a pipe or a device).",
+            _NOT_A_BACKUP_HINT,
+        )
     try:
         return zipfile.ZipFile(file)
     except (OSError, zipfile.BadZipFile, zipfile.LargeZipFile, ValueError) as error:

@@ -661,15 +661,19 @@ class MainWindow(QMainWindow):
         if not path:
             return
         settings.setValue("folders/import", str(Path(path).parent))
-        from j3490_desk.services import claims  # the ORM: loaded after start-up
+        from j3490_desk.services import claim_import  # the ORM: loaded after start-up
 
         try:
-            claim_id = claims.import_claim_file(self._data, Path(path))
+            report = claim_import.import_claim_file(self._data, Path(path))
         except KnownError as error:
             QMessageBox.warning(self, "Claim not imported", str(error))
             return
         self.refresh()
-        self.statusBar().showMessage(f"Imported claim {claim_id}.")
+        self.statusBar().showMessage(f"Imported claim {report.claim_id}.")
+        if report.notes:  # what it matched, what differs, its status, likely duplicates
+            QMessageBox.information(
+                self, f"Imported claim {report.claim_id}", "\n\n".join(report.notes)
+            )
 
     def show_settings(self) -> None:
         from j3490_desk.ui.settings_dialog import SettingsDialog  # not needed at start-up

@@ -128,7 +128,7 @@ def test_medicare_prices_asp_then_noc_file_then_wac_then_invoice() -> None:
         price_line(nothing, claim.date_of_service, claim.payer, None)
     reasons = str(raised.value)
     assert "No CMS payment limit" in reasons and "NOC pricing file" in reasons
-    assert "No WAC is entered" in reasons and "invoice" in reasons
+    assert "no WAC is entered" in reasons and "invoice" in reasons
 
 
 def test_price_line_follows_the_payer_policy_and_price_claim_reports_errors() -> None:
@@ -177,3 +177,39 @@ def test_invoice_total_is_sum_of_parts_and_never_negative(
     result = price_by_invoice(line, Payer("p", kind=PayerKind.COMMERCIAL, markup_percent=markup))
     assert result.total >= 0 and all(p.amount >= 0 for p in result.parts)
     assert result.total == round_cents(sum((p.amount for p in result.parts), Decimal(0)))
+
+
+# What the clinic is told to do: never in the reason a reviewer reads in the packet.
+APP_WORDS = ("Enter ", "enter ", "Import ", "import ", "Correct ", "Reference data", "instead")
+
+
+def test_a_line_that_cannot_be_priced_gives_one_reason_and_a_separate_fix() -> None:
+    """Issue 19: the packet says why in one sentence; the app says what to do."""
+    scenario = scenarios.new_immunotherapy()
+    claim, line = scenario.claim, scenario.claim.drug_lines[0]
+    nothing = replace(line, invoice=Invoice())
+    with pytest.raises(PricingError) as raised:
+        price_line(nothing, claim.date_of_service, claim.payer, None)
+    error = raised.value
+    assert error.reason.count(".") == 1 and error.reason.endswith(".")
+    assert "no WAC is entered" in error.reason and "price paid" in error.reason
+    assert not any(word in error.reason for word in APP_WORDS), error.reason
+    assert "enter the WAC" in error.fix and "from the invoice" in error.fix
+    assert str(error) == error.reason
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        lambda line: replace(line, dose=replace(line.dose, amount=None)),
+        lambda line: replace(line, package=replace(line.package, amount=None)),
+        lambda line: replace(line, invoice=replace(line.invoice, price_paid=Decimal(-1))),
+    ],
+)
+def test_every_pricing_reason_is_free_of_instructions(broken: object) -> None:
+    scenario = scenarios.rare_biologic()
+    line = broken(scenario.claim.drug_lines[0])  # type: ignore[operator]
+    with pytest.raises(PricingError) as raised:
+        price_by_invoice(line, scenario.claim.payer)
+    assert not any(word in raised.value.reason for word in APP_WORDS), raised.value.reason
+    assert raised.value.fix

@@ -220,7 +220,8 @@ def _fill(page_pdf: bytes, number: int) -> float:
     def visit(text: str, cm: list[float], tm: list[float], *_: object) -> None:
         nonlocal lowest
         y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-        if text.strip() and BODY_Y - 2 <= y <= BODY_Y + BODY_HEIGHT:
+        # the DRAFT watermark crosses the whole body: it is not content
+        if text.strip() not in ("", "DRAFT") and BODY_Y - 2 <= y <= BODY_Y + BODY_HEIGHT:
             lowest = min(lowest, y)
 
     reader.pages[number].extract_text(visitor_text=visit)
@@ -302,3 +303,46 @@ def test_the_expected_payment_is_named_by_the_method_its_figures_use(
         assert "Expected payment (wholesale" not in pricing, name
         assert "Expected payment (CMS payment limit" not in pricing, name
     assert named
+
+
+def _draft_trimix() -> Scenario:
+    """Example 2 as the tester imported it, checked today: the filing deadline has passed."""
+    return replace(scenarios.compound_trimix(), today=date(2026, 12, 5))
+
+
+@pytest.mark.parametrize("make", [_draft_trimix, _big_claim], ids=lambda m: m.__name__)
+def test_the_problems_table_never_stands_alone_on_a_page(
+    make: Callable[[], Scenario], tmp_path: Path
+) -> None:
+    """It opens the summary, where the page has room; a long one splits with its header row
+    repeated and the line narratives follow it on the same page."""
+    packet = _render(make(), tmp_path)
+    assert packet.draft
+    summary = next(e for e in packet.manifest if e.key == "summary")
+    pages = page_texts(packet.pdf)[summary.first_page - 1 : summary.last_page]
+    assert "Problems to fix before this claim is submitted" in pages[0]
+    assert "Claim summary" in pages[0]
+    holding = [page for page in pages if "Item Problem What to do" in page]
+    for page in holding:
+        assert "CMS-1500 item 24A" in page or "Line HCPCS Modifiers" in page or page is pages[0]
+
+
+def test_an_unpriced_line_gives_the_reviewer_a_reason_and_no_instructions(
+    tmp_path: Path,
+) -> None:
+    """Issue 19: one sentence why, by the line's own figures; what the clinic should enter or
+    import is the app's to say (PricingError.fix), not the packet's."""
+    scenario = scenarios.new_immunotherapy()
+    line = scenario.claim.drug_lines[0]
+    bare = replace(
+        line,
+        package=replace(line.package, amount=None),
+        invoice=replace(line.invoice, price_paid=None),
+    )
+    packet = _render(replace(scenario, claim=_one_line(scenario.claim, bare)), tmp_path)
+    pricing = _section(packet, "pricing")
+    reason = re.search(r"Expected payment (Cannot be computed: .*?)(?= Patient: |$)", pricing)
+    assert reason, pricing
+    assert reason[1].count(".") == 1, reason[1]
+    for words in ("enter ", "Enter ", "import", "Import", "Reference data", "instead"):
+        assert words not in reason[1], (words, reason[1])

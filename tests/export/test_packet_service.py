@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from sqlmodel import select
 
 from j3490_desk.domain.claim import ClaimStatus
-from j3490_desk.errors import KnownError, NotFoundError
+from j3490_desk.errors import InvalidInputError, KnownError, NotFoundError
 from j3490_desk.export.errors import CorruptAttachmentError, PacketCancelled
 from j3490_desk.models import AuditEntry, PacketExport
 from j3490_desk.services import attachments, claims, packets
@@ -133,9 +133,23 @@ def test_password_protects_the_file(
     app_data: AppData, stored: tuple[int, Scenario], tmp_path: Path
 ) -> None:
     claim_id, scenario = stored
-    export_packet(app_data, claim_id, tmp_path / "p.pdf", password="pw", today=scenario.today)
+    export_packet(
+        app_data, claim_id, tmp_path / "p.pdf", password="payer-pw-2026", today=scenario.today
+    )
     reader = PdfReader(tmp_path / "p.pdf")
-    assert reader.is_encrypted and reader.decrypt("pw")
+    assert reader.is_encrypted and reader.decrypt("payer-pw-2026")
+
+
+@pytest.mark.parametrize("password", ["", "x", "1234567"])
+def test_a_short_password_is_refused_and_nothing_written(
+    app_data: AppData, stored: tuple[int, Scenario], tmp_path: Path, password: str
+) -> None:
+    claim_id, scenario = stored
+    with pytest.raises(InvalidInputError, match="at least 8 characters"):
+        export_packet(
+            app_data, claim_id, tmp_path / "p.pdf", password=password, today=scenario.today
+        )
+    assert not (tmp_path / "p.pdf").exists()
 
 
 def test_unknown_claim(app_data: AppData, tmp_path: Path) -> None:

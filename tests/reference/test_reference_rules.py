@@ -425,7 +425,7 @@ def test_a_line_with_no_price_is_priced_once_the_clerk_enters_the_wac_and_its_so
     claim = replace(claim, drug_lines=(line,))
     findings = _check(loaded_service, claim)
     finding = _only(findings, "PRICING_INCOMPLETE")
-    assert finding.severity is Severity.WARNING and "No WAC is entered" in finding.message
+    assert finding.severity is Severity.WARNING and "no WAC is entered" in finding.message
 
     priced_line = replace(line, wac=Wac(Decimal("2.50"), "Red Book, October 2025"))
     fixed = replace(claim, drug_lines=(priced_line,))

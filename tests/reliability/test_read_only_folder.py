@@ -300,3 +300,50 @@ def test_read_only_database_file_refuses_a_write_clearly_and_still_lists(folder:
     assert {str(row["id"]) for row in json.loads(listed.stdout)} == set(folder.claim_ids)
 
     _assert_intact_after_restoring(folder, sqlite_files_allowed=True)
+
+
+def test_reference_commands_on_a_read_only_folder_do_not_call_it_damaged(folder: Folder) -> None:
+    """Issue 18 item 13: reference.sqlite there is whole; what stops it is the folder."""
+    fixtures = ROOT / "tests" / "fixtures" / "reference"
+    _run_here(
+        "--data-dir",
+        str(folder.data_dir),
+        "reference",
+        "import",
+        str(fixtures / "fda_product_slice.txt"),
+        str(fixtures / "fda_package_slice.txt"),
+    )
+    _hand_to_nobody(folder.data_dir)
+    folder.files = _every_path(folder.data_dir)
+    folder.digests = _digests(folder.data_dir)
+    _set_modes(folder.data_dir, folder_mode=0o555, file_mode=0o444)
+
+    for command in (("reference", "status"), ("ndc", "lookup", "0002-1433-80", "--json")):
+        result = _cli(*command, data_dir=folder.data_dir)
+        assert "damaged" not in result.stderr, result.stderr
+        _assert_clear_refusal(result)
+
+    _assert_intact_after_restoring(folder)
+
+
+def test_backup_restore_replace_on_a_read_only_folder_is_a_message(folder: Folder) -> None:
+    """Issue 18 item 9: a clear refusal with exit 2, never a traceback, nothing changed."""
+    backups = Path(tempfile.mkdtemp(prefix="j3490-read-only-backup-", dir="/tmp"))
+    try:
+        _run_here("--data-dir", str(folder.data_dir), "backup", "create", "--to", str(backups))
+        (made,) = backups.glob("*.zip")
+        made.chmod(0o644)
+        backups.chmod(0o755)
+        _hand_to_nobody(folder.data_dir)
+        folder.files = _every_path(folder.data_dir)
+        folder.digests = _digests(folder.data_dir)
+        _set_modes(folder.data_dir, folder_mode=0o555, file_mode=0o444)
+
+        result = _cli("backup", "restore", str(made), "--replace", data_dir=folder.data_dir)
+        assert result.returncode == 2, result.stdout + result.stderr
+        assert "Traceback" not in result.stderr, result.stderr
+        assert result.stderr.startswith("j3490-desk: "), result.stderr
+
+        _assert_intact_after_restoring(folder)
+    finally:
+        shutil.rmtree(backups)

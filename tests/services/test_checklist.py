@@ -156,3 +156,35 @@ def test_a_stored_invoice_alone_starts_the_invoice_row(app_data: AppData, tmp_pa
     invoice = after["2. Purchase invoice"]
     assert invoice.state is not RowState.NOT_STARTED
     assert not any("invoice" in note.lower() and "stored" in note.lower() for note in invoice.notes)
+
+
+def test_dose_and_administration_rows_are_not_complete_without_their_times(
+    app_data: AppData,
+) -> None:
+    """The tester's case: an injection's code typed, but neither the time given nor a start
+    or end time. Rows 3 and 9 are "not started" and name what is missing; the times typed
+    back make them complete."""
+    scenario = scenarios.compound_trimix()
+    lines = tuple(
+        replace(line, dose=replace(line.dose, administered_at=None))
+        for line in scenario.claim.drug_lines
+    )
+    claim = replace(scenario.claim, drug_lines=lines)
+    rows = _rows(app_data, claim, scenario.today)
+    dose, times = rows["3. Dose, route, date"], rows["9. Administration times"]
+    assert dose.state is RowState.NOT_STARTED
+    assert "date and time given" in dose.detail
+    assert times.state is RowState.NOT_STARTED
+    assert "start and end times" in times.detail
+    fixed = _rows(app_data, scenario.claim, scenario.today)
+    assert fixed["3. Dose, route, date"].state is RowState.COMPLETE
+    assert fixed["9. Administration times"].state is RowState.COMPLETE
+
+
+def test_the_provider_row_needs_the_name_as_well_as_the_npi(app_data: AppData) -> None:
+    scenario = scenarios.new_immunotherapy()
+    nameless = replace(scenario.claim, provider=replace(scenario.claim.provider, name=""))
+    row = _rows(app_data, nameless, scenario.today)["10. Provider and NPI"]
+    assert row.state is RowState.NOT_STARTED and "name" in row.detail
+    fixed = _rows(app_data, scenario.claim, scenario.today)["10. Provider and NPI"]
+    assert fixed.state is not RowState.NOT_STARTED

@@ -12,7 +12,7 @@ from sqlmodel import select
 from j3490_desk.domain import claim as d
 from j3490_desk.errors import InvalidInputError, NotFoundError
 from j3490_desk.models import AuditEntry, Payer
-from j3490_desk.services import claim_json, claim_list, claims, records
+from j3490_desk.services import claim_import, claim_json, claim_list, claims, records
 from j3490_desk.services.app_data import AppData
 from tests.sample_claims import sample_claim
 
@@ -109,7 +109,7 @@ def test_import_of_bad_file_writes_nothing(app_data: AppData, tmp_path: Path) ->
     bad = tmp_path / "bad.json"
     bad.write_text('{"patient": {"name": "x"},', encoding="utf-8")
     with pytest.raises(InvalidInputError, match="not valid JSON"):
-        claims.import_claim_file(app_data, bad)
+        claim_import.import_claim_file(app_data, bad)
     assert claim_list.list_claims(app_data) == []
     with app_data.db.read() as session:
         assert session.exec(select(AuditEntry)).all() == []

@@ -16,7 +16,15 @@ from j3490_desk.domain.claim import Claim, ClaimStatus
 from j3490_desk.domain.claim_lifecycle import SubmissionMethod
 from j3490_desk.domain.findings import Severity
 from j3490_desk.errors import InvalidInputError
-from j3490_desk.services import attachments, checks, claim_json, claim_status, claims, packets
+from j3490_desk.services import (
+    attachments,
+    checks,
+    claim_import,
+    claim_json,
+    claim_status,
+    claims,
+    packets,
+)
 from j3490_desk.services.app_data import AppData
 from j3490_desk.services.attachments import AttachmentKind
 from tests.attachments import files
@@ -42,7 +50,7 @@ def _imported(app_data: AppData, folder: Path, *, attached: bool, on_file: bool)
     path.write_text(
         json.dumps(claim_json.claim_to_json(_claim(attached=attached, on_file=on_file)))
     )
-    return claims.import_claim_file(app_data, path)
+    return claim_import.import_claim_file(app_data, path).claim_id
 
 
 def _attach_invoice(app_data: AppData, claim_id: int, folder: Path) -> attachments.AttachmentInfo:

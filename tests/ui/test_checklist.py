@@ -46,9 +46,7 @@ def test_a_new_claim_shows_nothing_complete(wizard: ClaimWizard) -> None:
     assert len(texts) == len({text.split(":", 1)[0] for text in texts})  # no row twice
 
 
-def test_typing_a_lot_number_turns_the_row_into_warnings(
-    qtbot: QtBot, wizard: ClaimWizard
-) -> None:
+def test_typing_a_lot_number_turns_the_row_into_warnings(qtbot: QtBot, wizard: ClaimWizard) -> None:
     _click_row(qtbot, wizard, "7. Lot and expiry")
     assert wizard.step == drafts.line_step(0, "7")
     number = wizard.drug_pages["7"].inputs["lot.number"]
@@ -62,3 +60,28 @@ def test_typing_a_lot_number_turns_the_row_into_warnings(
         if wizard.checklist.item(i).text().startswith("7. ")
     )
     assert "expiration" in row.toolTip() and "label photo" in row.toolTip()
+
+
+def test_an_administration_code_alone_does_not_complete_its_row(
+    qtbot: QtBot, wizard: ClaimWizard
+) -> None:
+    """The tester's case: the code typed but no time; typing the start and end times (digit
+    by digit) is what turns row 9 complete."""
+    _click_row(qtbot, wizard, "9. Administration times")
+    assert wizard.step == drafts.line_step(0, "9")
+    inputs = wizard.drug_pages["9"].inputs
+    code = inputs["administration.cpt_code"]
+    qtbot.mouseClick(code, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(code, "96372")
+    qtbot.waitUntil(lambda: wizard.claim.drug_lines[0].administration.cpt_code == "96372")
+    qtbot.wait(500)  # the check runs after a pause in typing
+    assert wizard.checklist.state_of("9. Administration times") == "○ not started"
+    for path, typed in (
+        ("administration.start", "202604200930"),
+        ("administration.end", "202604200935"),
+    ):
+        field = inputs[path]
+        qtbot.mouseClick(field, Qt.MouseButton.LeftButton)
+        qtbot.keyClicks(field, typed)
+        qtbot.keyClick(field, Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: wizard.checklist.state_of("9. Administration times") == "✔ complete")

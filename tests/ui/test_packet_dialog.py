@@ -68,7 +68,7 @@ def test_save_records_the_export_and_remembers_the_folder(
     out = tmp_path / "out" / "packet.pdf"
     out.parent.mkdir()
     monkeypatch.setattr(dialog, "choose_path", lambda: out)
-    dialog.password.setText("pw")
+    dialog.password.setText("payer-pw-2026")
     with qtbot.wait_signal(dialog.saved):
         dialog.save_button.click()
     assert PdfReader(out).is_encrypted

@@ -35,6 +35,7 @@ from j3490_desk.domain import claim as domain
 from j3490_desk.domain.claim import ClaimStatus
 from j3490_desk.domain.deadlines import filing_deadline
 from j3490_desk.domain.findings import Finding, Severity
+from j3490_desk.domain.pricing import PricingError
 from j3490_desk.models import Payer, Provider
 from j3490_desk.services import claims, drafts, records
 from j3490_desk.services.app_data import AppData
@@ -566,6 +567,36 @@ def test_letters_in_an_amount_are_refused_with_a_message(
     assert wizard.claim.drug_lines[0].dose.amount == Decimal("1000")
 
 
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("0", "more than $0.00"), ("10000000", "under $10,000,000.00"), ("12.345", "2 decimals")],
+)
+def test_a_charge_a_claim_form_cannot_carry_is_not_kept(
+    qtbot: QtBot, saved_rituximab: tuple[ClaimWizard, Scenario], typed: str, expected: str
+) -> None:
+    wizard, _ = saved_rituximab
+    wizard.go_to(drafts.line_step(0, "2"))
+    charge = wizard.drug_pages["2"].inputs["charge"]
+    charge.clear()
+    qtbot.keyClicks(charge, typed)
+    qtbot.waitUntil(lambda: expected in message(wizard, "2", "charge"))
+    assert wizard.claim.drug_lines[0].charge != Decimal(typed)  # never kept
+
+
+def test_a_pasted_terminal_escape_or_direction_override_is_not_kept(
+    qtbot: QtBot, saved_rituximab: tuple[ClaimWizard, Scenario]
+) -> None:
+    wizard, _ = saved_rituximab
+    name = wizard.header_page.inputs["patient.name"]
+    name.selectAll()
+    name.insert("Dana \x1b[2J\u202eleifhtiW")  # as a paste arrives: one edit
+    name.textEdited.emit(name.text())
+    qtbot.waitUntil(lambda: "were removed" in message(wizard, "header", "patient.name"))
+    wizard.save_now()
+    stored = claims.get_claim(wizard.data, wizard.claim_id)
+    assert stored.patient.name == "Dana [2JleifhtiW"
+
+
 def test_a_2000_character_paste_is_trimmed_with_a_message(
     qtbot: QtBot, saved_rituximab: tuple[ClaimWizard, Scenario]
 ) -> None:
@@ -691,7 +722,6 @@ def test_a_provider_npi_failing_its_check_digit_is_said_as_typed(
     qtbot.waitUntil(lambda: message.text() == "")
 
 
-
 def test_the_review_names_items_in_words_not_internal_keys() -> None:
     """'item coding' and 'item timely_filing' were the checklist's keys, not words."""
     claim = sample_claim()
@@ -702,3 +732,14 @@ def test_the_review_names_items_in_words_not_internal_keys() -> None:
     html = review_html(review, ["Rituxan"])
     assert "Drug 1 (Rituxan), HCPCS code:" in html and "Claim, Filing deadline:" in html
     assert "coding" not in html and "timely_filing" not in html
+
+
+def test_the_review_shows_why_a_line_cannot_be_priced_and_what_to_do() -> None:
+    """The packet prints only the reason (a reviewer's words); the app adds the fix."""
+    claim = sample_claim()
+    unpriced = PricingError("No WAC is entered for this drug.", "Enter the WAC per package.")
+    deadline = filing_deadline(claim.payer, claim.date_of_service, claim.date_of_service)
+    review = Review((), (), (), (unpriced,), (), (), deadline, ClaimStatus.DRAFT)
+    html = review_html(review, ["Rituxan"])
+    assert "cannot be priced yet: No WAC is entered for this drug." in html
+    assert "<i>What to do:</i> Enter the WAC per package." in html

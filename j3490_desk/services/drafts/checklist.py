@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from j3490_desk.domain import claim as domain
+from j3490_desk.domain.check import INFUSION_CODES
 from j3490_desk.domain.evidence import NO_EVIDENCE, Evidence, EvidenceKind
 from j3490_desk.domain.findings import Finding, Severity
 from j3490_desk.services.drafts.field_messages import severity_rank, step_of
@@ -67,9 +68,23 @@ def _invoice(line: domain.DrugLine, stored: frozenset[EvidenceKind]) -> str | No
     )  # fmt: skip
 
 
+def _missing(fields: dict[str, object]) -> str | None:
+    """None when every field is filled; else what is still empty (a row half filled is not
+    complete: the rules do not all check an empty field)."""
+    empty = [name for name, value in fields.items() if not _any(value)]
+    if not empty:
+        return None
+    if len(empty) == len(fields):
+        return NOTHING_ENTERED
+    return f"Still to enter: {', '.join(empty)}."
+
+
 def _dose(line: domain.DrugLine, _stored: frozenset[EvidenceKind]) -> str | None:
     dose = line.dose
-    return _entered(dose.amount, dose.unit, dose.route, dose.administered_at)
+    return _missing(
+        {"the dose": dose.amount, "its unit": dose.unit, "the route": dose.route,
+         "the date and time given": dose.administered_at}
+    )  # fmt: skip
 
 
 def _order(line: domain.DrugLine, stored: frozenset[EvidenceKind]) -> str | None:
@@ -100,8 +115,18 @@ def _waste(line: domain.DrugLine, _stored: frozenset[EvidenceKind]) -> str | Non
 
 
 def _administration(line: domain.DrugLine, _stored: frozenset[EvidenceKind]) -> str | None:
+    """The code and the start and end times; an injection has no start and end, so for it the
+    time given (item 3) stands in for them (the rules ask for times only with an infusion code)."""
     admin = line.administration
-    return _entered(admin.start, admin.end, admin.cpt_code)
+    if admin.start is None and admin.end is None and admin.cpt_code:
+        if line.dose.administered_at is not None and admin.cpt_code not in INFUSION_CODES:
+            return None
+        if admin.cpt_code not in INFUSION_CODES:
+            return "No time of administration: enter the start and end times, or the time given."
+    return _missing(
+        {"the start time": admin.start, "the end time": admin.end,
+         "the administration code": admin.cpt_code}
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -182,7 +207,7 @@ def _claim_unfinished(claim: domain.Claim, row: _Row) -> str | None:
             need.icd10_codes, need.prior_treatments, need.why_standard_failed, need.rationale
         )
     if row is _PROVIDER:
-        return _entered(claim.provider.name, claim.provider.npi)
+        return _missing({"the provider's name": claim.provider.name, "the NPI": claim.provider.npi})
     # Prior authorization and the filing deadline both depend on who pays.
     return None if claim.payer.name else "Choose the payer first."
 

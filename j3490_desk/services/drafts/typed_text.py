@@ -8,9 +8,22 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from j3490_desk.domain.icd10 import icd10_syntax_problem, lookup_icd10, normalize_icd10
+from j3490_desk.domain.input_limits import (
+    LONG_TEXT_LIMIT,
+    TEXT_LIMIT,
+    amount_problem,
+    refused_character,
+)
 
-TEXT_LIMIT = 200  # names, numbers, short references
-LONG_TEXT_LIMIT = 2000  # rationale and history paragraphs
+__all__ = [
+    "LONG_TEXT_LIMIT",
+    "TEXT_LIMIT",
+    "Parsed",
+    "clean_text",
+    "diagnosis_lines",
+    "parse_amount",
+    "split_codes",
+]
 
 
 @dataclass(frozen=True)
@@ -21,8 +34,9 @@ class Parsed:
     problem: str | None = None
 
 
-def parse_amount(text: str) -> Parsed:
-    """An amount as typed: digits with one decimal point; "1,000" is read as 1000."""
+def parse_amount(text: str, field: str = "") -> Parsed:
+    """An amount as typed: digits with one decimal point; "1,000" is read as 1000. `field` (e.g.
+    "charge") brings the bounds a claim file is held to (domain.input_limits)."""
     cleaned = text.strip().replace(",", "")
     if not cleaned:
         return Parsed(None)
@@ -32,12 +46,27 @@ def parse_amount(text: str) -> Parsed:
         return Parsed(None, f"'{text.strip()[:20]}' is not a number. Type digits, e.g. 45 or 12.5.")
     if not value.is_finite():
         return Parsed(None, "Type an amount in digits, e.g. 45 or 12.5.")
+    problem = amount_problem(field, value)
+    if problem is not None:
+        return Parsed(None, f"Not kept: {problem}.")
     return Parsed(value)
 
 
 def clean_text(text: str, limit: int = TEXT_LIMIT) -> tuple[str, str | None]:
-    """The text to keep, trimmed to `limit`, and a message when it was cut or will not print."""
+    """The text to keep, trimmed to `limit`, and a message when it was cut or will not print.
+
+    Control characters (terminal escapes among them) and, outside paragraphs, bidirectional
+    overrides are not kept: they hide or reverse what a name shows (domain.input_limits)."""
+    long_text = limit > TEXT_LIMIT
+    removed = [c for c in text if refused_character(c, long_text=long_text)]
+    if removed:
+        text = "".join(c for c in text if not refused_character(c, long_text=long_text))
     kept = text.strip()[:limit]
+    if removed:
+        return kept, (
+            f"{len(removed)} control or text-direction character(s) were removed: they could "
+            "hide or reverse what is printed."
+        )
     if len(text.strip()) > limit:
         return kept, (f"Too long: {len(text.strip())} characters. Only the first {limit} are kept.")
     if any(_unprintable_on_claim(c) for c in kept):

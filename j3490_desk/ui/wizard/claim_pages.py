@@ -80,6 +80,7 @@ class HeaderPage(ClaimPage):
         self._payers: list[domain.Payer] = []
         self._providers: list[domain.Provider] = []
         self._picked_provider: domain.Provider | None = None
+        self._picked_payer: domain.Payer | None = None
 
     def _picker(self, label: str) -> QComboBox:
         combo = QComboBox()
@@ -97,6 +98,7 @@ class HeaderPage(ClaimPage):
         self._fill_picker(self.payer_picker, self._payers, claim.payer, "New: type below")
         self._fill_picker(self.provider_picker, self._providers, claim.provider, "None")
         self._picked_provider = None
+        self._picked_payer = None
 
     @staticmethod
     def _fill_picker(combo: QComboBox, saved: list[Any], current: Any, empty: str) -> None:
@@ -107,7 +109,11 @@ class HeaderPage(ClaimPage):
             extra = getattr(record, "credentials", "")
             combo.addItem(f"{record.name}, {extra}" if extra else record.name, index)
         names = [record.name for record in saved]
-        combo.setCurrentIndex(names.index(current.name) + 1 if current.name in names else 0)
+        exact = [index for index, record in enumerate(saved) if record == current]
+        if exact:  # of two saved records with one name, the claim's own
+            combo.setCurrentIndex(exact[0] + 1)
+        else:
+            combo.setCurrentIndex(names.index(current.name) + 1 if current.name in names else 0)
 
     @staticmethod
     def _picked(combo: QComboBox, saved: list[Any], index: int) -> Any:
@@ -129,6 +135,7 @@ class HeaderPage(ClaimPage):
         payer = self._picked(self.payer_picker, self._payers, index)
         if payer is None:
             return
+        self._picked_payer = payer
         self.loading = True
         self.inputs["payer.name"].setText(payer.name)  # type: ignore[attr-defined]
         kind = self.inputs["payer.kind"]
@@ -148,9 +155,19 @@ class HeaderPage(ClaimPage):
             self.local_messages["patient.name"] = _NAME_FIRST
         elif self.local_messages.get("patient.name") == _NAME_FIRST:
             del self.local_messages["patient.name"]
-        saved = {payer.name: payer for payer in self._payers}
-        if claim.payer.name in saved:  # a saved payer brings its pricing and filing settings
-            claim = replace(claim, payer=replace(saved[claim.payer.name], kind=claim.payer.kind))
+        # A saved payer brings its pricing and filing settings: the one picked, else the first
+        # of that name; never over settings the claim already shares with a saved payer of
+        # that name (two may share a name: an import keeps a file's own settings).
+        picked, self._picked_payer = self._picked_payer, None
+        same_name = [payer for payer in self._payers if payer.name == claim.payer.name]
+        current = [
+            payer for payer in same_name if replace(payer, kind=claim.payer.kind) == claim.payer
+        ]
+        chosen = picked if picked is not None and picked.name == claim.payer.name else None
+        if chosen is None and same_name and not current:
+            chosen = same_name[0]
+        if chosen is not None:
+            claim = replace(claim, payer=replace(chosen, kind=claim.payer.kind))
         if self._picked_provider is not None:
             claim = replace(claim, provider=self._picked_provider)
             self._picked_provider = None

@@ -268,7 +268,7 @@ class FieldPage(QWidget):
         assert isinstance(widget, QLineEdit)
         text = widget.text()
         if spec.kind == "amount":
-            parsed = drafts.parse_amount(text)
+            parsed = drafts.parse_amount(text, spec.path.rsplit(".", 1)[-1])
             if parsed.problem:
                 self.local_messages[spec.path] = "⚠ " + parsed.problem
                 return old  # an unreadable amount never overwrites the saved one

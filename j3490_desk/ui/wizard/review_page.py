@@ -98,7 +98,10 @@ def review_html(review: Review, drug_names: list[str]) -> str:
                 f"({e(price.method.value.replace('_', ' '))})<br>{parts}</li>"
             )
         else:
-            prices.append(f"<li><b>{name(index)}:</b> cannot be priced yet: {e(str(price))}</li>")
+            prices.append(
+                f"<li><b>{name(index)}:</b> cannot be priced yet: {e(price.reason)}<br>"
+                f"<i>What to do:</i> {e(price.fix)}</li>"
+            )
     total = review.expected_total
     lines = []
     for paper, electronic in zip(review.paper_lines, review.electronic_lines, strict=True):
