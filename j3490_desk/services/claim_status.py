@@ -115,8 +115,9 @@ def apply_transition(
         changes[name] = (getattr(row, name), value)
         setattr(row, name, value)
     row.status = target.value
-    row.updated_at = datetime.now(UTC)
+    row.updated_at = now = datetime.now(UTC)
     moved = ClaimEvent(
+        at=now,  # given, not defaulted: pydantic inspects a default factory on every instance
         claim_id=claim_id,
         user=data.user,
         from_status=current.value,

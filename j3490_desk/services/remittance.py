@@ -20,7 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, insert
 from sqlmodel import Session, SQLModel, col, select
 
 from j3490_desk.domain.claim import ClaimStatus
@@ -61,6 +61,7 @@ from j3490_desk.storage.attachment_store import AttachmentStore, ContentTooLarge
 
 _MB = 1024 * 1024
 _CHUNK = 900  # ids per IN (...) query, well under SQLite's limit on parameters
+_Row = dict[str, Any]  # a row to insert: column name -> value
 
 
 class ClaimResult:
@@ -147,10 +148,13 @@ class _Known:
     claims: dict[int, Claim]
     lines: dict[int, list[DrugLine]]
     posted: set[tuple[int, str, str, str]]
-    # Postings, their lines and adjustments wait here, ids given, and are written together
-    # (one batched INSERT per table, not a flush per claim): `write_pending`.
+    # Postings, their lines and adjustments wait here as plain rows, ids given, and are
+    # written together (one executemany INSERT per table, no ORM object per row: thousands
+    # of those cost more than the posting itself): `write_pending`.
     next_id: dict[type[SQLModel], int] = field(default_factory=dict)
-    pending: list[SQLModel] = field(default_factory=list)
+    pending: dict[type[SQLModel], list[_Row]] = field(default_factory=dict)
+    # each posting's status move, whose id the posting names once the moves are flushed
+    moves: list[tuple[_Row, ClaimEvent]] = field(default_factory=list)
     # the order their foreign keys need (the models declare no relationships to sort by)
     ORDER = (RemittancePosting, RemittanceLine, RemittanceAdjustment)
 
@@ -158,11 +162,20 @@ class _Known:
         self.next_id[model] += 1
         return self.next_id[model]
 
+    def add(self, model: type[SQLModel], row: _Row) -> _Row:
+        """Queue `row` for `model`'s table with the next id; returns it."""
+        row["id"] = self.new_id(model)
+        self.pending.setdefault(model, []).append(row)
+        return row
+
     def write_pending(self, session: Session) -> None:
+        session.flush()  # the claims' moves, their events and audit entries, in one go
+        for posting, moved in self.moves:
+            posting["event_id"] = moved.id
+        self.moves.clear()
         for model in self.ORDER:
-            session.add_all([row for row in self.pending if isinstance(row, model)])
-            session.flush()
-        self.pending.clear()
+            if rows := self.pending.pop(model, []):
+                session.connection().execute(insert(model), rows)  # Core executemany, no ORM
 
 
 def _known(session: Session, numbers: list[str]) -> _Known:
@@ -296,16 +309,17 @@ def _post_claim(
     if claim.outcome is Outcome.REVERSAL:
         known.write_pending(session)  # the posting it reverses may be earlier in this file
     try:
-        posting = _move(data, session, known.claims[claim_id], name, payment, claim)
+        posting, moved = _move(data, session, known.claims[claim_id], name, payment, claim)
     except InvalidInputError as refused:
         result.problems.append(
             Problem(claim.segment, f"Claim {claim_id}: {refused.message} {refused.hint}")
         )
         return line(ClaimResult.NOT_POSTED)
-    posting.file_id = file_id
+    posting["file_id"] = file_id
+    known.moves.append((posting, moved))
     known.posted.add(key)
     _add_details(known, posting, known.claims[claim_id], claim, result)
-    line(ClaimResult.REVERSED if posting.reverses_id else ClaimResult.POSTED)
+    line(ClaimResult.REVERSED if posting["reverses_id"] else ClaimResult.POSTED)
 
 
 def _is_claim_number(text: str) -> bool:
@@ -321,9 +335,9 @@ def _move(
     name: str,
     payment: Payment,
     claim: ClaimPayment,
-) -> RemittancePosting:
+) -> tuple[_Row, ClaimEvent]:
     """The status move this claim payment makes (InvalidInputError when the lifecycle refuses
-    it), and its posting row, not yet added."""
+    it), and its posting's row, not yet queued nor naming the move's event (`write_pending`)."""
     assert row.id is not None
     claim_id = row.id
     if row.status == ClaimStatus.DRAFT:
@@ -339,20 +353,22 @@ def _move(
         "carc_codes": " ".join(dict.fromkeys(a.reason for a in codes)),
         "rarc_codes": " ".join(claim.all_remark_codes),
     }
-    posting = RemittancePosting(
-        claim_id=claim_id,
-        file_id=0,
-        payer=payment.payer,
-        trace_number=payment.trace_number,
-        payment_method=payment.method,
-        paid_on=payment.paid_on,
-        status_code=claim.status_code,
-        charged=claim.charged,
-        paid=claim.paid,
-        patient_responsibility=claim.patient_responsibility,
-        payer_claim_number=claim.payer_claim_number,
-        remark_codes=" ".join(claim.remark_codes),
-    )
+    posting: _Row = {
+        "claim_id": claim_id,
+        "file_id": 0,
+        "event_id": None,
+        "payer": payment.payer,
+        "trace_number": payment.trace_number,
+        "payment_method": payment.method,
+        "paid_on": payment.paid_on,
+        "status_code": claim.status_code,
+        "charged": claim.charged,
+        "paid": claim.paid,
+        "patient_responsibility": claim.patient_responsibility,
+        "payer_claim_number": claim.payer_claim_number,
+        "remark_codes": " ".join(claim.remark_codes),
+        "reverses_id": None,
+    }
     headline = f"835 {name}, {payment.payer}, check/EFT {payment.trace_number}"
     if claim.outcome is Outcome.REVERSAL:
         reversed_posting, posted_event = _reversed(session, claim_id, claim)
@@ -371,7 +387,7 @@ def _move(
             reversal=True,
             **event,
         )
-        posting.reverses_id = reversed_posting.id
+        posting["reverses_id"] = reversed_posting.id
     else:
         target = ClaimStatus.PAID if claim.outcome is Outcome.PAID else ClaimStatus.DENIED
         event["note"] = f"{headline}: {outcome_label(claim)}. {posting_summary(claim)}"
@@ -384,10 +400,7 @@ def _move(
             )
 
         moved = claim_status.apply_transition(data, session, claim_id, target, check=check, **event)
-    if moved.id is None:  # the audit entry's query has usually flushed it already
-        session.flush()
-    posting.event_id = moved.id
-    return posting
+    return posting, moved
 
 
 def _reversed(
@@ -418,44 +431,39 @@ def _reversed(
 
 
 def _add_details(
-    known: _Known, posting: RemittancePosting, row: Claim, claim: ClaimPayment, result: ImportResult
+    known: _Known, posting: _Row, row: Claim, claim: ClaimPayment, result: ImportResult
 ) -> None:
     """The posting, its lines (matched to our drug lines where they can be) and every CAS
     adjustment, queued in `known.pending`."""
     assert row.id is not None
-    posting.id = known.new_id(RemittancePosting)
-    known.pending.append(posting)
+    posting_id = known.add(RemittancePosting, posting)["id"]
     for adjustment in claim.adjustments:
-        known.pending.append(_adjustment_row(known, posting.id, None, adjustment))
+        known.add(RemittanceAdjustment, _adjustment_row(posting_id, None, adjustment))
     for service in claim.services:
-        line = RemittanceLine(
-            id=known.new_id(RemittanceLine),
-            posting_id=posting.id,
-            drug_line_id=_matched_line(known.lines.get(row.id, []), row, service, claim, result),
-            procedure_code=service.procedure,
-            modifiers=" ".join(service.modifiers),
-            service_date=service.service_date,
-            control_number=service.control_number,
-            charged=service.charged,
-            paid=service.paid,
-            remark_codes=" ".join(service.remark_codes),
-        )
-        known.pending.append(line)
+        line_row: _Row = {
+            "posting_id": posting_id,
+            "drug_line_id": _matched_line(known.lines.get(row.id, []), row, service, claim, result),
+            "procedure_code": service.procedure,
+            "modifiers": " ".join(service.modifiers),
+            "service_date": service.service_date,
+            "control_number": service.control_number,
+            "charged": service.charged,
+            "paid": service.paid,
+            "remark_codes": " ".join(service.remark_codes),
+        }
+        line_id = known.add(RemittanceLine, line_row)["id"]
         for adjustment in service.adjustments:
-            known.pending.append(_adjustment_row(known, posting.id, line.id, adjustment))
+            known.add(RemittanceAdjustment, _adjustment_row(posting_id, line_id, adjustment))
 
 
-def _adjustment_row(
-    known: _Known, posting_id: int, line_id: int | None, adjustment: Adjustment
-) -> RemittanceAdjustment:
-    return RemittanceAdjustment(
-        id=known.new_id(RemittanceAdjustment),
-        posting_id=posting_id,
-        line_id=line_id,
-        group_code=adjustment.group,
-        reason_code=adjustment.reason,
-        amount=adjustment.amount,
-    )
+def _adjustment_row(posting_id: int, line_id: int | None, adjustment: Adjustment) -> _Row:
+    return {
+        "posting_id": posting_id,
+        "line_id": line_id,
+        "group_code": adjustment.group,
+        "reason_code": adjustment.reason,
+        "amount": adjustment.amount,
+    }
 
 
 def _matched_line(

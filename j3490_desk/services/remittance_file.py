@@ -12,6 +12,7 @@ Faults inside one claim's loop keep only that claim from posting; others are lis
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
 from collections.abc import Iterator
@@ -24,6 +25,7 @@ import pyx12.error_handler
 import pyx12.error_visitor
 import pyx12.errors
 import pyx12.params
+import pyx12.path
 import pyx12.x12context
 import pyx12.x12file
 
@@ -193,15 +195,15 @@ def _walk(nodes: Iterator[Any]) -> tuple[list[Payment], list[tuple[int, int]]]:
         if seg_id == "ST":
             current = _PaymentDraft()
         elif seg_id == "BPR":
-            current.total = _amount(segment.get_value("BPR02"))
-            current.method = segment.get_value("BPR04") or ""
-            current.paid_on = _date(segment.get_value("BPR16"))
-        elif seg_id == "DTM" and segment.get_value("DTM01") == "405":
-            current.produced_on = _date(segment.get_value("DTM02"))
+            current.total = _amount(_value(segment, "BPR02"))
+            current.method = _value(segment, "BPR04") or ""
+            current.paid_on = _date(_value(segment, "BPR16"))
+        elif seg_id == "DTM" and _value(segment, "DTM01") == "405":
+            current.produced_on = _date(_value(segment, "DTM02"))
         elif seg_id == "TRN":
-            current.trace_number = segment.get_value("TRN02") or ""
-        elif seg_id == "N1" and segment.get_value("N101") == "PR":
-            current.payer = segment.get_value("N102") or ""
+            current.trace_number = _value(segment, "TRN02") or ""
+        elif seg_id == "N1" and _value(segment, "N101") == "PR":
+            current.payer = _value(segment, "N102") or ""
         elif seg_id == "SE":
             payments.append(
                 Payment(
@@ -240,19 +242,19 @@ def _claim(node: Any) -> ClaimPayment:
     clp = _own_segments(node, "CLP")[0]
     moa = _own_segments(node, "MOA")
     return ClaimPayment(
-        claim_number=(clp.get_value("CLP01") or "").strip(),
-        status_code=clp.get_value("CLP02") or "",
-        charged=_amount(clp.get_value("CLP03")),
-        paid=_amount(clp.get_value("CLP04")),
-        patient_responsibility=_amount(clp.get_value("CLP05") or "0"),
-        payer_claim_number=clp.get_value("CLP07") or "",
+        claim_number=(_value(clp, "CLP01") or "").strip(),
+        status_code=_value(clp, "CLP02") or "",
+        charged=_amount(_value(clp, "CLP03")),
+        paid=_amount(_value(clp, "CLP04")),
+        patient_responsibility=_amount(_value(clp, "CLP05") or "0"),
+        payer_claim_number=_value(clp, "CLP07") or "",
         segment=clp.format(),
         adjustments=_adjustments(_own_segments(node, "CAS")),
         remark_codes=tuple(
             code
             for segment in moa
             for n in range(3, 8)
-            if (code := segment.get_value(f"MOA{n:02d}") or "")
+            if (code := _value(segment, f"MOA{n:02d}") or "")
         ),
         services=tuple(_service(loop) for loop in node.select("2110")),
     )
@@ -260,22 +262,20 @@ def _claim(node: Any) -> ClaimPayment:
 
 def _service(node: Any) -> ServicePayment:
     svc = _own_segments(node, "SVC")[0]
-    dates = {d.get_value("DTM01"): d.get_value("DTM02") for d in _own_segments(node, "DTM")}
-    refs = {r.get_value("REF01"): r.get_value("REF02") for r in _own_segments(node, "REF")}
+    dates = {_value(d, "DTM01"): _value(d, "DTM02") for d in _own_segments(node, "DTM")}
+    refs = {_value(r, "REF01"): _value(r, "REF02") for r in _own_segments(node, "REF")}
     return ServicePayment(
-        procedure=svc.get_value("SVC01-2") or "",
-        modifiers=tuple(
-            m for n in range(3, 7) if (m := (svc.get_value(f"SVC01-{n}") or "").strip())
-        ),
-        charged=_amount(svc.get_value("SVC02")),
-        paid=_amount(svc.get_value("SVC03")),
+        procedure=_value(svc, "SVC01-2") or "",
+        modifiers=tuple(m for n in range(3, 7) if (m := (_value(svc, f"SVC01-{n}") or "").strip())),
+        charged=_amount(_value(svc, "SVC02")),
+        paid=_amount(_value(svc, "SVC03")),
         service_date=_date(dates.get("472") or dates.get("150")),
         control_number=(refs.get("6R") or "").strip(),
         adjustments=_adjustments(_own_segments(node, "CAS")),
         remark_codes=tuple(
-            lq.get_value("LQ02")
+            code
             for lq in _own_segments(node, "LQ")
-            if lq.get_value("LQ01") == "HE" and lq.get_value("LQ02")
+            if _value(lq, "LQ01") == "HE" and (code := _value(lq, "LQ02"))
         ),
     )
 
@@ -284,13 +284,36 @@ def _adjustments(segments: list[Any]) -> tuple[Adjustment, ...]:
     """CAS01 is the group; then up to six reason/amount/quantity triples (CAS02-CAS19)."""
     found = []
     for cas in segments:
-        group = cas.get_value("CAS01") or ""
+        group = _value(cas, "CAS01") or ""
         for first in range(2, 20, 3):
-            reason = cas.get_value(f"CAS{first:02d}")
+            reason = _value(cas, f"CAS{first:02d}")
             if reason:
-                amount = _amount(cas.get_value(f"CAS{first + 1:02d}"))
+                amount = _amount(_value(cas, f"CAS{first + 1:02d}"))
                 found.append(Adjustment(group, reason, amount))
     return tuple(found)
+
+
+@functools.cache
+def _indexes(ref_des: str) -> tuple[int, int | None]:
+    """The element and sub-element indexes of a designator ("SVC01-2" -> (0, 1)). pyx12's
+    `get_value` parses the designator on every call, a large share of reading a long file;
+    here each is parsed once."""
+    path = pyx12.path.X12Path(ref_des)
+    assert path.ele_idx is not None
+    return path.ele_idx - 1, None if path.subele_idx is None else path.subele_idx - 1
+
+
+def _value(segment: Any, ref_des: str) -> str | None:
+    """`segment.get_value(ref_des)`, the designator parsed once."""
+    element, part = _indexes(ref_des)
+    if element >= len(segment.elements):
+        return None
+    found = segment.elements[element]
+    if part is not None:
+        if part >= len(found):
+            return None
+        found = found[part]
+    return str(found.format())
 
 
 def _amount(text: str | None) -> Decimal:

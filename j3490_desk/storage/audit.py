@@ -29,9 +29,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import event
 from sqlmodel import Session, col, select
 
 from j3490_desk.models import AuditEntry
+from j3490_desk.models.tables import utc_now
 from j3490_desk.storage.audit_head import (
     ANCHOR_FILE,
     NOT_SIGNED,
@@ -61,8 +63,9 @@ def record(
     claim_id: int | None = None,
     changes: Changes | None = None,
 ) -> AuditEntry:
-    previous = session.exec(select(AuditEntry).order_by(col(AuditEntry.id).desc()).limit(1)).first()
+    previous = _chain_head(session)
     entry = AuditEntry(
+        at=utc_now(),  # given, not defaulted: pydantic inspects a default factory per instance
         user=user,
         action=action,
         entity=entity,
@@ -77,7 +80,28 @@ def record(
     entry.entry_hash = entry_hash(entry, session.info.get(KEY_INFO))
     _anchor_after_commit(session, entry)
     session.add(entry)
+    if _HEAD not in session.info:  # the first entry of this transaction: forget it at its end
+        event.listen(session, "after_transaction_end", _forget_chain_head, once=True)
+    session.info[_HEAD] = entry
     return entry
+
+
+# The entry this session appended last. Within one write transaction no one else appends
+# (SQLite's write lock), so the next entry follows it without asking the database, which
+# would first flush everything pending: posting an 835 appends thousands in a row. Once the
+# transaction ends, another process may append, so the next transaction asks again.
+_HEAD = "audit_chain_head"
+
+
+def _chain_head(session: Session) -> AuditEntry | None:
+    head = session.info.get(_HEAD)
+    if isinstance(head, AuditEntry) and head in session:  # a rollback expunges it
+        return head
+    return session.exec(select(AuditEntry).order_by(col(AuditEntry.id).desc()).limit(1)).first()
+
+
+def _forget_chain_head(session: Session, _transaction: object) -> None:
+    session.info.pop(_HEAD, None)
 
 
 def entry_hash(entry: AuditEntry, key: DataKey | None = None) -> str:
@@ -182,7 +206,6 @@ def _anchor_after_commit(session: Session, entry: AuditEntry) -> None:
     if folder is None:  # a session of our own tests or tools, not of a data folder
         return
     if _NEWEST_INFO not in session.info:  # the first entry of this transaction
-        from sqlalchemy import event
 
         def write(_session: Session) -> None:
             newest: AuditEntry = session.info.pop(_NEWEST_INFO)

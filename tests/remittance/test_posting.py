@@ -13,7 +13,7 @@ import pytest
 from sqlmodel import col, select
 
 from j3490_desk.domain.claim import ClaimStatus
-from j3490_desk.models import ClaimEvent
+from j3490_desk.models import AuditEntry, ClaimEvent
 from j3490_desk.models.remittance import (
     RemittanceAdjustment,
     RemittanceFile,
@@ -24,6 +24,7 @@ from j3490_desk.services import claim_history, claim_status, claims
 from j3490_desk.services.app_data import AppData
 from j3490_desk.services.remittance import import_remittance, preview_remittance
 from j3490_desk.services.remittance_file import RemittanceFileError
+from j3490_desk.storage import audit
 from j3490_desk.storage.attachment_store import AttachmentStore
 from tests.remittance.era import claim_payment, era, service_line
 from tests.sample_claims import sample_claim
@@ -391,3 +392,24 @@ def test_a_jw_line_finds_its_drug_line_by_its_own_control_number(
         (f"{claim_id}-1", drug_line.id),
         (f"{claim_id}-1W", drug_line.id),
     ]
+
+
+def test_many_claims_in_one_file_each_posting_names_its_own_move_and_the_audit_chain_holds(
+    app_data: AppData, tmp_path: Path
+) -> None:
+    """The moves are flushed together at the end, not claim by claim: each posting must still
+    name its own claim's event, and each move's audit entry follow the one before it."""
+    ids = [_submitted(app_data) for _ in range(3)]
+    result = import_remittance(app_data, _file(tmp_path, era([_paid(n) for n in ids])))
+    assert (result.posted, result.problems) == (ids, [])
+    for claim_id in ids:
+        (posting,) = _postings(app_data, claim_id)
+        assert posting.event_id == _events(app_data, claim_id)[-1].id
+    with app_data.db.read() as session:
+        assert audit.verify_chain(session) == []
+        moved = session.exec(
+            select(AuditEntry.claim_id)
+            .where(AuditEntry.action == "status")
+            .order_by(col(AuditEntry.id))
+        ).all()
+    assert list(moved)[-3:] == ids

@@ -10,7 +10,7 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from sqlmodel import select
+from sqlmodel import Session, col, select
 
 from j3490_desk.errors import (
     DatabaseDamagedError,
@@ -179,6 +179,44 @@ def test_audit_chain_detects_an_edited_entry(tmp_path: Path) -> None:
         broken = audit.verify_chain(session)
     assert [b.entry_id for b in broken] == [2]
     db.dispose()
+
+
+def test_audit_chain_holds_after_a_rolled_back_savepoint(tmp_path: Path) -> None:
+    """`record` follows the entry its session appended last without asking the database;
+    an entry a savepoint rolled back must not become the next one's predecessor."""
+    db = open_database(DataPaths(tmp_path))
+    with db.write() as session:
+        audit.record(session, user="u", action="create", entity="patient", entity_id=1)
+        savepoint = session.begin_nested()
+        audit.record(session, user="u", action="create", entity="patient", entity_id=2)
+        savepoint.rollback()
+        audit.record(session, user="u", action="create", entity="patient", entity_id=3)
+    with db.read() as session:
+        assert audit.verify_chain(session) == []
+        kept = session.exec(select(AuditEntry.entity_id).order_by(col(AuditEntry.id))).all()
+    assert kept == [1, 3]
+    db.dispose()
+
+
+def test_audit_chain_holds_when_another_seat_appends_between_transactions(tmp_path: Path) -> None:
+    """A session remembers the entry it appended last only until its transaction ends: another
+    process (here a second database handle) may append before the session's next transaction."""
+    first = open_database(DataPaths(tmp_path))
+    second = open_database(DataPaths(tmp_path))
+    session = Session(first.engine(immediate=True), expire_on_commit=False)
+    try:
+        with session.begin():
+            audit.record(session, user="a", action="create", entity="patient", entity_id=1)
+        with second.write() as other:
+            audit.record(other, user="b", action="create", entity="patient", entity_id=2)
+        with session.begin():
+            audit.record(session, user="a", action="create", entity="patient", entity_id=3)
+    finally:
+        session.close()
+    with first.read() as reading:
+        assert audit.verify_chain(reading) == []
+    first.dispose()
+    second.dispose()
 
 
 def test_schema_head_constant_is_alembics_head() -> None:
