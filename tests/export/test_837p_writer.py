@@ -178,3 +178,22 @@ def test_a_dependent_patient_gets_the_patient_loop_and_passes() -> None:
     assert "NM1*QC*1*BRENNAN-OKAFOR*WALTER" in _segments(text, "NM1")
     assert _segments(text, "CLM")[0].split("*")[5] == "11:B:7"
     assert "REF*F8*2226010123456" in _segments(text, "REF")
+
+
+def test_novitas_gets_the_drug_in_a_2300_note_and_a_warning_when_it_cannot_fit() -> None:
+    """Novitas's profile places the narrative in 2300 NTE too (payer-profiles.md section 1):
+    one drug fits the 80-character note; three compounded drugs do not, and a note that left
+    one out would misstate the claim, so none is sent and the clerk is told why."""
+    three = to_send("2-compound-three-drugs")
+    assert three.claim.payer.narrative_profile == "novitas"
+    first = three.billed[0]
+    one = dataclasses.replace(three, billed=(first,))
+    written = write_837p((one,), SUBMITTER, ENVELOPE)
+    notes = _segments(written.text, "NTE")
+    assert notes == [f"NTE*ADD*{first.narrative}"]
+    assert written.text.index("NTE*ADD") < written.text.index("HI*ABK")  # 2300 order: NTE, HI
+    assert validate_837p(written.text) == []
+    crowded = write_837p((three,), SUBMITTER, ENVELOPE)
+    assert _segments(crowded.text, "NTE") == []
+    assert any("2300 NTE" in warning and "PWK" in warning for warning in crowded.warnings)
+    assert validate_837p(crowded.text) == []

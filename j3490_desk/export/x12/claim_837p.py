@@ -37,6 +37,8 @@ VERSION = "005010X222A1"
 # commercial insurance.
 FILING_INDICATOR = {PayerKind.MEDICARE: "MB", PayerKind.MEDICAID: "MC", PayerKind.COMMERCIAL: "CI"}
 LINE_NOTE_PLACEMENT = "2400 NTE02"  # payer_profiles placement that asks for NTE*ADD too
+CLAIM_NOTE_PLACEMENT = "2300 NTE"  # ... and the one that asks for it on the claim (Novitas)
+NOTE_LENGTH = 80  # NTE02
 MAX_DIAGNOSES = 12  # HI holds 12 codes
 MAX_POINTERS = 4  # SV107 points at up to 4 of them
 
@@ -256,6 +258,9 @@ def _claim_information(item: ClaimToSend, warnings: list[str]) -> list[str]:
     auth = claim.prior_auth
     if auth.status is PriorAuthStatus.APPROVED and auth.number.strip():
         out.append(segment("REF", "G1", clean(auth.number, 50)))
+    profile = profile_for(claim.payer)
+    if CLAIM_NOTE_PLACEMENT in profile.placement:
+        out += _claim_note(item, warnings)
     codes = [code.replace(".", "").upper() for code in claim.medical_necessity.icd10_codes]
     codes = codes[:MAX_DIAGNOSES]
     if codes:
@@ -264,7 +269,6 @@ def _claim_information(item: ClaimToSend, warnings: list[str]) -> list[str]:
     last, first = person_name(claim.provider.name)
     out.append(segment("NM1", "82", "1", last, first, "", "", "", "XX", digits(claim.provider.npi)))
     pointers = composite(*(str(i) for i in range(1, min(len(codes), MAX_POINTERS) + 1)))
-    profile = profile_for(claim.payer)
     for number, line in enumerate(item.billed, start=1):
         out += _service_line(item, number, line, pointers, LINE_NOTE_PLACEMENT in profile.placement)
         if line.narrative_shortened:
@@ -273,6 +277,25 @@ def _claim_information(item: ClaimToSend, warnings: list[str]) -> list[str]:
                 f"fit SV101-7's 80 characters: '{line.narrative}'."
             )
     return out
+
+
+def _claim_note(item: ClaimToSend, warnings: list[str]) -> list[str]:
+    """2300 NTE*ADD: the drugs given, from the same narratives as each SV101-7. One NTE per
+    claim, 80 characters: a note that would leave a drug out is not sent (Novitas asks for PWK
+    documentation when the description does not fit the note), and the clerk is told."""
+    given = [line.narrative for line in item.billed if line.narrative and not line.is_waste_line]
+    note = clean("; ".join(dict.fromkeys(given)))
+    if not note:
+        return []
+    if len(note) > NOTE_LENGTH:
+        warnings.append(
+            f"Claim {item.claim_id}: its drugs' descriptions ({len(note)} characters) do not fit "
+            f"the claim note (2300 NTE, {NOTE_LENGTH}), so none was sent; each drug's description "
+            "is on its own line (SV101-7). This payer asks for the documentation by PWK "
+            "(fax or mail, with the packet) when the note cannot hold it."
+        )
+        return []
+    return [segment("NTE", "ADD", note)]
 
 
 def _service_line(
