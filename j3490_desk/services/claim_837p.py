@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import json
 import os
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+
+from sqlmodel import col, select
 
 from j3490_desk.domain.billing import bill_lines
 from j3490_desk.domain.claim import ClaimStatus, DocumentsSent
@@ -31,6 +34,7 @@ from j3490_desk.errors import InvalidInputError, KnownError, NotFoundError, Stor
 from j3490_desk.export.packet_input import PacketInput
 from j3490_desk.export.x12.claim_837p import ClaimToSend, Envelope, write_837p
 from j3490_desk.export.x12.validation import validate_837p
+from j3490_desk.models import AuditEntry
 from j3490_desk.services import claim_list, clinic, packets
 from j3490_desk.services.app_data import AppData
 from j3490_desk.storage import audit
@@ -82,7 +86,7 @@ def export_837p(
             "Fix each one (the claim's checklist, `j3490-desk clinic set`), then export again.",
         )
     moment = now or datetime.now().astimezone()
-    number = interchange_number or int(moment.timestamp()) % INTERCHANGE_MODULUS or 1
+    number = interchange_number or _next_interchange_number(data, moment)
     sending = tuple(
         ClaimToSend(
             packet.claim_id,
@@ -105,6 +109,22 @@ def export_837p(
     _write_atomically(out_path, content)
     _record(data, ids, out_path, digest, number)
     return X12Result(out_path, ids, digest, number, written.warnings)
+
+
+def _next_interchange_number(data: AppData, moment: datetime) -> int:
+    """ISA13 must not repeat for this submitter, or the clearinghouse rejects the file as a
+    duplicate: the clock's seconds, but always past the last number this folder wrote (two
+    exports in one second, or a clock set back)."""
+    with data.db.read() as session:
+        last = session.exec(
+            select(AuditEntry.changes)
+            .where(AuditEntry.action == "export_837p")
+            .order_by(col(AuditEntry.id).desc())
+            .limit(1)
+        ).first()
+    sent = int(json.loads(last)["interchange_number"][1]) if last else 0
+    number = max(int(moment.timestamp()) % INTERCHANGE_MODULUS, sent + 1)
+    return number if number < INTERCHANGE_MODULUS else 1
 
 
 def _packet_input(data: AppData, claim_id: int, today: date | None) -> PacketInput:

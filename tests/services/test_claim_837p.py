@@ -9,7 +9,7 @@ import os
 import stat
 import subprocess
 import sys
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -118,3 +118,22 @@ def test_the_command_line_contract(tmp_path: Path) -> None:
     nowhere = _cli(data_dir, "claim", "837p", str(ready), "--out", str(tmp_path / "no" / "x.837"))
     assert nowhere.returncode == 2 and "does not exist" in nowhere.stderr
     assert "Traceback" not in nowhere.stderr
+
+
+def test_two_exports_in_the_same_second_never_share_an_interchange_number(
+    app_data: AppData, tmp_path: Path
+) -> None:
+    """A clearinghouse rejects a repeated ISA13 as a duplicate file: the clock's seconds gave
+    the same number to two exports in one second, and would again after a clock set back."""
+    _set_clinic(app_data)
+    claim_id = claims.create_claim(app_data, electronic_sample_claim())
+    moment = datetime(2026, 11, 20, 14, 30, 5).astimezone()
+    numbers = [
+        claim_837p.export_837p(
+            app_data, [claim_id], tmp_path / f"{n}.837", today=TODAY, now=when
+        ).interchange_number
+        for n, when in enumerate([moment, moment, moment - timedelta(days=1)])
+    ]
+    assert len(set(numbers)) == 3 and numbers == sorted(numbers)
+    isa13 = {(tmp_path / f"{n}.837").read_text().split("*")[13] for n in range(3)}
+    assert len(isa13) == 3
