@@ -176,7 +176,12 @@ def test_the_label_dialog_compares_with_the_values_typed_now(
     page = wizard.drug_pages["7"]
     panel = page.attachments
     assert panel is not None
-    panel.kind.setCurrentIndex(panel.kind.findData(AttachmentKind.LABEL_PHOTO))
+    panel.kind.setFocus()
+    for _ in range(panel.kind.count()):  # the clerk arrows down to "label photo"
+        if panel.kind.currentData() == AttachmentKind.LABEL_PHOTO:
+            break
+        qtbot.keyClick(panel.kind, Qt.Key.Key_Down)
+    assert panel.kind.currentData() == AttachmentKind.LABEL_PHOTO
     with qtbot.wait_signal(panel.attachments_changed, timeout=10_000):
         panel.add_files([files.save(files.label_photo(), tmp_path / "label.jpg")])
     # typed after the step opened, not yet saved: the barcode says L2231A, 2027-06-30

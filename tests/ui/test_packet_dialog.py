@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import QSettings, QUrl
+from PySide6.QtCore import QSettings, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QPushButton
@@ -68,9 +68,9 @@ def test_save_records_the_export_and_remembers_the_folder(
     out = tmp_path / "out" / "packet.pdf"
     out.parent.mkdir()
     monkeypatch.setattr(dialog, "choose_path", lambda: out)
-    dialog.password.setText("payer-pw-2026")
+    qtbot.keyClicks(dialog.password, "payer-pw-2026")
     with qtbot.wait_signal(dialog.saved):
-        dialog.save_button.click()
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert PdfReader(out).is_encrypted
     assert QSettings().value(LAST_FOLDER_KEY) == str(out.parent)
     opened: list[QUrl] = []
