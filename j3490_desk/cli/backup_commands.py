@@ -6,9 +6,11 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from j3490_desk.cli.encryption_commands import new_passphrase
 from j3490_desk.services import backups
 from j3490_desk.services.app_data import open_app_data, open_app_data_to_read
 from j3490_desk.storage import audit
+from j3490_desk.storage.encryption import PASSPHRASE_ENV
 
 
 def register(subparsers: Any) -> None:
@@ -17,6 +19,12 @@ def register(subparsers: Any) -> None:
 
     create = commands.add_parser("create", help="write one backup file (database + attachments)")
     create.add_argument("--to", type=Path, metavar="DIR", help="folder for the backup file")
+    create.add_argument(
+        "--encrypt",
+        action="store_true",
+        help=f"shared database: encrypt the backup with a passphrase (${PASSPHRASE_ENV}, else "
+        "asked); a data folder's backups are encrypted when the folder is",
+    )
     create.set_defaults(handler=_create)
 
     verify = commands.add_parser("verify", help="check every hash in a backup file")
@@ -45,7 +53,8 @@ def register(subparsers: Any) -> None:
 def _create(args: argparse.Namespace) -> int:
     data = open_app_data(args.data_dir, passphrase=args.passphrase)
     try:
-        print(backups.back_up(data, args.to))
+        passphrase = (args.passphrase or new_passphrase(PASSPHRASE_ENV)) if args.encrypt else None
+        print(backups.back_up(data, args.to, passphrase=passphrase))
     finally:
         data.close()
     return 0

@@ -59,7 +59,7 @@ def _status(args: argparse.Namespace) -> int:
 def _enable(args: argparse.Namespace) -> int:
     finishing = encryption.status(args.data_dir).encrypted
     passphrase = args.passphrase or (
-        _ask("Passphrase: ") if finishing else _new_passphrase(PASSPHRASE_ENV)
+        _ask("Passphrase: ") if finishing else new_passphrase(PASSPHRASE_ENV)
     )
     report = encryption.enable(args.data_dir, passphrase, remember=args.remember)
     print(
@@ -72,13 +72,13 @@ def _enable(args: argparse.Namespace) -> int:
 def _change(args: argparse.Namespace) -> int:
     old = args.passphrase or _ask("Current passphrase: ")
     encryption.change_passphrase(
-        args.data_dir, old, _new_passphrase(NEW_PASSPHRASE_ENV), remember=args.remember
+        args.data_dir, old, new_passphrase(NEW_PASSPHRASE_ENV), remember=args.remember
     )
     print("passphrase changed")
     return 0
 
 
-def _new_passphrase(env: str) -> str:
+def new_passphrase(env: str) -> str:
     if os.environ.get(env):
         return os.environ[env]
     first = _ask("New passphrase: ")

@@ -115,7 +115,8 @@ def _open_shared(paths: DataPaths, server: ServerAddress, *, exclusive: bool) ->
         lock.acquire()
     try:
         protect_data_folder(paths)
-        return AppData(paths=paths, db=open_server_database(server), lock=lock)
+        db = open_server_database(server, backups=paths.backups)
+        return AppData(paths=paths, db=db, lock=lock)
     except BaseException:
         if lock is not None:
             lock.release()

@@ -1,4 +1,5 @@
-"""Back up, verify and restore a data folder; each step is written in the audit log."""
+"""Back up, verify and restore a data folder or the shared server database; each step is
+written in the audit log."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import j3490_desk
+from j3490_desk.errors import DataFolderError, InvalidInputError
 from j3490_desk.paths import DataPaths, resolve_data_dir
 from j3490_desk.services.app_data import AppData, folder_key, open_app_data
 from j3490_desk.storage import audit
@@ -16,12 +18,16 @@ from j3490_desk.storage.backup import (
     create_backup,
     is_encrypted_backup,
     is_signed_backup,
+    require_verified,
     restore_backup,
     verify_backup,
 )
 from j3490_desk.storage.database import ensure_writable_folder, open_database
 from j3490_desk.storage.encryption import PASSPHRASE_ENV
 from j3490_desk.storage.instance_lock import InstanceLock
+from j3490_desk.storage.server_copy import back_up_server, restore_to_server, server_is_empty
+from j3490_desk.storage.server_database import ServerDatabase
+from j3490_desk.storage.server_url import chosen_server
 
 __all__ = [
     "BackupProblem",
@@ -36,14 +42,30 @@ __all__ = [
 ]
 
 
-def back_up(data: AppData, folder: Path | None = None) -> Path:
-    """A backup of the open data folder, into `folder` (default: its backups/ folder)."""
-    target = create_backup(
-        data.paths,
-        folder or data.paths.backups,
-        app_version=j3490_desk.__version__,
-        key=data.db.key,
-    )
+def back_up(data: AppData, folder: Path | None = None, *, passphrase: str | None = None) -> Path:
+    """A backup of the open data (folder or shared server), into `folder` (default: the data
+    folder's backups/). A folder's backup is encrypted when the folder is; a server's when a
+    `passphrase` is given."""
+    folder = folder or data.paths.backups
+    if isinstance(data.db, ServerDatabase):
+        target = back_up_server(
+            data.db.engine(),
+            data.db.server,
+            folder,
+            app_version=j3490_desk.__version__,
+            passphrase=passphrase,
+        )
+    elif passphrase is not None:
+        raise InvalidInputError(
+            "A data folder's backups are encrypted when the folder is; a passphrase of their "
+            "own is for the shared database's backups.",
+            "Leave out --encrypt, or encrypt the folder first (`j3490-desk encryption "
+            "enable`). No backup was written.",
+        )
+    else:
+        target = create_backup(
+            data.paths, folder, app_version=j3490_desk.__version__, key=data.db.key
+        )
     with data.db.write() as session:
         audit.record(
             session,
@@ -63,6 +85,10 @@ def restore_into_open_folder(
     backup's, then reopen the database; the data that was there is backed up first (the
     returned path). `passphrase` is the backup's, when it is encrypted."""
     passphrase = passphrase or os.environ.get(PASSPHRASE_ENV)
+    if isinstance(data.db, ServerDatabase):
+        safety_copy = _restore_to_server(data, file, replace_existing=True, passphrase=passphrase)
+        _record_restore(data, file)
+        return safety_copy
     check_restorable(file, data.paths, passphrase=passphrase)  # before anything is closed
     old_key = data.db.key
     data.db.dispose()
@@ -101,8 +127,19 @@ def restore(
     replace_existing: bool = False,
     passphrase: str | None = None,
 ) -> Path | None:
-    """Restore with the folder locked against the app; returns the safety copy taken first."""
+    """Restore with the folder locked against the app (or onto the seat's shared server);
+    returns the safety copy taken first."""
     paths = DataPaths(resolve_data_dir(data_dir))
+    if chosen_server(paths.root) is not None:
+        data = open_app_data(paths.root)
+        try:
+            safety_copy = _restore_to_server(
+                data, file, replace_existing=replace_existing, passphrase=passphrase
+            )
+            _record_restore(data, file)
+        finally:
+            data.close()
+        return safety_copy
     ensure_writable_folder(paths.root)  # a read-only folder: the message, not a traceback
     passphrase = passphrase or os.environ.get(PASSPHRASE_ENV)
     with InstanceLock(paths.lock_file):
@@ -114,6 +151,28 @@ def restore(
         _record_restore(data, file)
     finally:
         data.close()
+    return safety_copy
+
+
+def _restore_to_server(
+    data: AppData, file: Path, *, replace_existing: bool, passphrase: str | None
+) -> Path | None:
+    """Every row on the server replaced by the backup's, in one transaction; what was there is
+    backed up first, into the seat's backups/ folder (the returned path)."""
+    assert isinstance(data.db, ServerDatabase)
+    key = require_verified(file, passphrase=passphrase or os.environ.get(PASSPHRASE_ENV))
+    safety_copy = None
+    if not server_is_empty(data.db):
+        if not replace_existing:
+            raise DataFolderError(
+                f"The shared database {data.db.server.label} already holds J3490 Desk data.",
+                "Confirm replacing it (--replace); it is backed up first, into this seat's "
+                "data folder. Nothing was restored.",
+            )
+        safety_copy = back_up_server(
+            data.db.engine(), data.db.server, data.paths.backups, app_version="before-restore"
+        )
+    restore_to_server(file, data.db, key)
     return safety_copy
 
 

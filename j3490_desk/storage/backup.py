@@ -37,7 +37,7 @@ import tempfile
 import zipfile
 import zlib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -99,12 +99,6 @@ def create_backup(
     """Write `j3490-desk-backup-<UTC time>.zip` into `folder`, atomically; returns its path."""
     try:
         return _write_backup(paths, folder, app_version, key)
-    except OSError as error:  # unplugged drive, full disk, no permission, a file in the way
-        raise DataFolderError(
-            f"The backup could not be written to {folder} ({error.strerror or error}).",
-            "Choose a folder you may write to, on a drive that is plugged in and has free "
-            "space. Your data was not changed.",
-        ) from error
     except database_errors(key) as error:
         raise DataFolderError(
             f"The claims database in {paths.root} could not be read for the backup ({error}).",
@@ -114,22 +108,56 @@ def create_backup(
 
 
 def _write_backup(paths: DataPaths, folder: Path, app_version: str, key: DataKey | None) -> Path:
+    AttachmentStore(paths.attachments).remove_leftovers()  # what a killed attachment add left
+
+    def snapshot(work: Path) -> dict[str, Path]:
+        with (
+            closing(connect(paths.database, key)) as source,
+            closing(connect(work / DATABASE_MEMBER, key)) as copy,
+        ):
+            source.backup(copy)
+        members = {DATABASE_MEMBER: work / DATABASE_MEMBER, **dict(_attachment_files(paths))}
+        if key is not None:
+            members[SETTINGS_FILE] = paths.root / SETTINGS_FILE
+        return members
+
+    return write_backup(folder, app_version=app_version, key=key, snapshot=snapshot)
+
+
+def write_backup(
+    folder: Path,
+    *,
+    app_version: str,
+    key: DataKey | None,
+    snapshot: Callable[[Path], dict[str, Path]],
+) -> Path:
+    """Zip what `snapshot` puts together in a private work folder (member name -> file: the
+    database as `DATABASE_MEMBER`, keyed with `key`, attachments, the key file) with its
+    manifest, atomically, into `folder`: the one backup format, whichever engine it came from."""
+    try:
+        return _zip_snapshot(folder, app_version, key, snapshot)
+    except OSError as error:  # unplugged drive, full disk, no permission, a file in the way
+        raise DataFolderError(
+            f"The backup could not be written to {folder} ({error.strerror or error}).",
+            "Choose a folder you may write to, on a drive that is plugged in and has free "
+            "space. Your data was not changed.",
+        ) from error
+
+
+def _zip_snapshot(
+    folder: Path,
+    app_version: str,
+    key: DataKey | None,
+    snapshot: Callable[[Path], dict[str, Path]],
+) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     remove_abandoned(folder, _BACKUP_WORK)  # what a killed backup left on this drive
-    AttachmentStore(paths.attachments).remove_leftovers()  # and a killed attachment add
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = folder / f"j3490-desk-backup-{stamp}.zip"
     with work_folder(folder, _BACKUP_WORK) as work:  # owner-only, removed even on error
-        snapshot = work / DATABASE_MEMBER
-        with (
-            closing(connect(paths.database, key)) as source,
-            closing(connect(snapshot, key)) as copy,
-        ):
-            source.backup(copy)
+        members = snapshot(work)
+        with closing(connect(members[DATABASE_MEMBER], key)) as copy:
             head = audit_head.chain_head(copy)
-        members = {DATABASE_MEMBER: snapshot, **dict(_attachment_files(paths))}
-        if key is not None:
-            members[SETTINGS_FILE] = paths.root / SETTINGS_FILE
         partial = work / "backup.zip"
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             sums = {}
@@ -453,7 +481,7 @@ def restore_backup(
     current_key = _current_key(paths, replace_existing, passphrase, current_key)
     try:
         with work_folder(paths.root, RESTORE_WORK) as work:
-            _unpack(file, work / "new", key)
+            unpack_backup(file, work / "new", key)
             safety_copy = None
             if paths.database.exists():
                 safety_copy = create_backup(
@@ -486,8 +514,9 @@ def _current_key(
     return known or (unlock(current, passphrase) if current else None)
 
 
-def _unpack(file: Path, target: Path, key: DataKey | None) -> None:
-    """Every listed member, re-hashed as it is written, and the head record of its audit log."""
+def unpack_backup(file: Path, target: Path, key: DataKey | None) -> None:
+    """Every listed member (of a verified backup) into the empty folder `target`, re-hashed as
+    it is written, and the head record of its audit log: a data folder to swap in."""
     with _open_archive(file) as archive:
         for name, expected in _manifest(archive, file)["sha256"].items():
             destination = target / name

@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -344,8 +344,11 @@ def upgrade_schema(connection: Any, to_revision: str = "head") -> None:
     command.upgrade(_alembic_config(connection), to_revision)
 
 
-def migrate_connection(connection: Any, label: str) -> None:
-    """Bring a shared server's database to the head schema, refusing one a newer app wrote."""
+def migrate_connection(
+    connection: Any, label: str, *, before_upgrade: Callable[[str], None] | None = None
+) -> None:
+    """Bring a shared server's database to the head schema, refusing one a newer app wrote;
+    `before_upgrade` gets the revision of a database that is ours and older (to back it up)."""
     from alembic.script import ScriptDirectory
 
     from j3490_desk.storage.server_database import refuse_unknown_revision
@@ -359,6 +362,8 @@ def migrate_connection(connection: Any, label: str) -> None:
         ScriptDirectory.from_config(_alembic_config()), str(row[0])
     ):
         raise refuse_unknown_revision(label, str(row[0]))
+    if row is not None and before_upgrade is not None:
+        before_upgrade(str(row[0]))
     upgrade_schema(connection)
 
 

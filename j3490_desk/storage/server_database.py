@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from j3490_desk.errors import DatabaseDamagedError, KnownError, NewerDatabaseError, StorageError
@@ -128,8 +129,21 @@ def _psycopg_sql(sql: str, parameters: Mapping[str, Any] | Sequence[Any]) -> str
     return sql.replace("?", "%s")
 
 
-def open_server_database(server: ServerAddress) -> ServerDatabase:
-    """Connect, check the database is ours and not newer, migrate it if older, and open it."""
+def open_server_database(server: ServerAddress, *, backups: Path | None = None) -> ServerDatabase:
+    """Connect, check the database is ours and not newer, migrate it if older, and open it.
+    Before migrating an older schema, a backup of the database is written into `backups`."""
+    engine = server_engine(server)
+    try:
+        with translated_errors(server), engine.connect() as connection:
+            _check_and_migrate(server, connection, backups)
+    except BaseException:
+        engine.dispose()
+        raise
+    return ServerDatabase(server, engine)
+
+
+def server_engine(server: ServerAddress) -> Engine:
+    """An engine for the server, its password from the keychain (else PGPASSWORD, .pgpass)."""
     from sqlalchemy import create_engine
 
     connect_args: dict[str, Any] = {
@@ -139,20 +153,21 @@ def open_server_database(server: ServerAddress) -> ServerDatabase:
     password = keychain_password(server)
     if password is not None:  # otherwise libpq reads PGPASSWORD or .pgpass itself
         connect_args["password"] = password
-    engine = create_engine(server.url, connect_args=connect_args, pool_pre_ping=True)
-    try:
-        with translated_errors(server), engine.connect() as connection:
-            _check_and_migrate(server, connection)
-    except BaseException:
-        engine.dispose()
-        raise
-    return ServerDatabase(server, engine)
+    return create_engine(server.url, connect_args=connect_args, pool_pre_ping=True)
 
 
-def _check_and_migrate(server: ServerAddress, connection: Any) -> None:
+def _check_and_migrate(server: ServerAddress, connection: Any, backups: Path | None) -> None:
     from j3490_desk.storage.database import SCHEMA_HEAD, migrate_connection
 
-    revision = _revision(server, connection)
+    def back_up(revision: str) -> None:
+        from j3490_desk.storage.server_copy import back_up_server
+
+        if backups is not None:  # as the older version left it, as a folder's is before its own
+            back_up_server(
+                connection.engine, server, backups, app_version=f"before-migration-{revision}"
+            )
+
+    revision = schema_revision(server, connection)
     if revision == SCHEMA_HEAD:
         connection.rollback()
         return
@@ -161,14 +176,14 @@ def _check_and_migrate(server: ServerAddress, connection: Any) -> None:
     try:
         connection.commit()
         with connection.begin():
-            if _revision(server, connection) != SCHEMA_HEAD:
-                migrate_connection(connection, server.label)
+            if schema_revision(server, connection) != SCHEMA_HEAD:
+                migrate_connection(connection, server.label, before_upgrade=back_up)
     finally:
         connection.exec_driver_sql(f"SELECT pg_advisory_unlock({MIGRATION_LOCK})")
         connection.commit()
 
 
-def _revision(server: ServerAddress, connection: Any) -> str | None:
+def schema_revision(server: ServerAddress, connection: Any) -> str | None:
     """The schema revision of an empty database (None) or of ours; refuse anyone else's."""
     tables = {
         row[0]

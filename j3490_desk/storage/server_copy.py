@@ -1,0 +1,244 @@
+"""Whole-database copies to and from the clinic's server: moving a one-seat folder onto it,
+backing it up, and restoring a backup onto it.
+
+Each runs in one server transaction, so the server has either all of it or none of it:
+- a move fills an empty database (migrated to the head schema in the same transaction) from
+  a copy of the folder's SQLite file, migrated to head in a temporary folder, so the data
+  folder itself is only ever read;
+- a backup reads the server in one REPEATABLE READ, read-only transaction (every table as of
+  the same moment) into an SQLite snapshot at the server's schema revision, and writes the
+  same zip as a folder's backup (`storage.backup.write_backup`);
+- a restore replaces every row (TRUNCATE, then the backup's rows) after the backup verified.
+
+Before a move or a restore commits, what landed on the server is read back and compared with
+its source: the row count of every table, every attachment's SHA-256, and the audit chain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlmodel import Session
+
+from j3490_desk.errors import DataFolderError, InvalidInputError, StorageError
+from j3490_desk.paths import DataPaths
+from j3490_desk.storage import audit
+from j3490_desk.storage.attachment_store import AttachmentStore
+from j3490_desk.storage.backup import (
+    ATTACHMENTS_MEMBER,
+    DATABASE_MEMBER,
+    unpack_backup,
+    write_backup,
+)
+from j3490_desk.storage.connections import connect
+from j3490_desk.storage.database import Database, migrate, migrate_connection, upgrade_schema
+from j3490_desk.storage.encryption import SETTINGS_FILE, DataKey, new_key, write_settings
+from j3490_desk.storage.server_database import (
+    MIGRATION_LOCK,
+    ServerDatabase,
+    schema_revision,
+    server_engine,
+    translated_errors,
+)
+from j3490_desk.storage.server_url import ServerAddress
+from j3490_desk.storage.table_copy import (
+    clear_server,
+    content_hashes,
+    content_problems,
+    copy_rows,
+    read_content,
+    reset_sequences,
+    row_counts,
+    store_content,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
+
+
+class CopyCheckFailedError(StorageError):
+    """What landed on the server is not what was copied: the transaction was rolled back."""
+
+
+@dataclass(frozen=True)
+class CopyReport:
+    rows: dict[str, int]  # table -> rows copied (and counted again on the server)
+    attachments: int  # distinct contents copied, each read back and re-hashed
+    missing_attachments: list[str]  # SHA-256s the rows name that the source did not hold
+
+
+# --- a one-seat folder onto an empty server database -----------------------------------------
+
+
+def move_folder(paths: DataPaths, key: DataKey | None, server: ServerAddress) -> CopyReport:
+    """Copy the folder's claims database and attachments into the empty database `server`."""
+    with tempfile.TemporaryDirectory(prefix="j3490-move-") as work:
+        snapshot = DataPaths(Path(work))
+        with (
+            closing(connect(paths.database, key, read_only=True)) as source,
+            closing(connect(snapshot.database, key)) as copy,
+        ):
+            source.backup(copy)  # a consistent copy, even beside a running app
+        migrate(snapshot, key=key)  # the copy, never the folder, brought to this version
+        engine = server_engine(server)
+        try:
+            with translated_errors(server), engine.connect() as target, target.begin():
+                # A seat opening the database now waits, instead of migrating it beside us.
+                target.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
+                _require_empty(server, target)
+                migrate_connection(target, server.label)
+                return _fill(target, snapshot.database, paths.attachments, key)
+        finally:
+            engine.dispose()
+
+
+def _require_empty(server: ServerAddress, target: Connection) -> None:
+    if schema_revision(server, target) is None:  # refuses another program's tables itself
+        return
+    counts = row_counts(target)
+    if any(counts.values()) or content_hashes(target):
+        raise InvalidInputError(
+            f"The database {server.label} already holds J3490 Desk data "
+            f"({counts.get('claim', 0)} claims), so nothing was copied into it.",
+            "Moving copies a folder into an EMPTY database only: ask your IT person for a new "
+            "one (CREATE DATABASE). If this is already the clinic's database, point this seat "
+            "at it instead (Settings > Data, or --database-url). Nothing was changed.",
+        )
+
+
+# --- restoring a backup onto the server -------------------------------------------------------
+
+
+def restore_to_server(file: Path, db: ServerDatabase, key: DataKey | None) -> CopyReport:
+    """Replace every row on the server with the backup's, in one transaction, so a failure
+    part-way leaves the server as it was. The caller verified the backup first
+    (`storage.backup.require_verified`, which gives its `key`)."""
+    with tempfile.TemporaryDirectory(prefix="j3490-restore-") as work:
+        unpacked = DataPaths(Path(work) / "backup")
+        unpack_backup(file, unpacked.root, key)
+        migrate(unpacked, key=key)  # a backup of an older version, brought to this one's schema
+        with (
+            translated_errors(db.server),
+            db.engine().connect() as target,
+            target.begin(),
+        ):
+            clear_server(target)
+            return _fill(target, unpacked.database, unpacked.attachments, key)
+
+
+def server_is_empty(db: ServerDatabase) -> bool:
+    with translated_errors(db.server), db.engine().connect() as connection:
+        return not any(row_counts(connection).values()) and not content_hashes(connection)
+
+
+# --- what a move and a restore share ----------------------------------------------------------
+
+
+def _fill(target: Connection, database: Path, attachments: Path, key: DataKey | None) -> CopyReport:
+    """The rows of the SQLite `database` (at the head schema) and the content in the store at
+    `attachments` into the server's empty tables, then read back and compared."""
+    engine = Database(database, key).engine(immediate=False)
+    try:
+        with engine.connect() as source, source.begin():
+            rows = copy_rows(source, target)
+            source_breaks = _audit_breaks(source, key)
+    finally:
+        engine.dispose()
+    store = AttachmentStore(attachments, key)
+    hashes = list(store.stored_hashes())
+    for sha256 in hashes:
+        content = store.read_bytes(sha256)
+        if hashlib.sha256(content).hexdigest() != sha256:
+            raise DataFolderError(
+                f"Attachment content {sha256[:12]}… is damaged, so nothing was copied.",
+                "`j3490-desk attachments verify` lists the attachments affected: restore the "
+                "folder from a backup, or attach those files again, then try again.",
+            )
+        store_content(target, sha256, content)
+    reset_sequences(target)
+    problems = [
+        f"table {name} has {count} rows on the server, {rows[name]} were copied"
+        for name, count in row_counts(target).items()
+        if count != rows.get(name)
+    ]
+    problems += content_problems(target, hashes)
+    if _audit_breaks(target, key) != source_breaks:
+        problems.append("the audit log does not verify the same way on the server")
+    if problems:
+        raise CopyCheckFailedError(
+            f"The copy on the server did not match its source ({problems[0]}); it was undone.",
+            "Nothing was changed on the server or in the source. Try again; if it happens "
+            "again, ask your IT person to check the server.",
+        )
+    referenced = target.exec_driver_sql("SELECT DISTINCT sha256 FROM attachment").scalars()
+    missing = sorted(set(referenced) - set(hashes))
+    return CopyReport(rows=rows, attachments=len(hashes), missing_attachments=missing)
+
+
+def _audit_breaks(connection: Connection, key: DataKey | None) -> list[audit.ChainBreak]:
+    with Session(bind=connection) as session:
+        return audit.verify_chain(session, key=key)
+
+
+# --- backing up the server --------------------------------------------------------------------
+
+
+def back_up_server(
+    engine: Engine,
+    server: ServerAddress,
+    folder: Path,
+    *,
+    app_version: str,
+    passphrase: str | None = None,
+) -> Path:
+    """A backup of the server database into `folder`: the same zip a data folder's backup is,
+    encrypted with a new key under `passphrase` when one is given."""
+    settings, key = new_key(passphrase) if passphrase is not None else (None, None)
+
+    def snapshot(work: Path) -> dict[str, Path]:
+        members = {DATABASE_MEMBER: work / DATABASE_MEMBER}
+        store = AttachmentStore(work / ATTACHMENTS_MEMBER, key)
+        with translated_errors(server), _consistent_read(engine) as source:
+            revision = source.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+            copy = Database(members[DATABASE_MEMBER], key).engine(immediate=True)
+            try:
+                with copy.begin() as target:
+                    upgrade_schema(target, str(revision))  # the server's schema, column for column
+                    copy_rows(source, target)
+            finally:
+                copy.dispose()
+            for sha256 in content_hashes(source):
+                content = read_content(source, sha256)
+                if hashlib.sha256(content).hexdigest() != sha256:
+                    raise StorageError(
+                        f"Attachment content {sha256[:12]}… on the server is damaged, so no "
+                        "backup was written.",
+                        "Ask your IT person to restore the server from its own backup "
+                        "(pg_dump), or restore a J3490 Desk backup.",
+                    )
+                with store.staged(content, max_bytes=len(content)) as staged:
+                    path = store.keep(staged)
+                members[path.relative_to(work).as_posix()] = path
+        if settings is not None:
+            write_settings(work, settings)
+            members[SETTINGS_FILE] = work / SETTINGS_FILE
+        return members
+
+    return write_backup(folder, app_version=app_version, key=key, snapshot=snapshot)
+
+
+@contextmanager
+def _consistent_read(engine: Engine) -> Iterator[Connection]:
+    """One REPEATABLE READ, read-only transaction: every table as of the same moment."""
+    with engine.connect() as connection:
+        snapshot = connection.execution_options(
+            isolation_level="REPEATABLE READ", postgresql_readonly=True
+        )
+        with snapshot.begin():
+            yield snapshot
