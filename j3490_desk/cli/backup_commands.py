@@ -69,7 +69,10 @@ def _verify(args: argparse.Namespace) -> int:
         return 1
     print("backup verified: complete, every hash matches")
     if backups.is_signed(args.file):
-        print("signed with the data folder's key: nothing in it was changed, swapped or removed")
+        print(
+            "signed with the data folder's key (a shared database's backup: the key its "
+            "passphrase unlocks): nothing in it was changed, swapped or removed"
+        )
     elif backups.is_encrypted(args.file):
         print(
             "encrypted, but made before backups were signed: each file is checked, a removed "

@@ -46,6 +46,11 @@ def _move_to(args: argparse.Namespace) -> int:
     print(
         "checked on the server: every table's row count, every attachment's SHA-256, the audit log"
     )
+    if report.rehashed_audit_entries:
+        print(
+            f"the audit log's {report.rehashed_audit_entries} entries verified with the "
+            "folder's key, then were re-hashed for the server, which has no folder key"
+        )
     for sha256 in report.missing_attachments:
         print(f"note: attachment {sha256} was already missing from the data folder")
     print("the data folder was not changed")

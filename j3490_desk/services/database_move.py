@@ -53,10 +53,22 @@ def move_to(
                 action="move",
                 entity="data_folder",
                 entity_id=None,
-                changes={"moved from": (None, str(paths.root))},
+                changes=_move_changes(paths, report),
             )
     finally:
         data.close()
     if use_it:
         save_server_choice(paths.root, server)
     return server, report
+
+
+def _move_changes(paths: DataPaths, report: CopyReport) -> dict[str, tuple[object, object]]:
+    changes: dict[str, tuple[object, object]] = {"moved from": (None, str(paths.root))}
+    if report.rehashed_audit_entries:
+        # The encrypted folder's HMAC key stays behind: say in the log itself why the hashes
+        # of the entries before this one are plain SHA-256 now.
+        changes["audit entries re-hashed without the folder key"] = (
+            None,
+            report.rehashed_audit_entries,
+        )
+    return changes
