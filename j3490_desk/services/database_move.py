@@ -8,7 +8,6 @@ from j3490_desk.errors import DataFolderError
 from j3490_desk.paths import DataPaths, resolve_data_dir
 from j3490_desk.services.app_data import AppData, folder_key
 from j3490_desk.storage import audit
-from j3490_desk.storage.database import check_database_file
 from j3490_desk.storage.instance_lock import InstanceLock
 from j3490_desk.storage.restore_swap import RESTORE_JOURNAL
 from j3490_desk.storage.server_copy import CopyReport, move_folder
@@ -41,7 +40,6 @@ def move_to(
             "Open the folder once in J3490 Desk (that finishes it), then move it.",
         )
     key = folder_key(paths, passphrase)
-    check_database_file(paths.database, key)  # a damaged or foreign file: its own message
     with InstanceLock(paths.lock_file):  # no app window saves into the folder meanwhile
         report = move_folder(paths, key, server)
     data = AppData(paths=paths, db=open_server_database(server))

@@ -37,7 +37,13 @@ from j3490_desk.storage.backup import (
     write_backup,
 )
 from j3490_desk.storage.connections import connect
-from j3490_desk.storage.database import Database, migrate, migrate_connection, upgrade_schema
+from j3490_desk.storage.database import (
+    Database,
+    check_database_file,
+    migrate,
+    migrate_connection,
+    upgrade_schema,
+)
 from j3490_desk.storage.encryption import SETTINGS_FILE, DataKey, new_key, write_settings
 from j3490_desk.storage.server_database import (
     MIGRATION_LOCK,
@@ -81,11 +87,18 @@ def move_folder(paths: DataPaths, key: DataKey | None, server: ServerAddress) ->
     """Copy the folder's claims database and attachments into the empty database `server`."""
     with tempfile.TemporaryDirectory(prefix="j3490-move-") as work:
         snapshot = DataPaths(Path(work))
+        before = _file_states(paths.database)
+        # An immutable open creates no -wal and -shm beside the database (a read-only one
+        # would leave both); only when a log of changes is there already (a program has the
+        # folder open, or was killed) is it read through that log, beside the files there.
+        # Either way, what is read is checked to be unchanged before the server commits.
+        immutable = before[1] is None or before[1][0] == 0
+        check_database_file(paths.database, key, immutable=immutable)
         with (
-            closing(connect(paths.database, key, read_only=True)) as source,
+            closing(connect(paths.database, key, read_only=True, immutable=immutable)) as source,
             closing(connect(snapshot.database, key)) as copy,
         ):
-            source.backup(copy)  # a consistent copy, even beside a running app
+            source.backup(copy)
         migrate(snapshot, key=key)  # the copy, never the folder, brought to this version
         engine = server_engine(server)
         try:
@@ -94,9 +107,31 @@ def move_folder(paths: DataPaths, key: DataKey | None, server: ServerAddress) ->
                 target.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
                 _require_empty(server, target)
                 migrate_connection(target, server.label)
-                return _fill(target, snapshot.database, paths.attachments, key)
+                report = _fill(target, snapshot.database, paths.attachments, key)
+                if _file_states(paths.database) != before:
+                    raise DataFolderError(
+                        f"The claims database in {paths.root} changed while it was being "
+                        "copied (another J3490 Desk command saved into it), so nothing was "
+                        "copied.",
+                        "Let the other command finish, close J3490 Desk on this computer, and "
+                        "run the move again.",
+                    )
+                return report
         finally:
             engine.dispose()
+
+
+def _file_states(database: Path) -> list[tuple[int, int] | None]:
+    """Size and modification time of the database and its write-ahead log (None: no file)."""
+    states: list[tuple[int, int] | None] = []
+    for path in (database, Path(f"{database}-wal")):
+        try:
+            found = path.stat()
+        except FileNotFoundError:
+            states.append(None)
+            continue
+        states.append((found.st_size, found.st_mtime_ns))
+    return states
 
 
 def _require_empty(server: ServerAddress, target: Connection) -> None:
