@@ -23,7 +23,7 @@ import hashlib
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, MetaData, Table, func, insert, select, text
+from sqlalchemy import Connection, MetaData, Table, func, insert, inspect, select, text
 
 CONTENT_CHUNK = 512 * 1024
 CONTENT_TABLES = ("attachment_content", "attachment_chunk")
@@ -127,6 +127,9 @@ def store_content(connection: Connection, sha256: str, content: bytes) -> None:
 
 
 def content_hashes(connection: Connection) -> list[str]:
+    """Every content kept on the server (none in a schema older than its tables, 0009)."""
+    if not inspect(connection).has_table("attachment_content"):
+        return []
     return list(
         connection.execute(text("SELECT sha256 FROM attachment_content ORDER BY sha256")).scalars()
     )
