@@ -183,6 +183,7 @@ def _fill(target: Connection, database: Path, attachments: Path, key: DataKey | 
     try:
         with engine.connect() as source, source.begin():
             rows = copy_rows(source, target)
+            source_rows = row_counts(source)
             source_breaks = _audit_breaks(source, key)
     finally:
         engine.dispose()
@@ -203,9 +204,9 @@ def _fill(target: Connection, database: Path, attachments: Path, key: DataKey | 
         rehashed = _unkey_audit_chain(target, source_breaks)
         source_breaks = []
     problems = [
-        f"table {name} has {count} rows on the server, {rows[name]} were copied"
+        f"table {name} has {count} rows on the server and {source_rows.get(name)} in the source"
         for name, count in row_counts(target).items()
-        if count != rows.get(name)
+        if count != source_rows.get(name)
     ]
     problems += content_problems(target, hashes)
     if _audit_breaks(target, None) != source_breaks:

@@ -43,10 +43,10 @@ def filled_server(
         yield url
 
 
-def _back_up(url: str, seat: Path, *, passphrase: str | None = None) -> Path:
+def _back_up(url: str, seat: Path) -> Path:
     data = open_app_data(seat, database_url=url)
     try:
-        return backups.back_up(data, seat / "usb", passphrase=passphrase)
+        return backups.back_up(data, seat / "usb")
     finally:
         data.close()
 
@@ -91,19 +91,26 @@ def test_a_server_backup_verifies_and_restores_onto_a_server_and_into_a_folder(
     assert run(["--data-dir", str(folder.root), "audit", "verify"]) == 0
 
 
-def test_an_encrypted_server_backup_needs_its_passphrase(
-    filled_server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_an_encrypted_server_backup_restores_with_its_passphrase(
+    filled_server: str, test_server: TestServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    file = _back_up(filled_server, tmp_path / "seat", passphrase=PASSPHRASE)
+    monkeypatch.setenv(PASSPHRASE_ENV, PASSPHRASE)
+    seat = ["--data-dir", str(tmp_path / "seat"), "--database-url", filled_server]
+    assert run([*seat, "backup", "create", "--encrypt", "--to", str(tmp_path / "usb")]) == 0
+    [file] = (tmp_path / "usb").glob("j3490-desk-backup-*.zip")
     with zipfile.ZipFile(file) as archive:
         assert "encryption.json" in archive.namelist()
         assert b"Roe" not in archive.read("claims.sqlite")  # the sample patient's name
     assert backups.verify(file, passphrase=PASSPHRASE) == []
     assert backups.is_signed(file)
+    with test_server.empty_database() as url:
+        other_seat = ["--data-dir", str(tmp_path / "seat-2"), "--database-url", url]
+        assert run([*other_seat, "backup", "restore", str(file)]) == 0
+        assert run([*other_seat, "audit", "verify"]) == 0
+        assert server_contents(url) == server_contents(filled_server)
     monkeypatch.delenv(DATABASE_URL_ENV, raising=False)
     folder = DataPaths(tmp_path / "restored")
     backups.restore(file, folder.root, passphrase=PASSPHRASE)
-    monkeypatch.setenv(PASSPHRASE_ENV, PASSPHRASE)
     assert run(["--data-dir", str(folder.root), "audit", "verify"]) == 0
     assert run(["--data-dir", str(folder.root), "attachments", "verify"]) == 0
 
