@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine
 
 from j3490_desk.cli import run
 from j3490_desk.paths import DataPaths
@@ -79,6 +80,20 @@ def test_a_database_that_holds_data_is_refused(
         assert "already holds J3490 Desk data (3 claims)" in err
         assert "EMPTY database" in err and "Traceback" not in err
         assert dump_server(url) == before
+
+
+@pytest.mark.postgresql
+def test_a_database_of_another_program_is_refused(
+    folder: DataPaths, test_server: TestServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with test_server.empty_database() as url:
+        engine = create_engine(url)
+        with engine.begin() as connection:
+            connection.exec_driver_sql("CREATE TABLE invoices (id integer PRIMARY KEY)")
+        engine.dispose()
+        assert run(["--data-dir", str(folder.root), "database", "move-to", url]) == 2
+        assert "tables of some other program" in capsys.readouterr().err
+        assert set(dump_server(url)) == {"invoices"}  # none of ours was made
 
 
 @pytest.mark.postgresql
