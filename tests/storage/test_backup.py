@@ -26,6 +26,7 @@ def _attachment_hashes(paths: DataPaths) -> dict[str, str]:
     }
 
 
+@pytest.mark.sqlite_only  # a folder's backups; the server's: test_server_backup.py
 def test_round_trip_restores_every_claim_and_attachment(app_data: AppData, tmp_path: Path) -> None:
     ids = fill(app_data)
     file = backups.back_up(app_data, tmp_path / "usb")
@@ -46,6 +47,7 @@ def test_round_trip_restores_every_claim_and_attachment(app_data: AppData, tmp_p
         restored.close()
 
 
+@pytest.mark.sqlite_only  # a folder's backups; the server's: test_server_backup.py
 def test_a_changed_member_fails_verification_and_is_not_restored(
     app_data: AppData, tmp_path: Path
 ) -> None:
@@ -72,6 +74,7 @@ def test_a_file_that_is_not_a_backup_is_refused(tmp_path: Path) -> None:
         backups.verify(other)
 
 
+@pytest.mark.sqlite_only  # a folder's backups; the server's: test_server_backup.py
 def test_restore_over_existing_data_needs_consent_and_keeps_a_copy(
     app_data: AppData, tmp_path: Path
 ) -> None:
@@ -87,6 +90,7 @@ def test_restore_over_existing_data_needs_consent_and_keeps_a_copy(
     connection.close()
 
 
+@pytest.mark.sqlite_only  # a folder's backups; the server's: test_server_backup.py
 def test_cli_backup_and_audit_verify(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data_dir = str(tmp_path / "data")
     data = open_app_data(data_dir)
