@@ -10,11 +10,12 @@ from sqlalchemy import create_engine
 
 from j3490_desk.cli import run
 from j3490_desk.paths import DataPaths
-from j3490_desk.services import encryption
+from j3490_desk.services import claims, encryption
 from j3490_desk.services.app_data import folder_key, open_app_data
 from j3490_desk.storage.attachment_store import AttachmentStore
 from j3490_desk.storage.encryption import PASSPHRASE_ENV
 from j3490_desk.storage.server_url import DATABASE_URL_ENV, chosen_server
+from tests.sample_claims import sample_claim
 from tests.storage.database_dump import (
     dump_folder,
     dump_server,
@@ -65,6 +66,11 @@ def test_move_copies_every_row_and_attachment_and_leaves_the_folder_untouched(
         seat = ["--data-dir", str(tmp_path / "seat"), "--database-url", url]
         assert run([*seat, "audit", "verify"]) == 0
         assert "audit log intact" in capsys.readouterr().out
+        data = open_app_data(tmp_path / "seat", database_url=url)
+        try:  # the server's id sequences go on after the copied ids
+            assert claims.create_claim(data, sample_claim()) == 4
+        finally:
+            data.close()
 
 
 @pytest.mark.postgresql
