@@ -38,6 +38,7 @@ __all__ = [
     "restore",
     "restore_into_open_folder",
     "restore_over_damaged",
+    "restore_target",
     "verify",
 ]
 
@@ -152,6 +153,13 @@ def restore(
     finally:
         data.close()
     return safety_copy
+
+
+def restore_target(data: AppData) -> str:
+    """What a restore replaces, in the clerk's words."""
+    if isinstance(data.db, ServerDatabase):
+        return f"the shared database {data.db.server.label}, for every computer that uses it"
+    return "this data folder"
 
 
 def _restore_to_server(

@@ -618,8 +618,8 @@ class MainWindow(QMainWindow):
         answer = QMessageBox.question(
             self,
             "Restore from backup",
-            f"Replace every claim and attached file in this data folder with those in "
-            f"{Path(name).name}?\n\nWhat is here now is backed up first, into "
+            f"Replace every claim and attached file in {backups.restore_target(self._data)} "
+            f"with those in {Path(name).name}?\n\nWhat is there now is backed up first, into "
             f"{self._data.paths.backups}.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
@@ -639,11 +639,8 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Not restored", str(error))
             return False
         self.refresh()
-        QMessageBox.information(
-            self,
-            "Restored",
-            f"Restored {Path(name).name}. The data that was here is saved in {safety_copy}.",
-        )
+        kept = "" if safety_copy is None else f" The data that was there is saved in {safety_copy}."
+        QMessageBox.information(self, "Restored", f"Restored {Path(name).name}.{kept}")
         return True
 
     def show_reference_warnings(self, warnings: tuple[str, ...] | None = None) -> None:

@@ -122,6 +122,7 @@ def test_a_restore_that_fails_part_way_leaves_the_server_as_it_was(
     data = open_app_data(tmp_path / "seat", database_url=filled_server)
     try:
         fill(data)  # more since the backup: three more claims
+        assert "for every computer that uses it" in backups.restore_target(data)  # the window asks
         before = dump_server(filled_server)
 
         def fail(*_args: object) -> None:
