@@ -7,18 +7,20 @@ from __future__ import annotations
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine
 
 from j3490_desk.cli import run
 from j3490_desk.paths import DataPaths
-from j3490_desk.services import backups
+from j3490_desk.services import backups, claims
 from j3490_desk.services.app_data import open_app_data
-from j3490_desk.storage import server_copy
+from j3490_desk.storage import server_copy, table_copy
 from j3490_desk.storage.database import upgrade_schema
 from j3490_desk.storage.encryption import PASSPHRASE_ENV
 from j3490_desk.storage.server_url import DATABASE_URL_ENV
+from tests.sample_claims import sample_claim
 from tests.storage.database_dump import dump_folder, dump_server, server_contents
 from tests.storage.filled_folder import fill
 from tests.test_server import TestServer
@@ -89,6 +91,32 @@ def test_a_server_backup_verifies_and_restores_onto_a_server_and_into_a_folder(
         k: v for k, v in original.items() if k != "audit_entry"
     }
     assert run(["--data-dir", str(folder.root), "audit", "verify"]) == 0
+
+
+def test_a_server_backup_is_one_moment_while_another_seat_saves(
+    filled_server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other_seat = open_app_data(tmp_path / "other-seat", database_url=filled_server)
+    real_insert = table_copy.insert
+    saved: list[int] = []
+
+    def insert_while_another_seat_saves(table: Any) -> Any:
+        if not saved:  # the first rows are being copied: the claims are still to come
+            saved.append(claims.create_claim(other_seat, sample_claim()))
+        return real_insert(table)
+
+    monkeypatch.setattr(table_copy, "insert", insert_while_another_seat_saves)
+    try:
+        file = _back_up(filled_server, tmp_path / "seat")
+    finally:
+        other_seat.close()
+    assert saved == [4] and len(dump_server(filled_server)["claim"]) == 4
+    assert backups.verify(file) == []
+    with zipfile.ZipFile(file) as archive:
+        archive.extract("claims.sqlite", tmp_path / "unpacked")
+    in_backup = dump_folder(tmp_path / "unpacked" / "claims.sqlite")
+    assert len(in_backup["claim"]) == 3  # as of the moment the backup began
+    assert not any(row[4] == "claim" and row[5] == 4 for row in in_backup["audit_entry"])
 
 
 def test_an_encrypted_server_backup_restores_with_its_passphrase(
