@@ -140,3 +140,12 @@ def test_an_unreachable_server_is_a_message(
     err = capsys.readouterr().err
     assert "cannot be reached" in err and "Traceback" not in err
     assert folder_files(folder.root) == before
+
+
+def test_a_folder_without_a_database_is_a_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = "postgresql+psycopg://clerk@127.0.0.1:1/claims"
+    assert run(["--data-dir", str(tmp_path / "nothing"), "database", "move-to", url]) == 2
+    assert "no J3490 Desk database" in capsys.readouterr().err
+    assert not (tmp_path / "nothing").exists()
