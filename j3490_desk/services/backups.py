@@ -87,9 +87,7 @@ def restore_into_open_folder(
     returned path). `passphrase` is the backup's, when it is encrypted."""
     passphrase = passphrase or os.environ.get(PASSPHRASE_ENV)
     if isinstance(data.db, ServerDatabase):
-        safety_copy = _restore_to_server(data, file, replace_existing=True, passphrase=passphrase)
-        _record_restore(data, file)
-        return safety_copy
+        return _restore_to_server(data, file, replace_existing=True, passphrase=passphrase)
     check_restorable(file, data.paths, passphrase=passphrase)  # before anything is closed
     old_key = data.db.key
     data.db.dispose()
@@ -134,13 +132,11 @@ def restore(
     if chosen_server(paths.root) is not None:
         data = open_app_data(paths.root)
         try:
-            safety_copy = _restore_to_server(
+            return _restore_to_server(
                 data, file, replace_existing=replace_existing, passphrase=passphrase
             )
-            _record_restore(data, file)
         finally:
             data.close()
-        return safety_copy
     ensure_writable_folder(paths.root)  # a read-only folder: the message, not a traceback
     passphrase = passphrase or os.environ.get(PASSPHRASE_ENV)
     with InstanceLock(paths.lock_file):
@@ -165,8 +161,9 @@ def restore_target(data: AppData) -> str:
 def _restore_to_server(
     data: AppData, file: Path, *, replace_existing: bool, passphrase: str | None
 ) -> Path | None:
-    """Every row on the server replaced by the backup's, in one transaction; what was there is
-    backed up first, into the seat's backups/ folder (the returned path)."""
+    """Every row on the server replaced by the backup's, in one transaction, and the restore
+    written in the audit log; what was there is backed up first, into the seat's backups/
+    folder (the returned path)."""
     assert isinstance(data.db, ServerDatabase)
     key = require_verified(file, passphrase=passphrase or os.environ.get(PASSPHRASE_ENV))
     safety_copy = None
@@ -180,11 +177,15 @@ def _restore_to_server(
         safety_copy = back_up_server(
             data.db.engine(), data.db.server, data.paths.backups, app_version="before-restore"
         )
-    restore_to_server(file, data.db, key)
+    report = restore_to_server(file, data.db, key)
+    # An encrypted folder's backup: its HMAC key stays behind, say why the hashes are plain.
+    rehashed = report.rehashed_audit_entries
+    _record_restore(data, file, {"audit entries re-hashed without the folder key": rehashed})
     return safety_copy
 
 
-def _record_restore(data: AppData, file: Path) -> None:
+def _record_restore(data: AppData, file: Path, more: dict[str, int] | None = None) -> None:
+    changes = {name: (None, value) for name, value in (more or {}).items() if value}
     with data.db.write() as session:
         audit.record(
             session,
@@ -192,7 +193,7 @@ def _record_restore(data: AppData, file: Path) -> None:
             action="restore",
             entity="data_folder",
             entity_id=None,
-            changes={"file": (None, file.name)},
+            changes={"file": (None, file.name), **changes},
         )
 
 

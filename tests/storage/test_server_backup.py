@@ -14,7 +14,7 @@ from sqlalchemy import create_engine
 
 from j3490_desk.cli import run
 from j3490_desk.paths import DataPaths
-from j3490_desk.services import backups, claims
+from j3490_desk.services import backups, claims, encryption
 from j3490_desk.services.app_data import open_app_data
 from j3490_desk.storage import server_copy, table_copy
 from j3490_desk.storage.database import upgrade_schema
@@ -191,3 +191,31 @@ def test_an_older_server_schema_is_backed_up_before_it_is_migrated(
             "Older Payer",
         )
         assert dump_server(url)["payer"][0][:2] == (7, "Older Payer")
+
+
+def test_an_encrypted_folders_backup_restores_onto_a_server_and_verifies_there(
+    test_server: TestServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(DATABASE_URL_ENV, raising=False)
+    folder = tmp_path / "one-seat"
+    data = open_app_data(folder)
+    try:
+        fill(data)
+    finally:
+        data.close()
+    encryption.enable(folder, PASSPHRASE)
+    data = open_app_data(folder, passphrase=PASSPHRASE)
+    try:
+        file = backups.back_up(data, tmp_path / "usb")
+    finally:
+        data.close()
+    monkeypatch.setenv(PASSPHRASE_ENV, PASSPHRASE)
+    with test_server.empty_database() as url:
+        seat = ["--data-dir", str(tmp_path / "seat"), "--database-url", url]
+        assert run([*seat, "backup", "restore", str(file)]) == 0
+        monkeypatch.delenv(PASSPHRASE_ENV)
+        assert run([*seat, "audit", "verify"]) == 0
+        entries = dump_server(url)["audit_entry"]
+        assert entries[-1][3] == "restore"
+        assert "re-hashed without the folder key" in entries[-1][7]
+        assert len(dump_server(url)["claim"]) == 3
