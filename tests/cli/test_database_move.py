@@ -28,6 +28,13 @@ from tests.test_server import TestServer
 PASSPHRASE = "correct horse battery staple"
 
 
+@pytest.fixture(autouse=True)
+def _clerk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Who runs the commands on a shared database (each change there names a person)."""
+    monkeypatch.setenv("J3490_DESK_USER", "dana")
+    monkeypatch.setenv("J3490_DESK_USER_PASSWORD", "dana's long password")
+
+
 @pytest.fixture
 def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> DataPaths:
     """A filled one-seat SQLite folder, whichever engine the run uses for the others."""

@@ -29,6 +29,13 @@ PASSPHRASE = "correct horse battery staple"
 pytestmark = pytest.mark.postgresql
 
 
+@pytest.fixture(autouse=True)
+def _clerk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Who runs the commands on a shared database (each change there names a person)."""
+    monkeypatch.setenv("J3490_DESK_USER", "dana")
+    monkeypatch.setenv("J3490_DESK_USER_PASSWORD", "dana's long password")
+
+
 @pytest.fixture
 def filled_server(
     test_server: TestServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -72,7 +79,7 @@ def test_a_server_backup_verifies_and_restores_onto_a_server_and_into_a_folder(
 
     with test_server.empty_database() as url:
         seat = ["--data-dir", str(tmp_path / "seat-2"), "--database-url", url]
-        assert run([*seat, "backup", "restore", str(file)]) == 0
+        assert run([*seat, "backup", "restore", "--replace", str(file)]) == 0
         restored = dump_server(url)
         assert restored["audit_entry"][:-1] == original["audit_entry"]  # then: the restore
         assert restored["audit_entry"][-1][3] == "restore"
@@ -133,7 +140,7 @@ def test_an_encrypted_server_backup_restores_with_its_passphrase(
     assert backups.is_signed(file)
     with test_server.empty_database() as url:
         other_seat = ["--data-dir", str(tmp_path / "seat-2"), "--database-url", url]
-        assert run([*other_seat, "backup", "restore", str(file)]) == 0
+        assert run([*other_seat, "backup", "restore", "--replace", str(file)]) == 0
         assert run([*other_seat, "audit", "verify"]) == 0
         assert server_contents(url) == server_contents(filled_server)
     monkeypatch.delenv(DATABASE_URL_ENV, raising=False)
@@ -212,7 +219,7 @@ def test_an_encrypted_folders_backup_restores_onto_a_server_and_verifies_there(
     monkeypatch.setenv(PASSPHRASE_ENV, PASSPHRASE)
     with test_server.empty_database() as url:
         seat = ["--data-dir", str(tmp_path / "seat"), "--database-url", url]
-        assert run([*seat, "backup", "restore", str(file)]) == 0
+        assert run([*seat, "backup", "restore", "--replace", str(file)]) == 0
         monkeypatch.delenv(PASSPHRASE_ENV)
         assert run([*seat, "audit", "verify"]) == 0
         entries = dump_server(url)["audit_entry"]
