@@ -40,10 +40,13 @@ def move_to(
             "Open the folder once in J3490 Desk (that finishes it), then move it.",
         )
     key = folder_key(paths, passphrase)
-    with InstanceLock(paths.lock_file):  # no app window saves into the folder meanwhile
-        report = move_folder(paths, key, server)
-    data = AppData(paths=paths, db=open_server_database(server))
+    # Opening it makes the tables in an empty database, and refuses another program's, a newer
+    # version's, or a server that cannot be reached, before the folder is read.
+    db = open_server_database(server)
+    data = AppData(paths=paths, db=db)
     try:
+        with InstanceLock(paths.lock_file):  # no app window saves into the folder meanwhile
+            report = move_folder(paths, key, db)
         with data.db.write() as session:
             audit.record(
                 session,

@@ -2,7 +2,7 @@
 backing it up, and restoring a backup onto it.
 
 Each runs in one server transaction, so the server has either all of it or none of it:
-- a move fills an empty database (migrated to the head schema in the same transaction) from
+- a move fills a database with no rows yet (its tables made by `open_server_database`) from
   a copy of the folder's SQLite file, migrated to head in a temporary folder, so the data
   folder itself is only ever read;
 - a backup reads the server in one REPEATABLE READ, read-only transaction (every table as of
@@ -37,27 +37,16 @@ from j3490_desk.storage.backup import (
     write_backup,
 )
 from j3490_desk.storage.connections import connect
-from j3490_desk.storage.database import (
-    Database,
-    check_database_file,
-    migrate,
-    migrate_connection,
-    upgrade_schema,
-)
+from j3490_desk.storage.database import Database, check_database_file, migrate, upgrade_schema
 from j3490_desk.storage.encryption import SETTINGS_FILE, DataKey, new_key, write_settings
-from j3490_desk.storage.server_database import (
-    MIGRATION_LOCK,
-    ServerDatabase,
-    schema_revision,
-    server_engine,
-    translated_errors,
-)
+from j3490_desk.storage.server_database import ServerDatabase, translated_errors
 from j3490_desk.storage.server_url import ServerAddress
 from j3490_desk.storage.table_copy import (
     clear_server,
     content_hashes,
     content_problems,
     copy_rows,
+    lock_server,
     read_content,
     reset_sequences,
     row_counts,
@@ -83,8 +72,9 @@ class CopyReport:
 # --- a one-seat folder onto an empty server database -----------------------------------------
 
 
-def move_folder(paths: DataPaths, key: DataKey | None, server: ServerAddress) -> CopyReport:
-    """Copy the folder's claims database and attachments into the empty database `server`."""
+def move_folder(paths: DataPaths, key: DataKey | None, db: ServerDatabase) -> CopyReport:
+    """Copy the folder's claims database and attachments into the server database `db`, which
+    holds no rows (`open_server_database` made its tables, or refused another program's)."""
     with tempfile.TemporaryDirectory(prefix="j3490-move-") as work:
         snapshot = DataPaths(Path(work))
         before = _file_states(paths.database)
@@ -100,25 +90,18 @@ def move_folder(paths: DataPaths, key: DataKey | None, server: ServerAddress) ->
         ):
             source.backup(copy)
         migrate(snapshot, key=key)  # the copy, never the folder, brought to this version
-        engine = server_engine(server)
-        try:
-            with translated_errors(server), engine.connect() as target, target.begin():
-                # A seat opening the database now waits, instead of migrating it beside us.
-                target.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
-                _require_empty(server, target)
-                migrate_connection(target, server.label)
-                report = _fill(target, snapshot.database, paths.attachments, key)
-                if _file_states(paths.database) != before:
-                    raise DataFolderError(
-                        f"The claims database in {paths.root} changed while it was being "
-                        "copied (another J3490 Desk command saved into it), so nothing was "
-                        "copied.",
-                        "Let the other command finish, close J3490 Desk on this computer, and "
-                        "run the move again.",
-                    )
-                return report
-        finally:
-            engine.dispose()
+        with translated_errors(db.server), db.engine().connect() as target, target.begin():
+            lock_server(target)  # a seat saving now waits for the move, then follows its ids
+            _require_empty(db.server, target)
+            report = _fill(target, snapshot.database, paths.attachments, key)
+            if _file_states(paths.database) != before:
+                raise DataFolderError(
+                    f"The claims database in {paths.root} changed while it was being copied "
+                    "(another J3490 Desk command saved into it), so nothing was copied.",
+                    "Let the other command finish, close J3490 Desk on this computer, and run "
+                    "the move again.",
+                )
+            return report
 
 
 def _file_states(database: Path) -> list[tuple[int, int] | None]:
@@ -135,8 +118,6 @@ def _file_states(database: Path) -> list[tuple[int, int] | None]:
 
 
 def _require_empty(server: ServerAddress, target: Connection) -> None:
-    if schema_revision(server, target) is None:  # refuses another program's tables itself
-        return
     counts = row_counts(target)
     if any(counts.values()) or content_hashes(target):
         raise InvalidInputError(

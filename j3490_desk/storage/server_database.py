@@ -130,20 +130,8 @@ def _psycopg_sql(sql: str, parameters: Mapping[str, Any] | Sequence[Any]) -> str
 
 
 def open_server_database(server: ServerAddress, *, backups: Path | None = None) -> ServerDatabase:
-    """Connect, check the database is ours and not newer, migrate it if older, and open it.
-    Before migrating an older schema, a backup of the database is written into `backups`."""
-    engine = server_engine(server)
-    try:
-        with translated_errors(server), engine.connect() as connection:
-            _check_and_migrate(server, connection, backups)
-    except BaseException:
-        engine.dispose()
-        raise
-    return ServerDatabase(server, engine)
-
-
-def server_engine(server: ServerAddress) -> Engine:
-    """An engine for the server, its password from the keychain (else PGPASSWORD, .pgpass)."""
+    """Connect, check the database is ours and not newer, migrate it if older (after writing a
+    backup of it into `backups`), and open it."""
     from sqlalchemy import create_engine
 
     connect_args: dict[str, Any] = {
@@ -153,7 +141,14 @@ def server_engine(server: ServerAddress) -> Engine:
     password = keychain_password(server)
     if password is not None:  # otherwise libpq reads PGPASSWORD or .pgpass itself
         connect_args["password"] = password
-    return create_engine(server.url, connect_args=connect_args, pool_pre_ping=True)
+    engine = create_engine(server.url, connect_args=connect_args, pool_pre_ping=True)
+    try:
+        with translated_errors(server), engine.connect() as connection:
+            _check_and_migrate(server, connection, backups)
+    except BaseException:
+        engine.dispose()
+        raise
+    return ServerDatabase(server, engine)
 
 
 def _check_and_migrate(server: ServerAddress, connection: Any, backups: Path | None) -> None:
@@ -167,7 +162,7 @@ def _check_and_migrate(server: ServerAddress, connection: Any, backups: Path | N
                 connection.engine, server, backups, app_version=f"before-migration-{revision}"
             )
 
-    revision = schema_revision(server, connection)
+    revision = _revision(server, connection)
     if revision == SCHEMA_HEAD:
         connection.rollback()
         return
@@ -176,14 +171,14 @@ def _check_and_migrate(server: ServerAddress, connection: Any, backups: Path | N
     try:
         connection.commit()
         with connection.begin():
-            if schema_revision(server, connection) != SCHEMA_HEAD:
+            if _revision(server, connection) != SCHEMA_HEAD:
                 migrate_connection(connection, server.label, before_upgrade=back_up)
     finally:
         connection.exec_driver_sql(f"SELECT pg_advisory_unlock({MIGRATION_LOCK})")
         connection.commit()
 
 
-def schema_revision(server: ServerAddress, connection: Any) -> str | None:
+def _revision(server: ServerAddress, connection: Any) -> str | None:
     """The schema revision of an empty database (None) or of ours; refuse anyone else's."""
     tables = {
         row[0]

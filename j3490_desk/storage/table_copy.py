@@ -72,11 +72,19 @@ def row_counts(connection: Connection) -> dict[str, int]:
     }
 
 
+def lock_server(connection: Connection) -> None:
+    """Hold off every other seat's writes until the caller's transaction ends (reads go on)."""
+    connection.execute(text(f"LOCK TABLE {_all_tables(connection)} IN EXCLUSIVE MODE"))
+
+
 def clear_server(connection: Connection) -> None:
     """Empty every table of a server database (within the caller's transaction)."""
+    connection.execute(text(f"TRUNCATE {_all_tables(connection)}"))
+
+
+def _all_tables(connection: Connection) -> str:
     tables = row_tables(connection) + _content_tables(connection)
-    names = ", ".join(f'"{table.name}"' for table in tables)
-    connection.execute(text(f"TRUNCATE {names}"))
+    return ", ".join(f'"{table.name}"' for table in tables)
 
 
 def reset_sequences(connection: Connection) -> None:
