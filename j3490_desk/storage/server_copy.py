@@ -125,7 +125,8 @@ def _require_empty(server: ServerAddress, target: Connection) -> None:
             f"({counts.get('claim', 0)} claims), so nothing was copied into it.",
             "Moving copies a folder into an EMPTY database only: ask your IT person for a new "
             "one (CREATE DATABASE). If this is already the clinic's database, point this seat "
-            "at it instead (Settings > Data, or --database-url). Nothing was changed.",
+            "at it instead (Settings > Data, or --database-url). The data folder was not "
+            "changed.",
         )
 
 
