@@ -72,9 +72,12 @@ class CopyReport:
 # --- a one-seat folder onto an empty server database -----------------------------------------
 
 
-def move_folder(paths: DataPaths, key: DataKey | None, db: ServerDatabase) -> CopyReport:
+def move_folder(
+    paths: DataPaths, key: DataKey | None, db: ServerDatabase, *, user: str
+) -> CopyReport:
     """Copy the folder's claims database and attachments into the server database `db`, which
-    holds no rows (`open_server_database` made its tables, or refused another program's)."""
+    holds no rows (`open_server_database` made its tables, or refused another program's), and
+    write the move, by `user`, in the server's audit log in the same transaction."""
     with tempfile.TemporaryDirectory(prefix="j3490-move-") as work:
         snapshot = DataPaths(Path(work))
         before = _file_states(paths.database)
@@ -101,7 +104,29 @@ def move_folder(paths: DataPaths, key: DataKey | None, db: ServerDatabase) -> Co
                     "Let the other command finish, close J3490 Desk on this computer, and run "
                     "the move again.",
                 )
+            _record_move(target, paths, report, user)
             return report
+
+
+def _record_move(target: Connection, paths: DataPaths, report: CopyReport, user: str) -> None:
+    changes: dict[str, tuple[object, object]] = {"moved from": (None, str(paths.root))}
+    if report.rehashed_audit_entries:
+        # The encrypted folder's HMAC key stays behind: the log itself says why the entries
+        # before this one are hashed with plain SHA-256 now.
+        changes["audit entries re-hashed without the folder key"] = (
+            None,
+            report.rehashed_audit_entries,
+        )
+    with Session(bind=target) as session:
+        audit.record(
+            session,
+            user=user,
+            action="move",
+            entity="data_folder",
+            entity_id=None,
+            changes=changes,
+        )
+        session.flush()
 
 
 def _file_states(database: Path) -> list[tuple[int, int] | None]:

@@ -65,7 +65,9 @@ def test_move_copies_every_row_and_attachment_and_leaves_the_folder_untouched(
         moved, kept = dump_server(url), dump_folder(folder.database)
         # Every value as stored, the audit log's times and text included; the server's log
         # has one entry more: the move itself.
-        assert moved.pop("audit_entry")[:-1] == kept.pop("audit_entry")
+        log = moved.pop("audit_entry")
+        assert log[:-1] == kept.pop("audit_entry")
+        assert log[-1][3:5] == ("move", "data_folder")
         assert moved == kept
         stored = set(AttachmentStore(folder.attachments).stored_hashes())
         assert stored and server_contents(url) == {sha: sha for sha in stored}
