@@ -84,7 +84,7 @@ class DatabaseAttachmentStore:
                 "chunk_count": _chunk_count(staged.size_bytes),
                 "stored_at": utc_now(),
             }
-            if connection.execute(_insert_if_absent(connection, row)).rowcount:
+            if connection.execute(_insert_if_absent(connection, row)).first() is not None:
                 _write_chunks(connection, sha256, staged.content)
                 return
             # Stored already, perhaps by another seat this very moment: hold the row, so a
@@ -152,7 +152,9 @@ def _chunk_count(size: int) -> int:
 
 def _insert_if_absent(connection: Connection, row: dict[str, Any]) -> Any:
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    return dialect.insert(_CONTENT).values(row).on_conflict_do_nothing(index_elements=["sha256"])
+    insert = dialect.insert(_CONTENT).values(row)
+    # RETURNING tells whether the row was inserted (psycopg's rowcount here is -1).
+    return insert.on_conflict_do_nothing(index_elements=["sha256"]).returning(_CONTENT.c.sha256)
 
 
 def _write_chunks(connection: Connection, sha256: str, content: bytes) -> None:
