@@ -195,3 +195,33 @@ def test_attachments_add_list_and_verify_through_the_cli(
     assert verified.returncode == 1, verified.stderr
     assert "('invoice.pdf', claim" in verified.stdout and "has changed" in verified.stdout
     assert "Traceback" not in verified.stderr
+
+
+def test_a_removal_on_one_seat_never_takes_content_another_seat_is_attaching(
+    seat: AppData, shared_url: str, tmp_path: Path
+) -> None:
+    """Seat B attaches a file seat A is removing the last use of: A's removal waits for B's
+    commit, then sees B's attachment and leaves the content in place."""
+    pdf = files.invoice_pdf(tmp_path / "invoice.pdf")
+    claim_id = claims.create_claim(seat, sample_claim())
+    old = attachments.add_attachment(
+        seat, claim_id=claim_id, drug_line_id=None, kind=AttachmentKind.INVOICE, source=pdf,
+        original_name="invoice.pdf",
+    )  # fmt: skip
+    other = open_app_data(tmp_path / "other-seat", database_url=shared_url)
+    try:
+        with (
+            ThreadPoolExecutor(1) as pool,
+            attachments.attaching(
+                other, claim_id=claim_id, drug_line_id=None, kind=AttachmentKind.OTHER,
+                source=pdf, original_name="copy.pdf",
+            ) as (_, new),
+        ):  # fmt: skip
+            removal = pool.submit(attachments.remove_attachment, seat, old.id)
+            with pytest.raises(TimeoutError):  # waiting for the content row B holds
+                removal.result(timeout=0.5)
+        removal.result(timeout=10)
+    finally:
+        other.close()
+    assert [a.id for a in attachments.list_attachments(seat, claim_id)] == [new.id]
+    assert attachments.attachment_bytes(seat, new) == pdf.read_bytes()
