@@ -173,17 +173,18 @@ def _locked_content(connection: Connection, sha256: str) -> str | None:
 
 
 def _content(connection: Connection, sha256: str) -> bytes | None:
-    """The chunks joined, or None when no content of that hash is stored. A chunk missing or
-    added shows as content that no longer hashes right."""
-    if (
-        connection.execute(select(_CONTENT.c.sha256).where(_CONTENT.c.sha256 == sha256)).first()
-        is None
-    ):
+    """The chunks joined, or None when no content of that hash is stored. One statement, so
+    one snapshot: a discard committing meanwhile never shows as content cut short. A chunk
+    missing or added shows as content that no longer hashes right."""
+    rows = connection.execute(
+        select(_CHUNK.c.data)
+        .select_from(_CONTENT.outerjoin(_CHUNK, _CHUNK.c.sha256 == _CONTENT.c.sha256))
+        .where(_CONTENT.c.sha256 == sha256)
+        .order_by(_CHUNK.c.position)
+    ).all()
+    if not rows:
         return None
-    chunks = connection.execute(
-        select(_CHUNK.c.data).where(_CHUNK.c.sha256 == sha256).order_by(_CHUNK.c.position)
-    )
-    return b"".join(bytes(data) for (data,) in chunks)
+    return b"".join(bytes(data) for (data,) in rows if data is not None)
 
 
 def _state(connection: Connection, sha256: str) -> ContentState:
