@@ -40,6 +40,7 @@ from j3490_desk.storage.attachment_store import (
     StagedContent,
 )
 from j3490_desk.storage.database_attachment_store import DatabaseAttachmentStore
+from j3490_desk.storage.server_database import ServerDatabase
 
 ContentStore = AttachmentStore | DatabaseAttachmentStore
 
@@ -556,7 +557,7 @@ def content_store(data: AppData) -> ContentStore:
     """Where attachment content (and remittance files) live: the shared database's own tables
     when the claims are on a server, so no seat needs a shared folder; else the data folder's
     `attachments/`, encrypted with the folder."""
-    if data.db.shared:
+    if isinstance(data.db, ServerDatabase):  # shared mode (data.db.shared)
         return DatabaseAttachmentStore(data.db)
     return AttachmentStore(data.paths.attachments, data.db.key)
 

@@ -37,7 +37,6 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection
     from sqlmodel import Session
 
-    from j3490_desk.storage.database import Database
     from j3490_desk.storage.server_database import ServerDatabase
 
 CHUNK_BYTES = 512 * 1024  # well under PostgreSQL's 1 GB per value, small enough to stream
@@ -50,14 +49,13 @@ _KEEP_ATTEMPTS = 3
 
 
 class DatabaseAttachmentStore:
-    def __init__(self, db: Database | ServerDatabase) -> None:
+    def __init__(self, db: ServerDatabase) -> None:
         self.db = db
 
     @property
     def place(self) -> str:
         """Where the content is kept, as a message names it."""
-        server = getattr(self.db, "server", None)
-        return "the shared database" if server is None else f"the shared database {server.label}"
+        return f"the shared database {self.db.server.label}"
 
     @contextlib.contextmanager
     def staged(self, source: Path | bytes, *, max_bytes: int) -> Iterator[StagedContent]:
@@ -101,8 +99,9 @@ class DatabaseAttachmentStore:
                 _write_chunks(connection, sha256, staged.content)
             return
         raise ConcurrentSaveError(
-            "Another computer was removing this same file at the same moment; it was not saved.",
-            "Attach the file again.",
+            "Another computer was removing the same stored file at the same moment; this change "
+            "was not saved.",
+            "Save again: it goes through once the other change is done.",
         )
 
     def read_bytes(self, sha256: str) -> bytes:
