@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, exists, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import postgresql
 
 from j3490_desk.errors import KnownError
 from j3490_desk.models import Attachment
@@ -82,12 +82,12 @@ class DatabaseAttachmentStore:
                 "chunk_count": _chunk_count(staged.size_bytes),
                 "stored_at": utc_now(),
             }
-            if connection.execute(_insert_if_absent(connection, row)).first() is not None:
+            if connection.execute(_insert_if_absent(row)).first() is not None:
                 _write_chunks(connection, sha256, staged.content)
                 return
             # Stored already, perhaps by another seat this very moment: hold the row, so a
             # discard elsewhere waits for our commit (and then sees our attachment).
-            if _locked_content(connection, sha256) is None:
+            if not _lock_content(connection, sha256):
                 continue  # discarded between our two statements: store it afresh
             if _state(connection, sha256) is not ContentState.OK:
                 connection.execute(delete(_CHUNK).where(_CHUNK.c.sha256 == sha256))
@@ -136,7 +136,7 @@ class DatabaseAttachmentStore:
         checked again here, under the row's lock, because another seat may have just attached
         the same file (the caller's own check cannot see an add not yet committed)."""
         connection = session.connection()
-        if _locked_content(connection, sha256) is None:
+        if not _lock_content(connection, sha256):
             return
         for table in _REFERRING:
             if connection.execute(select(exists().where(table.c.sha256 == sha256))).scalar():
@@ -149,9 +149,8 @@ def _chunk_count(size: int) -> int:
     return -(-size // CHUNK_BYTES)
 
 
-def _insert_if_absent(connection: Connection, row: dict[str, Any]) -> Any:
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    insert = dialect.insert(_CONTENT).values(row)
+def _insert_if_absent(row: dict[str, Any]) -> Any:
+    insert = postgresql.insert(_CONTENT).values(row)
     # RETURNING tells whether the row was inserted (psycopg's rowcount here is -1).
     return insert.on_conflict_do_nothing(index_elements=["sha256"]).returning(_CONTENT.c.sha256)
 
@@ -165,10 +164,10 @@ def _write_chunks(connection: Connection, sha256: str, content: bytes) -> None:
         connection.execute(_CHUNK.insert(), rows)
 
 
-def _locked_content(connection: Connection, sha256: str) -> str | None:
+def _lock_content(connection: Connection, sha256: str) -> bool:
+    """Lock the content row until the transaction ends; False when there is none."""
     query = select(_CONTENT.c.sha256).where(_CONTENT.c.sha256 == sha256).with_for_update()
-    found = connection.execute(query).scalar()
-    return None if found is None else str(found)
+    return connection.execute(query).first() is not None
 
 
 def _content(connection: Connection, sha256: str) -> bytes | None:
