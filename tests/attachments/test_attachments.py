@@ -13,6 +13,7 @@ from sqlmodel import col, select
 
 from j3490_desk.errors import InvalidInputError, KnownError
 from j3490_desk.models import AuditEntry, Claim, DrugLine
+from j3490_desk.models.shared import AttachmentContent
 from j3490_desk.services import records
 from j3490_desk.services.app_data import AppData
 from j3490_desk.services.attachments import (
@@ -253,6 +254,17 @@ def test_a_drug_line_of_another_claim_is_refused(
 
 
 # --- identical content, removal, supersession, verification ------------------------------------
+
+
+@pytest.mark.sqlite_only
+def test_a_one_seat_folder_keeps_content_as_files_not_in_the_database(
+    app_data: AppData, claim_id: int, tmp_path: Path
+) -> None:
+    info = _add(app_data, claim_id, files.invoice_pdf(tmp_path / "invoice.pdf"))
+    kept = app_data.paths.attachments / info.sha256[:2] / info.sha256
+    assert kept.read_bytes() == (tmp_path / "invoice.pdf").read_bytes()
+    with app_data.db.read() as session:
+        assert session.exec(select(AttachmentContent)).all() == []
 
 
 def test_identical_content_on_two_claims_is_stored_once(
