@@ -50,11 +50,7 @@ def back_up(data: AppData, folder: Path | None = None, *, passphrase: str | None
     folder = folder or data.paths.backups
     if isinstance(data.db, ServerDatabase):
         target = back_up_server(
-            data.db.engine(),
-            data.db.server,
-            folder,
-            app_version=j3490_desk.__version__,
-            passphrase=passphrase,
+            data.db, folder, app_version=j3490_desk.__version__, passphrase=passphrase
         )
     elif passphrase is not None:
         raise InvalidInputError(
@@ -174,9 +170,7 @@ def _restore_to_server(
                 "Confirm replacing it (--replace); it is backed up first, into this seat's "
                 "data folder. Nothing was restored.",
             )
-        safety_copy = back_up_server(
-            data.db.engine(), data.db.server, data.paths.backups, app_version="before-restore"
-        )
+        safety_copy = back_up_server(data.db, data.paths.backups, app_version="before-restore")
     report = restore_to_server(file, data.db, key)
     # An encrypted folder's backup: its HMAC key stays behind, say why the hashes are plain.
     rehashed = report.rehashed_audit_entries

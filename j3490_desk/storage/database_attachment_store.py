@@ -104,10 +104,12 @@ class DatabaseAttachmentStore:
             "Save again: it goes through once the other change is done.",
         )
 
-    def read_bytes(self, sha256: str) -> bytes:
-        """The stored content, its SHA-256 checked; FileNotFoundError when it is not stored."""
-        with self.db.read() as session:
-            content = _content(session.connection(), sha256)
+    def read_bytes(self, sha256: str, *, session: Session | None = None) -> bytes:
+        """The stored content, its SHA-256 checked; FileNotFoundError when it is not stored.
+        Read in `session`'s transaction when given (a backup's snapshot, a copy not yet
+        committed), else in a short one of its own."""
+        with self._reading(session) as connection:
+            content = _content(connection, sha256)
         if content is None:
             raise FileNotFoundError(sha256)
         if hashlib.sha256(content).hexdigest() != sha256:
@@ -119,17 +121,25 @@ class DatabaseAttachmentStore:
             )
         return content
 
-    def state(self, sha256: str) -> ContentState:
+    def state(self, sha256: str, *, session: Session | None = None) -> ContentState:
         """Re-hash the stored chunks: is the content there, and still what it is named by?"""
-        with self.db.read() as session:
-            return _state(session.connection(), sha256)
+        with self._reading(session) as connection:
+            return _state(connection, sha256)
 
-    def stored_hashes(self) -> Iterator[str]:
+    def stored_hashes(self, *, session: Session | None = None) -> Iterator[str]:
         """The SHA-256 of every stored content."""
-        with self.db.read() as session:
-            rows = session.connection().execute(select(_CONTENT.c.sha256).order_by("sha256"))
+        with self._reading(session) as connection:
+            rows = connection.execute(select(_CONTENT.c.sha256).order_by("sha256"))
             hashes = [str(sha256) for (sha256,) in rows]
         yield from hashes
+
+    @contextlib.contextmanager
+    def _reading(self, session: Session | None) -> Iterator[Connection]:
+        if session is not None:
+            yield session.connection()
+            return
+        with self.db.read() as own:
+            yield own.connection()
 
     def discard(self, sha256: str, *, session: Session) -> None:
         """Delete stored content in `session`'s transaction, unless something refers to it:

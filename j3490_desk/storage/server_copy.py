@@ -16,7 +16,6 @@ its source: the row count of every table, every attachment's SHA-256, and the au
 
 from __future__ import annotations
 
-import hashlib
 import tempfile
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -24,12 +23,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sqlalchemy import inspect
 from sqlmodel import Session
 
 from j3490_desk.errors import DataFolderError, InvalidInputError, StorageError
 from j3490_desk.paths import DataPaths
 from j3490_desk.storage import audit
-from j3490_desk.storage.attachment_store import AttachmentStore
+from j3490_desk.storage.attachment_store import AttachmentStore, ContentState
 from j3490_desk.storage.backup import (
     ATTACHMENTS_MEMBER,
     DATABASE_MEMBER,
@@ -38,19 +38,15 @@ from j3490_desk.storage.backup import (
 )
 from j3490_desk.storage.connections import connect
 from j3490_desk.storage.database import Database, check_database_file, migrate, upgrade_schema
+from j3490_desk.storage.database_attachment_store import DatabaseAttachmentStore
 from j3490_desk.storage.encryption import SETTINGS_FILE, DataKey, new_key, write_settings
 from j3490_desk.storage.server_database import ServerDatabase, translated_errors
-from j3490_desk.storage.server_url import ServerAddress
 from j3490_desk.storage.table_copy import (
     clear_server,
-    content_hashes,
-    content_problems,
     copy_rows,
     lock_server,
-    read_content,
     reset_sequences,
     row_counts,
-    store_content,
 )
 
 if TYPE_CHECKING:
@@ -95,8 +91,8 @@ def move_folder(
         migrate(snapshot, key=key)  # the copy, never the folder, brought to this version
         with translated_errors(db.server), db.engine().connect() as target, target.begin():
             lock_server(target)  # a seat saving now waits for the move, then follows its ids
-            _require_empty(db.server, target)
-            report = _fill(target, snapshot.database, paths.attachments, key)
+            _require_empty(db, target)
+            report = _fill(db, target, snapshot.database, paths.attachments, key)
             if _file_states(paths.database) != before:
                 raise DataFolderError(
                     f"The claims database in {paths.root} changed while it was being copied "
@@ -142,11 +138,11 @@ def _file_states(database: Path) -> list[tuple[int, int] | None]:
     return states
 
 
-def _require_empty(server: ServerAddress, target: Connection) -> None:
+def _require_empty(db: ServerDatabase, target: Connection) -> None:
     counts = row_counts(target)
-    if any(counts.values()) or content_hashes(target):
+    if any(counts.values()) or _stored_hashes(db, target):
         raise InvalidInputError(
-            f"The database {server.label} already holds J3490 Desk data "
+            f"The database {db.server.label} already holds J3490 Desk data "
             f"({counts.get('claim', 0)} claims), so nothing was copied into it.",
             "Moving copies a folder into an EMPTY database only: ask your IT person for a new "
             "one (CREATE DATABASE). If this is already the clinic's database, point this seat "
@@ -172,18 +168,28 @@ def restore_to_server(file: Path, db: ServerDatabase, key: DataKey | None) -> Co
             target.begin(),
         ):
             clear_server(target)
-            return _fill(target, unpacked.database, unpacked.attachments, key)
+            return _fill(db, target, unpacked.database, unpacked.attachments, key)
 
 
 def server_is_empty(db: ServerDatabase) -> bool:
     with translated_errors(db.server), db.engine().connect() as connection:
-        return not any(row_counts(connection).values()) and not content_hashes(connection)
+        return not any(row_counts(connection).values()) and not _stored_hashes(db, connection)
+
+
+def _stored_hashes(db: ServerDatabase, connection: Connection) -> list[str]:
+    """The attachment content on the server (none before schema 0009 made its tables)."""
+    if not inspect(connection).has_table("attachment_content"):
+        return []
+    with Session(bind=connection) as session:
+        return list(DatabaseAttachmentStore(db).stored_hashes(session=session))
 
 
 # --- what a move and a restore share ----------------------------------------------------------
 
 
-def _fill(target: Connection, database: Path, attachments: Path, key: DataKey | None) -> CopyReport:
+def _fill(
+    db: ServerDatabase, target: Connection, database: Path, attachments: Path, key: DataKey | None
+) -> CopyReport:
     """The rows of the SQLite `database` (at the head schema) and the content in the store at
     `attachments` into the server's empty tables, then read back and compared."""
     engine = Database(database, key).engine(immediate=False)
@@ -194,17 +200,25 @@ def _fill(target: Connection, database: Path, attachments: Path, key: DataKey | 
             source_breaks = _audit_breaks(source, key)
     finally:
         engine.dispose()
-    store = AttachmentStore(attachments, key)
-    hashes = list(store.stored_hashes())
-    for sha256 in hashes:
-        content = store.read_bytes(sha256)
-        if hashlib.sha256(content).hexdigest() != sha256:
-            raise DataFolderError(
-                f"Attachment content {sha256[:12]}… is damaged, so nothing was copied.",
-                "`j3490-desk attachments verify` lists the attachments affected: restore the "
-                "folder from a backup, or attach those files again, then try again.",
-            )
-        store_content(target, sha256, content)
+    folder_store, server_store = AttachmentStore(attachments, key), DatabaseAttachmentStore(db)
+    hashes = list(folder_store.stored_hashes())
+    with Session(bind=target) as session:  # the content in the same transaction as the rows
+        for sha256 in hashes:
+            content = folder_store.read_bytes(sha256)
+            with server_store.staged(content, max_bytes=len(content)) as staged:
+                if staged.sha256 != sha256:
+                    raise DataFolderError(
+                        f"Attachment content {sha256[:12]}… is damaged, so nothing was copied.",
+                        "`j3490-desk attachments verify` lists the attachments affected: "
+                        "restore the folder from a backup, or attach those files again, then "
+                        "try again.",
+                    )
+                server_store.keep(staged, session=session)
+        content_problems = [
+            f"attachment {sha256} is {state} on the server"
+            for sha256 in hashes
+            if (state := server_store.state(sha256, session=session)) is not ContentState.OK
+        ]
     reset_sequences(target)
     rehashed = 0
     if key is not None:
@@ -215,7 +229,7 @@ def _fill(target: Connection, database: Path, attachments: Path, key: DataKey | 
         for name, count in row_counts(target).items()
         if count != source_rows.get(name)
     ]
-    problems += content_problems(target, hashes)
+    problems += content_problems
     if _audit_breaks(target, None) != source_breaks:
         problems.append("the audit log does not verify the same way on the server")
     if problems:
@@ -257,12 +271,7 @@ def _audit_breaks(connection: Connection, key: DataKey | None) -> list[audit.Cha
 
 
 def back_up_server(
-    engine: Engine,
-    server: ServerAddress,
-    folder: Path,
-    *,
-    app_version: str,
-    passphrase: str | None = None,
+    db: ServerDatabase, folder: Path, *, app_version: str, passphrase: str | None = None
 ) -> Path:
     """A backup of the server database into `folder`: the same zip a data folder's backup is,
     encrypted with a new key under `passphrase` when one is given."""
@@ -270,8 +279,13 @@ def back_up_server(
 
     def snapshot(work: Path) -> dict[str, Path]:
         members = {DATABASE_MEMBER: work / DATABASE_MEMBER}
-        store = AttachmentStore(work / ATTACHMENTS_MEMBER, key)
-        with translated_errors(server), _consistent_read(engine) as source:
+        folder_store = AttachmentStore(work / ATTACHMENTS_MEMBER, key)
+        server_store = DatabaseAttachmentStore(db)
+        with (
+            translated_errors(db.server),
+            _consistent_read(db.engine()) as source,
+            Session(bind=source) as session,
+        ):
             revision = source.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
             copy = Database(members[DATABASE_MEMBER], key).engine(immediate=True)
             try:
@@ -280,17 +294,10 @@ def back_up_server(
                     copy_rows(source, target)
             finally:
                 copy.dispose()
-            for sha256 in content_hashes(source):
-                content = read_content(source, sha256)
-                if hashlib.sha256(content).hexdigest() != sha256:
-                    raise StorageError(
-                        f"Attachment content {sha256[:12]}… on the server is damaged, so no "
-                        "backup was written.",
-                        "Ask your IT person to restore the server from its own backup "
-                        "(pg_dump), or restore a J3490 Desk backup.",
-                    )
-                with store.staged(content, max_bytes=len(content)) as staged:
-                    path = store.keep(staged)
+            for sha256 in _stored_hashes(db, source):
+                content = server_store.read_bytes(sha256, session=session)  # checks its SHA-256
+                with folder_store.staged(content, max_bytes=len(content)) as staged:
+                    path = folder_store.keep(staged)
                 members[path.relative_to(work).as_posix()] = path
         if settings is not None:
             write_settings(work, settings)

@@ -159,7 +159,9 @@ def _check_and_migrate(server: ServerAddress, connection: Any, backups: Path | N
 
         if backups is not None:  # as the older version left it, as a folder's is before its own
             back_up_server(
-                connection.engine, server, backups, app_version=f"before-migration-{revision}"
+                ServerDatabase(server, connection.engine),
+                backups,
+                app_version=f"before-migration-{revision}",
             )
 
     revision = _revision(server, connection)

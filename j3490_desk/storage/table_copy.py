@@ -12,24 +12,18 @@ that text, so it must not be parsed and re-written), dates and booleans are conv
 SQLAlchemy from SQLite's text and integers to PostgreSQL's types and back, exactly as the ORM
 writes them.
 
-Attachment content on the server is kept in `attachment_content` and `attachment_chunk`: one
-row per distinct content (named by its SHA-256) and its bytes cut in `CONTENT_CHUNK` pieces,
-positions from 0, as the attachment store on the server keeps them.
+Attachment content is not copied here: the server keeps it in `attachment_content` and
+`attachment_chunk` through its own store (`storage.database_attachment_store`), which the
+callers use, and a folder or a backup keeps it as files.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+from sqlalchemy import Connection, MetaData, Table, func, insert, select, text
 
-from sqlalchemy import Connection, MetaData, Table, func, insert, inspect, select, text
-
-CONTENT_CHUNK = 512 * 1024
 CONTENT_TABLES = ("attachment_content", "attachment_chunk")
 _OWN_TABLES = ("alembic_version",)  # each database keeps the revision its migrations stamped
 _BATCH_ROWS = 500
-_BATCH_BYTES = 8 * 1024 * 1024  # attachment chunks are large: fewer of them per round trip
 
 
 def row_tables(connection: Connection) -> list[Table]:
@@ -83,8 +77,9 @@ def clear_server(connection: Connection) -> None:
 
 
 def _all_tables(connection: Connection) -> str:
-    tables = row_tables(connection) + _content_tables(connection)
-    return ", ".join(f'"{table.name}"' for table in tables)
+    metadata = MetaData()
+    metadata.reflect(connection)
+    return ", ".join(f'"{name}"' for name in metadata.tables if name not in _OWN_TABLES)
 
 
 def reset_sequences(connection: Connection) -> None:
@@ -99,105 +94,3 @@ def reset_sequences(connection: Connection) -> None:
             ),
             {"table": table.name},
         )
-
-
-# --- attachment content on the server ---------------------------------------------------------
-
-
-def store_content(connection: Connection, sha256: str, content: bytes) -> None:
-    """Keep `content` (whose SHA-256 the caller checked) on the server, unless already there."""
-    found = connection.execute(
-        text("SELECT 1 FROM attachment_content WHERE sha256 = :sha256"), {"sha256": sha256}
-    ).first()
-    if found is not None:
-        return
-    pieces = [content[at : at + CONTENT_CHUNK] for at in range(0, len(content), CONTENT_CHUNK)]
-    connection.execute(
-        text(
-            "INSERT INTO attachment_content (sha256, size_bytes, chunk_count, stored_at) "
-            "VALUES (:sha256, :size, :count, :at)"
-        ),
-        {
-            "sha256": sha256,
-            "size": len(content),
-            "count": len(pieces),
-            "at": datetime.now(UTC).isoformat(),
-        },
-    )
-    for batch in _batches(enumerate(pieces)):
-        connection.execute(
-            text(
-                "INSERT INTO attachment_chunk (sha256, position, data) "
-                "VALUES (:sha256, :position, :data)"
-            ),
-            [{"sha256": sha256, "position": at, "data": piece} for at, piece in batch],
-        )
-
-
-def content_hashes(connection: Connection) -> list[str]:
-    """Every content kept on the server (none in a schema older than its tables, 0009)."""
-    if not inspect(connection).has_table("attachment_content"):
-        return []
-    return list(
-        connection.execute(text("SELECT sha256 FROM attachment_content ORDER BY sha256")).scalars()
-    )
-
-
-def read_content(connection: Connection, sha256: str) -> bytes:
-    """The content as kept on the server; ValueError when a chunk is missing or extra."""
-    expected = connection.execute(
-        text("SELECT size_bytes, chunk_count FROM attachment_content WHERE sha256 = :sha256"),
-        {"sha256": sha256},
-    ).one()
-    pieces = list(
-        connection.execute(
-            text(
-                "SELECT position, data FROM attachment_chunk WHERE sha256 = :sha256 "
-                "ORDER BY position"
-            ),
-            {"sha256": sha256},
-        )
-    )
-    if [row[0] for row in pieces] != list(range(expected[1])):
-        raise ValueError(f"attachment content {sha256} has missing or extra chunks")
-    content = b"".join(bytes(row[1]) for row in pieces)
-    if len(content) != expected[0]:
-        raise ValueError(f"attachment content {sha256} is not its recorded size")
-    return content
-
-
-def content_problems(connection: Connection, expected: Iterable[str]) -> list[str]:
-    """Read every content back: what is missing, incomplete, or not the content its name says."""
-    problems = []
-    stored = set(content_hashes(connection))
-    for sha256 in sorted(expected):
-        if sha256 not in stored:
-            problems.append(f"attachment {sha256} is missing")
-            continue
-        try:
-            content = read_content(connection, sha256)
-        except ValueError as error:
-            problems.append(str(error))
-            continue
-        if hashlib.sha256(content).hexdigest() != sha256:
-            problems.append(f"attachment {sha256} does not match its SHA-256")
-    return problems
-
-
-def _content_tables(connection: Connection) -> list[Table]:
-    metadata = MetaData()
-    metadata.reflect(connection, only=CONTENT_TABLES)
-    return [metadata.tables[name] for name in CONTENT_TABLES]
-
-
-def _batches(pieces: Iterable[tuple[int, bytes]]) -> Iterator[list[tuple[int, bytes]]]:
-    batch: list[tuple[int, bytes]] = []
-    size = 0
-    for item in pieces:
-        batch.append(item)
-        size += len(item[1])
-        if size >= _BATCH_BYTES:
-            yield batch
-            batch, size = [], 0
-    if batch:
-        yield batch

@@ -9,8 +9,11 @@ from typing import Any
 from sqlalchemy import Connection, create_engine, select
 
 from j3490_desk.storage.database import Database
+from j3490_desk.storage.database_attachment_store import DatabaseAttachmentStore
 from j3490_desk.storage.encryption import DataKey
-from j3490_desk.storage.table_copy import content_hashes, read_content, row_tables
+from j3490_desk.storage.server_database import open_server_database
+from j3490_desk.storage.server_url import parse_server_url
+from j3490_desk.storage.table_copy import row_tables
 
 Dump = dict[str, list[tuple[Any, ...]]]
 
@@ -44,16 +47,16 @@ def dump_server(url: str) -> Dump:
 
 
 def server_contents(url: str) -> dict[str, str]:
-    """SHA-256 -> SHA-256 of what the server returns for it (equal when intact)."""
-    engine = create_engine(url)
+    """SHA-256 -> SHA-256 of what the server's store returns for it (equal when intact)."""
+    db = open_server_database(parse_server_url(url))
     try:
-        with engine.connect() as connection:
-            return {
-                sha256: hashlib.sha256(read_content(connection, sha256)).hexdigest()
-                for sha256 in content_hashes(connection)
-            }
+        store = DatabaseAttachmentStore(db)
+        return {
+            sha256: hashlib.sha256(store.read_bytes(sha256)).hexdigest()
+            for sha256 in store.stored_hashes()
+        }
     finally:
-        engine.dispose()
+        db.dispose()
 
 
 def folder_files(root: Path) -> dict[str, str]:

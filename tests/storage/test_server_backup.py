@@ -16,8 +16,9 @@ from j3490_desk.cli import run
 from j3490_desk.paths import DataPaths
 from j3490_desk.services import backups, claims, encryption
 from j3490_desk.services.app_data import open_app_data
-from j3490_desk.storage import server_copy, table_copy
+from j3490_desk.storage import table_copy
 from j3490_desk.storage.database import upgrade_schema
+from j3490_desk.storage.database_attachment_store import DatabaseAttachmentStore
 from j3490_desk.storage.encryption import PASSPHRASE_ENV
 from j3490_desk.storage.server_url import DATABASE_URL_ENV
 from tests.sample_claims import sample_claim
@@ -160,10 +161,11 @@ def test_a_restore_that_fails_part_way_leaves_the_server_as_it_was(
         assert "for every computer that uses it" in backups.restore_target(data)  # the window asks
         before = dump_server(filled_server)
 
-        def fail(*_args: object) -> None:
+        def fail(*_args: object, **_kwargs: object) -> None:
             raise OSError(28, "No space left on device")
 
-        monkeypatch.setattr(server_copy, "store_content", fail)  # after every row was copied
+        # after every row was copied, the content fails
+        monkeypatch.setattr(DatabaseAttachmentStore, "keep", fail)
         with pytest.raises(OSError):
             backups.restore_into_open_folder(data, file)
     finally:
