@@ -1,8 +1,9 @@
 """The claim list query, in plain SQL: it runs before the ORM is loaded and over many rows.
 
 Filters, search and sort are all done here so a page of 200 out of 100,000 claims costs one
-indexed query. Only fixed SQL fragments are ever joined in; every value is a parameter. The
-same queries run on SQLite and PostgreSQL (see `storage.plain_sql`) and answer the same rows.
+indexed query. Only fixed SQL fragments are ever joined in; every value is a parameter but the
+page's bounds (two ints, see `claim_page`). The same queries run on SQLite and PostgreSQL (see
+`storage.plain_sql`) and answer the same rows.
 """
 
 from __future__ import annotations
@@ -195,8 +196,10 @@ def claim_page(
     )
     sql = f"{SELECT_SQL} WHERE {where} ORDER BY {order}, claim.id {direction}"
     if limit is not None:  # no "all rows" LIMIT both engines take (SQLite -1, PostgreSQL ALL)
-        sql += " LIMIT :limit OFFSET :offset"
-        params.update(offset=offset, limit=limit)
+        # Two ints of ours, written in rather than passed: PostgreSQL plans a statement it has
+        # prepared once for every LIMIT, guesses a tenth of the claims, and starts a parallel
+        # worker to sort them (5 ms instead of 2 for the first page).
+        sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
     rows = connection.execute(sql, params).fetchall()
     if limit is None:
         rows = rows[offset:]
