@@ -80,7 +80,7 @@ Row = tuple[Any, ...]
 # order finds a page of hits quickly. Below it the hits are few: fetch them first, then sort.
 DENSE_HITS = 5000
 
-# Name searches are written `{name} LIKE :like` with the column in braces (see `_names_like`).
+# Name searches are written `{name} LIKE :like` with the column in braces (see `names_like`).
 PATIENT_HITS_SQL = "SELECT id FROM patient WHERE {name} LIKE :like ESCAPE '\\' LIMIT :cap"
 DRUG_HITS_SQL = (
     "SELECT claim_id FROM drug_line WHERE {brand_name} LIKE :like ESCAPE '\\' "
@@ -104,7 +104,7 @@ _ASCII_LOWER = str.maketrans(_UPPER, _UPPER.lower())
 _NAME_COLUMN = re.compile(r"\{([\w.]+)\}")
 
 
-def _names_like(connection: PlainSQL, sql: str) -> str:
+def names_like(connection: PlainSQL, sql: str) -> str:
     """SQLite's LIKE ignores the case of A-Z only; PostgreSQL's heeds it, and its ILIKE and
     lower() fold every alphabet. On the server the names are folded A-Z only (translate) and
     so is the term (`_search_clause`), so both engines find the same claims. SQLite keeps its
@@ -165,11 +165,11 @@ def _search_clause(connection: PlainSQL, search: str, params: dict[str, Any]) ->
     parts = []
     for number, (hits_sql, column, dense_sql) in enumerate(lookups):
         hits = connection.execute(
-            _names_like(connection, hits_sql), {"like": like, "cap": DENSE_HITS}
+            names_like(connection, hits_sql), {"like": like, "cap": DENSE_HITS}
         )
         ids = [row[0] for row in hits]
         if len(ids) >= DENSE_HITS:
-            parts.append(_names_like(connection, dense_sql))
+            parts.append(names_like(connection, dense_sql))
         elif ids:
             params[f"ids{number}"] = json.dumps(ids)
             parts.append(f"{column} IN ({ids_in(connection, f'ids{number}')})")
