@@ -93,7 +93,7 @@ class ServerDatabase:
         """
         with translated_errors(self.server):
             connection = self._engine.raw_connection()
-            driver = connection.driver_connection
+            driver: Any = connection.driver_connection  # a psycopg Connection
             try:
                 driver.autocommit = True
                 yield PlainConnection(driver)
