@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.bench_work_queue import BARE as NARROW_PAGE
+from bench.bench_work_queue import absolute
 from bench.report import figure
 
 SERVER_ENV = "J3490_TEST_DATABASE_URL"
@@ -166,13 +167,30 @@ def run(url: str, data_dir: Path) -> None:
             fill(connection)
         with psycopg.connect(bare_url, autocommit=True) as bare:
             baseline = median_time(lambda: bare.execute(BARE_PAGE).fetchall())
-            ours = median_time(lambda: claim_list.list_claims(data, limit=PAGE))
+
+            def first_page(**chosen: Any) -> None:
+                chosen_filter = claim_list.ClaimFilter(**chosen)
+                claim_list.list_claims(data, claim_filter=chosen_filter, limit=PAGE)
+
+            ours = median_time(first_page)
             figure(f"claim list first page on PostgreSQL, {CLAIMS} claims", ours, baseline, 2.0)
             figure(
                 "  (vs the narrower query bench_work_queue takes on SQLite: 7 columns, no drugs)",
                 ours,
                 median_time(lambda: bare.execute(NARROW_PAGE).fetchall()),
                 2.0,
+            )
+
+            for word in ("Patient 04213", "Zynrelef", "00000"):  # as bench_work_queue's
+                worst = max(
+                    median_time(lambda text=text: first_page(search=text), 5)
+                    for text in (word[: n + 1] for n in range(len(word)))
+                )
+                absolute(f"  search keystroke on PostgreSQL, worst of '{word}'", worst, 0.1)
+            absolute(
+                "  Today panel counts on PostgreSQL",
+                median_time(lambda: claim_list.today_counts(data)),
+                0.1,
             )
 
             claim_id = claims.create_claim(data, sample_claim())

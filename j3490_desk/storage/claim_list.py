@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import string
 from collections.abc import Mapping
 from typing import Any
 
@@ -79,6 +80,7 @@ Row = tuple[Any, ...]
 # A search term matching more than this many rows is "dense": scanning claims in the sort
 # order finds a page of hits quickly. Below it the hits are few: fetch them first, then sort.
 DENSE_HITS = 5000
+MAX_CLAIM_ID_DIGITS = 18  # a longer number is no claim's id, and overflows a 64-bit integer
 
 # Name searches are written `{name} LIKE :like` with the column in braces (see `names_like`).
 PATIENT_HITS_SQL = "SELECT id FROM patient WHERE {name} LIKE :like ESCAPE '\\' LIMIT :cap"
@@ -87,31 +89,34 @@ DRUG_HITS_SQL = (
     "OR {generic_name} LIKE :like ESCAPE '\\' LIMIT :cap"
 )
 NDC_HITS_SQL = "SELECT claim_id FROM drug_line WHERE replace(ndc, '-', '') LIKE :like LIMIT :cap"
+# Dense: one sub-select per claim in the sort order, as a value rather than EXISTS, which
+# PostgreSQL would turn into a join that fetches every match first (with no statistics on the
+# folded names it guesses ten) and sorts them all: 0.9 s instead of 10 ms for "Patient 0".
 DENSE_PATIENT = (
-    "EXISTS (SELECT 1 FROM patient AS p WHERE p.id = claim.patient_id "
-    "AND {p.name} LIKE :like ESCAPE '\\')"
+    "(SELECT 1 FROM patient AS p WHERE p.id = claim.patient_id "
+    "AND {p.name} LIKE :like ESCAPE '\\') IS NOT NULL"
 )
 DENSE_DRUG = (
-    "EXISTS (SELECT 1 FROM drug_line AS d WHERE d.claim_id = claim.id "
-    "AND ({d.brand_name} LIKE :like ESCAPE '\\' OR {d.generic_name} LIKE :like ESCAPE '\\'))"
+    "(SELECT 1 FROM drug_line AS d WHERE d.claim_id = claim.id AND ({d.brand_name} LIKE :like "
+    "ESCAPE '\\' OR {d.generic_name} LIKE :like ESCAPE '\\') LIMIT 1) IS NOT NULL"
 )
 DENSE_NDC = (
-    "EXISTS (SELECT 1 FROM drug_line AS d WHERE d.claim_id = claim.id "
-    "AND replace(d.ndc, '-', '') LIKE :like)"
+    "(SELECT 1 FROM drug_line AS d WHERE d.claim_id = claim.id "
+    "AND replace(d.ndc, '-', '') LIKE :like LIMIT 1) IS NOT NULL"
 )
-_UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-_ASCII_LOWER = str.maketrans(_UPPER, _UPPER.lower())
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 _NAME_COLUMN = re.compile(r"\{([\w.]+)\}")
 
 
 def names_like(connection: PlainSQL, sql: str) -> str:
-    """SQLite's LIKE ignores the case of A-Z only; PostgreSQL's heeds it, and its ILIKE and
-    lower() fold every alphabet. On the server the names are folded A-Z only (translate) and
-    so is the term (`_search_clause`), so both engines find the same claims. SQLite keeps its
+    """SQLite's LIKE ignores the case of A-Z only; PostgreSQL's heeds it, and its ILIKE folds
+    every alphabet the database's locale knows. On the server the names are lowered in the C
+    collation, which lowers A-Z only (and 8x faster than translate()), and the term is lowered
+    the same way (`_search_clause`), so both engines find the same claims. SQLite keeps its
     plain LIKE, which scans 0004's covering index."""
     if not on_server(connection):
         return _NAME_COLUMN.sub(r"\1", sql)
-    return _NAME_COLUMN.sub(rf"translate(\1, '{_UPPER}', '{_UPPER.lower()}')", sql)
+    return _NAME_COLUMN.sub(r'lower(\1 COLLATE "C")', sql)
 
 
 def _where(connection: PlainSQL, filters: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -170,12 +175,14 @@ def _search_clause(connection: PlainSQL, search: str, params: dict[str, Any]) ->
         ids = [row[0] for row in hits]
         if len(ids) >= DENSE_HITS:
             parts.append(names_like(connection, dense_sql))
-        elif ids:
+            ids = []
+        if digits.isdigit() and len(digits) <= MAX_CLAIM_ID_DIGITS:
+            # Digits may be a claim number too: in the same list, not OR'ed on as its own test,
+            # which makes PostgreSQL test every claim (0.3 s for a handful of hits).
+            ids.append(int(digits))
+        if ids:
             params[f"ids{number}"] = json.dumps(ids)
             parts.append(f"{column} IN ({ids_in(connection, f'ids{number}')})")
-    if digits.isdigit():
-        params["claim_id"] = int(digits)
-        parts.append("claim.id = :claim_id")
     return "(" + (" OR ".join(parts) or "1 = 0") + ")"
 
 

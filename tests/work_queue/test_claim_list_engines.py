@@ -73,3 +73,9 @@ def test_every_row_after_an_offset_when_no_page_size_is_given(app_data: AppData)
     assert all(row.drugs == "Adstiladrin" for row in everything)
     rest = list_claims(app_data, claim_filter=ClaimFilter(sort="id", descending=False), offset=1)
     assert [row.id for row in rest] == ids[1:]
+
+
+def test_a_number_longer_than_any_claim_id_is_searched_as_an_ndc_only(app_data: AppData) -> None:
+    claim_id = _claim(app_data, "Roe, Jane")
+    assert _found(app_data, "5556610500") == {claim_id}  # part of its NDC, dashes left out
+    assert _found(app_data, "1234567890123456789012345") == set()  # once an OverflowError
