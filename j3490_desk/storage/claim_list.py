@@ -230,6 +230,8 @@ def denial_codes(
     connection: PlainSQL, claim_ids: list[int]
 ) -> dict[int, tuple[list[str], list[str]]]:
     """claim id -> (CARCs, RARCs) of its latest denial."""
+    if not claim_ids:  # no denied claim on the page: no round trip to the server
+        return {}
     sql = PAGE_DENIALS_SQL.format(ids=ids_in(connection, "ids"))
     rows = connection.execute(sql, {"ids": json.dumps(claim_ids)})
     return {claim_id: (carc.split(), rarc.split()) for claim_id, carc, rarc in rows}
