@@ -181,6 +181,14 @@ def run(url: str, data_dir: Path) -> None:
                 2.0,
             )
 
+            for descending in (True, False):  # filing deadlines may be empty: NULLS FIRST/LAST
+                absolute(
+                    f"  sort by filing deadline on PostgreSQL{', descending' * descending}",
+                    median_time(
+                        lambda d=descending: first_page(sort="filing_deadline", descending=d)
+                    ),
+                    0.2,
+                )
             for word in ("Patient 04213", "Zynrelef", "00000"):  # as bench_work_queue's
                 worst = max(
                     median_time(lambda text=text: first_page(search=text), 5)
