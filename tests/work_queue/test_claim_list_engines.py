@@ -7,6 +7,9 @@ import dataclasses
 from datetime import date
 from decimal import Decimal
 
+import pytest
+from sqlmodel import select
+
 from j3490_desk.domain import claim as d
 from j3490_desk.services import claims
 from j3490_desk.services.app_data import AppData
@@ -79,3 +82,17 @@ def test_a_number_longer_than_any_claim_id_is_searched_as_an_ndc_only(app_data: 
     claim_id = _claim(app_data, "Roe, Jane")
     assert _found(app_data, "5556610500") == {claim_id}  # part of its NDC, dashes left out
     assert _found(app_data, "1234567890123456789012345") == set()  # once an OverflowError
+
+
+def test_a_save_after_reading_the_list_is_still_one_unit_of_work(app_data: AppData) -> None:
+    """The list reads in autocommit on the server; the pooled connection must not keep it, or a
+    save that fails half-way would leave its first half written."""
+    from j3490_desk.models import Patient
+
+    list_claims(app_data, limit=10)
+    with pytest.raises(RuntimeError), app_data.db.write() as session:
+        session.add(Patient(name="Half, Saved", member_id="H1"))
+        session.flush()
+        raise RuntimeError("the save fails after its first statement")
+    with app_data.db.read() as session:
+        assert session.exec(select(Patient).where(Patient.name == "Half, Saved")).all() == []
