@@ -2,8 +2,9 @@
 
 On the one-seat file it is sqlite3's (or SQLCipher's) own connection; on the server,
 `server_database.PlainConnection`, which takes the same `:name` and `?` parameters. The queries
-are written once for both; where the engines answer the same SQL differently (case in LIKE,
-where NULLs sort), the query asks `on_server` and says why.
+are written once for both, in SQL both take. Where one engine lacks the other's function or
+answers the same SQL differently (reading a JSON array, case in LIKE), the query asks
+`on_server` and says why.
 """
 
 from __future__ import annotations
