@@ -182,8 +182,9 @@ def run(url: str, data_dir: Path) -> None:
             )
 
             for descending in (True, False):  # filing deadlines may be empty: NULLS FIRST/LAST
+                way = "descending" if descending else "ascending"
                 absolute(
-                    f"  sort by filing deadline on PostgreSQL{', descending' * descending}",
+                    f"  sort by filing deadline on PostgreSQL, {way}",
                     median_time(
                         lambda d=descending: first_page(sort="filing_deadline", descending=d)
                     ),
