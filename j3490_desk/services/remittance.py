@@ -153,8 +153,8 @@ class _Known:
     # of those cost more than the posting itself): `write_pending`.
     next_id: dict[type[SQLModel], int] = field(default_factory=dict)
     pending: dict[type[SQLModel], list[_Row]] = field(default_factory=dict)
-    # each posting's status move, whose id the posting names once the moves are flushed
-    moves: list[tuple[_Row, ClaimEvent]] = field(default_factory=list)
+    # each posting's status move, whose event's id the posting names once it is written
+    moves: list[tuple[_Row, claim_status.Move]] = field(default_factory=list)
     # the order their foreign keys need (the models declare no relationships to sort by)
     ORDER = (RemittancePosting, RemittanceLine, RemittanceAdjustment)
 
@@ -169,10 +169,15 @@ class _Known:
         return row
 
     def write_pending(self, session: Session) -> None:
-        session.flush()  # the claims' moves, their events and audit entries, in one go
-        for posting, moved in self.moves:
-            posting["event_id"] = moved.id
-        self.moves.clear()
+        if self.moves:  # their events and audit entries in file order, as plain rows too
+            written = session.connection().execute(
+                insert(ClaimEvent).returning(col(ClaimEvent.id), sort_by_parameter_order=True),
+                [moved.event for _, moved in self.moves],
+            )
+            for (posting, _), event_id in zip(self.moves, written.scalars(), strict=True):
+                posting["event_id"] = event_id
+            audit.record_many(session, [moved.audit for _, moved in self.moves])
+            self.moves.clear()
         for model in self.ORDER:
             if rows := self.pending.pop(model, []):
                 session.connection().execute(insert(model), rows)  # Core executemany, no ORM
@@ -335,9 +340,10 @@ def _move(
     name: str,
     payment: Payment,
     claim: ClaimPayment,
-) -> tuple[_Row, ClaimEvent]:
-    """The status move this claim payment makes (InvalidInputError when the lifecycle refuses
-    it), and its posting's row, not yet queued nor naming the move's event (`write_pending`)."""
+) -> tuple[_Row, claim_status.Move]:
+    """The status move this claim payment makes on its claim's row (InvalidInputError when
+    the lifecycle refuses it), and its posting's row, not yet queued nor naming the move's
+    event (`write_pending`)."""
     assert row.id is not None
     claim_id = row.id
     if row.status == ClaimStatus.DRAFT:
@@ -378,10 +384,9 @@ def _move(
             f"{reversed_posting.paid} (check/EFT {reversed_posting.trace_number}); that "
             f"posting stays in the history. {posting_summary(claim)}"
         )
-        moved = claim_status.apply_transition(
+        moved = claim_status.move(
             data,
-            session,
-            claim_id,
+            row,
             ClaimStatus(posted_event.from_status),
             check=lambda now: reversal_problem(ClaimStatus(now.status), posted),
             reversal=True,
@@ -399,7 +404,7 @@ def _move(
                 claim.paid, now.billed_total, confirmed_over_billed=False
             )
 
-        moved = claim_status.apply_transition(data, session, claim_id, target, check=check, **event)
+        moved = claim_status.move(data, row, target, check=check, **event)
     return posting, moved
 
 

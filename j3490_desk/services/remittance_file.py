@@ -26,8 +26,9 @@ import pyx12.error_visitor
 import pyx12.errors
 import pyx12.params
 import pyx12.path
+import pyx12.rawx12file
+import pyx12.segment
 import pyx12.x12context
-import pyx12.x12file
 
 from j3490_desk.domain.remittance import (
     IMPLEMENTATION_GUIDE,
@@ -135,12 +136,16 @@ def _text(content: bytes, name: str) -> str:
 
 def _require_835(text: str, name: str) -> None:
     """Every functional group must be a health care payment (GS01 HP) in 005010X221A1,
-    checked before pyx12 loads a map for what the file claims to be."""
+    checked before pyx12 loads a map for what the file claims to be. Only the GS segments
+    are parsed here: the validating walk parses every segment next."""
     groups = 0
     try:
-        for segment in pyx12.x12file.X12Reader(io.StringIO(text)):
-            if segment.get_seg_id() != "GS":
+        raw = pyx12.rawx12file.RawX12File(io.StringIO(text))
+        seg_term, ele_term, subele_term, _, _ = raw.get_term()
+        for line in raw:
+            if not line.lstrip().startswith(f"GS{ele_term}"):
                 continue
+            segment = pyx12.segment.Segment(line.lstrip(), seg_term, ele_term, subele_term)
             groups += 1
             kind, version = segment.get_value("GS01"), segment.get_value("GS08")
             if kind != "HP":
@@ -339,6 +344,8 @@ def _placed(
     payments: list[Payment], claim_lines: list[tuple[int, int]], faults: list[_Fault]
 ) -> Remittance:
     """A fault inside a claim's loop keeps that claim from posting; any other is listed."""
+    if not faults:
+        return Remittance(tuple(payments), ())
     spans = iter(claim_lines)
     placed: list[Payment] = []
     outside = [Problem(f.segment, f"line {f.line}: {f.message}") for f in faults]
