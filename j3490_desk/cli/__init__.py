@@ -30,6 +30,7 @@ from j3490_desk.cli import (
 )
 from j3490_desk.errors import KnownError, PassphraseRequiredError
 from j3490_desk.storage.encryption import PASSPHRASE_ENV
+from j3490_desk.storage.server_url import DATABASE_URL_ENV
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -57,6 +58,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="data folder (default: $J3490_DESK_DATA_DIR, else the per-user app-data folder)",
     )
+    parser.add_argument(
+        "--database-url",
+        metavar="URL",
+        help="the clinic's shared PostgreSQL database, postgresql+psycopg://USER@HOST:5432/DB "
+        f"(default: ${DATABASE_URL_ENV}, else Settings > Data, else the data folder's own "
+        "SQLite file); the password comes from the keychain, PGPASSWORD or .pgpass",
+    )
     # Never an option (it would show in the process list): run() fills it from the
     # environment or asks on the terminal.
     parser.set_defaults(passphrase=None)
@@ -74,6 +82,8 @@ def run(argv: Sequence[str]) -> int:
         parser.print_help()
         return 2
     args.passphrase = os.environ.get(PASSPHRASE_ENV)
+    if args.database_url:  # every command opens its data through open_app_data, which reads it
+        os.environ[DATABASE_URL_ENV] = args.database_url
     try:
         try:
             return handler(args)

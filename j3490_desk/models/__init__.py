@@ -7,6 +7,7 @@ from j3490_desk.models.remittance import (
     RemittanceLine,
     RemittancePosting,
 )
+from j3490_desk.models.shared import AttachmentChunk, AttachmentContent, ClaimHold
 from j3490_desk.models.tables import (
     Attachment,
     AuditEntry,
@@ -24,9 +25,12 @@ __all__ = [
     "AdjustmentCode",
     "AppUser",
     "Attachment",
+    "AttachmentChunk",
+    "AttachmentContent",
     "AuditEntry",
     "Claim",
     "ClaimEvent",
+    "ClaimHold",
     "ClinicSettings",
     "DrugLine",
     "PacketExport",

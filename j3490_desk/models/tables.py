@@ -102,6 +102,10 @@ class Provider(SQLModel, table=True):
     npi: str = ""
 
 
+# Claim.version's column, named before the class so its mapper can count saves with it.
+_VERSION = Column("version", Integer, nullable=False, server_default="1")
+
+
 class Claim(SQLModel, table=True):
     """A claim; drafts may not yet have a patient, payer or provider."""
 
@@ -148,6 +152,12 @@ class Claim(SQLModel, table=True):
     frequency: str = "1"
     original_claim_number: str = ""
     documents_sent: str = ""
+    # since revision 0009: who saved it last, and a counter each save raises; a save made
+    # from an older version (another seat saved in between) is refused, never overwrites
+    updated_by: str = ""
+    version: int = Field(default=1, sa_column=_VERSION)
+
+    __mapper_args__ = {"version_id_col": _VERSION}
 
 
 class DrugLine(SQLModel, table=True):

@@ -19,6 +19,8 @@ from j3490_desk.storage.encryption import PASSPHRASE_ENV, DataKey, read_settings
 from j3490_desk.storage.filesystems import SQLITE_NETWORK_GUIDANCE, is_network_path
 from j3490_desk.storage.instance_lock import InstanceLock
 from j3490_desk.storage.restore_swap import protect_data_folder, recover_data_folder
+from j3490_desk.storage.server_database import ServerDatabase, open_server_database
+from j3490_desk.storage.server_url import ServerAddress, chosen_server
 
 if TYPE_CHECKING:
     from j3490_desk.services.reference import ReferenceService
@@ -30,7 +32,7 @@ DEFAULT_AUTO_LOCK_MINUTES = 10  # ClinicSettings.auto_lock_minutes before the cl
 @dataclass
 class AppData:
     paths: DataPaths
-    db: Database
+    db: Database | ServerDatabase
     lock: InstanceLock | None = None
     user: str = field(default_factory=lambda: _login_name())
     _reference: ReferenceService | None = field(default=None, repr=False)
@@ -59,8 +61,14 @@ def open_app_data(
     passphrase: str | None = None,
     key: DataKey | None = None,
     read_only: bool = False,
+    database_url: str | None = None,
 ) -> AppData:
     """Check, migrate and open the data folder (`--data-dir`, env, or the per-user default).
+
+    The claims are in the folder's SQLite file unless a shared server is chosen
+    (`database_url`, J3490_DESK_DATABASE_URL or Settings > Data, see storage.server_url):
+    then they are on that PostgreSQL server, and the folder keeps this seat's own files
+    (reference data, settings).
 
     `exclusive` (the app window) takes the folder's instance lock first, so a second window
     is refused before it touches anything; the CLI shares the folder safely without it.
@@ -72,6 +80,11 @@ def open_app_data(
     if exclusive and read_only:
         raise ValueError("the app window needs a data folder it can write to")
     paths = DataPaths(resolve_data_dir(data_dir))
+    server = chosen_server(paths.root, database_url)
+    if server is not None:
+        if read_only:
+            raise ValueError("a shared database is never opened read-only")
+        return _open_shared(paths, server, exclusive=exclusive)
     lock = None
     if exclusive:
         ensure_writable_folder(paths.root)
@@ -93,6 +106,22 @@ def open_app_data(
         raise
 
 
+def _open_shared(paths: DataPaths, server: ServerAddress, *, exclusive: bool) -> AppData:
+    """This seat's folder for its own files, and the clinic's server for the claims."""
+    ensure_writable_folder(paths.root)
+    lock = None
+    if exclusive:
+        lock = InstanceLock(paths.lock_file)
+        lock.acquire()
+    try:
+        protect_data_folder(paths)
+        return AppData(paths=paths, db=open_server_database(server), lock=lock)
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        raise
+
+
 def open_app_data_to_read(
     data_dir: str | os.PathLike[str] | None = None, *, passphrase: str | None = None
 ) -> AppData:
@@ -105,7 +134,8 @@ def open_app_data_to_read(
     try:
         return open_app_data(data_dir, passphrase=passphrase)
     except FolderNotWritableError:
-        if not DataPaths(resolve_data_dir(data_dir)).database.exists():
+        paths = DataPaths(resolve_data_dir(data_dir))
+        if not paths.database.exists() or chosen_server(paths.root) is not None:
             raise
     return open_app_data(data_dir, passphrase=passphrase, read_only=True)
 

@@ -30,7 +30,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TypedDict
 
-from sqlalchemy import event, insert
+from sqlalchemy import event, insert, text
 from sqlmodel import Session, col, select
 
 from j3490_desk.models import AuditEntry
@@ -44,6 +44,7 @@ from j3490_desk.storage.audit_head import (
     write_anchor,
 )
 from j3490_desk.storage.encryption import DataKey
+from j3490_desk.storage.server_database import AUDIT_LOCK
 
 Changes = Mapping[str, tuple[Any, Any]]
 
@@ -143,6 +144,10 @@ def _chain_head(session: Session) -> AuditEntry | None:
     head = session.info.get(_HEAD)
     if isinstance(head, AuditEntry) and head in session:  # a rollback expunges it
         return head
+    if session.get_bind().dialect.name == "postgresql":
+        # Seats append at once there: each waits for the last one's commit before it reads
+        # the head, so the chain stays one chain. Released when this transaction ends.
+        session.execute(text(f"SELECT pg_advisory_xact_lock({AUDIT_LOCK})"))
     return session.exec(select(AuditEntry).order_by(col(AuditEntry.id).desc()).limit(1)).first()
 
 

@@ -50,7 +50,7 @@ if TYPE_CHECKING:
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # The newest migration's revision. Opening a database already at it skips importing Alembic,
 # which is most of start-up; a test keeps this equal to Alembic's own head.
-SCHEMA_HEAD = "0008"
+SCHEMA_HEAD = "0009"
 BUSY_TIMEOUT_MS = 10_000
 # Closing waits at most this long for another program's write to refresh the statistics.
 STATISTICS_TIMEOUT_S = 0.5
@@ -67,6 +67,8 @@ class Database:
     more than the rest of start-up, and the main window's first page does not need it.
     A `read_only` database opens every connection immutable and refuses every write.
     """
+
+    shared = False  # one seat's own file; ServerDatabase is the clinic's shared one
 
     def __init__(self, path: Path, key: DataKey | None = None, *, read_only: bool = False) -> None:
         self.path = path
@@ -307,7 +309,6 @@ def migrate(
     paths: DataPaths, *, to_revision: str = "head", key: DataKey | None = None
 ) -> Path | None:
     """Upgrade the database to `to_revision`; returns the backup taken first, if any."""
-    from alembic import command
     from alembic.script import ScriptDirectory
 
     path = paths.database
@@ -327,13 +328,44 @@ def migrate(
     engine = _engine(path, key, immediate=True, foreign_keys=False)
     try:
         with engine.begin() as connection:
-            command.upgrade(_alembic_config(connection), to_revision)
+            upgrade_schema(connection, to_revision)
             broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
             if broken:
                 raise RuntimeError(f"migration left {len(broken)} rows with broken references")
     finally:
         engine.dispose()
     return backup
+
+
+def upgrade_schema(connection: Any, to_revision: str = "head") -> None:
+    """Run the migrations on an open connection, inside its transaction (either engine)."""
+    from alembic import command
+
+    command.upgrade(_alembic_config(connection), to_revision)
+
+
+def migrate_connection(connection: Any, label: str) -> None:
+    """Bring a shared server's database to the head schema, refusing one a newer app wrote."""
+    from alembic.script import ScriptDirectory
+
+    from j3490_desk.storage.server_database import refuse_unknown_revision
+
+    row = (
+        connection.exec_driver_sql("SELECT version_num FROM alembic_version").first()
+        if _has_alembic_table(connection)
+        else None
+    )
+    if row is not None and not _known_revision(
+        ScriptDirectory.from_config(_alembic_config()), str(row[0])
+    ):
+        raise refuse_unknown_revision(label, str(row[0]))
+    upgrade_schema(connection)
+
+
+def _has_alembic_table(connection: Any) -> bool:
+    from sqlalchemy import inspect
+
+    return bool(inspect(connection).has_table("alembic_version"))
 
 
 def _known_revision(scripts: ScriptDirectory, revision: str) -> bool:

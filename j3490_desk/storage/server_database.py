@@ -1,0 +1,249 @@
+"""The shared claims database: one PostgreSQL database that every seat of a clinic uses at once.
+
+The same tables, migrations and services as the one-seat SQLite file (`storage.database`), so a
+`ServerDatabase` answers the same `read()`, `write()` and `read_plain()`. What differs is kept
+here: how a server that cannot be reached, a wrong password or a database that is not ours is
+told to the clerk, and that two seats opening an older schema at once migrate it only once
+(a session advisory lock). PostgreSQL runs each migration's DDL inside its transaction, so a
+migration that fails leaves the schema as it was.
+
+Seats writing at the same moment are kept apart by PostgreSQL itself (row locks) and by the
+claim's version counter (a save over someone else's newer save is refused, see
+`models.tables.Claim`); the audit chain takes its own lock (`storage.audit`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from j3490_desk.errors import DatabaseDamagedError, KnownError, NewerDatabaseError, StorageError
+from j3490_desk.storage.server_url import ServerAddress, keychain_password
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlmodel import Session
+
+CONNECT_TIMEOUT_S = 10
+APPLICATION_NAME = "J3490 Desk"
+# pg_advisory_lock keys: any 64-bit numbers no other program on the server uses for these.
+MIGRATION_LOCK = 0x4A33_3439_0001  # "J349", 1
+AUDIT_LOCK = 0x4A33_3439_0002  # serialises appends to the audit hash chain
+
+
+class ServerUnreachableError(StorageError):
+    """The server does not answer: nothing was saved by the change that found it out."""
+
+
+class ServerLoginError(KnownError):
+    """The server refused the user name or password."""
+
+
+class ConcurrentSaveError(StorageError):
+    """Another seat's save collided with this one (deadlock, serialization failure): retry."""
+
+
+class ServerDatabase:
+    """A clinic's PostgreSQL database, opened by `open_server_database`."""
+
+    shared = True
+    key = None  # folder encryption is the one-seat folder's; the server protects itself
+    read_only = False
+
+    def __init__(self, server: ServerAddress, engine: Engine) -> None:
+        self.server = server
+        self._engine = engine
+
+    def engine(self, *, immediate: bool = True) -> Engine:
+        return self._engine
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        from sqlmodel import Session
+
+        with (
+            translated_errors(self.server),
+            Session(self._engine, expire_on_commit=False) as session,
+        ):
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One unit of work: committed when the block ends, rolled back if it raises."""
+        from sqlmodel import Session
+
+        with (
+            translated_errors(self.server),
+            Session(self._engine, expire_on_commit=False) as session,
+            session.begin(),
+        ):
+            # No audit head file: the chain is the server's, and every seat appends to it.
+            session.info.update(data_folder=None, data_key=None)
+            yield session
+
+    @contextmanager
+    def read_plain(self) -> Iterator[PlainConnection]:
+        """A DB-API connection taking the same SQL and parameters as SQLite's (see PlainConnection)."""
+        with translated_errors(self.server):
+            connection = self._engine.raw_connection()
+            try:
+                yield PlainConnection(connection.driver_connection)
+            finally:
+                connection.close()  # back to the pool, its transaction rolled back
+
+    def dispose(self) -> None:
+        self._engine.dispose()
+
+
+class PlainConnection:
+    """psycopg behind sqlite3's face: the plain-SQL queries are written once, for both engines.
+
+    They name parameters `:name` or mark them `?`, as sqlite3 takes them; psycopg wants
+    `%(name)s` and `%s` (and a literal % doubled). Only our own fixed SQL passes through here.
+    """
+
+    def __init__(self, connection: Any) -> None:
+        self._connection = connection
+
+    def execute(self, sql: str, parameters: Mapping[str, Any] | Sequence[Any] = ()) -> Any:
+        return self._connection.execute(_psycopg_sql(sql, parameters), parameters or None)
+
+    def executemany(self, sql: str, rows: Sequence[Any]) -> None:
+        with self._connection.cursor() as cursor:
+            cursor.executemany(_psycopg_sql(sql, rows[0] if rows else ()), rows)
+
+    def commit(self) -> None:
+        self._connection.commit()
+
+
+_NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
+
+
+def _psycopg_sql(sql: str, parameters: Mapping[str, Any] | Sequence[Any]) -> str:
+    sql = sql.replace("%", "%%")
+    if isinstance(parameters, Mapping):
+        return _NAMED.sub(r"%(\1)s", sql)
+    return sql.replace("?", "%s")
+
+
+def open_server_database(server: ServerAddress) -> ServerDatabase:
+    """Connect, check the database is ours and not newer, migrate it if older, and open it."""
+    from sqlalchemy import create_engine
+
+    connect_args: dict[str, Any] = {
+        "connect_timeout": CONNECT_TIMEOUT_S,
+        "application_name": APPLICATION_NAME,
+    }
+    password = keychain_password(server)
+    if password is not None:  # otherwise libpq reads PGPASSWORD or .pgpass itself
+        connect_args["password"] = password
+    engine = create_engine(server.url, connect_args=connect_args, pool_pre_ping=True)
+    try:
+        with translated_errors(server), engine.connect() as connection:
+            _check_and_migrate(server, connection)
+    except BaseException:
+        engine.dispose()
+        raise
+    return ServerDatabase(server, engine)
+
+
+def _check_and_migrate(server: ServerAddress, connection: Any) -> None:
+    from j3490_desk.storage.database import SCHEMA_HEAD, migrate_connection
+
+    revision = _revision(server, connection)
+    if revision == SCHEMA_HEAD:
+        connection.rollback()
+        return
+    # One seat migrates; another opening at the same moment waits here, then finds it done.
+    connection.exec_driver_sql(f"SELECT pg_advisory_lock({MIGRATION_LOCK})")
+    try:
+        connection.commit()
+        with connection.begin():
+            if _revision(server, connection) != SCHEMA_HEAD:
+                migrate_connection(connection, server.label)
+    finally:
+        connection.exec_driver_sql(f"SELECT pg_advisory_unlock({MIGRATION_LOCK})")
+        connection.commit()
+
+
+def _revision(server: ServerAddress, connection: Any) -> str | None:
+    """The schema revision of an empty database (None) or of ours; refuse anyone else's."""
+    tables = {
+        row[0]
+        for row in connection.exec_driver_sql(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+        )
+    }
+    if not tables:
+        return None
+    if "alembic_version" not in tables or "claim" not in tables:
+        raise DatabaseDamagedError(
+            f"The database {server.label} holds tables of some other program, not J3490 Desk's.",
+            "Ask your IT person for an empty database for J3490 Desk (CREATE DATABASE), and "
+            "give its URL. Nothing in that database was changed.",
+        )
+    row = connection.exec_driver_sql("SELECT version_num FROM alembic_version").first()
+    return None if row is None else str(row[0])
+
+
+def refuse_unknown_revision(label: str, revision: str) -> NewerDatabaseError:
+    return NewerDatabaseError(
+        f"The database {label} was written by a newer version of J3490 Desk (schema {revision}).",
+        "Install the newer version of J3490 Desk on this computer, as on the others. Nothing "
+        "in the database was changed.",
+    )
+
+
+@contextmanager
+def translated_errors(server: ServerAddress) -> Iterator[None]:
+    """psycopg's errors as the clerk can act on them; anything else is a bug and goes on."""
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        yield
+    except DBAPIError as error:
+        known = _known_problem(server, error)
+        if known is None:
+            raise
+        raise known from error
+
+
+def _known_problem(server: ServerAddress, error: Any) -> KnownError | None:
+    import psycopg.errors as pg
+
+    original = getattr(error, "orig", None)
+    text = str(original or error).lower()
+    if isinstance(original, pg.SerializationFailure | pg.DeadlockDetected | pg.LockNotAvailable):
+        return ConcurrentSaveError(
+            "Another computer was saving the same records at the same moment; this change was "
+            "not saved.",
+            "Save again: it goes through once the other save is done.",
+        )
+    if "password authentication failed" in text or "no password supplied" in text:
+        return ServerLoginError(
+            f"The database server {server.label} refused user {server.url.username!r}: wrong "
+            "or missing password.",
+            "Store the right password with `j3490-desk database password`, or set PGPASSWORD "
+            "or a .pgpass file (see the README's 'Several billers' section).",
+        )
+    if "does not exist" in text and "database" in text:
+        return DatabaseDamagedError(
+            f"There is no database {server.url.database!r} on {server.url.host}.",
+            "Ask your IT person to create it (CREATE DATABASE) for J3490 Desk, or correct the "
+            "URL in Settings > Data.",
+        )
+    if "permission denied" in text:
+        return ServerLoginError(
+            f"User {server.url.username!r} may not do this in {server.label} ({original}).",
+            "Ask your IT person to give that login the rights the README lists.",
+        )
+    if isinstance(original, pg.OperationalError) or getattr(error, "connection_invalidated", False):
+        reason = str(original or error).strip().splitlines()[0].strip()[:200]
+        return ServerUnreachableError(
+            f"The database server {server.label} cannot be reached ({reason}); nothing was "
+            "read from it or saved to it just now.",
+            "Check this computer's network and that the server is running, then try again.",
+        )
+    return None
