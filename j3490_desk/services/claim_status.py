@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from sqlmodel import Session, col, select
 
@@ -121,19 +121,34 @@ def apply_transition(
 
 @dataclass(frozen=True)
 class Move:
-    """A status move made on a claim's row, with the values of its event and audit entry,
-    which the caller writes (one by one in `apply_transition`, or many at once)."""
+    """A status move made on a claim's row: the columns it set there, and the values of its
+    event and audit entry, which the caller writes (one by one in `apply_transition`, or many
+    at once)."""
 
+    claim: dict[str, Any]  # the claim's columns the move set, with their new values
     event: dict[str, Any]  # the ClaimEvent's columns
     audit: audit.NewEntry
 
 
+class ClaimState(Protocol):
+    """What a move reads of a claim's row: a Claim, or the few columns a caller loaded."""
+
+    @property
+    def id(self) -> int | None: ...
+
+    @property
+    def status(self) -> str: ...
+
+
+Row = TypeVar("Row", bound=ClaimState)
+
+
 def move(
     data: AppData,
-    row: Claim,
+    row: Row,
     target: ClaimStatus,
     *,
-    check: RowCheck | None = None,
+    check: Callable[[Row], TransitionProblem | None] | None = None,
     claim_changes: dict[str, Any] | None = None,
     reversal: bool = False,
     **event: Any,
@@ -146,15 +161,16 @@ def move(
         _refuse(transition_problem(current, target))
     if check is not None:
         _refuse(check(row))
+    claim = {**(claim_changes or {}), "status": target.value, "updated_at": datetime.now(UTC)}
     changes: dict[str, tuple[Any, Any]] = {"status": (current.value, target.value)}
     for name, value in (claim_changes or {}).items():
         changes[name] = (getattr(row, name), value)
+    for name, value in claim.items():
         setattr(row, name, value)
-    row.status = target.value
-    row.updated_at = now = datetime.now(UTC)
     return Move(
+        claim=claim,
         event={
-            "at": now,
+            "at": claim["updated_at"],
             "claim_id": row.id,
             "user": data.user,
             "from_status": current.value,
