@@ -64,6 +64,7 @@ from j3490_desk.storage.attachment_store import AttachmentStore, ContentTooLarge
 
 _MB = 1024 * 1024
 _CHUNK = 900  # ids per IN (...) query, well under SQLite's limit on parameters
+_LARGEST_ID = 2**31 - 1  # the id columns are INTEGER: 32 bits on PostgreSQL
 _Row = dict[str, Any]  # a row to insert: column name -> value
 
 
@@ -399,8 +400,9 @@ def _post_claim(
 
 def _is_claim_number(text: str) -> bool:
     """CLP01 as we write CLM01: the claim id's digits exactly (no leading zeros, no other form),
-    so a number is never guessed into a claim."""
-    return text.isdigit() and str(int(text)) == text
+    so a number is never guessed into a claim; and no larger than a claim id can be (another
+    system's claim number is not even asked about: PostgreSQL refuses it as an INTEGER)."""
+    return text.isdigit() and str(int(text)) == text and int(text) <= _LARGEST_ID
 
 
 def _move(
