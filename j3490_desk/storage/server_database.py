@@ -85,13 +85,22 @@ class ServerDatabase:
 
     @contextmanager
     def read_plain(self) -> Iterator[PlainConnection]:
-        """A DB-API connection taking the same SQL and parameters as SQLite's (see PlainConnection)."""
+        """A DB-API connection taking the same SQL and parameters as SQLite's (see PlainConnection).
+
+        In autocommit, as sqlite3 reads: each query sees the latest saves, with no BEGIN and
+        ROLLBACK round trips, and psycopg keeps the statements it has prepared (a ROLLBACK makes
+        it forget them), so the work queue's page is planned once per connection, not per call.
+        """
         with translated_errors(self.server):
             connection = self._engine.raw_connection()
+            driver: Any = connection.driver_connection  # a psycopg Connection
             try:
-                yield PlainConnection(connection.driver_connection)
+                driver.autocommit = True
+                yield PlainConnection(driver)
             finally:
-                connection.close()  # back to the pool, its transaction rolled back
+                if not driver.closed:
+                    driver.autocommit = False  # the ORM's sessions begin their own transactions
+                connection.close()  # back to the pool
 
     def dispose(self) -> None:
         self._engine.dispose()
