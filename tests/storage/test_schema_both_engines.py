@@ -82,7 +82,8 @@ def _reflected(engine: Engine) -> Schema:
         schema[table] = {
             "columns": {
                 column["name"]: _column(
-                    column["type"], nullable=column["nullable"] and column["name"] not in primary_key
+                    column["type"],
+                    nullable=column["nullable"] and column["name"] not in primary_key,
                 )
                 for column in inspector.get_columns(table)
             },
