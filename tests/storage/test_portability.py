@@ -91,6 +91,7 @@ def test_read_only_attachments_are_replaced_and_removed_as_windows_allows(
     assert not folder.exists()
 
 
+@pytest.mark.sqlite_only
 def test_a_restore_over_read_only_attachments_works_as_windows_allows(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
