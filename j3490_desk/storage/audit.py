@@ -167,13 +167,8 @@ def verify_chain(
     return breaks
 
 
-def head_notes(folder: Path | None) -> list[str]:
-    """What the check could not cover, to say beside its result (`folder` None: a shared
-    database, whose log no head record outside it follows)."""
-    if folder is None:
-        return [
-            "a shared database keeps no head record: removing the newest entries would not show"
-        ]
+def head_notes(folder: Path) -> list[str]:
+    """What the check could not cover, to say beside its result."""
     if not (folder / ANCHOR_FILE).exists():
         return [
             "no head record yet (it is written with the next change): removing the newest "
