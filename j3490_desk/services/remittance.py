@@ -186,7 +186,10 @@ def _known(session: Session, numbers: list[str]) -> _Known:
         known.next_id[model] = top or 0
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
-        for row in session.exec(select(Claim).where(col(Claim.id).in_(chunk))):
+        # Locked (on a server; SQLite writes one at a time) in one order, so two postings or a
+        # seat's save wait for each other instead of moving a claim from a stale read.
+        locked = select(Claim).where(col(Claim.id).in_(chunk)).order_by(col(Claim.id))
+        for row in session.exec(locked.with_for_update(key_share=True)):
             assert row.id is not None
             known.claims[row.id] = row
         lines = session.exec(
@@ -232,9 +235,11 @@ def _run(data: AppData, content: bytes, name: str, *, keep: bool) -> ImportResul
             names = code_descriptions(data)
             try:
                 with data.db.write() as session:
-                    file_id = _file_row(data, session, staged.sha256, name, len(content))
                     numbers = [c.claim_number for p in remittance.payments for c in p.claims]
+                    # The claims are locked before the audit chain (the file's entry), in the
+                    # order every save takes them: no two seats wait for each other.
                     known = _known(session, numbers)
+                    file_id = _file_row(data, session, staged.sha256, name, len(content))
                     for payment in remittance.payments:
                         for claim in payment.claims:
                             _post_claim(
@@ -385,6 +390,7 @@ def _move(
             ClaimStatus(posted_event.from_status),
             check=lambda now: reversal_problem(ClaimStatus(now.status), posted),
             reversal=True,
+            already_locked=True,
             **event,
         )
         posting["reverses_id"] = reversed_posting.id
@@ -399,7 +405,9 @@ def _move(
                 claim.paid, now.billed_total, confirmed_over_billed=False
             )
 
-        moved = claim_status.apply_transition(data, session, claim_id, target, check=check, **event)
+        moved = claim_status.apply_transition(
+            data, session, claim_id, target, check=check, already_locked=True, **event
+        )
     return posting, moved
 
 

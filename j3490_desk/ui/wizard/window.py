@@ -88,7 +88,9 @@ class ClaimWizard(QWidget):
         self.data = data
         self.claim_id = claim_id
         self.today = today
-        self.claim = claims.get_claim(data, claim_id)
+        opened = drafts.open_draft(data, claim_id)
+        self.claim = opened.claim
+        self.version = opened.version  # what this window edits: a save over a newer one is refused
         self.step = drafts.HEADER
         self.dirty = False
         self.step_dirty = False
@@ -349,7 +351,10 @@ class ClaimWizard(QWidget):
         was_ready = self.claim.status is domain.ClaimStatus.READY
         try:
             if self.dirty:
-                self.claim = drafts.save_draft(self.data, self.claim, self.step, today=self.today)
+                saved = drafts.save_draft(
+                    self.data, self.claim, self.step, version=self.version, today=self.today
+                )
+                self.claim, self.version = saved.claim, saved.version
             elif self.step_dirty:
                 drafts.set_resume_step(self.data, self.claim_id, self.step)
             else:
