@@ -38,7 +38,14 @@ def main(seat: int, seats: int, count: int, data_dir: Path, barrier: Path, out: 
     rng = random.Random(seat)
     data = open_app_data(data_dir)
     data.user = f"seat{seat}"
-    report: dict[str, Any] = {"created": [], "saves": {}, "moves": {}, "refused": [], "lifecycle": [], "other": []}
+    report: dict[str, Any] = {
+        "created": [],
+        "saves": {},
+        "moves": {},
+        "refused": [],
+        "lifecycle": [],
+        "other": [],
+    }
     try:
         created = report["created"]
         for number in range(count):

@@ -59,10 +59,18 @@ def _run_seats(tmp_path: Path, folders: list[Path], env: dict[str, str]) -> None
     started = time.monotonic()
     processes = [
         subprocess.Popen(
-            [sys.executable, "-m", "tests.seats.seat_worker", str(seat), str(seats),
-             str(CLAIMS // seats), str(folder), str(barrier), str(out)],
-            cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "tests.seats.seat_worker",
+                *(str(arg) for arg in (seat, seats, CLAIMS // seats, folder, barrier, out)),
+            ],
+            cwd=ROOT,
+            env=environment,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for seat, (folder, out) in enumerate(zip(folders, outputs, strict=True))
     ]
     ends = [process.communicate(timeout=900) for process in processes]
