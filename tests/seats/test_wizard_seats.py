@@ -141,3 +141,24 @@ def test_a_claim_open_in_another_seat_is_read_only_here_until_they_close_it(
         lambda: claims.get_claim(mine, claim_id).patient.member_id == "MINE-9", timeout=5000
     )
     assert claims.get_claim(mine, claim_id).status is d.ClaimStatus.DRAFT
+
+
+def test_the_claim_list_says_who_has_the_selected_claim_open(
+    qtbot: QtBot, two_seats: Seats, windows: list[ClaimWizard]
+) -> None:
+    from j3490_desk.ui.main_window import MainWindow
+
+    mine, theirs = two_seats
+    claim_id = claims.create_claim(mine, sample_claim())
+    create_application()
+    their_window = ClaimWizard(theirs, claim_id, today=TODAY)
+    windows.append(their_window)
+    main = MainWindow(mine)
+    qtbot.add_widget(main)
+    main.show()
+    main.refresh()
+    main.table.setFocus()
+    qtbot.keyClick(main.table, Qt.Key.Key_Down)  # the first row: the claim
+    qtbot.keyClick(main.table, Qt.Key.Key_Home)
+    message = main.statusBar().currentMessage()
+    assert message.startswith(f"Claim {claim_id}: Open by jchen on {socket.gethostname()}")
