@@ -71,6 +71,7 @@ class CompareDialog(QDialog):
                 item.setToolTip(text)
                 self.table.setItem(row, column, item)
         self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setStretchLastSection(True)
         note = QLabel(
             "Nothing differs: reload theirs and nothing of yours is lost."
             if not differences

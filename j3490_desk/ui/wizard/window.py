@@ -15,6 +15,7 @@ from datetime import date, datetime
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -185,6 +186,7 @@ class ClaimWizard(QWidget):
         self.hold_notice = QLabel()
         self.hold_notice.setWordWrap(True)
         self.hold_notice.setAccessibleName("Open elsewhere")
+        self.hold_notice.setFrameShape(QFrame.Shape.StyledPanel)
         self.hold_notice.hide()
         self.conflict_bar = ConflictBar()
         self.conflict_bar.reload_requested.connect(self.reload_theirs)
@@ -444,9 +446,10 @@ class ClaimWizard(QWidget):
             return  # the server away a moment: the version counter still guards every save
         if holder is not None and not self.read_only and self.dirty:
             self.save_now()  # this seat's hold lapsed and another took it: save what is typed
-        if holder is None and self.read_only:
-            self._reload()  # free now: editable, from the claim as stored
+        was_read_only = self.read_only
         self._show_hold(holder)
+        if holder is None and was_read_only:
+            self._reload()  # free now: editable, from the claim as stored
 
     def _show_hold(self, holder: Holder | None) -> None:
         self.read_only = holder is not None
@@ -454,7 +457,10 @@ class ClaimWizard(QWidget):
         if holder is not None:
             self.hold_notice.setText(f"{holder.describe()} — read-only here")
             self.save_status.setText("Read-only: open elsewhere")
-        self.stack.setEnabled(not self.read_only)
+        for page in self.field_pages():  # their scroll areas stay usable: read, not typed
+            page.setEnabled(not self.read_only)
+        if self.read_only:
+            self.review_page.mark_ready.setEnabled(False)
         self.add_drug_button.setEnabled(not self.read_only)
         line, _ = drafts.parse_step(self.step)
         self.remove_drug_button.setEnabled(
@@ -464,6 +470,8 @@ class ClaimWizard(QWidget):
     def show_review(self) -> None:
         review = drafts.review(self.data, self.claim, today=self.today)
         self.review_page.show_review(review, self._drug_names())
+        if self.read_only:
+            self.review_page.mark_ready.setEnabled(False)
         self.checked.emit(self.claim_id)
 
     def _drug_names(self) -> list[str]:
