@@ -17,14 +17,16 @@ import json
 import random
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from j3490_desk.domain import claim as d
 from j3490_desk.errors import InvalidInputError, KnownError
-from j3490_desk.services import checks, claim_status, claims, drafts
+from j3490_desk.services import checks, claim_status, claims, concurrency, drafts
 from j3490_desk.services.app_data import AppData, open_app_data
 from j3490_desk.services.concurrency import ClaimChangedElsewhereError
+from j3490_desk.storage.server_database import ConcurrentSaveError
 from tests.sample_claims import sample_claim
 
 SAVE_TRIES = 40  # a clerk reloading and saving again, until the others leave the claim alone
@@ -35,6 +37,7 @@ def main(seat: int, seats: int, count: int, data_dir: Path, barrier: Path, out: 
     # The claim check is not what this test is about: it finds nothing, so a move is allowed
     # by the lifecycle alone (mark ready from draft, back to draft from ready).
     checks.claim_findings = lambda *_args, **_kwargs: []  # type: ignore[assignment]
+    _count_collisions()
     rng = random.Random(seat)
     data = open_app_data(data_dir)
     data.user = f"seat{seat}"
@@ -63,7 +66,29 @@ def main(seat: int, seats: int, count: int, data_dir: Path, barrier: Path, out: 
             _move(data, claim_id, report)
     finally:
         data.close()
+        report["collisions"] = COLLISIONS
         out.write_text(json.dumps(report))
+
+
+COLLISIONS: list[str] = []  # each save the server broke off and the seat tried again
+
+
+def _count_collisions() -> None:
+    """Count what `concurrency.retried` absorbs: the test reports how often seats collided."""
+    original = concurrency.retried
+
+    def counting(unit: Callable[[], Any]) -> Any:
+        def counted() -> Any:
+            try:
+                return unit()
+            except ConcurrentSaveError as error:
+                COLLISIONS.append(error.message)
+                raise
+
+        return original(counted)
+
+    for module in (claims, claim_status):
+        module.retried = counting  # type: ignore[attr-defined]
 
 
 def claims_of_all(data: AppData) -> list[int]:

@@ -131,5 +131,6 @@ def _run_seats(tmp_path: Path, folders: list[Path], env: dict[str, str]) -> None
     print(
         f"\n{seats} seats, {CLAIMS} claims: {elapsed:.1f} s; {saves} saves, {len(refused)} "
         f"refused as stale and saved again after a reload, {sum(moved.values())} moves, "
-        f"{sum(len(r['lifecycle']) for r in reports)} moves refused by the lifecycle"
+        f"{sum(len(r['lifecycle']) for r in reports)} moves refused by the lifecycle, "
+        f"{sum(len(r['collisions']) for r in reports)} collisions retried"
     )
