@@ -6,7 +6,6 @@ import dataclasses
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from j3490_desk.domain import claim as domain
@@ -21,6 +20,7 @@ from j3490_desk.services.concurrency import (
     mark_saved,
     refuse_if_changed,
     retried,
+    set_derived,
     writing_claim,
 )
 from j3490_desk.storage import audit
@@ -180,12 +180,6 @@ def record_readiness(data: AppData, claim_id: int, findings: list[Finding]) -> N
             readiness_blockers=sum(f.severity is Severity.BLOCKER for f in findings),
             readiness_warnings=sum(f.severity is Severity.WARNING for f in findings),
         )
-
-
-def set_derived(session: Session, claim_id: int, **values: Any) -> None:
-    """Columns derived from the claim (its check's counts, the step the clerk is on): no change
-    of the claim, so its version stays, and no window editing it finds it changed."""
-    session.execute(update(Claim.__table__).where(Claim.__table__.c.id == claim_id).values(values))  # type: ignore[attr-defined]
 
 
 # --- helpers ---------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from j3490_desk.errors import KnownError
 from j3490_desk.models import Claim
@@ -76,6 +76,16 @@ def mark_saved(row: Claim, user: str) -> None:
     """Who changed the claim and when, for the next seat whose stale save is refused."""
     row.updated_by = user
     row.updated_at = datetime.now(UTC)
+
+
+def set_derived(session: Session, claim_id: int, **values: Any) -> None:
+    """Columns derived from the claim (its check's counts, the step the clerk is on, the filing
+    deadline its payer gives): no change of the claim, so its version stays, and no window
+    editing it finds it changed (an ORM update would raise the counter)."""
+    from sqlalchemy import update
+
+    table = Claim.__table__  # type: ignore[attr-defined]
+    session.execute(update(table).where(table.c.id == claim_id).values(values))
 
 
 @contextmanager

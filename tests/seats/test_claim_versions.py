@@ -10,8 +10,8 @@ import pytest
 from sqlmodel import select
 
 from j3490_desk.domain import claim as d
-from j3490_desk.models import AuditEntry, Claim
-from j3490_desk.services import claim_status, claims, drafts
+from j3490_desk.models import AuditEntry, Claim, Payer
+from j3490_desk.services import claim_status, claims, drafts, records
 from j3490_desk.services.app_data import AppData
 from j3490_desk.services.concurrency import ClaimChangedElsewhereError
 from tests.sample_claims import sample_claim
@@ -93,6 +93,23 @@ def test_where_the_clerk_is_and_the_check_counts_do_not_count_as_a_change(
         mine, _rationale(opened.claim, "mine"), drafts.HEADER, version=opened.version
     )
     assert saved.claim.medical_necessity.rationale == "mine"
+
+
+def test_a_payers_new_filing_limit_moves_deadlines_without_making_windows_stale(
+    two_seats: Seats,
+) -> None:
+    mine, theirs = two_seats
+    aetna = d.Payer(name="Aetna", kind=d.PayerKind.COMMERCIAL, timely_filing_days=90)
+    claim_id = claims.create_claim(mine, sample_claim(payer=aetna))
+    opened = drafts.open_draft(mine, claim_id)
+    [payer] = records.list_records(theirs, Payer)
+    before = claims.get_claim(theirs, claim_id)
+    records.save_record(theirs, payer.model_copy(update={"timely_filing_days": 30}))
+    with theirs.db.read() as session:
+        row = session.get(Claim, claim_id)
+        assert row is not None and row.filing_deadline is not None
+        assert row.filing_deadline != records.queue_deadline(before.payer, before.date_of_service)
+    claims.update_claim(mine, _rationale(opened.claim, "mine"), version=opened.version)
 
 
 def test_a_status_move_by_another_seat_makes_an_open_window_stale(two_seats: Seats) -> None:

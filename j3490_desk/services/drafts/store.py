@@ -13,6 +13,7 @@ from j3490_desk.models import Patient, Payer, Provider
 from j3490_desk.services import claim_status, claims, records
 from j3490_desk.services.app_data import AppData
 from j3490_desk.services.claim_check import findings_for
+from j3490_desk.services.concurrency import set_derived
 
 
 def start_draft(data: AppData, *, today: date | None = None) -> int:
@@ -88,7 +89,7 @@ def set_resume_step(data: AppData, claim_id: int, step: str) -> None:
     # Where the clerk is is not a change to the claim: no audit entry, no updated_at, and the
     # version stays (another seat's window is not told the claim changed).
     with data.db.write() as session:
-        claims.set_derived(session, claim_id, resume_step=step)
+        set_derived(session, claim_id, resume_step=step)
 
 
 def _claim_id(claim: domain.Claim) -> int:
