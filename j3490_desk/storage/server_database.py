@@ -240,9 +240,10 @@ def _known_problem(server: ServerAddress, error: Any) -> KnownError | None:
             "Ask your IT person to give that login the rights the README lists.",
         )
     if isinstance(original, pg.OperationalError) or getattr(error, "connection_invalidated", False):
+        reason = str(original or error).strip().splitlines()[0].strip()[:200]
         return ServerUnreachableError(
-            f"The database server {server.label} cannot be reached; the last change was not saved.",
-            "Check this computer's network and that the server is running, then try again. "
-            "What you typed is still on screen.",
+            f"The database server {server.label} cannot be reached ({reason}); nothing was "
+            "read from it or saved to it just now.",
+            "Check this computer's network and that the server is running, then try again.",
         )
     return None
