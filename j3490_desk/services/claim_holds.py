@@ -42,8 +42,9 @@ class Holder:
 
     def describe(self) -> str:
         since = self.taken_at.astimezone()
+        day = "" if since.date() == datetime.now(UTC).astimezone().date() else f"{since:%Y-%m-%d} "
         who = self.user or "someone"
-        return f"Open by {who} on {self.computer or 'another computer'} since {since:%H:%M}"
+        return f"Open by {who} on {self.computer or 'another computer'} since {day}{since:%H:%M}"
 
 
 def new_seat() -> str:

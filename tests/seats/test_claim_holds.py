@@ -10,7 +10,7 @@ from j3490_desk.services.app_data import AppData
 from tests.sample_claims import sample_claim
 
 Seats = tuple[AppData, AppData]
-NINE = datetime(2026, 12, 7, 14, 3, tzinfo=UTC)
+NINE = datetime(2020, 1, 6, 14, 3, tzinfo=UTC)  # never today
 
 
 def test_the_first_seat_holds_the_claim_and_the_second_sees_who(two_seats: Seats) -> None:
@@ -25,8 +25,8 @@ def test_the_first_seat_holds_the_claim_and_the_second_sees_who(two_seats: Seats
 
     assert holder is not None
     assert (holder.user, holder.computer, holder.seat) == ("mreyes", "FRONT-DESK", my_seat)
-    local = NINE.astimezone()
-    assert holder.describe() == f"Open by mreyes on FRONT-DESK since {local:%H:%M}"
+    local = NINE.astimezone()  # another day than today: the date is said too
+    assert holder.describe() == f"Open by mreyes on FRONT-DESK since {local:%Y-%m-%d %H:%M}"
     assert claim_holds.holders(theirs, [claim_id], now=NINE)[claim_id] == holder
 
 
