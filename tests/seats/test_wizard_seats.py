@@ -162,3 +162,38 @@ def test_the_claim_list_says_who_has_the_selected_claim_open(
     qtbot.keyClick(main.table, Qt.Key.Key_Home)
     message = main.statusBar().currentMessage()
     assert message.startswith(f"Claim {claim_id}: Open by jchen on {socket.gethostname()}")
+
+
+def test_closing_with_a_refused_draft_asks_before_it_is_discarded(
+    qtbot: QtBot, two_seats: Seats, windows: list[ClaimWizard], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from j3490_desk.services import claim_holds
+
+    mine, theirs = two_seats
+    claim_id = claims.create_claim(mine, sample_claim())
+    create_application()
+    wizard = open_wizard(mine, claim_id, today=TODAY)
+    windows.append(wizard)
+    _their_save(theirs, claim_id, "THEIRS-1")
+    _retype(qtbot, _member_id(wizard), "MINE-2")
+    asked: list[str] = []
+
+    def answer(reply: QMessageBox.StandardButton) -> None:
+        def question(_parent: object, _title: str, text: str, *_args: object) -> object:
+            asked.append(text)
+            return reply
+
+        monkeypatch.setattr(QMessageBox, "question", question)
+
+    answer(QMessageBox.StandardButton.No)
+    wizard.close()  # the close saves first: refused, so it asks
+    assert asked and "changed by jchen" in asked[0] and wizard.isVisible()
+    assert wizard.claim.patient.member_id == "MINE-2"
+
+    answer(QMessageBox.StandardButton.Yes)
+    wizard.close()
+    assert not wizard.isVisible()
+    assert claims.get_claim(mine, claim_id).patient.member_id == "THEIRS-1"
+    assert claim_holds.holder_of(theirs, claim_id) is None  # the window let the claim go
