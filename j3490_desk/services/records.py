@@ -65,7 +65,7 @@ def queue_deadline(payer: domain.Payer, date_of_service: date) -> date | None:
 def _refresh_filing_deadlines(session: Session, payer: Payer) -> None:
     """A payer's new filing limit moves the deadline of every claim that names it."""
     rules = claim_rows.record_to_domain(payer, domain.Payer)
-    served = select(Claim.id, Claim.date_of_service).where(Claim.payer_id == payer.id)
+    served = select(col(Claim.id), col(Claim.date_of_service)).where(Claim.payer_id == payer.id)
     for claim_id, date_of_service in session.exec(served).all():
         assert claim_id is not None
         set_derived(session, claim_id, filing_deadline=queue_deadline(rules, date_of_service))
