@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from sqlmodel import Session, col, select
 
@@ -98,7 +98,7 @@ def _transition(
     """One move in its own transaction; tried again when another seat's save collided with it
     (it reads and checks the claim afresh each time)."""
 
-    def move() -> None:
+    def unit() -> None:
         with writing_claim(data, claim_id) as session:
             apply_transition(
                 data,
@@ -111,7 +111,7 @@ def _transition(
                 **event,
             )
 
-    retried(move)
+    retried(unit)
 
 
 def apply_transition(
@@ -124,50 +124,105 @@ def apply_transition(
     claim_changes: dict[str, Any] | None = None,
     reversal: bool = False,
     version: int | None = None,
-    already_locked: bool = False,
     **event: Any,
 ) -> ClaimEvent:
     """The status move, its event and its audit entry, in the caller's transaction (removing a
     ready claim's attachment moves it back to draft in the removal's own). A `reversal` (a
     payer undoing its posting) is not a move of the lifecycle: its `check` decides.
 
-    The claim is read locked, as committed now (another seat may have moved it a moment ago),
-    unless the caller read it so (`already_locked`: an 835 posting locks all its claims at
-    once). `version`: the one the clerk saw; a claim changed since is not moved."""
-    row = _row(session, claim_id) if already_locked else locked_claim(session, claim_id)
+    The claim is read locked, as committed now (another seat may have moved it a moment ago).
+    `version`: the one the clerk saw; a claim changed since is not moved."""
+    row = locked_claim(session, claim_id)
     if row is None:
         raise NotFoundError(f"There is no claim with id {claim_id}.", "Refresh the claim list.")
     refuse_if_changed(row, version)
+    made = move(
+        data,
+        row,
+        target,
+        check=check,
+        claim_changes=claim_changes,
+        reversal=reversal,
+        **event,
+    )
+    moved = ClaimEvent(**made.event)
+    session.add(moved)
+    audit.record(session, **made.audit)
+    return moved
+
+
+@dataclass(frozen=True)
+class Move:
+    """A status move made on a claim's row: the columns it set there, and the values of its
+    event and audit entry, which the caller writes (one by one in `apply_transition`, or many
+    at once)."""
+
+    claim: dict[str, Any]  # the claim's columns the move set, with their new values
+    event: dict[str, Any]  # the ClaimEvent's columns
+    audit: audit.NewEntry
+
+
+class ClaimState(Protocol):
+    """What a move reads of a claim's row: a Claim, or the few columns a caller loaded."""
+
+    @property
+    def id(self) -> int | None: ...
+
+    @property
+    def status(self) -> str: ...
+
+
+Row = TypeVar("Row", bound=ClaimState)
+
+
+def move(
+    data: AppData,
+    row: Row,
+    target: ClaimStatus,
+    *,
+    check: Callable[[Row], TransitionProblem | None] | None = None,
+    claim_changes: dict[str, Any] | None = None,
+    reversal: bool = False,
+    **event: Any,
+) -> Move:
+    """`apply_transition` on a claim row the caller has loaded, its event and audit entry not
+    yet written: InvalidInputError when the move breaks a rule, and then the row is unchanged."""
+    assert row.id is not None
     current = ClaimStatus(row.status)
     if not reversal:
         _refuse(transition_problem(current, target))
     if check is not None:
         _refuse(check(row))
+    claim = {
+        **(claim_changes or {}),
+        "status": target.value,
+        "updated_at": datetime.now(UTC),
+        "updated_by": data.user,  # who and when, for a seat whose older save this refuses
+    }
     changes: dict[str, tuple[Any, Any]] = {"status": (current.value, target.value)}
     for name, value in (claim_changes or {}).items():
         changes[name] = (getattr(row, name), value)
+    for name, value in claim.items():
         setattr(row, name, value)
-    row.status = target.value
-    mark_saved(row, data.user)
-    moved = ClaimEvent(
-        at=row.updated_at,  # given, not defaulted: pydantic inspects a default factory on every instance
-        claim_id=claim_id,
-        user=data.user,
-        from_status=current.value,
-        to_status=target.value,
-        **event,
+    return Move(
+        claim=claim,
+        event={
+            "at": claim["updated_at"],
+            "claim_id": row.id,
+            "user": data.user,
+            "from_status": current.value,
+            "to_status": target.value,
+            **event,
+        },
+        audit=audit.NewEntry(
+            user=data.user,
+            action="status",
+            entity="claim",
+            entity_id=row.id,
+            claim_id=row.id,
+            changes={**changes, **{k: (None, v) for k, v in event.items() if v not in ("", None)}},
+        ),
     )
-    session.add(moved)
-    audit.record(
-        session,
-        user=data.user,
-        action="status",
-        entity="claim",
-        entity_id=claim_id,
-        claim_id=claim_id,
-        changes={**changes, **{k: (None, v) for k, v in event.items() if v not in ("", None)}},
-    )
-    return moved
 
 
 def _status(data: AppData, claim_id: int) -> tuple[ClaimStatus, date]:

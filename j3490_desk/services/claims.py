@@ -99,10 +99,10 @@ def apply_update(
     if row is None:
         raise _no_claim(claim_id)
     refuse_if_changed(row, version)
-    problem = None if correction else sent_claim_edit_problem(_load(session, row), claim)
+    stored = _load(session, row)  # once: each load is five queries, a round trip each on a server
+    problem = None if correction else sent_claim_edit_problem(stored, claim)
     if problem is not None:
         raise InvalidInputError(problem.message, problem.hint)
-    stored = _load(session, row)
     # A save is not a status move: those go through claim_status (its gate, its history). A
     # window still holding the claim as it was when ready must not undo a move back to draft.
     claim = dataclasses.replace(claim, status=stored.status, submitted_on=stored.submitted_on)

@@ -15,6 +15,7 @@ claim's version counter (a save over someone else's newer save is refused, see
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
 CONNECT_TIMEOUT_S = 10
+IDLE_PING_S = 30  # a pooled connection idle longer is checked before it is used again
 APPLICATION_NAME = "J3490 Desk"
 # pg_advisory_lock keys: any 64-bit numbers no other program on the server uses for these.
 MIGRATION_LOCK = 0x4A33_3439_0001  # "J349", 1
@@ -85,13 +87,24 @@ class ServerDatabase:
 
     @contextmanager
     def read_plain(self) -> Iterator[PlainConnection]:
-        """A DB-API connection taking the same SQL and parameters as SQLite's (see PlainConnection)."""
+        """A DB-API connection taking the same SQL and parameters as SQLite's (see PlainConnection).
+
+        In autocommit, as sqlite3 reads: each query sees the latest saves, with no BEGIN and
+        ROLLBACK round trips, and psycopg keeps the statements it has prepared (a ROLLBACK makes
+        it forget them), so the work queue's page is planned once per connection, not per call.
+        """
         with translated_errors(self.server):
             connection = self._engine.raw_connection()
+            driver: Any = connection.driver_connection  # a psycopg Connection
             try:
-                yield PlainConnection(connection.driver_connection)
+                driver.autocommit = True
+                yield PlainConnection(driver)
             finally:
-                connection.close()  # back to the pool, its transaction rolled back
+                if driver.closed or driver.broken:
+                    connection.invalidate()  # dropped by the server: the pool makes a new one
+                else:
+                    driver.autocommit = False  # the ORM's sessions begin their own transactions
+                connection.close()  # back to the pool
 
     def dispose(self) -> None:
         self._engine.dispose()
@@ -139,7 +152,8 @@ def open_server_database(server: ServerAddress) -> ServerDatabase:
     password = keychain_password(server)
     if password is not None:  # otherwise libpq reads PGPASSWORD or .pgpass itself
         connect_args["password"] = password
-    engine = create_engine(server.url, connect_args=connect_args, pool_pre_ping=True)
+    engine = create_engine(server.url, connect_args=connect_args)
+    _ping_connections_left_idle(engine)
     try:
         with translated_errors(server), engine.connect() as connection:
             _check_and_migrate(server, connection)
@@ -147,6 +161,32 @@ def open_server_database(server: ServerAddress) -> ServerDatabase:
         engine.dispose()
         raise
     return ServerDatabase(server, engine)
+
+
+def _ping_connections_left_idle(engine: Engine) -> None:
+    """Before reusing a pooled connection that sat idle, check the server still holds it.
+
+    A server restarted, or a laptop back from sleep, leaves the pool with dead connections; one
+    would fail the next save with "cannot be reached" while the server is fine. SQLAlchemy's
+    pool_pre_ping checks every time, a round trip per query that the work queue's page cannot
+    afford; a connection used within IDLE_PING_S is trusted as it is.
+    """
+    from sqlalchemy import event
+    from sqlalchemy.exc import DisconnectionError
+
+    @event.listens_for(engine, "checkin")
+    def _returned(_connection: Any, record: Any) -> None:
+        record.info["returned_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _taken(connection: Any, record: Any, _proxy: Any) -> None:
+        returned = record.info.get("returned_at")
+        if returned is not None and time.monotonic() - returned < IDLE_PING_S:
+            return
+        try:
+            engine.dialect.do_ping(connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            raise DisconnectionError from error  # the pool replaces it with a new connection
 
 
 def _check_and_migrate(server: ServerAddress, connection: Any) -> None:
@@ -199,11 +239,12 @@ def refuse_unknown_revision(label: str, revision: str) -> NewerDatabaseError:
 @contextmanager
 def translated_errors(server: ServerAddress) -> Iterator[None]:
     """psycopg's errors as the clerk can act on them; anything else is a bug and goes on."""
+    import psycopg
     from sqlalchemy.exc import DBAPIError
 
     try:
         yield
-    except DBAPIError as error:
+    except (DBAPIError, psycopg.Error) as error:  # the ORM's, or the driver's own (read_plain)
         known = _known_problem(server, error)
         if known is None:
             raise
@@ -213,8 +254,8 @@ def translated_errors(server: ServerAddress) -> Iterator[None]:
 def _known_problem(server: ServerAddress, error: Any) -> KnownError | None:
     import psycopg.errors as pg
 
-    original = getattr(error, "orig", None)
-    text = str(original or error).lower()
+    original = getattr(error, "orig", error)
+    text = str(original).lower()
     if isinstance(original, pg.SerializationFailure | pg.DeadlockDetected | pg.LockNotAvailable):
         return ConcurrentSaveError(
             "Another computer was saving the same records at the same moment; this change was "
@@ -240,7 +281,7 @@ def _known_problem(server: ServerAddress, error: Any) -> KnownError | None:
             "Ask your IT person to give that login the rights the README lists.",
         )
     if isinstance(original, pg.OperationalError) or getattr(error, "connection_invalidated", False):
-        reason = str(original or error).strip().splitlines()[0].strip()[:200]
+        reason = str(original).strip().splitlines()[0].strip()[:200]
         return ServerUnreachableError(
             f"The database server {server.label} cannot be reached ({reason}); nothing was "
             "read from it or saved to it just now.",
