@@ -53,16 +53,17 @@ def main(seat: int, seats: int, count: int, data_dir: Path, barrier: Path, out: 
         created = report["created"]
         for number in range(count):
             created.append(claims.create_claim(data, _new_claim(seat, number)))
-        (barrier / f"seat{seat}").write_text("created")
-        while len(list(barrier.iterdir())) < seats:
-            time.sleep(0.05)
+        _meet(barrier, f"created{seat}", seats)
         everyone = sorted(claims_of_all(data))
         shared = [claim_id for claim_id in everyone if claim_id % SHARED_EVERY == 0]
         mine = [claim_id for claim_id in created if claim_id % SHARED_EVERY != 0]
         rng.shuffle(mine)
         work = shared + mine  # the shared claims in one order: the seats meet on each of them
         for step, claim_id in enumerate(work):
-            _save(data, seat, step, claim_id, rng, report)
+            # On the first claim every seat opens it, waits for the others to have it open too,
+            # then saves: all but one are refused, whatever the machine's speed.
+            meet = (lambda: _meet(barrier, f"opened{seat}", 2 * seats)) if step == 0 else None
+            _save(data, seat, step, claim_id, rng, report, meet)
             _move(data, claim_id, report)
     finally:
         data.close()
@@ -108,12 +109,27 @@ def _new_claim(seat: int, number: int) -> d.Claim:
     return dataclasses.replace(base, patient=patient, drug_lines=(first, second))
 
 
+def _meet(barrier: Path, name: str, until: int) -> None:
+    """Wait for the other seats: each leaves a file in the barrier folder."""
+    (barrier / name).write_text("here")
+    while len(list(barrier.iterdir())) < until:
+        time.sleep(0.02)
+
+
 def _save(
-    data: AppData, seat: int, step: int, claim_id: int, rng: random.Random, report: dict[str, Any]
+    data: AppData,
+    seat: int,
+    step: int,
+    claim_id: int,
+    rng: random.Random,
+    report: dict[str, Any],
+    meet: Callable[[], None] | None = None,
 ) -> None:
     token = f"s{seat}e{step}"
-    for _try in range(SAVE_TRIES):
+    for attempt in range(SAVE_TRIES):
         opened = drafts.open_draft(data, claim_id)
+        if meet is not None and attempt == 0:
+            meet()
         time.sleep(rng.random() * 0.02)  # the clerk types; other seats save meanwhile
         necessity = opened.claim.medical_necessity
         treatments = f"{necessity.prior_treatments} {token}".strip()
