@@ -22,6 +22,7 @@ from j3490_desk.cli import (
     backup_commands,
     claim_commands,
     clinic_commands,
+    database_settings_commands,
     encryption_commands,
     label_commands,
     reference_commands,
@@ -44,6 +45,7 @@ COMMAND_GROUPS = (
     user_commands,
     encryption_commands,
     remit_commands,
+    database_settings_commands,
 )
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from j3490_desk.errors import InvalidInputError
-from j3490_desk.paths import resolve_data_dir
-from j3490_desk.services.app_data import AppData
-from j3490_desk.storage.database import SCHEMA_HEAD
+from j3490_desk.errors import InvalidInputError, KnownError
+from j3490_desk.paths import DataPaths, resolve_data_dir
+from j3490_desk.services.app_data import AppData, folder_key
+from j3490_desk.storage.database import SCHEMA_HEAD, current_revision
 from j3490_desk.storage.server_database import ServerDatabase, probe_server
 from j3490_desk.storage.server_url import (
     DATABASE_URL_ENV,
@@ -31,11 +31,13 @@ __all__ = [
     "DEFAULT_PORT",
     "RECOMMENDED_SSL_MODE",
     "SSL_MODES",
+    "DatabaseDescription",
     "ServerAddress",
     "ServerFields",
     "address_from_fields",
     "check_server",
     "database_in_use",
+    "describe",
     "fields_of",
     "parse_server_url",
     "remember_password",
@@ -121,6 +123,37 @@ def check_server(server: ServerAddress, password: str | None = None) -> str:
     if revision != SCHEMA_HEAD:
         return f"connected, schema {revision} (upgraded to {SCHEMA_HEAD} when J3490 Desk opens it)"
     return f"connected, schema {revision}"
+
+
+@dataclass(frozen=True)
+class DatabaseDescription:
+    """`database show`: which engine, where, which schema, and whether it answers."""
+
+    engine: str  # "sqlite" or "postgresql"
+    url: str | None  # the server URL (it never holds a password); None for SQLite
+    path: str | None  # the SQLite file; None for a server
+    schema: str | None
+    reachable: bool
+    error: str | None
+
+
+def describe(
+    data_dir: str | os.PathLike[str] | None, passphrase: str | None = None
+) -> DatabaseDescription:
+    """What this seat opens now, checked without changing anything."""
+    paths = DataPaths(resolve_data_dir(data_dir))
+    server = chosen_server(paths.root)
+    if server is not None:
+        try:
+            revision = probe_server(server)
+        except KnownError as error:
+            return DatabaseDescription("postgresql", server.text, None, None, False, str(error))
+        return DatabaseDescription("postgresql", server.text, None, revision, True, None)
+    try:
+        revision = current_revision(paths.database, folder_key(paths, passphrase))
+    except KnownError as error:
+        return DatabaseDescription("sqlite", None, str(paths.database), None, False, str(error))
+    return DatabaseDescription("sqlite", None, str(paths.database), revision, True, None)
 
 
 def database_in_use(data: AppData) -> str:

@@ -295,7 +295,7 @@ def _unreachable(server: ServerAddress, doing: str, reason: str) -> ServerUnreac
         return ServerUnreachableError(
             f"The database server {server.label} cannot be reached ({reason}).",
             "Check that this computer is on the clinic's network and that the server is "
-            "running (your IT person knows), then start J3490 Desk again. Nothing was changed.",
+            "running (your IT person knows), then try again. Nothing was changed.",
         )
     if doing == OPENED:
         return ServerUnreachableError(
