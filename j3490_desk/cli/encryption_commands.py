@@ -57,6 +57,7 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _enable(args: argparse.Namespace) -> int:
+    encryption.refuse_if_shared(args.data_dir)  # before asking for a passphrase
     finishing = encryption.status(args.data_dir).encrypted
     passphrase = args.passphrase or (
         _ask("Passphrase: ") if finishing else _new_passphrase(PASSPHRASE_ENV)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
@@ -52,6 +54,15 @@ class SecurityPage(QWidget):
         self._show_state()
 
     def _show_state(self) -> None:
+        refusal = encryption.refusal_for(self.data)
+        if refusal is not None:  # the claims are on the clinic's server: it protects them
+            self.state.setText(
+                f"<b>Folder encryption does not apply.</b> {html.escape(refusal.message)}"
+                f"<br><br>{html.escape(refusal.hint)}"
+            )
+            self.encrypt.hide()
+            self.change.hide()
+            return
         state = encryption.status(self.data.paths.root)
         if state.encrypted:
             kept = (
