@@ -13,7 +13,7 @@ from j3490_desk.errors import InvalidInputError, KnownError
 from j3490_desk.paths import DataPaths, resolve_data_dir
 from j3490_desk.services.app_data import AppData, folder_key
 from j3490_desk.storage.database import SCHEMA_HEAD, current_revision
-from j3490_desk.storage.server_database import ServerDatabase, probe_server
+from j3490_desk.storage.server_database import ServerDatabase, ServerLoginError, probe_server
 from j3490_desk.storage.server_url import (
     DATABASE_URL_ENV,
     DEFAULT_PORT,
@@ -34,6 +34,7 @@ __all__ = [
     "DatabaseDescription",
     "ServerAddress",
     "ServerFields",
+    "ServerLoginError",
     "address_from_fields",
     "check_server",
     "database_in_use",

@@ -21,10 +21,12 @@ from j3490_desk.paths import resources_dir
 from j3490_desk.services.app_data import (
     AppData,
     accounts_enabled,
+    accounts_required,
     auto_lock_minutes,
     data_folder_warnings,
     open_app_data,
 )
+from j3490_desk.services.shared_database import ServerLoginError, saved_choice
 from j3490_desk.ui.auto_lock import AutoLock
 from j3490_desk.ui.crash import install_crash_handler
 
@@ -59,7 +61,13 @@ def open_data_or_explain(data_dir: str | None) -> AppData | None:
             passphrase = ask_passphrase(data_dir, wrong)
             if passphrase is None:
                 return None
+        except ServerLoginError as error:
+            if not ask_server_password(data_dir, error):
+                return None
         except DatabaseDamagedError as error:
+            if saved_choice(data_dir) is not None:  # the server's: no local backup replaces it
+                _explain(error)
+                return None
             return _offer_restore(data_dir, error, passphrase)
         except KnownError as error:
             _explain(error)
@@ -76,6 +84,16 @@ def ask_passphrase(data_dir: str | None, problem: str) -> str | None:
 
     dialog = UnlockDialog(str(resolve_data_dir(data_dir)), problem)
     return dialog.value() if dialog.exec() else None
+
+
+def ask_server_password(data_dir: str | None, refusal: KnownError) -> bool:
+    """The server refused the login: ask for its password, keep it in the keychain once the
+    server takes it, and say so; False when the clerk cancels."""
+    from j3490_desk.ui.server_password_dialog import ServerPasswordDialog
+
+    server = saved_choice(data_dir)
+    assert server is not None  # only a server refuses a login
+    return bool(ServerPasswordDialog(server, refusal.message).exec())
 
 
 def _explain(error: KnownError) -> None:
@@ -136,9 +154,14 @@ def run_app(argv: Sequence[str]) -> int:
 
 
 def sign_in_if_needed(data: AppData) -> bool:
-    """With user accounts set up, nobody gets past this without a password."""
+    """With user accounts set up, nobody gets past this without a password; on a shared
+    database accounts are required, so the first clerk there makes the first one."""
     if not accounts_enabled(data):
-        return True
+        if not accounts_required(data):
+            return True
+        from j3490_desk.ui.first_account_dialog import FirstAccountDialog
+
+        return bool(FirstAccountDialog(data).exec())
     from j3490_desk.ui.login_dialog import LoginDialog  # loads the ORM: only with accounts
 
     return bool(LoginDialog(data).exec())

@@ -28,6 +28,7 @@ from j3490_desk.ui.field_message import FieldMessage
 from j3490_desk.ui.record_editor import FieldSpec, RecordEditor
 from j3490_desk.ui.reference_page import ReferencePage
 from j3490_desk.ui.security_page import SecurityPage
+from j3490_desk.ui.shared_database_page import SharedDatabasePage
 
 PAYER_FIELDS = (
     FieldSpec("name", "Payer name"),
@@ -204,6 +205,8 @@ class SettingsDialog(QDialog):
         self.reference = ReferencePage(data.reference)
         self.reference.import_finished.connect(self._recheck_claims)
         self.tabs.addTab(self.reference, "Reference &data")
+        self.shared_database = SharedDatabasePage(data)
+        self.tabs.addTab(self.shared_database, "Dat&a")
         self.security = SecurityPage(data)
         self.tabs.addTab(self.security, "&Security")
         self._data = data
