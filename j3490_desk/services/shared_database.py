@@ -161,4 +161,4 @@ def database_in_use(data: AppData) -> str:
     """What the About box and the status bar say about where the claims are."""
     if isinstance(data.db, ServerDatabase):
         return f"the shared PostgreSQL database {data.db.server.label}"
-    return f"this computer's SQLite file in {data.paths.root}"
+    return "the SQLite file in the data folder (this computer only)"
