@@ -1,0 +1,179 @@
+"""A shared server that fails: gone in the middle of a session, or refusing the password.
+
+Mid-session, a TCP relay between the seat and the test server is cut, as a network cable
+pulled out would: the save that finds out is refused with a message saying what to do, the
+claims saved before are all there, and the next save after the relay is back goes through.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from j3490_desk.services import claims
+from j3490_desk.services.app_data import open_app_data
+from j3490_desk.services.shared_database import check_server, parse_server_url
+from j3490_desk.storage.server_database import (
+    ServerLoginError,
+    ServerUnreachableError,
+    open_server_database,
+)
+from j3490_desk.storage.server_url import KEYCHAIN_SERVICE
+from tests.password_cluster import PASSWORD, password_cluster, server_binaries
+from tests.sample_claims import sample_claim
+
+pytestmark = pytest.mark.postgresql
+
+
+class Relay:
+    """127.0.0.1:port -> the server; `cut()` drops every connection and refuses new ones."""
+
+    def __init__(self, target_port: int) -> None:
+        self._target = target_port
+        self._sockets: list[socket.socket] = []
+        self._open = False
+        self.port = 0
+        self._listener: socket.socket | None = None
+
+    def start(self) -> None:
+        self._listener = socket.create_server(("127.0.0.1", self.port))
+        self.port = self._listener.getsockname()[1]
+        self._open = True
+        threading.Thread(target=self._accept, args=(self._listener,), daemon=True).start()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while self._open:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(("127.0.0.1", self._target))
+            self._sockets += [client, server]
+            for source, sink in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pump(source: socket.socket, sink: socket.socket) -> None:
+        with contextlib.suppress(OSError):  # cut
+            while chunk := source.recv(65536):
+                sink.sendall(chunk)
+        for end in (source, sink):
+            with contextlib.suppress(OSError):  # the other pump closed it first
+                end.shutdown(socket.SHUT_RDWR)
+
+    def cut(self) -> None:
+        self._open = False
+        assert self._listener is not None
+        self._listener.shutdown(socket.SHUT_RDWR)  # wakes the accept() blocked on it
+        self._listener.close()
+        for end in self._sockets:
+            with contextlib.suppress(OSError):  # the other pump closed it first
+                end.shutdown(socket.SHUT_RDWR)
+            end.close()
+        self._sockets.clear()
+
+
+@pytest.fixture
+def relay(shared_url: str) -> Iterator[Relay]:
+    relay = Relay(int(make_url(shared_url).port or 5432))
+    relay.start()
+    yield relay
+    relay._open = False
+
+
+def test_a_server_gone_mid_session_refuses_the_save_and_loses_nothing(
+    tmp_path: Path, shared_url: str, relay: Relay
+) -> None:
+    through_relay = make_url(shared_url).set(port=relay.port).render_as_string(False)
+    data = open_app_data(tmp_path, database_url=through_relay)
+    try:
+        saved = claims.create_claim(data, sample_claim())
+        relay.cut()
+        with pytest.raises(ServerUnreachableError) as refused:
+            claims.create_claim(data, sample_claim())
+        assert "cannot be reached" in refused.value.message
+        assert "the last change was not saved" in refused.value.message
+        assert "What you typed is still on screen" in refused.value.hint
+        with pytest.raises(ServerUnreachableError) as stale:
+            claims.get_claim(data, saved)
+        assert "stopped answering" in stale.value.message
+
+        relay.start()  # the network is back, on the same port: the same session saves again
+        again = claims.create_claim(data, sample_claim())
+    finally:
+        data.close()
+    direct = open_app_data(tmp_path / "other-seat", database_url=shared_url)
+    try:
+        assert claims.get_claim(direct, saved).patient.name == "Roe, Jane"
+        assert claims.get_claim(direct, again).id == again
+    finally:
+        direct.close()
+
+
+@pytest.fixture(scope="module")
+def scram_url() -> Iterator[str]:
+    if server_binaries() is None:
+        pytest.skip("PostgreSQL's server binaries are not installed")
+    with password_cluster() as url:
+        yield url
+
+
+@pytest.fixture
+def keychain(monkeypatch: pytest.MonkeyPatch) -> dict[tuple[str, str], str]:
+    import keyring
+
+    kept: dict[tuple[str, str], str] = {}
+    monkeypatch.setattr(keyring, "set_password", lambda s, u, p: kept.__setitem__((s, u), p))
+    monkeypatch.setattr(keyring, "get_password", lambda s, u: kept.get((s, u)))
+    return kept
+
+
+@pytest.mark.parametrize("password", [None, "not the password"])
+def test_a_missing_or_wrong_password_is_named_with_where_to_put_it(
+    scram_url: str,
+    password: str | None,
+    monkeypatch: pytest.MonkeyPatch,
+    keychain: dict[tuple[str, str], str],
+) -> None:
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    if password is not None:
+        monkeypatch.setenv("PGPASSWORD", password)
+    server = parse_server_url(scram_url)
+    with pytest.raises(ServerLoginError) as refused:
+        open_server_database(server)
+    assert refused.value.message == (
+        f"The database server {server.label} refused user 'billing': wrong or missing password."
+    )
+    assert (
+        "j3490-desk database password" in refused.value.hint and "PGPASSWORD" in refused.value.hint
+    )
+    with pytest.raises(ServerLoginError):  # Test connection says the same
+        check_server(server, password)
+
+
+def test_the_password_comes_from_the_keychain_pgpassword_or_pgpass(
+    scram_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    keychain: dict[tuple[str, str], str],
+) -> None:
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    server = parse_server_url(scram_url)
+    assert check_server(server, PASSWORD).startswith("connected")  # typed, not yet kept
+    keychain[(KEYCHAIN_SERVICE, server.keychain_user)] = PASSWORD
+    open_server_database(server).dispose()
+    keychain.clear()
+    monkeypatch.setenv("PGPASSWORD", PASSWORD)
+    open_server_database(server).dispose()
+    monkeypatch.delenv("PGPASSWORD")
+    pgpass = tmp_path / "pgpass"
+    pgpass.write_text(f"127.0.0.1:{server.url.port}:j3490:billing:{PASSWORD}\n")
+    pgpass.chmod(0o600)
+    monkeypatch.setenv("PGPASSFILE", str(pgpass))
+    open_server_database(server).dispose()
