@@ -25,12 +25,18 @@ def _cli(data_dir: Path, *args: str, **env: str) -> subprocess.CompletedProcess[
         capture_output=True,
         text=True,
         cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT), **env},
+        env={**_without_choice(), "PYTHONPATH": str(ROOT), **env},
         stdin=subprocess.DEVNULL,
         check=False,
     )
     assert "Traceback" not in completed.stderr, completed.stderr
     return completed
+
+
+def _without_choice() -> dict[str, str]:
+    """The environment without the engine run's database and person: each test sets its own."""
+    chosen = ("J3490_DESK_DATABASE_URL", "J3490_DESK_USER", "J3490_DESK_USER_PASSWORD")
+    return {name: value for name, value in os.environ.items() if name not in chosen}
 
 
 def _refused(completed: subprocess.CompletedProcess[str], *phrases: str) -> None:
