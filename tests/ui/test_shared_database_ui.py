@@ -19,6 +19,7 @@ from j3490_desk.ui.about_dialog import about_text
 from j3490_desk.ui.app import create_application, open_data_or_explain, sign_in_if_needed
 from j3490_desk.ui.first_account_dialog import FirstAccountDialog
 from j3490_desk.ui.security_page import SecurityPage
+from j3490_desk.ui.server_password_dialog import ServerPasswordDialog
 from j3490_desk.ui.shared_database_page import SharedDatabasePage
 from tests.sample_claims import sample_claim
 
@@ -226,3 +227,48 @@ def test_a_database_not_ours_is_explained_without_offering_a_local_backup(
         monkeypatch.setenv("J3490_DESK_DATABASE_URL", url)
         assert open_data_or_explain(str(tmp_path)) is None
     assert "tables of some other program" in shown[0]
+
+
+@pytest.fixture(scope="module")
+def scram_url() -> Iterator[str]:
+    from tests.password_cluster import password_cluster, server_binaries
+
+    if server_binaries() is None:
+        pytest.skip("PostgreSQL's server binaries are not installed")
+    with password_cluster() as url:
+        yield url
+
+
+@pytest.mark.postgresql
+def test_a_refused_login_at_start_up_asks_for_the_password_and_keeps_it_in_the_keychain(
+    qtbot,
+    tmp_path: Path,
+    scram_url: str,
+    keychain: dict[tuple[str, str], str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tests.password_cluster import PASSWORD as SERVER_PASSWORD
+
+    create_application()
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    monkeypatch.setenv("J3490_DESK_DATABASE_URL", scram_url)
+    problems: list[str] = []
+
+    def exec_(dialog: ServerPasswordDialog) -> int:
+        qtbot.add_widget(dialog)
+        ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        qtbot.keyClicks(dialog.password, "not the password")
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "refused user 'billing'" in dialog.message.text(), timeout=15_000)
+        problems.append(dialog.message.text())
+        assert keychain == {}  # a password the server refused is not kept
+        qtbot.keyClicks(dialog.password, SERVER_PASSWORD)
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: dialog.result() == 1, timeout=15_000)
+        return dialog.result()
+
+    monkeypatch.setattr(ServerPasswordDialog, "exec", exec_)
+    data = open_data_or_explain(str(tmp_path))
+    assert data is not None and data.db.shared
+    data.close()
+    assert problems and list(keychain.values()) == [SERVER_PASSWORD]
