@@ -1,20 +1,16 @@
 """A shared server that fails: gone in the middle of a session, or refusing the password.
 
-Mid-session, a TCP relay between the seat and the test server is cut, as a network cable
-pulled out would: the save that finds out is refused with a message saying what to do, the
+Mid-session, a TCP relay between the seat and the test server (tests/server_relay.py) is cut,
+as a network cable pulled out would: the save that finds out is refused with a message saying what to do, the
 claims saved before are all there, and the next save after the relay is back goes through.
 """
 
 from __future__ import annotations
 
-import contextlib
-import socket
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy.engine import make_url
 
 from j3490_desk.services import claims
 from j3490_desk.services.app_data import open_app_data
@@ -27,70 +23,25 @@ from j3490_desk.storage.server_database import (
 from j3490_desk.storage.server_url import KEYCHAIN_SERVICE
 from tests.password_cluster import PASSWORD, password_cluster, server_binaries
 from tests.sample_claims import sample_claim
+from tests.server_relay import Relay, relayed
 
 pytestmark = pytest.mark.postgresql
 
 
-class Relay:
-    """127.0.0.1:port -> the server; `cut()` drops every connection and refuses new ones."""
-
-    def __init__(self, target_port: int) -> None:
-        self._target = target_port
-        self._sockets: list[socket.socket] = []
-        self._open = False
-        self.port = 0
-        self._listener: socket.socket | None = None
-
-    def start(self) -> None:
-        self._listener = socket.create_server(("127.0.0.1", self.port))
-        self.port = self._listener.getsockname()[1]
-        self._open = True
-        threading.Thread(target=self._accept, args=(self._listener,), daemon=True).start()
-
-    def _accept(self, listener: socket.socket) -> None:
-        while self._open:
-            try:
-                client, _ = listener.accept()
-            except OSError:
-                return
-            server = socket.create_connection(("127.0.0.1", self._target))
-            self._sockets += [client, server]
-            for source, sink in ((client, server), (server, client)):
-                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
-
-    @staticmethod
-    def _pump(source: socket.socket, sink: socket.socket) -> None:
-        with contextlib.suppress(OSError):  # cut
-            while chunk := source.recv(65536):
-                sink.sendall(chunk)
-        for end in (source, sink):
-            with contextlib.suppress(OSError):  # the other pump closed it first
-                end.shutdown(socket.SHUT_RDWR)
-
-    def cut(self) -> None:
-        self._open = False
-        assert self._listener is not None
-        self._listener.shutdown(socket.SHUT_RDWR)  # wakes the accept() blocked on it
-        self._listener.close()
-        for end in self._sockets:
-            with contextlib.suppress(OSError):  # the other pump closed it first
-                end.shutdown(socket.SHUT_RDWR)
-            end.close()
-        self._sockets.clear()
-
-
-@pytest.fixture
-def relay(shared_url: str) -> Iterator[Relay]:
-    relay = Relay(int(make_url(shared_url).port or 5432))
-    relay.start()
-    yield relay
-    relay._open = False
-
-
 def test_a_server_gone_mid_session_refuses_the_save_and_loses_nothing(
-    tmp_path: Path, shared_url: str, relay: Relay
+    tmp_path: Path, shared_url: str
 ) -> None:
-    through_relay = make_url(shared_url).set(port=relay.port).render_as_string(False)
+    with relayed(shared_url) as (relay, through_relay):
+        saved = _save_through(relay, through_relay, tmp_path)
+    direct = open_app_data(tmp_path / "other-seat", database_url=shared_url)
+    try:
+        assert [claims.get_claim(direct, i).patient.name for i in saved] == ["Roe, Jane"] * 2
+    finally:
+        direct.close()
+
+
+def _save_through(relay: Relay, through_relay: str, tmp_path: Path) -> list[int]:
+    """One claim saved, the relay cut, a save refused, the relay back, one more saved."""
     data = open_app_data(tmp_path, database_url=through_relay)
     try:
         saved = claims.create_claim(data, sample_claim())
@@ -105,15 +56,9 @@ def test_a_server_gone_mid_session_refuses_the_save_and_loses_nothing(
         assert "stopped answering" in stale.value.message
 
         relay.start()  # the network is back, on the same port: the same session saves again
-        again = claims.create_claim(data, sample_claim())
+        return [saved, claims.create_claim(data, sample_claim())]
     finally:
         data.close()
-    direct = open_app_data(tmp_path / "other-seat", database_url=shared_url)
-    try:
-        assert claims.get_claim(direct, saved).patient.name == "Roe, Jane"
-        assert claims.get_claim(direct, again).id == again
-    finally:
-        direct.close()
 
 
 @pytest.fixture(scope="module")

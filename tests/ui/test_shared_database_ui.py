@@ -272,3 +272,39 @@ def test_a_refused_login_at_start_up_asks_for_the_password_and_keeps_it_in_the_k
     assert data is not None and data.db.shared
     data.close()
     assert problems and list(keychain.values()) == [SERVER_PASSWORD]
+
+
+@pytest.mark.postgresql
+@pytest.mark.qt_log_ignore("This plugin does not support raise", "propagateSizeHints")
+def test_the_wizard_keeps_the_draft_on_screen_while_the_server_is_away(
+    qtbot, tmp_path: Path, shared_url: str
+) -> None:
+    from datetime import date
+
+    from j3490_desk.services import drafts
+    from j3490_desk.ui.wizard.window import open_wizard
+    from tests.server_relay import relayed
+
+    create_application()
+    with relayed(shared_url) as (relay, through_relay):
+        data = open_app_data(tmp_path, database_url=through_relay)
+        claim_id = drafts.start_draft(data, today=date(2026, 4, 20))
+        wizard = open_wizard(data, claim_id)
+        try:
+            relay.cut()
+            name = wizard.header_page.inputs["patient.name"]
+            qtbot.keyClicks(name, "Solano, Beatriz")
+            wizard.save_now()
+            assert wizard.save_status.text().startswith("Not saved: The database server")
+            assert "What you typed is still on screen" in wizard.save_status.text()
+            assert name.text() == "Solano, Beatriz" and wizard.dirty
+            relay.start()  # back: the autosave that keeps trying gets it through
+            qtbot.waitUntil(lambda: "Draft saved" in wizard.save_status.text(), timeout=10_000)
+        finally:
+            wizard.close()
+            data.close()
+    seat = open_app_data(tmp_path / "other-seat", database_url=shared_url)
+    try:
+        assert claims.get_claim(seat, claim_id).patient.name == "Solano, Beatriz"
+    finally:
+        seat.close()
