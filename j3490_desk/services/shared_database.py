@@ -9,7 +9,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from j3490_desk.errors import InvalidInputError, KnownError
+from j3490_desk.errors import (
+    InvalidInputError,
+    KnownError,
+    PassphraseRequiredError,
+    WrongPassphraseError,
+)
 from j3490_desk.paths import DataPaths, resolve_data_dir
 from j3490_desk.services.app_data import AppData, folder_key
 from j3490_desk.storage.database import SCHEMA_HEAD, current_revision
@@ -152,6 +157,8 @@ def describe(
         return DatabaseDescription("postgresql", server.text, None, revision, True, None)
     try:
         revision = current_revision(paths.database, folder_key(paths, passphrase))
+    except (PassphraseRequiredError, WrongPassphraseError):
+        raise  # the command line asks for the passphrase and runs it again
     except KnownError as error:
         return DatabaseDescription("sqlite", None, str(paths.database), None, False, str(error))
     return DatabaseDescription("sqlite", None, str(paths.database), revision, True, None)

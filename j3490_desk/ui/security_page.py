@@ -38,9 +38,9 @@ class SecurityPage(QWidget):
         self.state.setWordWrap(True)
         self.state.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.state)
-        advice = QLabel(DISK_ADVICE)
-        advice.setWordWrap(True)
-        layout.addWidget(advice)
+        self.advice = QLabel(DISK_ADVICE)
+        self.advice.setWordWrap(True)
+        layout.addWidget(self.advice)
         self.encrypt = QPushButton("&Encrypt this data folder…")
         self.encrypt.clicked.connect(self._encrypt)
         self.change = QPushButton("C&hange passphrase…")
@@ -60,8 +60,8 @@ class SecurityPage(QWidget):
                 f"<b>Folder encryption does not apply.</b> {html.escape(refusal.message)}"
                 f"<br><br>{html.escape(refusal.hint)}"
             )
-            self.encrypt.hide()
-            self.change.hide()
+            for about_the_folder in (self.advice, self.encrypt, self.change):
+                about_the_folder.hide()
             return
         state = encryption.status(self.data.paths.root)
         if state.encrypted:

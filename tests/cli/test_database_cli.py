@@ -161,6 +161,8 @@ def test_folder_encryption_is_refused_on_a_shared_database(tmp_path: Path, share
         "Backups can still be encrypted with a passphrase",
     )
     assert not (tmp_path / "encryption.json").exists()
+    status = _cli(tmp_path, "--database-url", shared_url, "encryption", "status")
+    assert status.returncode == 0 and status.stdout.startswith("not applicable: ")
 
 
 @pytest.mark.postgresql

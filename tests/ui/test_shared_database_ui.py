@@ -173,6 +173,7 @@ def test_security_page_refuses_folder_encryption_on_a_shared_database(
     assert "Folder encryption does not apply" in text and "disk encryption" in text
     assert "TLS" in text and "passphrase" in text
     assert not page.encrypt.isVisible() and not page.change.isVisible()
+    assert not page.advice.isVisible()  # "encryption here protects the claims" would be untrue
 
 
 @pytest.mark.postgresql
