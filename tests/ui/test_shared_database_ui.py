@@ -309,3 +309,21 @@ def test_the_wizard_keeps_the_draft_on_screen_while_the_server_is_away(
         assert claims.get_claim(seat, claim_id).patient.name == "Solano, Beatriz"
     finally:
         seat.close()
+
+
+def test_a_server_fault_no_handler_caught_is_its_message_not_a_crash_report(
+    qapp: QApplication, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    from j3490_desk.storage.server_database import ServerUnreachableError
+    from j3490_desk.ui.crash import install_crash_handler
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: pytest.fail("a crash dialog"))
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # put back afterwards
+    install_crash_handler()
+    fault = ServerUnreachableError("The database server j3490 on db:5432 stopped answering.", "")
+    sys.excepthook(type(fault), fault, None)  # as a slot's uncaught error reaches it
+    assert shown == ["The database server j3490 on db:5432 stopped answering."]
