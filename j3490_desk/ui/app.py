@@ -65,13 +65,17 @@ def open_data_or_explain(data_dir: str | None) -> AppData | None:
             if not ask_server_password(data_dir, error):
                 return None
         except DatabaseDamagedError as error:
-            if saved_choice(data_dir) is not None:  # the server's: no local backup replaces it
+            if not _on_server(data_dir):
+                return _offer_restore(data_dir, error, passphrase)
+            # The server's: no local backup replaces it.
+            if not choose_another_database(data_dir, error):
+                return None
+        except KnownError as error:
+            if not _on_server(data_dir):
                 _explain(error)
                 return None
-            return _offer_restore(data_dir, error, passphrase)
-        except KnownError as error:
-            _explain(error)
-            return None
+            if not choose_another_database(data_dir, error):
+                return None
     for warning in data_folder_warnings(data.paths):
         QMessageBox.warning(None, f"{APP_NAME}: about your data folder", warning)
     return data
@@ -94,6 +98,26 @@ def ask_server_password(data_dir: str | None, refusal: KnownError) -> bool:
     server = saved_choice(data_dir)
     assert server is not None  # only a server refuses a login
     return bool(ServerPasswordDialog(server, refusal.message).exec())
+
+
+def _on_server(data_dir: str | None) -> bool:
+    try:
+        return saved_choice(data_dir) is not None
+    except KnownError:  # the choice itself cannot be read: choosing again mends it
+        return True
+
+
+def choose_another_database(data_dir: str | None, error: KnownError) -> bool:
+    """The chosen server cannot be used: say why, and offer Settings > Data from here, since
+    the window's own Settings are out of reach. True when a new choice was saved."""
+    from j3490_desk.ui.shared_database_page import DatabaseChoiceDialog
+
+    text = f"{error.message}\n\n{error.hint}" if error.hint else error.message
+    box = QMessageBox(QMessageBox.Icon.Critical, f"{APP_NAME}: cannot open your data", text)
+    choose = box.addButton("Choose the database…", QMessageBox.ButtonRole.ActionRole)
+    box.addButton(QMessageBox.StandardButton.Close)
+    box.exec()
+    return box.clickedButton() is choose and bool(DatabaseChoiceDialog(data_dir).exec())
 
 
 def _explain(error: KnownError) -> None:

@@ -1,14 +1,20 @@
 """Settings > Data > Shared database: this seat's own SQLite file, or the clinic's server.
 
 The choice is this computer's (kept in its data folder, never a password) and takes effect at
-the next start. The password goes only to the computer's keychain.
+the next start. The password goes only to the computer's keychain. The same page opens at
+start-up when the chosen server cannot be used (`DatabaseChoiceDialog`), since the Settings
+of a window that cannot open are out of reach.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import os
+
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -21,21 +27,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from j3490_desk import APP_NAME
 from j3490_desk.errors import KnownError
 from j3490_desk.services import shared_database
-from j3490_desk.services.app_data import AppData
 from j3490_desk.services.shared_database import ServerAddress, ServerFields
 from j3490_desk.ui.background import BackgroundJob, run_in_background
 
 
 class SharedDatabasePage(QWidget):
-    def __init__(self, data: AppData, parent: QWidget | None = None) -> None:
+    """`data_dir` is the seat's data folder; `in_use` says which database the app has open."""
+
+    saved = Signal()
+
+    def __init__(
+        self, data_dir: str | os.PathLike[str] | None, in_use: str, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
-        self._folder = data.paths.root
+        self._folder = data_dir
         self.job: BackgroundJob | None = None
-        in_use = QLabel(f"In use now: {shared_database.database_in_use(data)}.")
-        in_use.setWordWrap(True)
-        in_use.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        in_use_label = QLabel(f"In use now: {in_use}.")
+        in_use_label.setWordWrap(True)
+        in_use_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         box = QGroupBox("Shared database")
         self.sqlite = QRadioButton("SQLite in this data folder: one computer (the usual)")
         self.server = QRadioButton("A shared PostgreSQL server: several billers at once")
@@ -89,7 +101,7 @@ class SharedDatabasePage(QWidget):
         inner.addLayout(buttons)
         inner.addWidget(self.status)
         layout = QVBoxLayout(self)
-        layout.addWidget(in_use)
+        layout.addWidget(in_use_label)
         layout.addWidget(box)
         layout.addStretch()
         self.server.toggled.connect(self._follow_choice)
@@ -166,3 +178,19 @@ class SharedDatabasePage(QWidget):
         self.password.clear()
         kept = " The password is in this computer's keychain." if server and password else ""
         self.status.setText(said + kept)
+        self.saved.emit()
+
+
+class DatabaseChoiceDialog(QDialog):
+    """Start-up could not open the chosen server: choose another, or this folder's SQLite file."""
+
+    def __init__(self, data_dir: str | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"{APP_NAME}: choose the database")
+        self.page = SharedDatabasePage(data_dir, "none: the chosen database could not be opened")
+        self.page.saved.connect(self.accept)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.page)
+        layout.addWidget(buttons)

@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 
 from j3490_desk.services import backups, claims, users
 from j3490_desk.services.app_data import AppData, accounts_enabled, open_app_data
+from j3490_desk.services.shared_database import database_in_use, parse_server_url, save_choice
 from j3490_desk.storage.server_url import KEYCHAIN_SERVICE, SETTINGS_FILE
 from j3490_desk.ui.about_dialog import about_text
 from j3490_desk.ui.app import create_application, open_data_or_explain, sign_in_if_needed
@@ -45,7 +46,7 @@ def shared_data(tmp_path: Path, shared_url: str) -> Iterator[AppData]:
 
 
 def _page(qtbot, data: AppData) -> SharedDatabasePage:
-    page = SharedDatabasePage(data)
+    page = SharedDatabasePage(data.paths.root, database_in_use(data))
     qtbot.add_widget(page)
     page.show()
     return page
@@ -194,16 +195,59 @@ def test_about_box_and_status_bar_name_the_sqlite_file(qtbot, app_data: AppData)
     )
 
 
+def _closed_when_shown(monkeypatch: pytest.MonkeyPatch, shown: list[str], choose: bool = False):
+    """Record each message box's text; close it, or press "Choose the database…"."""
+
+    def exec_(box: QMessageBox) -> int:
+        shown.append(box.text())
+        return 0
+
+    def clicked(box: QMessageBox) -> object:
+        wanted = [b for b in box.buttons() if b.text() == "Choose the database…"]
+        return wanted[0] if choose and wanted else None
+
+    monkeypatch.setattr(QMessageBox, "exec", exec_)
+    monkeypatch.setattr(QMessageBox, "clickedButton", clicked)
+
+
 def test_an_unreachable_server_at_start_up_is_a_dialog_not_a_crash(
     qapp: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     create_application()
     shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append(text))
+    _closed_when_shown(monkeypatch, shown)
     monkeypatch.setenv("J3490_DESK_DATABASE_URL", "postgresql+psycopg://billing@127.0.0.1:1/j3490")
     assert open_data_or_explain(str(tmp_path)) is None
     assert len(shown) == 1 and "cannot be reached (Connection refused)" in shown[0]
     assert not list(tmp_path.glob("*.sqlite"))  # no stray SQLite file in its place
+
+
+def test_at_start_up_the_clerk_can_go_back_to_this_folders_own_data(
+    qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window's Settings are out of reach when its database cannot open: the choice is
+    offered from the message itself, and the app opens with the new one."""
+    from j3490_desk.ui.shared_database_page import DatabaseChoiceDialog
+
+    create_application()
+    save_choice(tmp_path, parse_server_url("postgresql+psycopg://billing@127.0.0.1:1/j3490"))
+    shown: list[str] = []
+    _closed_when_shown(monkeypatch, shown, choose=True)
+
+    def exec_(dialog: DatabaseChoiceDialog) -> int:
+        qtbot.add_widget(dialog)
+        assert dialog.page.server.isChecked() and dialog.page.port.value() == 1
+        qtbot.mouseClick(dialog.page.sqlite, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(dialog.page.save_button, Qt.MouseButton.LeftButton)
+        return dialog.result()
+
+    monkeypatch.setattr(DatabaseChoiceDialog, "exec", exec_)
+    data = open_data_or_explain(str(tmp_path))
+    assert data is not None
+    try:
+        assert not data.db.shared and "cannot be reached" in shown[0]
+    finally:
+        data.close()
 
 
 @pytest.mark.postgresql
@@ -212,7 +256,7 @@ def test_a_database_not_ours_is_explained_without_offering_a_local_backup(
 ) -> None:
     create_application()
     shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append(text))
+    _closed_when_shown(monkeypatch, shown)
     monkeypatch.setattr(QMessageBox, "question", lambda *args: pytest.fail("offered a restore"))
     seat = open_app_data(tmp_path)  # this seat's own SQLite data, with a backup beside it
     claims.create_claim(seat, sample_claim())
