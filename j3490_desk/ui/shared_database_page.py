@@ -76,7 +76,7 @@ class SharedDatabasePage(QWidget):
             ("Database", self.database),
             ("User", self.user),
             ("sslmode", self.sslmode),
-            ("Password", self.password),
+            ("Password (kept in the keychain)", self.password),
         ):
             form.addRow(label, widget)
         self.server_fields = QWidget()
