@@ -6,7 +6,8 @@
 #      window and closes it by itself (exit 0);
 #   3. the same on a data folder whose claims.sqlite is damaged: the clear message of the app's
 #      dialog, on stderr, and exit 2; never a Python traceback;
-#   4. the CLI: import, check, back up, then encrypt the folder and read it back.
+#   4. the CLI: import, check, back up, then encrypt the folder and read it back;
+#   5. the shared-server driver: a server that does not answer gets its clear message, exit 2.
 #
 # Needs: the app and PyInstaller installed (`pip install . pyinstaller`) and the Qt run-time
 # libraries of packaging/debian-packages.txt. No network. Usage: packaging/build_linux.sh [--no-build]
@@ -96,5 +97,16 @@ head -c 16 "$work/data/claims.sqlite" | grep -q "SQLite format 3" && fail "the d
 "$exe" --data-dir "$work/data" backup create --to "$work/encrypted" >/dev/null
 "$exe" backup verify "$work"/encrypted/j3490-desk-backup-*.zip
 unset J3490_DESK_PASSPHRASE
+
+step "the shared-server driver in the bundle (psycopg, libpq): a server that does not answer"
+set +e
+"$exe" --data-dir "$work/seat" --database-url "postgresql+psycopg://clerk@127.0.0.1:9/claims" \
+    claim list >"$work/out" 2>&1
+status=$?
+set -e
+cat "$work/out"
+[ "$status" -eq 2 ] || fail "an unreachable server should exit 2, got $status"
+grep -q "cannot be reached" "$work/out" || fail "no clear message for an unreachable server"
+if grep -q "Traceback" "$work/out"; then fail "a Python traceback was printed"; fi
 
 step "bundle OK: $bundle, version $version, $(size_mb "$bundle") MB unpacked"

@@ -36,17 +36,17 @@ def signed_in(args: argparse.Namespace) -> Iterator[None]:
     if args.command in WITHOUT_ACCOUNT or shared_database.saved_choice(args.data_dir) is None:
         yield
         return
-    username = os.environ.get(USER_ENV, "").strip()
-    if not username:
-        raise SignInRequiredError(
-            "This computer uses the clinic's shared database, where every change names the "
-            "person who made it, and no J3490 Desk user was named.",
-            f"Set {USER_ENV} to your user name; the password is asked for, or read from "
-            f"{PASSWORD_ENV} by scripts. With no account on the database yet, that name and "
-            "password make the first one.",
-        )
-    data = open_app_data(args.data_dir)
+    data = open_app_data(args.data_dir)  # first: a server that cannot be used is said first
     try:
+        username = os.environ.get(USER_ENV, "").strip()
+        if not username:
+            raise SignInRequiredError(
+                "This computer uses the clinic's shared database, where every change names the "
+                "person who made it, and no J3490 Desk user was named.",
+                f"Set {USER_ENV} to your user name; the password is asked for, or read from "
+                f"{PASSWORD_ENV} by scripts. With no account on the database yet, that name "
+                "and password make the first one.",
+            )
         if not users.sign_in_or_create_first(data, username, _password(username)):
             raise SignInRequiredError(
                 f"The user name {username!r} and that password do not match.",

@@ -316,4 +316,4 @@ def _reason(error: object) -> str:
     lines = [line.strip() for line in str(error).splitlines() if line.strip()]
     if not lines:
         return "no answer"
-    return lines[0].rsplit(" failed: ", 1)[-1].removeprefix("FATAL:").strip()
+    return lines[0].rsplit(" failed: ", 1)[-1].removeprefix("FATAL:").strip()[:200]

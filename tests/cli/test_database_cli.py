@@ -99,7 +99,7 @@ def test_use_saves_the_choice_and_show_says_an_unreachable_server_is_unreachable
 
 def test_an_unreachable_server_at_start_up_is_exit_2_with_what_to_do(tmp_path: Path) -> None:
     _refused(
-        _cli(tmp_path, "--database-url", CLOSED_PORT_URL, "user", "list", **ALICE),
+        _cli(tmp_path, "--database-url", CLOSED_PORT_URL, "claim", "list"),  # before the person
         "cannot be reached (Connection refused)",
         "the server is running",
     )
