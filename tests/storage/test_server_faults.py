@@ -17,6 +17,7 @@ from j3490_desk.services.app_data import open_app_data
 from j3490_desk.services.shared_database import check_server, parse_server_url
 from j3490_desk.storage.server_database import (
     ServerLoginError,
+    ServerTlsError,
     ServerUnreachableError,
     open_server_database,
 )
@@ -122,3 +123,15 @@ def test_the_password_comes_from_the_keychain_pgpassword_or_pgpass(
     pgpass.chmod(0o600)
     monkeypatch.setenv("PGPASSFILE", str(pgpass))
     open_server_database(server).dispose()
+
+
+def test_a_server_without_tls_under_sslmode_require_is_a_tls_message(shared_url: str) -> None:
+    """The test server offers no TLS: the clerk hears about TLS, not 'cannot be reached'."""
+    server = parse_server_url(f"{shared_url}?sslmode=require")
+    with pytest.raises(ServerTlsError) as refused:
+        check_server(server)
+    assert refused.value.message == (
+        f"The secure connection (TLS) to the database server {server.label} could not be set "
+        "up: server does not support SSL, but SSL was required."
+    )
+    assert "root.crt" in refused.value.hint and "ask your IT person" in refused.value.hint

@@ -371,3 +371,23 @@ def test_a_server_fault_no_handler_caught_is_its_message_not_a_crash_report(
     fault = ServerUnreachableError("The database server j3490 on db:5432 stopped answering.", "")
     sys.excepthook(type(fault), fault, None)  # as a slot's uncaught error reaches it
     assert shown == ["The database server j3490 on db:5432 stopped answering."]
+
+
+@pytest.mark.postgresql
+def test_test_connection_with_a_typed_password_says_what_the_server_says(
+    qtbot, app_data: AppData, scram_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.password_cluster import PASSWORD as SERVER_PASSWORD
+
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    url = make_url(scram_url)
+    page = _page(qtbot, app_data)
+    _type_server(qtbot, page, str(url.host), int(url.port or 5432), "j3490", "billing")
+    qtbot.keyClicks(page.sslmode, "disable")
+    qtbot.keyClicks(page.password, "not the password")
+    qtbot.mouseClick(page.test_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "refused user 'billing'" in page.status.text(), timeout=15_000)
+    qtbot.keyClick(page.password, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(page.password, SERVER_PASSWORD)
+    qtbot.mouseClick(page.test_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.status.text().startswith("connected"), timeout=15_000)
