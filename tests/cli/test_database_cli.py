@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -204,3 +205,35 @@ def test_a_database_that_does_not_exist_is_named(tmp_path: Path, test_server) ->
         _cli(tmp_path, "--database-url", url, "user", "list", **ALICE),
         "There is no database 'shared_ui_no_such_database'",
     )
+
+
+@pytest.fixture(scope="module")
+def scram_url() -> Iterator[str]:
+    from tests.password_cluster import password_cluster, server_binaries
+
+    if server_binaries() is None:
+        pytest.skip("PostgreSQL's server binaries are not installed")
+    with password_cluster() as url:
+        yield url
+
+
+@pytest.mark.postgresql
+def test_the_keychain_password_opens_a_server_that_asks_for_one(
+    tmp_path: Path, scram_url: str
+) -> None:
+    from tests.password_cluster import PASSWORD as SERVER_PASSWORD
+
+    keychain = {"PYTHON_KEYRING_BACKEND": "tests.file_keyring.FileKeyring"}
+    keychain[FILE_ENV] = str(tmp_path / "keychain.json")
+    assert _cli(tmp_path, "database", "use", scram_url).returncode == 0
+    _refused(_cli(tmp_path, "user", "list", **ALICE, **keychain), "refused user 'billing'")
+    _refused(
+        _cli(tmp_path, "database", "password", J3490_DESK_DATABASE_PASSWORD="wrong", **keychain),
+        "refused user 'billing'",
+    )
+    stored = _cli(
+        tmp_path, "database", "password", J3490_DESK_DATABASE_PASSWORD=SERVER_PASSWORD, **keychain
+    )
+    assert stored.returncode == 0 and stored.stdout.splitlines()[-1].startswith("connected")
+    listed = _cli(tmp_path, "user", "list", **ALICE, **keychain)
+    assert listed.returncode == 0 and listed.stdout.split()[0] == "alice"
