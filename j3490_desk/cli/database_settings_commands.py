@@ -78,13 +78,19 @@ def _password(args: argparse.Namespace) -> int:
             "This computer uses its own SQLite file, which has no server password.",
             "Choose the server first: `j3490-desk database use URL`, or --database-url URL.",
         )
-    shared_database.remember_password(server, _new_password())
-    print(f"password for {server.keychain_user} kept in this computer's keychain")
+    password = _new_password()
     try:
-        print(shared_database.check_server(server))
-    except KnownError as error:
-        print(f"j3490-desk: {error}", file=sys.stderr)
+        answer = shared_database.check_server(server, password)
+    except shared_database.ServerLoginError:
+        raise  # a password the server refuses is not kept
+    except KnownError as error:  # the server cannot say: kept, to be used once it answers
+        shared_database.remember_password(server, password)
+        print(f"password for {server.keychain_user} kept in this computer's keychain")
+        print(f"j3490-desk: it could not be checked: {error}", file=sys.stderr)
         return error.exit_status
+    shared_database.remember_password(server, password)
+    print(f"password for {server.keychain_user} kept in this computer's keychain")
+    print(answer)
     return 0
 
 

@@ -231,6 +231,7 @@ def test_the_keychain_password_opens_a_server_that_asks_for_one(
         _cli(tmp_path, "database", "password", J3490_DESK_DATABASE_PASSWORD="wrong", **keychain),
         "refused user 'billing'",
     )
+    assert not (tmp_path / "keychain.json").exists()  # a password the server refused is not kept
     stored = _cli(
         tmp_path, "database", "password", J3490_DESK_DATABASE_PASSWORD=SERVER_PASSWORD, **keychain
     )
