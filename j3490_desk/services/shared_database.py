@@ -110,7 +110,7 @@ def saved_choice(data_dir: str | os.PathLike[str] | None) -> ServerAddress | Non
 def save_choice(data_dir: str | os.PathLike[str] | None, server: ServerAddress | None) -> str:
     """Remember the seat's choice (None: this folder's SQLite file); returns what to tell."""
     folder = resolve_data_dir(data_dir)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # a new data folder, as the app makes
     save_server_choice(folder, server)
     where = f"the shared database {server.label}" if server else f"the SQLite file in {folder}"
     overridden = (

@@ -87,15 +87,18 @@ def test_use_refuses_what_cannot_be_shared_and_saves_nothing(
 def test_use_saves_the_choice_and_show_says_an_unreachable_server_is_unreachable(
     tmp_path: Path,
 ) -> None:
-    used = _cli(tmp_path, "database", "use", CLOSED_PORT_URL)
+    seat = tmp_path / "new-seat"
+    used = _cli(seat, "database", "use", CLOSED_PORT_URL)
     assert used.returncode == 0 and "next time J3490 Desk starts" in used.stdout
-    shown = _cli(tmp_path, "database", "show", "--json")
+    assert seat.stat().st_mode & 0o777 == 0o700  # a new data folder, private as ever
+    assert (seat / "shared-database.json").stat().st_mode & 0o777 == 0o600
+    shown = _cli(seat, "database", "show", "--json")
     assert shown.returncode == 2
     described = json.loads(shown.stdout)
     assert described["engine"] == "postgresql" and described["url"] == CLOSED_PORT_URL
     assert not described["reachable"] and "cannot be reached" in described["error"]
-    back = _cli(tmp_path, "database", "use", "--sqlite")
-    assert back.returncode == 0 and not (tmp_path / "shared-database.json").exists()
+    back = _cli(seat, "database", "use", "--sqlite")
+    assert back.returncode == 0 and not (seat / "shared-database.json").exists()
 
 
 def test_an_unreachable_server_at_start_up_is_exit_2_with_what_to_do(tmp_path: Path) -> None:
