@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -26,7 +27,7 @@ from j3490_desk.services.app_data import (
     data_folder_warnings,
     open_app_data,
 )
-from j3490_desk.services.shared_database import ServerLoginError, saved_choice
+from j3490_desk.services.shared_database import DATABASE_URL_ENV, ServerLoginError, saved_choice
 from j3490_desk.ui.auto_lock import AutoLock
 from j3490_desk.ui.crash import install_crash_handler
 
@@ -155,7 +156,10 @@ def _offer_restore(
 def run_app(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog="j3490-desk")
     parser.add_argument("--data-dir")
+    parser.add_argument("--database-url")
     args, qt_args = parser.parse_known_args(list(argv))
+    if args.database_url:  # for this run, as the command line's option (storage.server_url)
+        os.environ[DATABASE_URL_ENV] = args.database_url
     app = create_application(qt_args)
     install_crash_handler()
     data = open_data_or_explain(args.data_dir)

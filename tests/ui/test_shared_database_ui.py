@@ -391,3 +391,24 @@ def test_test_connection_with_a_typed_password_says_what_the_server_says(
     qtbot.keyClicks(page.password, SERVER_PASSWORD)
     qtbot.mouseClick(page.test_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.status.text().startswith("connected"), timeout=15_000)
+
+
+def test_the_window_takes_database_url_as_the_command_line_does(
+    qapp: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    from j3490_desk.__main__ import _wants_cli
+    from j3490_desk.ui.app import run_app
+
+    url = "postgresql+psycopg://billing@127.0.0.1:1/j3490"
+    assert not _wants_cli(["--data-dir", str(tmp_path), "--database-url", url])
+    assert not _wants_cli([f"--database-url={url}"])
+    assert _wants_cli(["--database-url", url, "claim", "list"])
+    shown: list[str] = []
+    _closed_when_shown(monkeypatch, shown)
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_app installs its own
+    # Recorded as unset, so what run_app sets there goes with the test.
+    monkeypatch.setenv("J3490_DESK_DATABASE_URL", "sqlite:///never-read")
+    assert run_app(["--data-dir", str(tmp_path), "--database-url", url]) == 2
+    assert "j3490 on 127.0.0.1:1 cannot be reached" in shown[0]
