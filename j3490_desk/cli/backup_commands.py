@@ -10,11 +10,6 @@ from j3490_desk.services import backups
 from j3490_desk.services.app_data import open_app_data, open_app_data_to_read
 from j3490_desk.storage import audit
 
-SERVER_CHAIN_NOTE = (
-    "the audit chain lives on the database server, one chain for every seat, with no head "
-    "record file on this computer; the server's own backups (pg_dump) keep it"
-)
-
 
 def register(subparsers: Any) -> None:
     group = subparsers.add_parser("backup", help="back up, verify and restore the data folder")
@@ -91,7 +86,7 @@ def _restore(args: argparse.Namespace) -> int:
 
 def _audit_verify(args: argparse.Namespace) -> int:
     data = open_app_data_to_read(args.data_dir, passphrase=args.passphrase)
-    # On a shared server the chain is the server's alone: no head record file on this seat.
+    # The head record is the one-seat folder's file; on a shared database the seats keep none.
     folder = None if data.db.shared else data.paths.root
     try:
         with data.db.read() as session:
@@ -105,6 +100,6 @@ def _audit_verify(args: argparse.Namespace) -> int:
         print(f"{len(breaks)} break(s) in the audit log")
         return 1
     print("audit log intact")
-    for note in audit.head_notes(folder) if folder is not None else [SERVER_CHAIN_NOTE]:
+    for note in audit.head_notes(folder):
         print(f"note: {note}")
     return 0
