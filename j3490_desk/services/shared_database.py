@@ -113,12 +113,18 @@ def save_choice(data_dir: str | os.PathLike[str] | None, server: ServerAddress |
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # a new data folder, as the app makes
     save_server_choice(folder, server)
     where = f"the shared database {server.label}" if server else f"the SQLite file in {folder}"
-    overridden = (
-        f" ({DATABASE_URL_ENV} is set for this session, and wins over it.)"
-        if os.environ.get(DATABASE_URL_ENV)
-        else ""
-    )
-    return f"Saved: this computer will use {where}. {TAKES_EFFECT}{overridden}"
+    said = [f"Saved: this computer will use {where}.", TAKES_EFFECT]
+    if os.environ.get(DATABASE_URL_ENV):
+        said.append(f"({DATABASE_URL_ENV} is set for this session, and wins over it.)")
+    # Nothing is copied by choosing: say where the claims saved so far stay.
+    if server is None:
+        said.append("Claims saved on a server stay there; this file holds only its own.")
+    elif DataPaths(folder).database.exists():
+        said.append(
+            "The claims in this folder's own file stay there; to copy them to an empty server "
+            "database, use `j3490-desk database move-to URL` first."
+        )
+    return " ".join(said)
 
 
 def check_server(server: ServerAddress, password: str | None = None) -> str:

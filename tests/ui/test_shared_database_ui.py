@@ -77,6 +77,7 @@ def test_saving_a_server_keeps_the_url_in_the_folder_and_the_password_in_the_key
     qtbot.keyClicks(page.password, PASSWORD)
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
     assert "takes effect the next time J3490 Desk starts" in page.status.text()
+    assert "`j3490-desk database move-to URL`" in page.status.text()  # nothing copied by choosing
     saved = (app_data.paths.root / SETTINGS_FILE).read_text(encoding="utf-8")
     assert json.loads(saved) == {
         "url": "postgresql+psycopg://billing@db.clinic.example:5433/j3490?sslmode=verify-full"
@@ -91,6 +92,7 @@ def test_saving_a_server_keeps_the_url_in_the_folder_and_the_password_in_the_key
     qtbot.mouseClick(reopened.save_button, Qt.MouseButton.LeftButton)
     assert not (app_data.paths.root / SETTINGS_FILE).exists()
     assert "SQLite file" in reopened.status.text()
+    assert "Claims saved on a server stay there" in reopened.status.text()
 
 
 def test_empty_fields_are_named_before_any_connection(qtbot, app_data: AppData) -> None:
