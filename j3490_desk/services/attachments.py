@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -38,6 +39,10 @@ from j3490_desk.storage.attachment_store import (
     ContentTooLargeError,
     StagedContent,
 )
+from j3490_desk.storage.database_attachment_store import DatabaseAttachmentStore
+from j3490_desk.storage.server_database import ServerDatabase
+
+ContentStore = AttachmentStore | DatabaseAttachmentStore
 
 _MB = 1024 * 1024
 _ACCEPTED = "PDF, JPEG, PNG, TIFF or HEIC/HEIF"
@@ -309,7 +314,7 @@ def _checked_content(
     size = len(source) if isinstance(source, bytes) else regular_file_size(source, f"'{name}'")
     if size > limit:  # from the size alone: a 500 MB file is refused without reading it
         raise _too_large(name, limit)
-    store = _store(data)
+    store = content_store(data)
     try:
         with store.staged(source, max_bytes=limit) as staged:
             yield staged, _check_content(staged.source, name, staged.size_bytes)
@@ -361,7 +366,9 @@ def attaching(
         session.add(row)
         session.flush()
         _audit(data, session, row, "create", {"original_name": (None, name), "kind": (None, kind)})
-        _store(data).keep(staged)  # before commit: a stored row never names missing content
+        # In the same transaction (shared database) or before its commit (folder): a stored
+        # row never names missing content.
+        content_store(data).keep(staged, session=session)
         yield session, _info(row)
 
 
@@ -385,13 +392,13 @@ def attachment_bytes(data: AppData, info_or_sha256: AttachmentInfo | str) -> byt
     """The stored content, as the store gives it back: the one way to read an attachment
     (the file on disk may be encrypted, so it is never opened by its path)."""
     sha256 = info_or_sha256 if isinstance(info_or_sha256, str) else info_or_sha256.sha256
-    store = _store(data)
+    store = content_store(data)
     try:
         return store.read_bytes(sha256)
     except FileNotFoundError as error:
         name = "" if isinstance(info_or_sha256, str) else f" '{info_or_sha256.original_name}'"
         raise KnownError(
-            f"The content of attachment{name} is missing from the attachment store ({store.root}).",
+            f"The content of attachment{name} is missing from the attachment store ({store.place}).",
             "Restore the data folder from your latest backup, or attach the file again. "
             "`j3490-desk attachments verify` lists every attachment affected.",
         ) from error
@@ -399,12 +406,15 @@ def attachment_bytes(data: AppData, info_or_sha256: AttachmentInfo | str) -> byt
 
 def viewer_copy(data: AppData, info: AttachmentInfo) -> Path:
     """A temporary plain copy with the right extension, for the system viewer: the original
-    stays untouched even if that program saves over what it opened."""
+    stays untouched even if that program saves over what it opened, and content kept in an
+    encrypted folder or the shared database gets a file to open. Private to this user (0600
+    in a 0700 folder); `remove_viewer_copies` deletes it at a later start."""
     content = attachment_bytes(data, info)
     folder = Path(tempfile.mkdtemp(prefix=VIEWER_COPY_PREFIX))
     stem = Path(info.original_name).stem or f"attachment-{info.id}"
     target = folder / f"{stem}{extension_for(info.media_type)}"
-    target.write_bytes(content)
+    with os.fdopen(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as handle:
+        handle.write(content)
     return target
 
 
@@ -456,12 +466,13 @@ def remove_attachment(data: AppData, attachment_id: int) -> None:
             newer.superseded_by_id = None
         session.delete(row)
         session.flush()
-        # Inside the write lock: no other add can claim this content between check and delete.
+        # Inside the write lock: no other add can claim this content between check and delete
+        # (on a shared database the store checks again under the content row's lock).
         if (
             session.exec(select(Attachment.id).where(Attachment.sha256 == row.sha256)).first()
             is None
         ):
-            _store(data).discard(row.sha256)
+            content_store(data).discard(row.sha256, session=session)
 
 
 def supersede_attachment(
@@ -490,7 +501,7 @@ def supersede_attachment(
             {"original_name": (None, name), "supersedes": (None, old.id)},
         )
         _audit(data, session, old, "supersede", {"superseded_by_id": (None, row.id)})
-        _store(data).keep(staged)
+        content_store(data).keep(staged, session=session)
         return _info(row)
 
 
@@ -498,7 +509,7 @@ def verify_attachments(data: AppData) -> list[AttachmentProblem]:
     """Re-hash every stored file; report each attachment whose content is missing or changed."""
     with data.db.read() as session:
         rows = list(session.exec(select(Attachment).order_by(col(Attachment.id))))
-    store = _store(data)
+    store = content_store(data)
     states: dict[str, ContentState] = {}
     problems = []
     for row in rows:
@@ -542,7 +553,12 @@ def _pdf_page_image(content: bytes, page: int, max_side: int | None) -> Image.Im
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _store(data: AppData) -> AttachmentStore:
+def content_store(data: AppData) -> ContentStore:
+    """Where attachment content (and remittance files) live: the shared database's own tables
+    when the claims are on a server, so no seat needs a shared folder; else the data folder's
+    `attachments/`, encrypted with the folder."""
+    if isinstance(data.db, ServerDatabase):  # shared mode (data.db.shared)
+        return DatabaseAttachmentStore(data.db)
     return AttachmentStore(data.paths.attachments, data.db.key)
 
 

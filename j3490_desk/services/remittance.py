@@ -54,13 +54,15 @@ from j3490_desk.models.remittance import (
 from j3490_desk.models.work_queue import ClaimEvent
 from j3490_desk.services import claim_status, records
 from j3490_desk.services.app_data import AppData
+from j3490_desk.services.attachments import content_store
 from j3490_desk.services.remittance_file import read_remittance
 from j3490_desk.services.work_queue import code_descriptions
 from j3490_desk.storage import audit
-from j3490_desk.storage.attachment_store import AttachmentStore, ContentTooLargeError
+from j3490_desk.storage.attachment_store import ContentTooLargeError
 
 _MB = 1024 * 1024
 _CHUNK = 900  # ids per IN (...) query, well under SQLite's limit on parameters
+_LARGEST_CLAIM_ID = 2**31 - 1  # claim.id is a 32-bit INTEGER on PostgreSQL; no id is larger
 _Row = dict[str, Any]  # a row to insert: column name -> value
 
 
@@ -224,7 +226,7 @@ def _read(path: Path) -> bytes:
 
 def _run(data: AppData, content: bytes, name: str, *, keep: bool) -> ImportResult:
     remittance = read_remittance(content, name)
-    store = AttachmentStore(data.paths.attachments, data.db.key)
+    store = content_store(data)
     limit = records.get_settings(data).max_attachment_mb * _MB
     try:
         with store.staged(content, max_bytes=limit) as staged:
@@ -243,7 +245,7 @@ def _run(data: AppData, content: bytes, name: str, *, keep: bool) -> ImportResul
                     known.write_pending(session)
                     if not keep:
                         raise _DryRun
-                    store.keep(staged)  # before commit: a stored row never names missing content
+                    store.keep(staged, session=session)  # a row never names missing content
             except _DryRun:
                 pass
     except ContentTooLargeError as error:
@@ -325,7 +327,7 @@ def _post_claim(
 def _is_claim_number(text: str) -> bool:
     """CLP01 as we write CLM01: the claim id's digits exactly (no leading zeros, no other form),
     so a number is never guessed into a claim."""
-    return text.isdigit() and str(int(text)) == text
+    return text.isdigit() and str(int(text)) == text and int(text) <= _LARGEST_CLAIM_ID
 
 
 def _move(

@@ -27,7 +27,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from j3490_desk.errors import KnownError
 from j3490_desk.storage.encryption import (
@@ -39,6 +39,9 @@ from j3490_desk.storage.encryption import (
     is_encrypted_file,
 )
 from j3490_desk.storage.filesystems import fsync_folder
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 _CHUNK = 1024 * 1024
 _READ_ONLY = stat.S_IRUSR
@@ -77,10 +80,22 @@ class StagedContent:
         return self.path
 
 
+def staged_in_memory(source: Path | bytes, max_bytes: int) -> StagedContent:
+    """The content read once into memory while it is hashed (it is at most `max_bytes`)."""
+    buffer = io.BytesIO()
+    sha256, size = _copy_hashing(source, buffer, max_bytes)
+    return StagedContent(sha256, size, content=buffer.getvalue())
+
+
 class AttachmentStore:
     def __init__(self, root: Path, key: DataKey | None = None) -> None:
         self.root = root
         self.key = key
+
+    @property
+    def place(self) -> str:
+        """Where the content is kept, as a message names it."""
+        return str(self.root)
 
     def path_for(self, sha256: str) -> Path:
         return self.root / sha256[:2] / sha256
@@ -90,9 +105,7 @@ class AttachmentStore:
         """Copy `source` while hashing it (into memory when encrypted, else into the store);
         removed on exit unless kept."""
         if self.key is not None:
-            buffer = io.BytesIO()
-            sha256, size = _copy_hashing(source, buffer, max_bytes)
-            yield StagedContent(sha256, size, content=buffer.getvalue())
+            yield staged_in_memory(source, max_bytes)
             return
         self.root.mkdir(parents=True, exist_ok=True)
         handle, name = tempfile.mkstemp(dir=self.root, prefix=_INCOMING_PREFIX)
@@ -107,8 +120,10 @@ class AttachmentStore:
             if not staged.kept:
                 Path(name).unlink(missing_ok=True)
 
-    def keep(self, staged: StagedContent) -> Path:
-        """Move staged content into place; identical content already stored is kept as is."""
+    def keep(self, staged: StagedContent, *, session: Session | None = None) -> Path:
+        """Move staged content into place; identical content already stored is kept as is.
+        A file cannot join the caller's transaction (`session`): it is kept before the commit,
+        so a stored row never names missing content."""
         final = self.path_for(staged.sha256)
         if final.exists() and self.state(staged.sha256) is ContentState.OK:
             if staged.path is not None:
@@ -219,8 +234,9 @@ class AttachmentStore:
                 continue
         return removed
 
-    def discard(self, sha256: str) -> None:
-        """Delete stored content (the caller has made sure nothing refers to it)."""
+    def discard(self, sha256: str, *, session: Session | None = None) -> None:
+        """Delete stored content (the caller has made sure, in `session`, that nothing refers
+        to it; that transaction holds SQLite's write lock, so no add can claim it meanwhile)."""
         path = self.path_for(sha256)
         if path.exists():
             path.chmod(stat.S_IRUSR | stat.S_IWUSR)

@@ -13,6 +13,7 @@ from sqlmodel import col, select
 
 from j3490_desk.errors import InvalidInputError, KnownError
 from j3490_desk.models import AuditEntry, Claim, DrugLine
+from j3490_desk.models.shared import AttachmentContent
 from j3490_desk.services import records
 from j3490_desk.services.app_data import AppData
 from j3490_desk.services.attachments import (
@@ -33,8 +34,8 @@ from j3490_desk.services.attachments import (
     viewer_copy,
 )
 from j3490_desk.services.claims import create_claim
-from j3490_desk.storage.attachment_store import AttachmentStore, ContentState
-from tests.attachments import files
+from j3490_desk.storage.attachment_store import ContentState
+from tests.attachments import files, stored
 from tests.sample_claims import sample_claim
 
 
@@ -60,16 +61,6 @@ def _add(app_data: AppData, claim_id: int, path: Path, **options: object) -> Att
     }
     values.update(options)
     return add_attachment(app_data, **values)  # type: ignore[arg-type]
-
-
-def _stored_files(app_data: AppData) -> list[Path]:
-    root = app_data.paths.attachments
-    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
-
-
-def _stored_file(app_data: AppData, info: AttachmentInfo) -> Path:
-    """Where the store keeps the content: only for damaging it, never for reading it."""
-    return AttachmentStore(app_data.paths.attachments).path_for(info.sha256)
 
 
 def _audit(app_data: AppData) -> list[AuditEntry]:
@@ -197,7 +188,7 @@ def _refused(app_data: AppData, claim_id: int, path: Path, *words: str) -> Inval
         assert word.lower() in text
     assert caught.value.hint
     assert list_attachments(app_data, claim_id, include_superseded=True) == []
-    assert _stored_files(app_data) == []
+    assert stored.stored_names(app_data) == []
     assert _audit(app_data) == []
     return caught.value
 
@@ -259,10 +250,21 @@ def test_a_drug_line_of_another_claim_is_refused(
     pdf = files.invoice_pdf(tmp_path / "invoice.pdf")
     with pytest.raises(InvalidInputError, match="not on claim"):
         _add(app_data, claim_id, pdf, drug_line_id=_line_id(app_data, other))
-    assert _stored_files(app_data) == []
+    assert stored.stored_names(app_data) == []
 
 
 # --- identical content, removal, supersession, verification ------------------------------------
+
+
+@pytest.mark.sqlite_only
+def test_a_one_seat_folder_keeps_content_as_files_not_in_the_database(
+    app_data: AppData, claim_id: int, tmp_path: Path
+) -> None:
+    info = _add(app_data, claim_id, files.invoice_pdf(tmp_path / "invoice.pdf"))
+    kept = app_data.paths.attachments / info.sha256[:2] / info.sha256
+    assert kept.read_bytes() == (tmp_path / "invoice.pdf").read_bytes()
+    with app_data.db.read() as session:
+        assert session.exec(select(AttachmentContent)).all() == []
 
 
 def test_identical_content_on_two_claims_is_stored_once(
@@ -272,7 +274,7 @@ def test_identical_content_on_two_claims_is_stored_once(
     other = create_claim(app_data, sample_claim())
     first, second = _add(app_data, claim_id, pdf), _add(app_data, other, pdf)
     assert first.sha256 == second.sha256
-    assert len(_stored_files(app_data)) == 1
+    assert len(stored.stored_names(app_data)) == 1
 
 
 def test_remove_from_a_draft_keeps_shared_content_until_unused(
@@ -282,9 +284,9 @@ def test_remove_from_a_draft_keeps_shared_content_until_unused(
     first, second = _add(app_data, claim_id, pdf), _add(app_data, claim_id, pdf)
     remove_attachment(app_data, first.id)
     assert list_attachments(app_data, claim_id) == [second]
-    assert len(_stored_files(app_data)) == 1
+    assert len(stored.stored_names(app_data)) == 1
     remove_attachment(app_data, second.id)
-    assert _stored_files(app_data) == []
+    assert stored.stored_names(app_data) == []
     assert [e.action for e in _audit(app_data)] == ["create", "create", "delete", "delete"]
 
 
@@ -329,10 +331,8 @@ def test_verify_names_missing_and_changed_content(
     pdf = _add(app_data, claim_id, files.invoice_pdf(tmp_path / "invoice.pdf"))
     tif = _add(app_data, claim_id, files.multipage_tiff(tmp_path / "scan.tif"))
     assert verify_attachments(app_data) == []
-    changed = _stored_file(app_data, pdf)
-    changed.chmod(0o644)
-    changed.write_bytes(b"%PDF-1.4 edited")
-    _stored_file(app_data, tif).unlink()
+    stored.overwrite(app_data, pdf.sha256, b"%PDF-1.4 edited")
+    stored.remove(app_data, tif.sha256)
     problems = verify_attachments(app_data)
     assert [(p.attachment_id, p.original_name, p.state) for p in problems] == [
         (pdf.id, "invoice.pdf", ContentState.CHANGED),

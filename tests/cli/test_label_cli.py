@@ -15,8 +15,7 @@ from j3490_desk.services.app_data import AppData
 from j3490_desk.services.attachments import AttachmentKind, add_attachment
 from j3490_desk.services.claims import create_claim
 from j3490_desk.services.reference import ReferenceService
-from j3490_desk.storage.attachment_store import AttachmentStore
-from tests.attachments import files
+from tests.attachments import files, stored
 from tests.reference.conftest import write_ndctext_zip
 from tests.sample_claims import sample_claim
 
@@ -117,7 +116,7 @@ def test_attachments_verify(
     argv = ["--data-dir", str(app_data.paths.root), "attachments", "verify"]
     assert cli.run(argv) == 0
     assert "unchanged" in capsys.readouterr().out
-    AttachmentStore(app_data.paths.attachments).path_for(info.sha256).unlink()
+    stored.remove(app_data, info.sha256)
     assert cli.run(argv) == 1
     assert f"Attachment {info.id} ('invoice.pdf', claim {claim_id}) is missing" in (
         capsys.readouterr().out

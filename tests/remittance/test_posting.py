@@ -22,10 +22,11 @@ from j3490_desk.models.remittance import (
 )
 from j3490_desk.services import claim_history, claim_status, claims
 from j3490_desk.services.app_data import AppData
+from j3490_desk.services.attachments import content_store
 from j3490_desk.services.remittance import import_remittance, preview_remittance
 from j3490_desk.services.remittance_file import RemittanceFileError
 from j3490_desk.storage import audit
-from j3490_desk.storage.attachment_store import AttachmentStore
+from tests.attachments import stored
 from tests.remittance.era import claim_payment, era, service_line
 from tests.sample_claims import sample_claim
 from tests.work_queue.helpers import claim_in
@@ -224,7 +225,7 @@ def test_the_file_is_kept_in_the_attachment_store_by_sha256(
     result = import_remittance(app_data, _file(tmp_path, content))
     digest = hashlib.sha256(content).hexdigest()
     assert result.sha256 == digest
-    store = AttachmentStore(app_data.paths.attachments, app_data.db.key)
+    store = content_store(app_data)
     assert store.read_bytes(digest) == content
     with app_data.db.read() as session:
         (row,) = session.exec(select(RemittanceFile)).all()
@@ -294,9 +295,7 @@ def test_preview_says_what_import_does_and_stores_nothing(
     assert _events(app_data, claim_id) == []
     with app_data.db.read() as session:
         assert session.exec(select(RemittanceFile)).all() == []
-    assert not list(app_data.paths.attachments.rglob("*")) or all(
-        p.is_dir() for p in app_data.paths.attachments.rglob("*")
-    )
+    assert stored.stored_names(app_data) == []
     assert import_remittance(app_data, path).to_json() == preview.to_json()
 
 

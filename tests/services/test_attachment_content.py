@@ -1,8 +1,8 @@
-"""Every consumer reads attachment content through `AttachmentStore.read_bytes`, never by path.
+"""Every consumer reads attachment content through the store's `read_bytes`, never by path.
 
-The store is about to keep content encrypted, so the file on disk will not be the document.
-Here the files on disk are overwritten with garbage while `read_bytes` is patched to return
-the real content: packet export, thumbnails, the viewer, label and invoice reading must all
+The store keeps content encrypted in an encrypted folder, and in chunks on a shared database,
+so what is stored is not the document file. Here the stored content is overwritten with
+garbage while `read_bytes` is patched to return the real content: packet export, thumbnails, the viewer, label and invoice reading must all
 still work. Anything that opened the stored file by its path would read the garbage and fail.
 """
 
@@ -19,13 +19,16 @@ from j3490_desk.services.app_data import AppData
 from j3490_desk.services.attachments import (
     AttachmentInfo,
     AttachmentKind,
+    ContentStore,
     attachment_bytes,
+    content_store,
     display_image,
     viewer_copy,
 )
 from j3490_desk.services.label_reading import read_label
-from j3490_desk.storage.attachment_store import AttachmentStore, ContentState
+from j3490_desk.storage.attachment_store import ContentState
 from tests.attachments import files
+from tests.attachments import stored as stored_content
 from tests.export.documents import record_pdf
 from tests.sample_claims import sample_claim
 
@@ -33,20 +36,19 @@ GARBAGE = b"ciphertext, not the document \x00\x01\x02" * 64
 
 
 def scramble_store(app_data: AppData, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Stand in for encryption: garbage on disk, the real content only from `read_bytes`."""
-    real: dict[str, bytes] = {}
-    for path in sorted(app_data.paths.attachments.glob("??/*")):
-        real[path.name] = path.read_bytes()
-        path.chmod(0o600)  # stored files are read-only
-        path.write_bytes(GARBAGE)
+    """Stand in for encryption: garbage stored, the real content only from `read_bytes`."""
+    store = content_store(app_data)
+    real = {sha256: store.read_bytes(sha256) for sha256 in stored_content.stored_names(app_data)}
     assert real, "nothing stored to scramble"
+    for sha256 in real:
+        stored_content.overwrite(app_data, sha256, GARBAGE)
 
-    def read_bytes(_store: AttachmentStore, sha256: str) -> bytes:
+    def read_bytes(_store: ContentStore, sha256: str) -> bytes:
         if sha256 not in real:
             raise FileNotFoundError(sha256)
         return real[sha256]
 
-    monkeypatch.setattr(AttachmentStore, "read_bytes", read_bytes)
+    monkeypatch.setattr(type(store), "read_bytes", read_bytes)
 
 
 def _add(
@@ -95,9 +97,8 @@ def test_the_garbage_really_is_on_disk(
 ) -> None:
     """The control: with the files scrambled, the store itself sees every one as changed."""
     scramble_store(app_data, monkeypatch)
-    store = AttachmentStore(app_data.paths.attachments)
+    store = content_store(app_data)
     for info in stored.values():
-        assert store.path_for(info.sha256).read_bytes() == GARBAGE
         assert store.state(info.sha256) is ContentState.CHANGED
 
 

@@ -65,6 +65,7 @@ def _steps(*arguments: str) -> int:
 
 
 @pytest.mark.slow
+@pytest.mark.sqlite_only  # attachment files staged in the folder, and its encryption
 def test_a_killed_attachment_add_leaves_no_plain_copy(tmp_path: Path) -> None:
     template = tmp_path / "template"
     claim_id = _encrypted_folder(template)
@@ -89,6 +90,7 @@ def test_a_killed_attachment_add_leaves_no_plain_copy(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.sqlite_only  # attachment files staged in the folder, and its encryption
 def test_a_killed_backup_leaves_nothing_readable_and_is_cleaned_up(tmp_path: Path) -> None:
     folder = tmp_path / "data"
     claim_id = _encrypted_folder(folder)
@@ -123,6 +125,7 @@ def test_a_killed_backup_leaves_nothing_readable_and_is_cleaned_up(tmp_path: Pat
         assert backups.verify(backup, passphrase=PASSPHRASE) == []
 
 
+@pytest.mark.sqlite_only  # attachment files staged in the folder, and its encryption
 def test_plain_leftovers_never_go_into_a_backup_and_go_at_start_up(tmp_path: Path) -> None:
     folder = tmp_path / "data"
     data = open_app_data(folder)

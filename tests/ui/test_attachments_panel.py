@@ -29,12 +29,12 @@ from j3490_desk.services.attachments import (
 )
 from j3490_desk.services.claims import create_claim
 from j3490_desk.services.label_reading import LabelReading
-from j3490_desk.storage.attachment_store import AttachmentStore
 from j3490_desk.ui import attachments_panel as panel_module
 from j3490_desk.ui.attachment_viewer import AttachmentViewer
 from j3490_desk.ui.attachments_panel import LAST_FOLDER_KEY, AttachmentsPanel
 from j3490_desk.ui.label_confirm_dialog import LabelConfirmDialog
 from tests.attachments import files
+from tests.attachments import stored as stored_content
 from tests.sample_claims import sample_claim
 from tests.services.test_attachment_content import scramble_store
 
@@ -270,7 +270,7 @@ def test_label_photo_missing_from_the_store_is_explained(
     panel.kind.setCurrentIndex(panel.kind.findData(AttachmentKind.LABEL_PHOTO))
     add(qtbot, panel, [files.save(files.label_photo(), tmp_path / "label.jpg")])
     (info,) = panel.attachments()
-    AttachmentStore(panel.data.paths.attachments).path_for(info.sha256).unlink()
+    stored_content.remove(panel.data, info.sha256)
     panel.list.setCurrentRow(0)
     panel.read_label_button.click()
     qtbot.waitUntil(lambda: bool(warnings), timeout=10_000)

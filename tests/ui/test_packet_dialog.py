@@ -18,8 +18,8 @@ from j3490_desk.export.errors import PacketCancelled
 from j3490_desk.services import attachments, claims, packets
 from j3490_desk.services.app_data import AppData
 from j3490_desk.services.attachments import AttachmentKind
-from j3490_desk.storage.attachment_store import AttachmentStore
 from j3490_desk.ui.packet_dialog import LAST_FOLDER_KEY, PacketDialog
+from tests.attachments import stored
 from tests.domain.scenarios import rare_biologic
 from tests.export.documents import record_pdf
 
@@ -140,7 +140,7 @@ def test_cancel_stops_the_build_and_writes_nothing(
 
 def test_missing_attachment_is_explained(qtbot: QtBot, app_data: AppData, claim_id: int) -> None:
     (info,) = attachments.list_attachments(app_data, claim_id)
-    AttachmentStore(app_data.paths.attachments).path_for(info.sha256).unlink()
+    stored.remove(app_data, info.sha256)
     dialog = PacketDialog(app_data, claim_id)
     qtbot.add_widget(dialog)
     with qtbot.wait_signal(dialog.failed, timeout=BUILD_TIMEOUT_MS):
