@@ -102,17 +102,25 @@ def run(folder: Path) -> None:
     path = folder / "bench.835"
     path.write_bytes(content)
 
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     pyx12_validation(content)
     baseline = time.perf_counter() - start
+    baseline_cpu = time.process_time() - start_cpu
 
     data = open_app_data(data_dir)
     try:
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         result = import_remittance(data, path)
         ours = time.perf_counter() - start
+        ours_cpu = time.process_time() - start_cpu
     finally:
         data.close()
     assert len(result.posted) == PAYMENTS and not result.problems, result.problems[:3]
     print(f"{PAYMENTS} claim payments against 100,000 claims ({len(content) // 1024} KiB)")
+    # For reading a loaded machine's figure only (the goal is the wall-clock one): processor
+    # time leaves out the waits for other processes' turns, and the disk's too.
+    print(
+        f"processor time: {ours_cpu:.2f} s vs {baseline_cpu:.2f} s = "
+        f"{ours_cpu / baseline_cpu:.2f}x (not the goal's measure)"
+    )
     figure("835 read + posted vs pyx12 validation alone", ours, baseline, GOAL_RATIO)

@@ -10,6 +10,7 @@ REF*6R the line item control number we sent in the 837P.
 from __future__ import annotations
 
 import enum
+import functools
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -89,11 +90,12 @@ class ClaimPayment:
     def outcome(self) -> Outcome | None:
         return CLP02_OUTCOMES.get(self.status_code)
 
-    @property
+    # cached: posting a claim reads them several times, and a file may pay thousands of claims
+    @functools.cached_property
     def all_adjustments(self) -> tuple[Adjustment, ...]:
         return self.adjustments + tuple(a for s in self.services for a in s.adjustments)
 
-    @property
+    @functools.cached_property
     def all_remark_codes(self) -> tuple[str, ...]:
         codes = self.remark_codes + tuple(c for s in self.services for c in s.remark_codes)
         return tuple(dict.fromkeys(codes))

@@ -152,8 +152,13 @@ def notify_due_within_days(data: AppData) -> int:
         return clinic_day_counts(connection)["notify_due_within_days"]
 
 
-def _day(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
+def _date(value: date | str) -> date:
+    """A date column: psycopg reads PostgreSQL's dates as dates, sqlite3 SQLite's as ISO text."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def _day(value: date | str | None) -> date | None:
+    return _date(value) if value else None
 
 
 def _summary(
@@ -161,7 +166,7 @@ def _summary(
 ) -> ClaimSummary:
     (claim_id, patient, served, payer, status, updated, checked_at, blockers, warnings,
      deadline, auth_to, auth_status, billed, archived_at, provider, drugs) = row  # fmt: skip
-    served_on = date.fromisoformat(served)
+    served_on = _date(served)
     deadline_day = _day(deadline)
     return ClaimSummary(
         id=claim_id,

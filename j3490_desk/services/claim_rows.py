@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import typing
 from typing import Any
 
@@ -167,6 +168,7 @@ def _record(row: Any, columns: tuple[str, ...], kind: Any, **empty: Any) -> dict
     return {column: _typed(hints[column], getattr(row, column)) for column in columns}
 
 
+@functools.cache  # the domain classes do not change; evaluating their hints is most of a load
 def _hints(kind: Any) -> dict[str, Any]:
     return typing.get_type_hints(kind)
 

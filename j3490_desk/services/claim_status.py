@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from sqlmodel import Session, col, select
 
@@ -104,37 +104,88 @@ def apply_transition(
     """The status move, its event and its audit entry, in the caller's transaction (removing a
     ready claim's attachment moves it back to draft in the removal's own). A `reversal` (a
     payer undoing its posting) is not a move of the lifecycle: its `check` decides."""
-    row = _row(session, claim_id)
+    made = move(
+        data,
+        _row(session, claim_id),
+        target,
+        check=check,
+        claim_changes=claim_changes,
+        reversal=reversal,
+        **event,
+    )
+    moved = ClaimEvent(**made.event)
+    session.add(moved)
+    audit.record(session, **made.audit)
+    return moved
+
+
+@dataclass(frozen=True)
+class Move:
+    """A status move made on a claim's row: the columns it set there, and the values of its
+    event and audit entry, which the caller writes (one by one in `apply_transition`, or many
+    at once)."""
+
+    claim: dict[str, Any]  # the claim's columns the move set, with their new values
+    event: dict[str, Any]  # the ClaimEvent's columns
+    audit: audit.NewEntry
+
+
+class ClaimState(Protocol):
+    """What a move reads of a claim's row: a Claim, or the few columns a caller loaded."""
+
+    @property
+    def id(self) -> int | None: ...
+
+    @property
+    def status(self) -> str: ...
+
+
+Row = TypeVar("Row", bound=ClaimState)
+
+
+def move(
+    data: AppData,
+    row: Row,
+    target: ClaimStatus,
+    *,
+    check: Callable[[Row], TransitionProblem | None] | None = None,
+    claim_changes: dict[str, Any] | None = None,
+    reversal: bool = False,
+    **event: Any,
+) -> Move:
+    """`apply_transition` on a claim row the caller has loaded, its event and audit entry not
+    yet written: InvalidInputError when the move breaks a rule, and then the row is unchanged."""
+    assert row.id is not None
     current = ClaimStatus(row.status)
     if not reversal:
         _refuse(transition_problem(current, target))
     if check is not None:
         _refuse(check(row))
+    claim = {**(claim_changes or {}), "status": target.value, "updated_at": datetime.now(UTC)}
     changes: dict[str, tuple[Any, Any]] = {"status": (current.value, target.value)}
     for name, value in (claim_changes or {}).items():
         changes[name] = (getattr(row, name), value)
+    for name, value in claim.items():
         setattr(row, name, value)
-    row.status = target.value
-    row.updated_at = now = datetime.now(UTC)
-    moved = ClaimEvent(
-        at=now,  # given, not defaulted: pydantic inspects a default factory on every instance
-        claim_id=claim_id,
-        user=data.user,
-        from_status=current.value,
-        to_status=target.value,
-        **event,
+    return Move(
+        claim=claim,
+        event={
+            "at": claim["updated_at"],
+            "claim_id": row.id,
+            "user": data.user,
+            "from_status": current.value,
+            "to_status": target.value,
+            **event,
+        },
+        audit=audit.NewEntry(
+            user=data.user,
+            action="status",
+            entity="claim",
+            entity_id=row.id,
+            claim_id=row.id,
+            changes={**changes, **{k: (None, v) for k, v in event.items() if v not in ("", None)}},
+        ),
     )
-    session.add(moved)
-    audit.record(
-        session,
-        user=data.user,
-        action="status",
-        entity="claim",
-        entity_id=claim_id,
-        claim_id=claim_id,
-        changes={**changes, **{k: (None, v) for k, v in event.items() if v not in ("", None)}},
-    )
-    return moved
 
 
 def _status(data: AppData, claim_id: int) -> tuple[ClaimStatus, date]:

@@ -59,10 +59,10 @@ def apply_update(
     """`update_claim` within the caller's transaction (Correct claim adds its status move)."""
     claim_id = _require_id(claim)
     row = _claim_row(session, claim_id)
-    problem = None if correction else sent_claim_edit_problem(_load(session, row), claim)
+    stored = _load(session, row)  # once: each load is five queries, a round trip each on a server
+    problem = None if correction else sent_claim_edit_problem(stored, claim)
     if problem is not None:
         raise InvalidInputError(problem.message, problem.hint)
-    stored = _load(session, row)
     before = claim_rows.claim_row_values(stored)
     after = claim_rows.claim_row_values(claim)
     # A save is not a status move: those go through claim_status (its gate, its history). A
@@ -78,7 +78,7 @@ def apply_update(
     # auditor (and the History tab) can read.
     changes = _party_changes(stored, claim)
     changes.update({k: (before[k], v) for k, v in after.items() if before[k] != v})
-    old_lines = [claim_rows.line_row_values(line) for line in _load(session, row).drug_lines]
+    old_lines = [claim_rows.line_row_values(line) for line in stored.drug_lines]
     new_lines = [claim_rows.line_row_values(line) for line in claim.drug_lines]
     changes.update(_line_changes(old_lines, new_lines))
     for name, value in {**ids, **after, **_queue_values(claim)}.items():

@@ -16,11 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import func, insert
+from sqlalchemy import bindparam, func, insert, update
+from sqlalchemy import select as select_columns  # sqlmodel's select types up to 4
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, SQLModel, col, select
 
 from j3490_desk.domain.claim import ClaimStatus
@@ -142,21 +145,44 @@ def preview_remittance(data: AppData, path: Path) -> ImportResult:
 # --- the run -----------------------------------------------------------------------------------
 
 
+class _OurLine(NamedTuple):
+    """What matching reads of one of our drug lines (plain values: no ORM object each)."""
+
+    id: int | None
+    hcpcs_code: str
+    modifiers: str
+
+
+@dataclass(slots=True)
+class _ClaimRow:
+    """What posting reads of one of our claims, and what its status moves set there (plain
+    values, written back by `_Known.write_pending`: no ORM object each)."""
+
+    id: int
+    status: str
+    submitted_on: date | None
+    date_of_service: date
+    billed_total: Decimal | None
+    version: int  # Claim.version as loaded: the write is refused if another save raised it
+    updated_at: datetime | None = None
+
+
 @dataclass
 class _Known:
     """What the file's claims need from the database, loaded in a few queries up front (an
     835 may pay thousands of claims): the claims, their drug lines and their postings' keys."""
 
-    claims: dict[int, Claim]
-    lines: dict[int, list[DrugLine]]
+    claims: dict[int, _ClaimRow]
+    lines: dict[int, list[_OurLine]]
     posted: set[tuple[int, str, str, str]]
     # Postings, their lines and adjustments wait here as plain rows, ids given, and are
     # written together (one executemany INSERT per table, no ORM object per row: thousands
     # of those cost more than the posting itself): `write_pending`.
     next_id: dict[type[SQLModel], int] = field(default_factory=dict)
     pending: dict[type[SQLModel], list[_Row]] = field(default_factory=dict)
-    # each posting's status move, whose id the posting names once the moves are flushed
-    moves: list[tuple[_Row, ClaimEvent]] = field(default_factory=list)
+    # each posting's status move, whose event's id the posting names once it is written,
+    # and the claim it moved
+    moves: list[tuple[_Row, claim_status.Move, _ClaimRow]] = field(default_factory=list)
     # the order their foreign keys need (the models declare no relationships to sort by)
     ORDER = (RemittancePosting, RemittanceLine, RemittanceAdjustment)
 
@@ -171,10 +197,16 @@ class _Known:
         return row
 
     def write_pending(self, session: Session) -> None:
-        session.flush()  # the claims' moves, their events and audit entries, in one go
-        for posting, moved in self.moves:
-            posting["event_id"] = moved.id
-        self.moves.clear()
+        if self.moves:  # the claims, their events and audit entries, as plain rows too
+            _write_claims(session, self.moves)
+            written = session.connection().execute(
+                insert(ClaimEvent).returning(col(ClaimEvent.id), sort_by_parameter_order=True),
+                [moved.event for _, moved, _ in self.moves],
+            )
+            for (posting, _, _), event_id in zip(self.moves, written.scalars(), strict=True):
+                posting["event_id"] = event_id
+            audit.record_many(session, [moved.audit for _, moved, _ in self.moves])
+            self.moves.clear()
         for model in self.ORDER:
             if rows := self.pending.pop(model, []):
                 session.connection().execute(insert(model), rows)  # Core executemany, no ORM
@@ -188,16 +220,32 @@ def _known(session: Session, numbers: list[str]) -> _Known:
         known.next_id[model] = top or 0
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
-        for row in session.exec(select(Claim).where(col(Claim.id).in_(chunk))):
-            assert row.id is not None
-            known.claims[row.id] = row
+        claims = session.connection().execute(
+            select_columns(
+                col(Claim.id),
+                col(Claim.status),
+                col(Claim.submitted_on),
+                col(Claim.date_of_service),
+                col(Claim.billed_total),
+                col(Claim.version),
+            ).where(col(Claim.id).in_(chunk))
+        )
+        for claim_id, status, submitted_on, served, billed, version in claims:
+            assert claim_id is not None
+            row = _ClaimRow(claim_id, status, submitted_on, served, billed, version)
+            known.claims[claim_id] = row
         lines = session.exec(
-            select(DrugLine)
+            select(
+                col(DrugLine.claim_id),
+                col(DrugLine.id),
+                col(DrugLine.hcpcs_code),
+                col(DrugLine.modifiers),
+            )
             .where(col(DrugLine.claim_id).in_(chunk))
             .order_by(col(DrugLine.claim_id), col(DrugLine.position))
         )
-        for line in lines:
-            known.lines.setdefault(line.claim_id, []).append(line)
+        for claim_id, line_id, code, modifiers in lines:
+            known.lines.setdefault(claim_id, []).append(_OurLine(line_id, code, modifiers))
         keys = session.exec(
             select(
                 col(RemittancePosting.claim_id),
@@ -208,6 +256,33 @@ def _known(session: Session, numbers: list[str]) -> _Known:
         )
         known.posted.update(keys)
     return known
+
+
+def _write_claims(session: Session, moves: list[tuple[_Row, claim_status.Move, _ClaimRow]]) -> None:
+    """Each moved claim's row as its moves left it, in one executemany UPDATE that raises the
+    claim's version as every save does (Claim's version_id_col), and is refused the same way
+    (StaleDataError, nothing posted) if another seat saved the claim since it was loaded."""
+    names = list(moves[0][1].claim)  # every status move sets the same columns
+    rows = {row.id: row for _, _, row in moves}.values()  # a claim moved twice: once, as left
+    statement = (
+        update(Claim)
+        .where(col(Claim.id) == bindparam("b_id"), col(Claim.version) == bindparam("b_version"))
+        .values(
+            {**{name: bindparam(f"b_{name}") for name in names}, "version": col(Claim.version) + 1}
+        )
+    )
+    params = [
+        {"b_id": row.id, "b_version": row.version, **{f"b_{n}": getattr(row, n) for n in names}}
+        for row in rows
+    ]
+    updated = session.connection().execute(statement, params).rowcount
+    if updated != len(params):
+        raise StaleDataError(
+            f"UPDATE statement on table 'claim' expected to update {len(params)} row(s); "
+            f"{updated} were matched."
+        )
+    for row in rows:
+        row.version += 1
 
 
 class _DryRun(Exception):
@@ -318,7 +393,7 @@ def _post_claim(
         )
         return line(ClaimResult.NOT_POSTED)
     posting["file_id"] = file_id
-    known.moves.append((posting, moved))
+    known.moves.append((posting, moved, known.claims[claim_id]))
     known.posted.add(key)
     _add_details(known, posting, known.claims[claim_id], claim, result)
     line(ClaimResult.REVERSED if posting["reverses_id"] else ClaimResult.POSTED)
@@ -333,13 +408,14 @@ def _is_claim_number(text: str) -> bool:
 def _move(
     data: AppData,
     session: Session,
-    row: Claim,
+    row: _ClaimRow,
     name: str,
     payment: Payment,
     claim: ClaimPayment,
-) -> tuple[_Row, ClaimEvent]:
-    """The status move this claim payment makes (InvalidInputError when the lifecycle refuses
-    it), and its posting's row, not yet queued nor naming the move's event (`write_pending`)."""
+) -> tuple[_Row, claim_status.Move]:
+    """The status move this claim payment makes on its claim's row (InvalidInputError when
+    the lifecycle refuses it), and its posting's row, not yet queued nor naming the move's
+    event (`write_pending`)."""
     assert row.id is not None
     claim_id = row.id
     if row.status == ClaimStatus.DRAFT:
@@ -380,10 +456,9 @@ def _move(
             f"{reversed_posting.paid} (check/EFT {reversed_posting.trace_number}); that "
             f"posting stays in the history. {posting_summary(claim)}"
         )
-        moved = claim_status.apply_transition(
+        moved = claim_status.move(
             data,
-            session,
-            claim_id,
+            row,
             ClaimStatus(posted_event.from_status),
             check=lambda now: reversal_problem(ClaimStatus(now.status), posted),
             reversal=True,
@@ -394,14 +469,14 @@ def _move(
         target = ClaimStatus.PAID if claim.outcome is Outcome.PAID else ClaimStatus.DENIED
         event["note"] = f"{headline}: {outcome_label(claim)}. {posting_summary(claim)}"
 
-        def check(now: Claim) -> TransitionProblem | None:
+        def check(now: _ClaimRow) -> TransitionProblem | None:
             earliest = now.submitted_on or now.date_of_service
             late = payment.paid_on and event_date_problem(payment.paid_on, earliest, "payment")
             return late or payment_problem(
                 claim.paid, now.billed_total, confirmed_over_billed=False
             )
 
-        moved = claim_status.apply_transition(data, session, claim_id, target, check=check, **event)
+        moved = claim_status.move(data, row, target, check=check, **event)
     return posting, moved
 
 
@@ -433,7 +508,7 @@ def _reversed(
 
 
 def _add_details(
-    known: _Known, posting: _Row, row: Claim, claim: ClaimPayment, result: ImportResult
+    known: _Known, posting: _Row, row: _ClaimRow, claim: ClaimPayment, result: ImportResult
 ) -> None:
     """The posting, its lines (matched to our drug lines where they can be) and every CAS
     adjustment, queued in `known.pending`."""
@@ -469,8 +544,8 @@ def _adjustment_row(posting_id: int, line_id: int | None, adjustment: Adjustment
 
 
 def _matched_line(
-    ours: Sequence[DrugLine],
-    claim_row: Claim,
+    ours: Sequence[_OurLine],
+    claim_row: _ClaimRow,
     service: ServicePayment,
     claim: ClaimPayment,
     result: ImportResult,

@@ -26,8 +26,9 @@ import pyx12.error_visitor
 import pyx12.errors
 import pyx12.params
 import pyx12.path
+import pyx12.rawx12file
+import pyx12.segment
 import pyx12.x12context
-import pyx12.x12file
 
 from j3490_desk.domain.remittance import (
     IMPLEMENTATION_GUIDE,
@@ -135,12 +136,16 @@ def _text(content: bytes, name: str) -> str:
 
 def _require_835(text: str, name: str) -> None:
     """Every functional group must be a health care payment (GS01 HP) in 005010X221A1,
-    checked before pyx12 loads a map for what the file claims to be."""
+    checked before pyx12 loads a map for what the file claims to be. Only the GS segments
+    are parsed here: the validating walk parses every segment next."""
     groups = 0
     try:
-        for segment in pyx12.x12file.X12Reader(io.StringIO(text)):
-            if segment.get_seg_id() != "GS":
+        raw = pyx12.rawx12file.RawX12File(io.StringIO(text))
+        seg_term, ele_term, subele_term, _, _ = raw.get_term()
+        for line in raw:
+            if not line.lstrip().startswith(f"GS{ele_term}"):
                 continue
+            segment = pyx12.segment.Segment(line.lstrip(), seg_term, ele_term, subele_term)
             groups += 1
             kind, version = segment.get_value("GS01"), segment.get_value("GS08")
             if kind != "HP":
@@ -229,18 +234,28 @@ def _segments(node: Any) -> Iterator[Any]:
             yield from _segments(child)
 
 
-def _own_segments(node: Any, seg_id: str) -> list[Any]:
-    """This loop's own segments with that id, not its sub-loops'."""
-    return [
-        child.seg_data
-        for child in node.children
-        if child.type == "seg" and child.seg_data.get_seg_id() == seg_id
-    ]
+def _own_segments(node: Any) -> tuple[dict[str, list[Any]], list[Any]]:
+    """This loop's own segments by id (not its sub-loops'), and its sub-loops, in file order:
+    one pass over its children (a file of thousands of claims reads many loops)."""
+    segments: dict[str, list[Any]] = {}
+    loops = []
+    for child in node.children:
+        if child.type == "seg":
+            segments.setdefault(child.seg_data.get_seg_id(), []).append(child.seg_data)
+        elif child.type == "loop":
+            loops.append(child)
+    return segments, loops
+
+
+# The designators read in a row, spelled once.
+_MOA_REMARKS = tuple(f"MOA{n:02d}" for n in range(3, 8))  # MOA03-MOA07
+_SVC_MODIFIERS = tuple(f"SVC01-{n}" for n in range(3, 7))  # SVC01-3 .. SVC01-6
+_CAS_TRIPLES = tuple((f"CAS{n:02d}", f"CAS{n + 1:02d}") for n in range(2, 20, 3))  # reason, amount
 
 
 def _claim(node: Any) -> ClaimPayment:
-    clp = _own_segments(node, "CLP")[0]
-    moa = _own_segments(node, "MOA")
+    segments, loops = _own_segments(node)
+    clp = segments["CLP"][0]
     return ClaimPayment(
         claim_number=(_value(clp, "CLP01") or "").strip(),
         status_code=_value(clp, "CLP02") or "",
@@ -249,32 +264,33 @@ def _claim(node: Any) -> ClaimPayment:
         patient_responsibility=_amount(_value(clp, "CLP05") or "0"),
         payer_claim_number=_value(clp, "CLP07") or "",
         segment=clp.format(),
-        adjustments=_adjustments(_own_segments(node, "CAS")),
+        adjustments=_adjustments(segments.get("CAS", [])),
         remark_codes=tuple(
             code
-            for segment in moa
-            for n in range(3, 8)
-            if (code := _value(segment, f"MOA{n:02d}") or "")
+            for segment in segments.get("MOA", [])
+            for designator in _MOA_REMARKS
+            if (code := _value(segment, designator) or "")
         ),
-        services=tuple(_service(loop) for loop in node.select("2110")),
+        services=tuple(_service(loop) for loop in loops if loop.id == "2110"),
     )
 
 
 def _service(node: Any) -> ServicePayment:
-    svc = _own_segments(node, "SVC")[0]
-    dates = {_value(d, "DTM01"): _value(d, "DTM02") for d in _own_segments(node, "DTM")}
-    refs = {_value(r, "REF01"): _value(r, "REF02") for r in _own_segments(node, "REF")}
+    segments, _ = _own_segments(node)
+    svc = segments["SVC"][0]
+    dates = {_value(d, "DTM01"): _value(d, "DTM02") for d in segments.get("DTM", [])}
+    refs = {_value(r, "REF01"): _value(r, "REF02") for r in segments.get("REF", [])}
     return ServicePayment(
         procedure=_value(svc, "SVC01-2") or "",
-        modifiers=tuple(m for n in range(3, 7) if (m := (_value(svc, f"SVC01-{n}") or "").strip())),
+        modifiers=tuple(m for d in _SVC_MODIFIERS if (m := (_value(svc, d) or "").strip())),
         charged=_amount(_value(svc, "SVC02")),
         paid=_amount(_value(svc, "SVC03")),
         service_date=_date(dates.get("472") or dates.get("150")),
         control_number=(refs.get("6R") or "").strip(),
-        adjustments=_adjustments(_own_segments(node, "CAS")),
+        adjustments=_adjustments(segments.get("CAS", [])),
         remark_codes=tuple(
             code
-            for lq in _own_segments(node, "LQ")
+            for lq in segments.get("LQ", [])
             if _value(lq, "LQ01") == "HE" and (code := _value(lq, "LQ02"))
         ),
     )
@@ -285,11 +301,10 @@ def _adjustments(segments: list[Any]) -> tuple[Adjustment, ...]:
     found = []
     for cas in segments:
         group = _value(cas, "CAS01") or ""
-        for first in range(2, 20, 3):
-            reason = _value(cas, f"CAS{first:02d}")
+        for reason_at, amount_at in _CAS_TRIPLES:
+            reason = _value(cas, reason_at)
             if reason:
-                amount = _amount(_value(cas, f"CAS{first + 1:02d}"))
-                found.append(Adjustment(group, reason, amount))
+                found.append(Adjustment(group, reason, _amount(_value(cas, amount_at))))
     return tuple(found)
 
 
@@ -308,12 +323,11 @@ def _value(segment: Any, ref_des: str) -> str | None:
     element, part = _indexes(ref_des)
     if element >= len(segment.elements):
         return None
-    found = segment.elements[element]
+    composite = segment.elements[element]
+    parts = composite.elements  # pyx12 keeps every element as a composite of one or more
     if part is not None:
-        if part >= len(found):
-            return None
-        found = found[part]
-    return str(found.format())
+        return str(parts[part].value) if part < len(parts) else None
+    return str(parts[0].value) if len(parts) == 1 else str(composite.format())
 
 
 def _amount(text: str | None) -> Decimal:
@@ -339,6 +353,8 @@ def _placed(
     payments: list[Payment], claim_lines: list[tuple[int, int]], faults: list[_Fault]
 ) -> Remittance:
     """A fault inside a claim's loop keeps that claim from posting; any other is listed."""
+    if not faults:
+        return Remittance(tuple(payments), ())
     spans = iter(claim_lines)
     placed: list[Payment] = []
     outside = [Problem(f.segment, f"line {f.line}: {f.message}") for f in faults]

@@ -13,9 +13,9 @@ import hmac
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from j3490_desk.storage.encryption import DataKey, write_atomically
+from j3490_desk.storage.plain_sql import PlainSQL
 
 ANCHOR_FILE = "audit-head.json"
 ANCHOR_FORMAT = "j3490-desk-audit-head"
@@ -37,15 +37,15 @@ class UnsignedHead(ChainHead):
 NOT_SIGNED = "is not signed with this folder's key (written or changed by someone without it)"
 
 
-def chain_head(connection: Any) -> ChainHead:
-    """The head of the log in a DB-API connection (sqlite3 or SQLCipher)."""
+def chain_head(connection: PlainSQL) -> ChainHead:
+    """The head of the log in a DB-API connection (sqlite3, SQLCipher or the server's)."""
     row = connection.execute(
         "SELECT id, entry_hash FROM audit_entry ORDER BY id DESC LIMIT 1"
     ).fetchone()
     return ChainHead(0, "") if row is None else ChainHead(int(row[0]), str(row[1]))
 
 
-def hash_of(connection: Any, entry_id: int) -> str | None:
+def hash_of(connection: PlainSQL, entry_id: int) -> str | None:
     """The hash of one entry, None when there is no such entry."""
     row = connection.execute(
         "SELECT entry_hash FROM audit_entry WHERE id = ?", (entry_id,)

@@ -15,6 +15,7 @@ claim's version counter (a save over someone else's newer save is refused, see
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
 CONNECT_TIMEOUT_S = 10
+IDLE_PING_S = 30  # a pooled connection idle longer is checked before it is used again
 APPLICATION_NAME = "J3490 Desk"
 # pg_advisory_lock keys: any 64-bit numbers no other program on the server uses for these.
 MIGRATION_LOCK = 0x4A33_3439_0001  # "J349", 1
@@ -89,13 +91,24 @@ class ServerDatabase:
 
     @contextmanager
     def read_plain(self) -> Iterator[PlainConnection]:
-        """A DB-API connection taking the same SQL and parameters as SQLite's (see PlainConnection)."""
+        """A DB-API connection taking the same SQL and parameters as SQLite's (see PlainConnection).
+
+        In autocommit, as sqlite3 reads: each query sees the latest saves, with no BEGIN and
+        ROLLBACK round trips, and psycopg keeps the statements it has prepared (a ROLLBACK makes
+        it forget them), so the work queue's page is planned once per connection, not per call.
+        """
         with translated_errors(self.server, OPENED):
             connection = self._engine.raw_connection()
+            driver: Any = connection.driver_connection  # a psycopg Connection
             try:
-                yield PlainConnection(connection.driver_connection)
+                driver.autocommit = True
+                yield PlainConnection(driver)
             finally:
-                connection.close()  # back to the pool, its transaction rolled back
+                if driver.closed or driver.broken:
+                    connection.invalidate()  # dropped by the server: the pool makes a new one
+                else:
+                    driver.autocommit = False  # the ORM's sessions begin their own transactions
+                connection.close()  # back to the pool
 
     def dispose(self) -> None:
         self._engine.dispose()
@@ -136,7 +149,8 @@ def open_server_database(server: ServerAddress) -> ServerDatabase:
     """Connect, check the database is ours and not newer, migrate it if older, and open it."""
     from sqlalchemy import create_engine
 
-    engine = create_engine(server.url, connect_args=_connect_arguments(server), pool_pre_ping=True)
+    engine = create_engine(server.url, connect_args=_connect_arguments(server))
+    _ping_connections_left_idle(engine)
     try:
         with translated_errors(server, OPENING), engine.connect() as connection:
             _check_and_migrate(server, connection)
@@ -180,6 +194,32 @@ def _connect_arguments(server: ServerAddress, password: str | None = None) -> di
     if password is not None:  # otherwise libpq reads PGPASSWORD or .pgpass itself
         arguments["password"] = password
     return arguments
+
+
+def _ping_connections_left_idle(engine: Engine) -> None:
+    """Before reusing a pooled connection that sat idle, check the server still holds it.
+
+    A server restarted, or a laptop back from sleep, leaves the pool with dead connections; one
+    would fail the next save with "cannot be reached" while the server is fine. SQLAlchemy's
+    pool_pre_ping checks every time, a round trip per query that the work queue's page cannot
+    afford; a connection used within IDLE_PING_S is trusted as it is.
+    """
+    from sqlalchemy import event
+    from sqlalchemy.exc import DisconnectionError
+
+    @event.listens_for(engine, "checkin")
+    def _returned(_connection: Any, record: Any) -> None:
+        record.info["returned_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _taken(connection: Any, record: Any, _proxy: Any) -> None:
+        returned = record.info.get("returned_at")
+        if returned is not None and time.monotonic() - returned < IDLE_PING_S:
+            return
+        try:
+            engine.dialect.do_ping(connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            raise DisconnectionError from error  # the pool replaces it with a new connection
 
 
 def _check_and_migrate(server: ServerAddress, connection: Any) -> None:
@@ -236,11 +276,12 @@ OPENING, OPENED, SAVING = "opening", "reading", "saving"
 @contextmanager
 def translated_errors(server: ServerAddress, doing: str = SAVING) -> Iterator[None]:
     """psycopg's errors as the clerk can act on them; anything else is a bug and goes on."""
+    import psycopg
     from sqlalchemy.exc import DBAPIError
 
     try:
         yield
-    except DBAPIError as error:
+    except (DBAPIError, psycopg.Error) as error:  # the ORM's, or the driver's own (read_plain)
         known = _known_problem(server, error, doing)
         if known is None:
             raise
@@ -250,8 +291,8 @@ def translated_errors(server: ServerAddress, doing: str = SAVING) -> Iterator[No
 def _known_problem(server: ServerAddress, error: Any, doing: str) -> KnownError | None:
     import psycopg.errors as pg
 
-    original = getattr(error, "orig", None)
-    text = str(original or error).lower()
+    original = getattr(error, "orig", error)
+    text = str(original).lower()
     if isinstance(original, pg.SerializationFailure | pg.DeadlockDetected | pg.LockNotAvailable):
         return ConcurrentSaveError(
             "Another computer was saving the same records at the same moment; this change was "
@@ -279,14 +320,14 @@ def _known_problem(server: ServerAddress, error: Any, doing: str) -> KnownError 
     if "ssl" in text or "certificate" in text:
         return ServerTlsError(
             f"The secure connection (TLS) to the database server {server.label} could not be "
-            f"set up: {_reason(original or error)}.",
+            f"set up: {_reason(original)}.",
             f"With sslmode={server.url.query.get('sslmode', 'prefer')}, the server must offer "
             "TLS, and verify-full also needs its certificate authority in this computer's "
             "PostgreSQL folder (root.crt): ask your IT person. A lower sslmode is only for a "
             "server on this computer.",
         )
     if isinstance(original, pg.OperationalError) or getattr(error, "connection_invalidated", False):
-        return _unreachable(server, doing, _reason(original or error))
+        return _unreachable(server, doing, _reason(original))
     return None
 
 

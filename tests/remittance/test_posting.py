@@ -5,22 +5,25 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlmodel import col, select
+from sqlalchemy import update
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session, col, select
 
 from j3490_desk.domain.claim import ClaimStatus
-from j3490_desk.models import AuditEntry, ClaimEvent
+from j3490_desk.models import AuditEntry, Claim, ClaimEvent
 from j3490_desk.models.remittance import (
     RemittanceAdjustment,
     RemittanceFile,
     RemittanceLine,
     RemittancePosting,
 )
-from j3490_desk.services import claim_history, claim_status, claims
+from j3490_desk.services import claim_history, claim_status, claims, remittance
 from j3490_desk.services.app_data import AppData
 from j3490_desk.services.attachments import content_store
 from j3490_desk.services.remittance import import_remittance, preview_remittance
@@ -412,3 +415,79 @@ def test_many_claims_in_one_file_each_posting_names_its_own_move_and_the_audit_c
             .order_by(col(AuditEntry.id))
         ).all()
     assert list(moved)[-3:] == ids
+
+
+def _claim_row(data: AppData, claim_id: int) -> Claim:
+    with data.db.read() as session:
+        row = session.get(Claim, claim_id)
+        assert row is not None
+        return row
+
+
+def test_posting_saves_each_claim_as_any_save_does_raising_its_version_once_per_write(
+    app_data: AppData, tmp_path: Path
+) -> None:
+    """The moved claims are written back as plain rows, not through the ORM, and must still
+    raise the version counter a seat's save checks, and carry the move's time."""
+    claim_id = _submitted(app_data)
+    before = _claim_row(app_data, claim_id).version
+    import_remittance(app_data, _file(tmp_path, era([_paid(claim_id, "50000.00")]), "first.835"))
+    first = _claim_row(app_data, claim_id)
+    assert first.version == before + 1
+    assert first.updated_at == _events(app_data, claim_id)[-1].at
+    reversal = claim_payment(
+        claim_id, "22", f"-{CHARGE}", "-50000.00", adjustments=[("CO", "45", "-10100.00")]
+    )
+    later = era([reversal, _paid(claim_id, "55000.00")], trace="EFT900", control="000000102")
+    import_remittance(app_data, _file(tmp_path, later, "later.835"))
+    last = _claim_row(app_data, claim_id)  # moved twice, written once as the moves left it
+    assert (last.status, last.version) == ("paid", first.version + 1)
+    assert last.updated_at == _events(app_data, claim_id)[-1].at
+
+
+def test_a_claim_saved_elsewhere_after_it_was_loaded_refuses_the_whole_posting(
+    app_data: AppData, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On the shared server another seat may save a claim while the file posts: that save is
+    never overwritten; the posting is refused as a stale save is, and nothing is posted."""
+    saved_elsewhere, other = _submitted(app_data), _submitted(app_data)
+    load = remittance._known
+
+    def loaded_then_saved_elsewhere(session: Session, numbers: list[str]) -> object:
+        known = load(session, numbers)
+        session.connection().execute(
+            update(Claim)
+            .where(col(Claim.id) == saved_elsewhere)
+            .values(version=col(Claim.version) + 1)
+        )
+        return known
+
+    monkeypatch.setattr(remittance, "_known", loaded_then_saved_elsewhere)
+    with pytest.raises(StaleDataError):
+        import_remittance(app_data, _file(tmp_path, era([_paid(other), _paid(saved_elsewhere)])))
+    for claim_id in (saved_elsewhere, other):
+        assert _postings(app_data, claim_id) == [] and _events(app_data, claim_id) == []
+        assert _claim_row(app_data, claim_id).status == "submitted"
+
+
+def test_a_reversal_mid_file_keeps_one_audit_chain_in_file_order_and_its_head_record(
+    app_data: AppData, tmp_path: Path
+) -> None:
+    """A reversal writes what is pending before it, so the file's audit entries go in as two
+    batches after the file's own entry: one chain, in file order, its head record current."""
+    first, second = _submitted(app_data), _submitted(app_data)
+    reversal = claim_payment(
+        first, "22", f"-{CHARGE}", "-50000.00", adjustments=[("CO", "45", "-10100.00")]
+    )
+    content = era([_paid(first, "50000.00"), reversal, _paid(second)])
+    assert import_remittance(app_data, _file(tmp_path, content)).problems == []
+    with app_data.db.read() as session:
+        breaks = audit.verify_chain(session, folder=app_data.paths.root, key=app_data.db.key)
+        entries = session.exec(select(AuditEntry).order_by(col(AuditEntry.id))).all()
+    assert breaks == []
+    assert [(e.action, e.claim_id, json.loads(e.changes).get("status")) for e in entries][-4:] == [
+        ("import", None, None),
+        ("status", first, ["submitted", "paid"]),
+        ("status", first, ["paid", "submitted"]),
+        ("status", second, ["submitted", "paid"]),
+    ]
