@@ -21,7 +21,6 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from bench.bench_work_queue import BARE as NARROW_PAGE
 from bench.bench_work_queue import absolute
 from bench.report import figure
 
@@ -174,12 +173,6 @@ def run(url: str, data_dir: Path) -> None:
 
             ours = median_time(first_page)
             figure(f"claim list first page on PostgreSQL, {CLAIMS} claims", ours, baseline, 2.0)
-            figure(
-                "  (vs the narrower query bench_work_queue takes on SQLite: 7 columns, no drugs)",
-                ours,
-                median_time(lambda: bare.execute(NARROW_PAGE).fetchall()),
-                2.0,
-            )
 
             for descending in (True, False):  # filing deadlines may be empty: NULLS FIRST/LAST
                 way = "descending" if descending else "ascending"
