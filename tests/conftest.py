@@ -30,7 +30,6 @@ FIXTURES = Path(__file__).parent / "fixtures"
 # the admin URL of a throw-away cluster (tools/pg_cluster.sh start prints it). Without it they
 # skip; `--engine postgresql` then runs the storage, services and CLI tests on it as well.
 TEST_SERVER_ENV = "J3490_TEST_DATABASE_URL"
-TEMPLATE_DATABASE = "j3490_test_template"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -12,8 +12,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-TEMPLATE = "j3490_test_template"
-
 
 class TestServer:
     __test__ = False  # not a test class, whatever its name says
@@ -26,6 +24,9 @@ class TestServer:
         self._admin = create_engine(self.admin_url)
         self._numbers = itertools.count(1)
         self._prefix = f"j3490_t{os.getpid()}_"
+        # Each test run its own template: runs at the same time on one server (a developer's
+        # and a helper's) would otherwise drop the template while the other copies it.
+        self._template = f"{self._prefix}template"
         self._template_ready = False
 
     def url_of(self, database: str) -> str:
@@ -41,7 +42,7 @@ class TestServer:
         """A new database at the head schema; dropped (with its connections) afterwards."""
         self._make_template()
         name = f"{self._prefix}{next(self._numbers)}"
-        self.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
+        self.execute(f"CREATE DATABASE {name} TEMPLATE {self._template}")
         try:
             yield self.url_of(name)
         finally:
@@ -63,10 +64,12 @@ class TestServer:
         from j3490_desk.storage.server_database import open_server_database
         from j3490_desk.storage.server_url import parse_server_url
 
-        self.execute(f"DROP DATABASE IF EXISTS {TEMPLATE} WITH (FORCE)")
-        self.execute(f"CREATE DATABASE {TEMPLATE}")
-        open_server_database(parse_server_url(self.url_of(TEMPLATE))).dispose()
+        self.execute(f"DROP DATABASE IF EXISTS {self._template} WITH (FORCE)")
+        self.execute(f"CREATE DATABASE {self._template}")
+        open_server_database(parse_server_url(self.url_of(self._template))).dispose()
         self._template_ready = True
 
     def close(self) -> None:
+        if self._template_ready:
+            self.execute(f"DROP DATABASE IF EXISTS {self._template} WITH (FORCE)")
         self._admin.dispose()

@@ -22,11 +22,16 @@ case "$action" in
   start)
     mkdir -p "$folder"
     [ "$(id -u)" -ne 0 ] || chown postgres: "$folder"
+    # As root the server runs as `postgres`, which must be able to enter every parent folder
+    # (a folder inside `mktemp -d` is not: that one is root's, 0700; `mktemp -d` itself is fine).
+    as_owner test -w "$folder" -a -x "$folder" ||
+      { echo "the postgres user cannot reach $folder: choose a folder whose parents it may enter" >&2; exit 1; }
     if [ ! -f "$folder/PG_VERSION" ]; then
       as_owner "$bin/initdb" -D "$folder" -U j3490 --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
     fi
     as_owner "$bin/pg_ctl" -D "$folder" -l "$folder/server.log" -w \
-      -o "-p $port -k $folder -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null
+      -o "-p $port -k $folder -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null ||
+      { echo "PostgreSQL did not start; its log, $folder/server.log, ends:" >&2; tail -n 20 "$folder/server.log" >&2; exit 1; }
     echo "postgresql+psycopg://j3490@127.0.0.1:$port/postgres"
     ;;
   stop)

@@ -19,3 +19,16 @@ def day(text: str) -> date:
     if problem is not None:
         raise argparse.ArgumentTypeError(problem)
     return value
+
+
+def record_id(text: str) -> int:
+    """A claim's number: 1 to MAX_RECORD_ID, as either engine can hold it."""
+    try:
+        value = int(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a claim number") from error
+    if not 1 <= value <= input_limits.MAX_RECORD_ID:
+        raise argparse.ArgumentTypeError(
+            f"{text} is not a claim number (they run from 1 to {input_limits.MAX_RECORD_ID})"
+        )
+    return value

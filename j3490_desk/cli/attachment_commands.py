@@ -17,6 +17,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from j3490_desk.cli.arguments import record_id
 from j3490_desk.errors import InvalidInputError, NotFoundError
 from j3490_desk.services import claims
 from j3490_desk.services.app_data import AppData, open_app_data, open_app_data_to_read
@@ -45,7 +46,7 @@ def register(subparsers: Any) -> None:
     adder = actions.add_parser(
         "add", help="attach a file (PDF, JPEG, PNG, TIFF, HEIC) to a claim; prints its SHA-256"
     )
-    adder.add_argument("claim_id", type=int, metavar="CLAIM_ID")
+    adder.add_argument("claim_id", type=record_id, metavar="CLAIM_ID")
     adder.add_argument("file", type=Path, metavar="FILE")
     adder.add_argument("--kind", required=True, choices=sorted(KINDS), help="what the file is")
     adder.add_argument(
@@ -54,7 +55,7 @@ def register(subparsers: Any) -> None:
     adder.set_defaults(handler=_add)
 
     lister = actions.add_parser("list", help="list a claim's current files")
-    lister.add_argument("claim_id", type=int, metavar="CLAIM_ID")
+    lister.add_argument("claim_id", type=record_id, metavar="CLAIM_ID")
     lister.add_argument("--json", action="store_true", help="print a JSON array")
     lister.set_defaults(handler=_list)
 

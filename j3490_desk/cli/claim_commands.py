@@ -14,6 +14,7 @@ from j3490_desk.cli.lifecycle_commands import add_lifecycle_commands
 from j3490_desk.cli.packet_commands import add_packet_command
 from j3490_desk.cli.x12_commands import add_837p_command
 from j3490_desk.domain.findings import item_label
+from j3490_desk.errors import InvalidInputError
 from j3490_desk.services import checks, claim_check, claim_import, claim_list, claims
 from j3490_desk.services.app_data import AppData, open_app_data, open_app_data_to_read
 
@@ -44,7 +45,7 @@ def register(subparsers: Any) -> None:
     importer.set_defaults(handler=_import)
 
     exporter = commands.add_parser("export-json", help="print a claim as JSON")
-    exporter.add_argument("claim_id", type=int, metavar="ID")
+    exporter.add_argument("claim_id", type=arguments.record_id, metavar="ID")
     exporter.set_defaults(handler=_export_json)
 
     lister = commands.add_parser("list", help="list claims, newest date of service first")
@@ -176,11 +177,18 @@ def _row_json(row: claim_list.ClaimSummary) -> dict[str, Any]:
     }
 
 
+def _claim_number(text: str) -> int:
+    try:
+        return arguments.record_id(text)
+    except argparse.ArgumentTypeError as error:
+        raise InvalidInputError(str(error), "Give the number `claim list` shows.") from error
+
+
 def _check(args: argparse.Namespace) -> int:
     data = _open_to_read(args)  # on a read-only folder the readiness counts are not kept
     try:
         if args.target.isdigit():
-            findings = checks.claim_findings(data, int(args.target), today=args.today)
+            findings = checks.claim_findings(data, _claim_number(args.target), today=args.today)
         else:
             findings = checks.file_findings(data, Path(args.target), today=args.today)
     finally:

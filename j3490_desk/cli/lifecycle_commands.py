@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from j3490_desk.cli.arguments import record_id
 from j3490_desk.domain.claim_lifecycle import SubmissionMethod
 from j3490_desk.services import claim_status
 from j3490_desk.services.app_data import open_app_data
@@ -22,13 +23,13 @@ def add_lifecycle_commands(claim_subcommands: Any) -> None:
     ready = claim_subcommands.add_parser(
         "ready", help="mark a claim ready (the app's gate); exits 1 while a blocker remains"
     )
-    ready.add_argument("claim_id", type=int, metavar="ID")
+    ready.add_argument("claim_id", type=record_id, metavar="ID")
     ready.set_defaults(handler=_ready)
 
     submit = claim_subcommands.add_parser(
         "submit", help="mark a ready claim submitted, with its proof of filing"
     )
-    submit.add_argument("claim_id", type=int, metavar="ID")
+    submit.add_argument("claim_id", type=record_id, metavar="ID")
     submit.add_argument(
         "--how",
         required=True,

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from j3490_desk.cli import arguments
+from j3490_desk.cli.arguments import record_id
 from j3490_desk.errors import InvalidInputError
 from j3490_desk.services import packets
 from j3490_desk.services.app_data import open_app_data
@@ -34,7 +35,7 @@ def add_packet_command(claim_subcommands: Any) -> None:
         "packet",
         help="write the claim's documentation packet (PDF); DRAFT while a blocker remains",
     )
-    command.add_argument("claim_id", type=int, metavar="ID")
+    command.add_argument("claim_id", type=record_id, metavar="ID")
     command.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
     command.add_argument(
         "--password",

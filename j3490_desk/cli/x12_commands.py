@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from j3490_desk.cli.arguments import record_id
 from j3490_desk.errors import InvalidInputError
 from j3490_desk.services import claim_837p
 from j3490_desk.services.app_data import open_app_data
@@ -23,7 +24,7 @@ def add_837p_command(claim_subcommands: Any) -> None:
     command = claim_subcommands.add_parser(
         "837p", help="write the claims as one X12 837P (005010X222A1) file, checked first"
     )
-    command.add_argument("claim_ids", type=int, nargs="*", metavar="ID")
+    command.add_argument("claim_ids", type=record_id, nargs="*", metavar="ID")
     command.add_argument("--out", type=Path, required=True, metavar="FILE")
     command.add_argument(
         "--status", choices=["ready"], help="every claim with this status, in place of the ids"

@@ -27,6 +27,9 @@ MAX_ICD10_CODES = 12
 MAX_MONEY = Decimal("10000000.00")  # exclusive: $9,999,999.99 is the largest 24F can print
 MAX_QUANTITY = Decimal("1000000")  # exclusive: units, doses, package contents, packages bought
 MAX_PERCENT = Decimal("1000")
+# Record ids (claims, lines) are 32-bit integers in the shared PostgreSQL schema (SQLite would
+# take more): a larger number names no record on either engine.
+MAX_RECORD_ID = 2**31 - 1
 TEXT_LIMIT = 200  # names, numbers, short references
 LONG_TEXT_LIMIT = 2000  # rationale and history paragraphs
 # Images (attachments, thumbnails, packets, label photos) are decoded only within this budget,

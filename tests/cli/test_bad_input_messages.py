@@ -173,3 +173,26 @@ def test_a_fifo_given_as_a_backup_or_reference_file_fails_at_once(
     _, err = process.communicate(timeout=60)
     assert process.returncode == 2, err
     assert said in err and "Traceback" not in err
+
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("claim", "export-json", "99999999999"),
+        ("claim", "check", "99999999999"),
+        ("claim", "ready", "0"),
+        ("claim", "837p", "2147483648", "--out", "out.837"),
+        ("attachments", "list", "99999999999"),
+    ],
+)
+def test_a_claim_number_no_claim_can_have_is_refused(
+    tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    """Past PostgreSQL's 32-bit ids the server failed with a traceback; on either engine the
+    number is now refused with the same message."""
+    process = cli_process("--data-dir", str(tmp_path / "data"), *command, cwd=tmp_path)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 2, err
+    assert "is not a claim number (they run from 1 to 2147483647)" in err
+    assert "Traceback" not in err

@@ -21,6 +21,10 @@ from j3490_desk.storage.audit_head import ANCHOR_FILE
 from j3490_desk.storage.connections import connect
 from tests.storage.filled_folder import fill
 
+# The head record is a file of the data folder: a shared database has none
+# (audit verify on a server: tests/cli/test_database_cli.py).
+pytestmark = pytest.mark.sqlite_only
+
 PASSPHRASE = "tidy walrus lantern quiet"
 
 

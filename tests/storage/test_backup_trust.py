@@ -76,6 +76,7 @@ def encrypted_folder(tmp_path: Path) -> Path:
 # --- item 1: a backup without its database --------------------------------------------------
 
 
+@pytest.mark.sqlite_only
 def test_a_backup_without_its_database_fails_verify_and_strands_nothing(
     encrypted_folder: Path, tmp_path: Path
 ) -> None:
@@ -158,7 +159,11 @@ def test_only_our_own_member_names_are_accepted(tmp_path: Path, name: str) -> No
 # --- item 1: the safety copy ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("encrypted", [False, True], ids=["plain", "encrypted"])
+@pytest.mark.parametrize(
+    "encrypted",
+    [False, pytest.param(True, marks=pytest.mark.sqlite_only)],  # folder encryption: no server's
+    ids=["plain", "encrypted"],
+)
 def test_the_safety_copy_restores_what_was_there(tmp_path: Path, encrypted: bool) -> None:
     folder = _filled(tmp_path / "data", encrypted=encrypted)
     other = _filled(tmp_path / "other", encrypted=encrypted)
@@ -187,6 +192,7 @@ def _claim():  # type: ignore[no-untyped-def]
     return sample_claim()
 
 
+@pytest.mark.sqlite_only
 def test_restore_on_a_read_only_folder_is_a_message() -> None:
     """Run as a user the folder's modes apply to (root ignores them)."""
     from tests.reliability.test_read_only_folder import _cli as as_clerk
@@ -234,6 +240,7 @@ def test_a_tampered_plain_attachment_is_caught_by_its_name(tmp_path: Path) -> No
     assert problem.problem == "is not the content its name says"
 
 
+@pytest.mark.sqlite_only
 def test_an_encrypted_backup_is_signed_and_catches_a_tampered_attachment(
     encrypted_folder: Path, tmp_path: Path
 ) -> None:
@@ -289,6 +296,7 @@ def test_a_backup_whose_audit_tail_was_removed_fails_verify(tmp_path: Path) -> N
 # --- item 3 is in test_encryption.py; item 4: file modes ------------------------------------
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.skipif(os.name == "nt", reason="POSIX modes")
 def test_the_data_folder_and_what_it_writes_are_owner_only(tmp_path: Path) -> None:
     folder = _filled(tmp_path / "data", encrypted=False)
@@ -312,6 +320,7 @@ def test_the_data_folder_and_what_it_writes_are_owner_only(tmp_path: Path) -> No
     shutil.rmtree(fresh)
 
 
+@pytest.mark.sqlite_only
 def test_an_unfinished_restore_is_not_read_while_the_app_is_restoring(tmp_path: Path) -> None:
     """The journal of a restore the app window is running: the CLI waits, it does not read a
     half-swapped folder or finish the swap under the app's feet."""

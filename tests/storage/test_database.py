@@ -251,6 +251,7 @@ def _every_file(root: Path) -> dict[str, str]:
     return {path.name: _digest(path) for path in root.rglob("*") if path.is_file()}
 
 
+@pytest.mark.sqlite_only
 def test_read_only_database_reads_writes_nothing_and_refuses_a_save(tmp_path: Path) -> None:
     claim_id = _folder_with_a_claim(tmp_path)
     before = _every_file(tmp_path)
@@ -269,6 +270,7 @@ def test_read_only_database_reads_writes_nothing_and_refuses_a_save(tmp_path: Pa
     assert _every_file(tmp_path) == before  # not even SQLite's -wal and -shm
 
 
+@pytest.mark.sqlite_only
 def test_read_only_commands_fall_back_to_reading_an_unwritable_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -307,6 +309,7 @@ def test_writable_folder_is_opened_as_usual_by_the_read_commands(tmp_path: Path)
         data.close()
 
 
+@pytest.mark.sqlite_only
 def test_encrypted_folder_reads_through_its_key_read_only(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -344,6 +347,7 @@ def test_read_only_open_refuses_a_newer_schema(tmp_path: Path) -> None:
         open_database(paths, read_only=True)
 
 
+@pytest.mark.sqlite_only
 def test_read_only_open_refuses_changes_it_would_not_see(tmp_path: Path) -> None:
     """An immutable connection ignores claims.sqlite-wal: the claim saved last would be missing."""
     _folder_with_a_claim(tmp_path)
@@ -390,6 +394,7 @@ def _prior_auth_queue_plan(data: AppData) -> list[str]:
         return [row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}", queue_params)]
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("passphrase", [None, PASSPHRASE], ids=["plain", "encrypted"])
 def test_closing_keeps_statistics_so_the_prior_auth_queue_uses_its_index(
     tmp_path: Path, passphrase: str | None
@@ -416,6 +421,7 @@ def test_closing_keeps_statistics_so_the_prior_auth_queue_uses_its_index(
     assert plan[0].startswith("SEARCH claim USING INDEX ix_claim_prior_auth_valid_to"), plan
 
 
+@pytest.mark.sqlite_only
 def test_closing_rewrites_nothing_while_the_statistics_hold(tmp_path: Path) -> None:
     data = open_app_data(tmp_path)
     _add_claims(data, 300)

@@ -29,6 +29,9 @@ from tests.attachments.files import invoice_pdf
 from tests.sample_claims import sample_claim
 from tests.storage.filled_folder import fill
 
+# Folder encryption is the one-seat SQLite folder's: a shared server protects itself (issue 17).
+pytestmark = pytest.mark.sqlite_only
+
 PASSPHRASE = "tidy walrus lantern quiet"
 # Text that is in every sample claim and must never be readable on disk once encrypted.
 PHI = [b"Roe, Jane", b"1EG4TE5MK73", "Roe, Jane".encode("utf-16-le")]

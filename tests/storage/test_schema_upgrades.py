@@ -94,6 +94,7 @@ def _as_released_before_0008(claim: domain.Claim) -> domain.Claim:
     )
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("fixture", SCHEMAS, ids=[p.stem for p in SCHEMAS])
 def test_old_database_upgrades_with_every_row_intact(fixture: Path, tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
