@@ -13,7 +13,9 @@ from datetime import datetime
 
 from sqlmodel import col, select
 
+from j3490_desk.domain import claim as domain
 from j3490_desk.models import AuditEntry
+from j3490_desk.services import claims
 from j3490_desk.services.app_data import AppData
 
 # How an (action, entity) pair reads to a biller; anything else is shown as it is stored.
@@ -67,6 +69,31 @@ def claim_history(data: AppData, claim_id: int) -> list[HistoryEntry]:
         )
         for row in rows
     ]
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A field where the clerk's unsaved claim and the one stored now (another seat's) differ."""
+
+    field: str
+    mine: str
+    theirs: str
+
+
+def differences_from_stored(data: AppData, mine: domain.Claim) -> list[Difference]:
+    """What Compare shows when a save was refused because another seat saved first."""
+    assert mine.id is not None
+    theirs = claims.get_claim(data, mine.id)
+    return [
+        Difference(_label(name), _text(new), _text(old))
+        for name, (old, new) in sorted(claims.differences(theirs, mine).items())
+    ]
+
+
+def _text(value: object) -> str:
+    if value is None or value == "":
+        return NOTHING
+    return str(value)
 
 
 def _label(field: str) -> str:

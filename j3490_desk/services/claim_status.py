@@ -34,6 +34,16 @@ from j3490_desk.models import Claim
 from j3490_desk.models.work_queue import ClaimEvent
 from j3490_desk.services import attachments, checks, claims, records
 from j3490_desk.services.app_data import AppData
+from j3490_desk.services.concurrency import (
+    ATTEMPTS,
+    ClaimChangedElsewhereError,
+    changed_elsewhere,
+    locked_claim,
+    mark_saved,
+    refuse_if_changed,
+    retried,
+    writing_claim,
+)
 from j3490_desk.storage import audit
 
 RowCheck = Callable[[Claim], TransitionProblem | None]
@@ -82,12 +92,26 @@ def _transition(
     *,
     check: RowCheck | None = None,
     claim_changes: dict[str, Any] | None = None,
+    version: int | None = None,
     **event: Any,
 ) -> None:
-    with data.db.write() as session:
-        apply_transition(
-            data, session, claim_id, target, check=check, claim_changes=claim_changes, **event
-        )
+    """One move in its own transaction; tried again when another seat's save collided with it
+    (it reads and checks the claim afresh each time)."""
+
+    def unit() -> None:
+        with writing_claim(data, claim_id) as session:
+            apply_transition(
+                data,
+                session,
+                claim_id,
+                target,
+                check=check,
+                claim_changes=claim_changes,
+                version=version,
+                **event,
+            )
+
+    retried(unit)
 
 
 def apply_transition(
@@ -99,14 +123,22 @@ def apply_transition(
     check: RowCheck | None = None,
     claim_changes: dict[str, Any] | None = None,
     reversal: bool = False,
+    version: int | None = None,
     **event: Any,
 ) -> ClaimEvent:
     """The status move, its event and its audit entry, in the caller's transaction (removing a
     ready claim's attachment moves it back to draft in the removal's own). A `reversal` (a
-    payer undoing its posting) is not a move of the lifecycle: its `check` decides."""
+    payer undoing its posting) is not a move of the lifecycle: its `check` decides.
+
+    The claim is read locked, as committed now (another seat may have moved it a moment ago).
+    `version`: the one the clerk saw; a claim changed since is not moved."""
+    row = locked_claim(session, claim_id)
+    if row is None:
+        raise NotFoundError(f"There is no claim with id {claim_id}.", "Refresh the claim list.")
+    refuse_if_changed(row, version)
     made = move(
         data,
-        _row(session, claim_id),
+        row,
         target,
         check=check,
         claim_changes=claim_changes,
@@ -161,7 +193,12 @@ def move(
         _refuse(transition_problem(current, target))
     if check is not None:
         _refuse(check(row))
-    claim = {**(claim_changes or {}), "status": target.value, "updated_at": datetime.now(UTC)}
+    claim = {
+        **(claim_changes or {}),
+        "status": target.value,
+        "updated_at": datetime.now(UTC),
+        "updated_by": data.user,  # who and when, for a seat whose older save this refuses
+    }
     changes: dict[str, tuple[Any, Any]] = {"status": (current.value, target.value)}
     for name, value in (claim_changes or {}).items():
         changes[name] = (getattr(row, name), value)
@@ -197,17 +234,44 @@ def _status(data: AppData, claim_id: int) -> tuple[ClaimStatus, date]:
 # --- the transitions --------------------------------------------------------------------------
 
 
-def mark_ready(data: AppData, claim_id: int, *, today: date | None = None) -> list[str]:
+def mark_ready(
+    data: AppData, claim_id: int, *, today: date | None = None, version: int | None = None
+) -> list[str]:
     """Check the claim; with no blockers it becomes ready, and the finding codes are kept on the
-    event (the reports rank them for the clinic's training). Returns those codes."""
-    _refuse(transition_problem(_status(data, claim_id)[0], ClaimStatus.READY))
-    findings = checks.claim_findings(data, claim_id, today=today)
-    problem = ready_problem([f.code for f in findings if f.severity is Severity.BLOCKER])
-    if problem is not None:
-        raise BlockersRemainError(problem.message, problem.hint)
-    codes = [f.code for f in findings]
-    _transition(data, claim_id, ClaimStatus.READY, note=json.dumps({"findings": codes}))
-    return codes
+    event (the reports rank them for the clinic's training). Returns those codes.
+
+    Only the version checked becomes ready: a claim another seat changed during the check is
+    checked again (`version` given, the clerk's window saw an older one: refused)."""
+    attempt = 1
+    while True:
+        checked = _version(data, claim_id)
+        if version is not None and checked != version:
+            raise changed_elsewhere(data, claim_id)
+        _refuse(transition_problem(_status(data, claim_id)[0], ClaimStatus.READY))
+        findings = checks.claim_findings(data, claim_id, today=today)
+        problem = ready_problem([f.code for f in findings if f.severity is Severity.BLOCKER])
+        if problem is not None:
+            raise BlockersRemainError(problem.message, problem.hint)
+        codes = [f.code for f in findings]
+        try:
+            _transition(
+                data,
+                claim_id,
+                ClaimStatus.READY,
+                version=checked,
+                note=json.dumps({"findings": codes}),
+            )
+        except ClaimChangedElsewhereError:
+            if version is not None or attempt == ATTEMPTS:
+                raise
+            attempt += 1
+            continue
+        return codes
+
+
+def _version(data: AppData, claim_id: int) -> int:
+    with data.db.read() as session:
+        return _row(session, claim_id).version
 
 
 def back_to_draft(data: AppData, claim_id: int, *, note: str = "") -> None:
@@ -363,8 +427,11 @@ def close(data: AppData, claim_id: int, *, note: str = "") -> None:
 # --- changing a claim that went out -----------------------------------------------------------
 
 
-def correct_claim(data: AppData, claim: domain.Claim, *, note: str) -> None:
-    """Change a sent claim's data and mark it corrected; the audit log keeps old and new."""
+def correct_claim(
+    data: AppData, claim: domain.Claim, *, note: str, version: int | None = None
+) -> None:
+    """Change a sent claim's data and mark it corrected; the audit log keeps old and new.
+    `version`: the one the clerk corrected (another seat's change since refuses it)."""
     assert claim.id is not None
     current, _ = _status(data, claim.id)
     _refuse(transition_problem(current, ClaimStatus.CORRECTED))
@@ -372,9 +439,14 @@ def correct_claim(data: AppData, claim: domain.Claim, *, note: str) -> None:
         raise InvalidInputError(
             "Say what was corrected.", "A line such as 'units 10 -> 1 per M123' is enough."
         )
-    with data.db.write() as session:  # the edit and its "corrected" status, or neither
-        claims.apply_update(data, session, claim, correction=True)
-        apply_transition(data, session, claim.id, ClaimStatus.CORRECTED, note=note.strip())
+    claim_id = claim.id
+
+    def correct() -> None:
+        with writing_claim(data, claim_id) as session:  # the edit and its status, or neither
+            claims.apply_update(data, session, claim, correction=True, version=version)
+            apply_transition(data, session, claim_id, ClaimStatus.CORRECTED, note=note.strip())
+
+    retried(correct)
 
 
 # --- retention --------------------------------------------------------------------------------
@@ -382,10 +454,11 @@ def correct_claim(data: AppData, claim: domain.Claim, *, note: str) -> None:
 
 def archive(data: AppData, claim_id: int, *, archived: bool = True) -> None:
     """Hide a claim from the work queue (it stays in the records); `archived=False` brings it back."""
-    with data.db.write() as session:
+    with writing_claim(data, claim_id) as session:
         row = _row(session, claim_id)
         before = row.archived_at
         row.archived_at = datetime.now(UTC) if archived else None
+        mark_saved(row, data.user)
         audit.record(
             session,
             user=data.user,
@@ -400,7 +473,7 @@ def archive(data: AppData, claim_id: int, *, archived: bool = True) -> None:
 def delete_claim(data: AppData, claim_id: int, *, today: date | None = None) -> None:
     """Only a draft never submitted, or a claim past its retain-until date, may be deleted."""
     years = records.get_settings(data).retention_years
-    with data.db.write() as session:
+    with writing_claim(data, claim_id) as session:
         row = _row(session, claim_id)
         ever_sent = (
             row.submitted_on is not None

@@ -15,16 +15,29 @@ from j3490_desk.errors import InvalidInputError, NotFoundError
 from j3490_desk.models import Claim, DrugLine, Patient, Payer, Provider
 from j3490_desk.services import claim_json, claim_rows, records
 from j3490_desk.services.app_data import AppData
+from j3490_desk.services.concurrency import (
+    locked_claim,
+    mark_saved,
+    refuse_if_changed,
+    retried,
+    set_derived,
+    writing_claim,
+)
 from j3490_desk.storage import audit
 
 
 def create_claim(data: AppData, claim: domain.Claim) -> int:
     """Store a new claim, reusing saved patient, payer and provider records that match."""
+    return retried(lambda: _create_claim(data, claim))
+
+
+def _create_claim(data: AppData, claim: domain.Claim) -> int:
     with data.db.write() as session:
         row = Claim(
             patient_id=_patient_id(session, claim.patient),
             payer_id=_payer_id(session, claim.payer),
             provider_id=_provider_id(session, claim.provider),
+            updated_by=data.user,
             **claim_rows.claim_row_values(claim),
             **_queue_values(claim),
         )
@@ -44,46 +57,66 @@ def create_claim(data: AppData, claim: domain.Claim) -> int:
         return row.id
 
 
-def update_claim(data: AppData, claim: domain.Claim, *, correction: bool = False) -> None:
+def update_claim(
+    data: AppData, claim: domain.Claim, *, correction: bool = False, version: int | None = None
+) -> int:
     """Save the claim's header and drug lines over the stored ones; the audit log keeps the diff.
+    Returns the claim's version now.
 
+    `version` is the one the clerk loaded (`get_claim_version`): when another seat saved since,
+    the save is refused with ClaimChangedElsewhereError and nothing is written.
     A claim the payer already has keeps its drug data unless this is a `correction` (Status >
     Correct claim, which records it as one)."""
-    with data.db.write() as session:
-        apply_update(data, session, claim, correction=correction)
+    claim_id = _require_id(claim)
+
+    def save() -> int:
+        with writing_claim(data, claim_id) as session:
+            row = apply_update(data, session, claim, correction=correction, version=version)
+            session.flush()
+            return row.version
+
+    return retried(save)
+
+
+def get_claim_version(data: AppData, claim_id: int) -> tuple[domain.Claim, int]:
+    """The claim and the version it was read at, read together: what an editing window keeps."""
+    with data.db.read() as session:
+        row = _claim_row(session, claim_id)
+        return _load(session, row), row.version
 
 
 def apply_update(
-    data: AppData, session: Session, claim: domain.Claim, *, correction: bool = False
-) -> None:
+    data: AppData,
+    session: Session,
+    claim: domain.Claim,
+    *,
+    correction: bool = False,
+    version: int | None = None,
+) -> Claim:
     """`update_claim` within the caller's transaction (Correct claim adds its status move)."""
     claim_id = _require_id(claim)
-    row = _claim_row(session, claim_id)
+    row = locked_claim(session, claim_id)
+    if row is None:
+        raise _no_claim(claim_id)
+    refuse_if_changed(row, version)
     stored = _load(session, row)  # once: each load is five queries, a round trip each on a server
     problem = None if correction else sent_claim_edit_problem(stored, claim)
     if problem is not None:
         raise InvalidInputError(problem.message, problem.hint)
-    before = claim_rows.claim_row_values(stored)
-    after = claim_rows.claim_row_values(claim)
     # A save is not a status move: those go through claim_status (its gate, its history). A
     # window still holding the claim as it was when ready must not undo a move back to draft.
-    for column in ("status", "submitted_on"):
-        after[column] = before[column]
+    claim = dataclasses.replace(claim, status=stored.status, submitted_on=stored.submitted_on)
     ids = {
         "patient_id": _patient_id(session, claim.patient),
         "payer_id": _payer_id(session, claim.payer),
         "provider_id": _provider_id(session, claim.provider),
     }
-    # The fields that changed, not the record ids: "patient.member_id: A -> B" is what an
-    # auditor (and the History tab) can read.
-    changes = _party_changes(stored, claim)
-    changes.update({k: (before[k], v) for k, v in after.items() if before[k] != v})
-    old_lines = [claim_rows.line_row_values(line) for line in stored.drug_lines]
-    new_lines = [claim_rows.line_row_values(line) for line in claim.drug_lines]
-    changes.update(_line_changes(old_lines, new_lines))
+    changes = differences(stored, claim)
+    after = claim_rows.claim_row_values(claim)
     for name, value in {**ids, **after, **_queue_values(claim)}.items():
         setattr(row, name, value)
-    row.updated_at = datetime.now(UTC)
+    if changes:  # a save that changes nothing leaves the version as it is
+        mark_saved(row, data.user)
     _replace_lines(session, claim_id, claim.drug_lines)
     if changes:
         audit.record(
@@ -95,6 +128,20 @@ def apply_update(
             claim_id=claim_id,
             changes=changes,
         )
+    return row
+
+
+def differences(before: domain.Claim, after: domain.Claim) -> dict[str, tuple[Any, Any]]:
+    """Field by field, what `after` changes in `before`: the fields, not the record ids
+    ("patient.member_id: A -> B" is what an auditor, the History tab and Compare can read)."""
+    old = claim_rows.claim_row_values(before)
+    new = claim_rows.claim_row_values(after)
+    changes = _party_changes(before, after)
+    changes.update({k: (old[k], v) for k, v in new.items() if old[k] != v})
+    old_lines = [claim_rows.line_row_values(line) for line in before.drug_lines]
+    new_lines = [claim_rows.line_row_values(line) for line in after.drug_lines]
+    changes.update(_line_changes(old_lines, new_lines))
+    return changes
 
 
 def _party_changes(old: domain.Claim, new: domain.Claim) -> dict[str, tuple[Any, Any]]:
@@ -125,10 +172,14 @@ def record_readiness(data: AppData, claim_id: int, findings: list[Finding]) -> N
     if data.db.read_only:
         return
     with data.db.write() as session:
-        row = _claim_row(session, claim_id)
-        row.readiness_checked_at = datetime.now(UTC)
-        row.readiness_blockers = sum(f.severity is Severity.BLOCKER for f in findings)
-        row.readiness_warnings = sum(f.severity is Severity.WARNING for f in findings)
+        _claim_row(session, claim_id)
+        set_derived(
+            session,
+            claim_id,
+            readiness_checked_at=datetime.now(UTC),
+            readiness_blockers=sum(f.severity is Severity.BLOCKER for f in findings),
+            readiness_warnings=sum(f.severity is Severity.WARNING for f in findings),
+        )
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -152,10 +203,14 @@ def _require_id(claim: domain.Claim) -> int:
 def _claim_row(session: Session, claim_id: int) -> Claim:
     row = session.get(Claim, claim_id)
     if row is None:
-        raise NotFoundError(
-            f"There is no claim with id {claim_id}.", "`j3490-desk claim list` shows the claims."
-        )
+        raise _no_claim(claim_id)
     return row
+
+
+def _no_claim(claim_id: int) -> NotFoundError:
+    return NotFoundError(
+        f"There is no claim with id {claim_id}.", "`j3490-desk claim list` shows the claims."
+    )
 
 
 def _load(session: Session, row: Claim) -> domain.Claim:

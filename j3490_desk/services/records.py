@@ -17,6 +17,7 @@ from j3490_desk.errors import InvalidInputError, NotFoundError
 from j3490_desk.models import Claim, ClinicSettings, Patient, Payer, Provider
 from j3490_desk.services import claim_rows
 from j3490_desk.services.app_data import AppData
+from j3490_desk.services.concurrency import set_derived
 from j3490_desk.storage import audit
 
 Record = TypeVar("Record", Patient, Payer, Provider)
@@ -64,8 +65,10 @@ def queue_deadline(payer: domain.Payer, date_of_service: date) -> date | None:
 def _refresh_filing_deadlines(session: Session, payer: Payer) -> None:
     """A payer's new filing limit moves the deadline of every claim that names it."""
     rules = claim_rows.record_to_domain(payer, domain.Payer)
-    for claim in session.exec(select(Claim).where(Claim.payer_id == payer.id)):
-        claim.filing_deadline = queue_deadline(rules, claim.date_of_service)
+    served = select(col(Claim.id), col(Claim.date_of_service)).where(Claim.payer_id == payer.id)
+    for claim_id, date_of_service in session.exec(served).all():
+        assert claim_id is not None
+        set_derived(session, claim_id, filing_deadline=queue_deadline(rules, date_of_service))
 
 
 def kind_name(record: SQLModel) -> str:

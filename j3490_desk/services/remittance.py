@@ -165,6 +165,7 @@ class _ClaimRow:
     billed_total: Decimal | None
     version: int  # Claim.version as loaded: the write is refused if another save raised it
     updated_at: datetime | None = None
+    updated_by: str = ""
 
 
 @dataclass
@@ -228,7 +229,12 @@ def _known(session: Session, numbers: list[str]) -> _Known:
                 col(Claim.date_of_service),
                 col(Claim.billed_total),
                 col(Claim.version),
-            ).where(col(Claim.id).in_(chunk))
+            )
+            .where(col(Claim.id).in_(chunk))
+            # Locked (on a server; SQLite writes one at a time) in one order: two postings, or
+            # a posting and a seat's save, wait for each other instead of one being refused.
+            .order_by(col(Claim.id))
+            .with_for_update(key_share=True)
         )
         for claim_id, status, submitted_on, served, billed, version in claims:
             assert claim_id is not None
@@ -309,9 +315,11 @@ def _run(data: AppData, content: bytes, name: str, *, keep: bool) -> ImportResul
             names = code_descriptions(data)
             try:
                 with data.db.write() as session:
-                    file_id = _file_row(data, session, staged.sha256, name, len(content))
                     numbers = [c.claim_number for p in remittance.payments for c in p.claims]
+                    # The claims are locked before the audit chain (the file's entry), in the
+                    # order every save takes them: no two seats wait for each other.
                     known = _known(session, numbers)
+                    file_id = _file_row(data, session, staged.sha256, name, len(content))
                     for payment in remittance.payments:
                         for claim in payment.claims:
                             _post_claim(

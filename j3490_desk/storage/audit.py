@@ -147,6 +147,9 @@ def _chain_head(session: Session) -> AuditEntry | None:
     if session.get_bind().dialect.name == "postgresql":
         # Seats append at once there: each waits for the last one's commit before it reads
         # the head, so the chain stays one chain. Released when this transaction ends.
+        # The change itself is written (its rows locked) first: every transaction takes the
+        # rows, then the chain, so none holds the chain while it waits for another's row.
+        session.flush()
         session.execute(text(f"SELECT pg_advisory_xact_lock({AUDIT_LOCK})"))
     return session.exec(select(AuditEntry).order_by(col(AuditEntry.id).desc()).limit(1)).first()
 

@@ -159,6 +159,7 @@ class MainWindow(QMainWindow):
         self.table.doubleClicked.connect(
             lambda index: _after_imports(lambda: self._open_index(index))
         )
+        self.table.selectionModel().selectionChanged.connect(self._show_holder)
         header = self.table.horizontalHeader()
         header.setSectionsClickable(True)
         header.setSortIndicatorShown(True)
@@ -378,6 +379,20 @@ class MainWindow(QMainWindow):
     def _selected_id(self) -> int | None:
         rows = self.table.selectionModel().selectedRows()
         return self.model.claim_id(rows[0].row()) if rows else None
+
+    def _show_holder(self) -> None:
+        """Who has the selected claim open in their wizard ("Open by NAME on COMPUTER")."""
+        claim_id = self._selected_id()
+        if claim_id is None:
+            return
+        from j3490_desk.services import claim_holds  # the ORM: never before the first paint
+
+        try:
+            holder = claim_holds.holder_of(self._data, claim_id)
+        except KnownError:
+            return  # the list says nothing it could not check
+        if holder is not None:
+            self.statusBar().showMessage(f"Claim {claim_id}: {holder.describe()}")
 
     def _select_claim(self, claim_id: int, *, within: int) -> None:
         """Select the claim's row again after a reload, fetching pages until it shows, but no

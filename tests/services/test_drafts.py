@@ -35,7 +35,7 @@ def test_saving_a_draft_with_blockers_keeps_everything_and_the_step(app_data: Ap
     claim_id = drafts.start_draft(app_data, today=date(2026, 4, 20))
     claim = claims.get_claim(app_data, claim_id)
     bad = replace(claim, drug_lines=(*claim.drug_lines, domain.DrugLine(ndc="ABC-DEF")))
-    stored = drafts.save_draft(app_data, bad, drafts.line_step(1, "1"))
+    stored = drafts.save_draft(app_data, bad, drafts.line_step(1, "1")).claim
     assert stored.drug_lines[1].ndc == "ABC-DEF" and stored.drug_lines[1].id is not None
     assert drafts.resume_step(app_data, claim_id) == "line1.item1"
 

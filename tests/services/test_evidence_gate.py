@@ -165,7 +165,7 @@ def test_a_save_never_moves_the_status(app_data: AppData, tmp_path: Path) -> Non
     held = claims.get_claim(app_data, claim_id)
     attachments.remove_attachment(app_data, invoice.id)
 
-    stored = drafts.save_draft(app_data, held, "line0.item2", today=TODAY)
+    stored = drafts.save_draft(app_data, held, "line0.item2", today=TODAY).claim
 
     assert stored.status is ClaimStatus.DRAFT
     assert claims.get_claim(app_data, claim_id).status is ClaimStatus.DRAFT
@@ -187,11 +187,11 @@ def test_an_edit_that_brings_a_blocker_sends_a_ready_claim_back_to_draft(
     lot = dataclasses.replace(line, lot=dataclasses.replace(line.lot, number="EMA19C06"))
     kept = drafts.save_draft(
         app_data, dataclasses.replace(ready, drug_lines=(lot,)), "line0.item7", today=TODAY
-    )
+    ).claim
     assert kept.status is ClaimStatus.READY
 
     no_ndc = dataclasses.replace(kept, drug_lines=(dataclasses.replace(lot, ndc=""),))
-    stored = drafts.save_draft(app_data, no_ndc, "line0.item1", today=TODAY)
+    stored = drafts.save_draft(app_data, no_ndc, "line0.item1", today=TODAY).claim
 
     assert stored.status is ClaimStatus.DRAFT
     last = claim_status.claim_events(app_data, claim_id)[-1]

@@ -199,7 +199,8 @@ def test_deleting_the_ndc_of_a_ready_claim_says_it_is_back_to_draft(
         original_name="invoice.pdf",
     )
     claim_status.mark_ready(app_data, wizard.claim_id, today=wizard.today)
-    wizard.claim = claims.get_claim(app_data, wizard.claim_id)
+    reopened = drafts.open_draft(app_data, wizard.claim_id)  # as the window has it once ready
+    wizard.claim, wizard.version = reopened.claim, reopened.version
     wizard.go_to(drafts.line_step(0, "1"))
     ndc = wizard.drug_pages["1"].inputs["ndc"]
     qtbot.mouseClick(ndc, Qt.MouseButton.LeftButton)

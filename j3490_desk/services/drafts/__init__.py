@@ -36,6 +36,8 @@ from j3490_desk.services.drafts.steps import (
     step_keys,
 )
 from j3490_desk.services.drafts.store import (
+    SavedDraft,
+    open_draft,
     resume_step,
     save_draft,
     saved_patients,
@@ -69,6 +71,7 @@ __all__ = [
     "Parsed",
     "Review",
     "RowState",
+    "SavedDraft",
     "assess",
     "checklist",
     "clean_text",
@@ -79,6 +82,7 @@ __all__ = [
     "line_step",
     "lookup_ndc",
     "noc_code_choices",
+    "open_draft",
     "parse_amount",
     "parse_step",
     "resume_step",

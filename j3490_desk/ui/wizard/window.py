@@ -7,6 +7,7 @@ as a draft about 1.5 s after the clerk stops typing; closing the window saves to
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 from dataclasses import replace
 from datetime import date, datetime
@@ -14,6 +15,7 @@ from datetime import date, datetime
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -30,8 +32,11 @@ from PySide6.QtWidgets import (
 from j3490_desk import APP_NAME
 from j3490_desk.domain import claim as domain
 from j3490_desk.errors import InvalidInputError, KnownError
-from j3490_desk.services import claim_status, claims, drafts
+from j3490_desk.services import claim_holds, claim_status, drafts
 from j3490_desk.services.app_data import AppData
+from j3490_desk.services.claim_history import differences_from_stored
+from j3490_desk.services.claim_holds import Holder
+from j3490_desk.services.concurrency import ClaimChangedElsewhereError
 from j3490_desk.ui.background import BackgroundJob, run_in_background
 from j3490_desk.ui.history_view import HistoryView
 from j3490_desk.ui.wizard.checklist import ChecklistPanel
@@ -39,8 +44,10 @@ from j3490_desk.ui.wizard.claim_pages import HeaderPage, NecessityPage, Provider
 from j3490_desk.ui.wizard.drug_pages import DRUG_PAGES, DrugPage
 from j3490_desk.ui.wizard.fields import FieldPage
 from j3490_desk.ui.wizard.review_page import ReviewPage
+from j3490_desk.ui.wizard.seat_notices import CompareDialog, ConflictBar
 
 AUTOSAVE_MS = 1500
+HOLD_RENEW_MS = int(claim_holds.RENEW_EVERY.total_seconds() * 1000)
 CHECK_MS = 120
 STEP_ROLE = Qt.ItemDataRole.UserRole
 PACKET_DIALOG = "j3490_desk.ui.packet_dialog"
@@ -88,7 +95,13 @@ class ClaimWizard(QWidget):
         self.data = data
         self.claim_id = claim_id
         self.today = today
-        self.claim = claims.get_claim(data, claim_id)
+        opened = drafts.open_draft(data, claim_id)
+        self.claim = opened.claim
+        self.version = opened.version  # what this window edits: a save over a newer one is refused
+        self.seat = claim_holds.new_seat()
+        self.read_only = False  # another seat has the claim open ("open by NAME on COMPUTER")
+        self.conflict: ClaimChangedElsewhereError | None = None  # a save refused: theirs is newer
+        self.compare_dialog: CompareDialog | None = None
         self.step = drafts.HEADER
         self.dirty = False
         self.step_dirty = False
@@ -104,6 +117,11 @@ class ClaimWizard(QWidget):
         self.check_timer.setSingleShot(True)
         self.check_timer.setInterval(CHECK_MS)
         self.check_timer.timeout.connect(self.reassess)
+        self.hold_timer = QTimer(self)  # renews this window's hold; a read-only one looks again
+        self.hold_timer.setInterval(HOLD_RENEW_MS)
+        self.hold_timer.timeout.connect(self.renew_hold)
+        self.renew_hold()
+        self.hold_timer.start()
         self.rebuild_steps()
         resume = drafts.resume_step(data, claim_id)
         self.go_to(resume if resume in drafts.step_keys(self.claim) else drafts.HEADER)
@@ -165,6 +183,14 @@ class ClaimWizard(QWidget):
         self.remove_drug_button.clicked.connect(self._confirm_remove_drug)
         self.save_status = QLabel()
         self.save_status.setAccessibleName("Save status")
+        self.hold_notice = QLabel()
+        self.hold_notice.setWordWrap(True)
+        self.hold_notice.setAccessibleName("Open elsewhere")
+        self.hold_notice.setFrameShape(QFrame.Shape.StyledPanel)
+        self.hold_notice.hide()
+        self.conflict_bar = ConflictBar()
+        self.conflict_bar.reload_requested.connect(self.reload_theirs)
+        self.conflict_bar.compare_requested.connect(self.compare)
         self.checklist = ChecklistPanel()
         self.checklist.setMinimumWidth(250)
         self.checklist.jump_requested.connect(self.go_to)
@@ -184,6 +210,8 @@ class ClaimWizard(QWidget):
         nav.addStretch()
         nav.addWidget(self.save_status)
         center = QVBoxLayout()
+        center.addWidget(self.hold_notice)
+        center.addWidget(self.conflict_bar)
         center.addWidget(self.title)
         center.addWidget(self.guidance)
         center.addWidget(self.stack, 1)
@@ -277,7 +305,9 @@ class ClaimWizard(QWidget):
         keys = drafts.step_keys(self.claim)
         self.back_button.setEnabled(keys.index(step) > 0)
         self.next_button.setEnabled(keys.index(step) < len(keys) - 1)
-        self.remove_drug_button.setEnabled(line is not None and len(self.claim.drug_lines) > 1)
+        self.remove_drug_button.setEnabled(
+            line is not None and len(self.claim.drug_lines) > 1 and not self.read_only
+        )
         self.reassess()
 
     def next(self) -> None:
@@ -310,13 +340,16 @@ class ClaimWizard(QWidget):
     # --- changes, checks, saving ------------------------------------------------------------
 
     def page_changed(self) -> None:
+        if self.read_only:
+            return
         page = self.page_for(self.step)
         assert isinstance(page, FieldPage)
         line, _ = drafts.parse_step(self.step)
         self.claim = page.apply(self.claim, line)
         self.dirty = True
-        self.autosave.start()  # restarts: saves 1.5 s after the last change
-        self.save_status.setText("Editing…")
+        if self.conflict is None:  # after a refusal, only Ctrl+S tries again
+            self.autosave.start()  # restarts: saves 1.5 s after the last change
+            self.save_status.setText("Editing…")
         self.check_timer.start()
         if line is not None:
             top = self._step_items[drafts.line_step(line, "1")].parent()
@@ -325,8 +358,11 @@ class ClaimWizard(QWidget):
 
     def evidence_changed(self) -> None:
         """Files are the evidence, so the check runs again; removing one from a ready claim
-        moved it back to draft, which a later save must not undo."""
-        self.claim = replace(self.claim, status=claims.get_claim(self.data, self.claim_id).status)
+        moved it back to draft, which a later save must not undo. That move was this window's
+        own, so the version it made is the one this window now edits."""
+        stored = drafts.open_draft(self.data, self.claim_id)
+        self.claim = replace(self.claim, status=stored.claim.status)
+        self.version = stored.version
         self.check_timer.start()
 
     def reassess(self) -> None:
@@ -346,29 +382,96 @@ class ClaimWizard(QWidget):
 
     def save_now(self) -> None:
         self.autosave.stop()
+        if self.read_only:
+            return
         was_ready = self.claim.status is domain.ClaimStatus.READY
         try:
             if self.dirty:
-                self.claim = drafts.save_draft(self.data, self.claim, self.step, today=self.today)
+                saved = drafts.save_draft(
+                    self.data, self.claim, self.step, version=self.version, today=self.today
+                )
+                self.claim, self.version = saved.claim, saved.version
             elif self.step_dirty:
                 drafts.set_resume_step(self.data, self.claim_id, self.step)
             else:
                 return
+        except ClaimChangedElsewhereError as error:  # theirs is newer: never save over it
+            self.conflict = error
+            self.save_status.setText("Not saved: changed elsewhere")
+            self.conflict_bar.show_refusal(error.message)
+            return
         except KnownError as error:  # disk full, database locked: keep the draft in memory
             self.save_status.setText(f"Not saved: {error}")
             self.autosave.start()
             return
         saved_claim = self.dirty
         self.dirty = self.step_dirty = False
+        self.conflict = None
+        self.conflict_bar.hide()
         self.save_status.setText(f"Draft saved at {datetime.now():%H:%M:%S}")
         if was_ready and self.claim.status is domain.ClaimStatus.DRAFT:
             self.save_status.setText("Saved; back to draft: this change brings a blocker")
         if saved_claim:
             self.checked.emit(self.claim_id)
 
+    def reload_theirs(self) -> None:
+        """Show the claim as stored now, dropping this window's unsaved changes."""
+        self.autosave.stop()
+        self._reload()
+        self.save_status.setText("Reloaded as saved elsewhere; your changes were dropped")
+
+    def _reload(self) -> None:
+        opened = drafts.open_draft(self.data, self.claim_id)
+        self.claim, self.version = opened.claim, opened.version
+        self.dirty = False
+        self.conflict = None
+        self.conflict_bar.hide()
+        self.rebuild_steps()
+        keys = drafts.step_keys(self.claim)
+        self.go_to(self.step if self.step in keys else drafts.HEADER)
+
+    def compare(self) -> None:
+        """Mine beside theirs, field by field; the window stays usable beside it."""
+        differences = differences_from_stored(self.data, self.claim)
+        self.compare_dialog = CompareDialog(self.claim_id, differences, self)
+        self.compare_dialog.open()
+
+    def renew_hold(self) -> None:
+        """Hold the claim while this window is open; read-only while another seat holds it."""
+        if self.data.db.read_only:
+            return
+        try:
+            holder = claim_holds.take_hold(self.data, self.claim_id, self.seat)
+        except KnownError:
+            return  # the server away a moment: the version counter still guards every save
+        if holder is not None and not self.read_only and self.dirty:
+            self.save_now()  # this seat's hold lapsed and another took it: save what is typed
+        was_read_only = self.read_only
+        self._show_hold(holder)
+        if holder is None and was_read_only:
+            self._reload()  # free now: editable, from the claim as stored
+
+    def _show_hold(self, holder: Holder | None) -> None:
+        self.read_only = holder is not None
+        self.hold_notice.setVisible(holder is not None)
+        if holder is not None:
+            self.hold_notice.setText(f"{holder.describe()} — read-only here")
+            self.save_status.setText("Read-only: open elsewhere")
+        for page in self.field_pages():  # their scroll areas stay usable: read, not typed
+            page.setEnabled(not self.read_only)
+        if self.read_only:
+            self.review_page.mark_ready.setEnabled(False)
+        self.add_drug_button.setEnabled(not self.read_only)
+        line, _ = drafts.parse_step(self.step)
+        self.remove_drug_button.setEnabled(
+            line is not None and len(self.claim.drug_lines) > 1 and not self.read_only
+        )
+
     def show_review(self) -> None:
         review = drafts.review(self.data, self.claim, today=self.today)
         self.review_page.show_review(review, self._drug_names())
+        if self.read_only:
+            self.review_page.mark_ready.setEnabled(False)
         self.checked.emit(self.claim_id)
 
     def _drug_names(self) -> list[str]:
@@ -377,28 +480,32 @@ class ClaimWizard(QWidget):
     def mark_ready(self) -> None:
         """The claim check and the status move run off the GUI thread; the review page shows
         it is busy, then the outcome."""
-        if self.marking_ready is not None:
+        if self.marking_ready is not None or self.read_only:
             return
         self.save_now()
-        data, claim_id, today = self.data, self.claim_id, self.today
+        if self.conflict is not None:
+            return  # the bar says why; marking theirs ready unseen would not be the clerk's check
+        data, claim_id, today, version = self.data, self.claim_id, self.today, self.version
         self.review_page.show_busy("Checking the claim…")
         self._hold_navigation(True)
         self.marking_ready = run_in_background(
-            lambda _control: _mark_ready_and_review(data, claim_id, today),
+            lambda _control: _mark_ready_and_review(data, claim_id, today, version),
             parent=self,
             on_success=self._marked_ready,
             on_failure=self._not_marked_ready,
-            expected=(InvalidInputError,),  # blockers: said on the page, as before
+            # blockers, or another seat's save since: said on the page
+            expected=(InvalidInputError, ClaimChangedElsewhereError),
         )
         self.marking_ready.finished.connect(self._mark_ready_ended)
 
-    def _marked_ready(self, result: tuple[domain.Claim, drafts.Review]) -> None:
-        self.claim, review = result
+    def _marked_ready(self, result: tuple[drafts.SavedDraft, drafts.Review]) -> None:
+        saved, review = result
+        self.claim, self.version = saved.claim, saved.version
         self.review_page.end_busy()
         self.review_page.show_review(review, self._drug_names())
         self.review_page.outcome.setText("Marked ready to submit.")
 
-    def _not_marked_ready(self, error: InvalidInputError) -> None:
+    def _not_marked_ready(self, error: KnownError) -> None:
         self.review_page.end_busy()
         self.review_page.outcome.setText(f"Not marked ready: {error}")
 
@@ -469,17 +576,36 @@ class ClaimWizard(QWidget):
         if self.marking_ready is not None:
             self.marking_ready.wait()  # the window is deleted on close: not under a thread
         self.save_now()
+        if self.conflict is not None and self.dirty and not self._discard_mine():
+            event.ignore()
+            return
+        self.hold_timer.stop()
+        # A server unreachable now: the hold lapses by itself (claim_holds.EXPIRES_AFTER).
+        if not self.data.db.read_only:
+            with contextlib.suppress(KnownError):
+                claim_holds.release_hold(self.data, self.claim_id, self.seat)
         _open_windows.pop((str(self.data.paths.root), self.claim_id), None)
         super().closeEvent(event)
 
+    def _discard_mine(self) -> bool:
+        answer = QMessageBox.question(
+            self,
+            "Close without saving",
+            f"{self.conflict}\n\nClose this window and discard your changes?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
 
 def _mark_ready_and_review(
-    data: AppData, claim_id: int, today: date | None
-) -> tuple[domain.Claim, drafts.Review]:
-    """Off the GUI thread: the status move (refused with the blockers), then the new review."""
-    claim_status.mark_ready(data, claim_id, today=today)
-    claim = claims.get_claim(data, claim_id)
-    return claim, drafts.review(data, claim, today=today)
+    data: AppData, claim_id: int, today: date | None, version: int
+) -> tuple[drafts.SavedDraft, drafts.Review]:
+    """Off the GUI thread: the status move (refused with the blockers, or when another seat
+    saved since the window's version), then the new review."""
+    claim_status.mark_ready(data, claim_id, today=today, version=version)
+    saved = drafts.open_draft(data, claim_id)
+    return saved, drafts.review(data, saved.claim, today=today)
 
 
 _SIGNS = {"blocker": "✖ Blocker:", "warning": "⚠ Warning:", "info": "ℹ Note:"}
