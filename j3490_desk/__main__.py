@@ -21,13 +21,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_app(args)
 
 
+_WINDOW_OPTIONS = ("--data-dir", "--database-url")  # the window takes these; anything else: CLI
+
+
 def _wants_cli(args: list[str]) -> bool:
-    """Anything but `--data-dir DIR` alone (or nothing) is a CLI call."""
+    """Anything but `--data-dir DIR` and `--database-url URL` (or nothing) is a CLI call."""
     rest = list(args)
-    if "--data-dir" in rest:
-        at = rest.index("--data-dir")
-        del rest[at : at + 2]
-    rest = [a for a in rest if not a.startswith("--data-dir=")]
+    for option in _WINDOW_OPTIONS:
+        if option in rest:
+            at = rest.index(option)
+            del rest[at : at + 2]
+        rest = [a for a in rest if not a.startswith(f"{option}=")]
     return bool(rest)
 
 

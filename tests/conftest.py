@@ -88,6 +88,10 @@ def _engine_of_the_run(
     server = request.getfixturevalue("test_server")
     with server.fresh_database() as url:
         monkeypatch.setenv(DATABASE_URL_ENV, url)
+        # A command on a shared database names its person (cli.signed_in); the first command
+        # of a test makes this account.
+        monkeypatch.setenv("J3490_DESK_USER", "tester")
+        monkeypatch.setenv("J3490_DESK_USER_PASSWORD", "tester's long password")
         yield
 
 

@@ -29,6 +29,7 @@ from j3490_desk.cli import (
     remit_commands,
     user_commands,
 )
+from j3490_desk.cli.signed_in import signed_in
 from j3490_desk.errors import KnownError, PassphraseRequiredError
 from j3490_desk.storage.encryption import PASSPHRASE_ENV
 from j3490_desk.storage.server_url import DATABASE_URL_ENV
@@ -88,13 +89,15 @@ def run(argv: Sequence[str]) -> int:
         os.environ[DATABASE_URL_ENV] = args.database_url
     try:
         try:
-            return handler(args)
+            with signed_in(args):
+                return handler(args)
         except PassphraseRequiredError:
             if args.passphrase or not sys.stdin.isatty():
                 raise
             # Raised before anything was read or written, so running the command again is safe.
             args.passphrase = getpass.getpass("Passphrase for the encrypted data: ")
-            return handler(args)
+            with signed_in(args):
+                return handler(args)
     except KnownError as error:
         print(f"j3490-desk: {error}", file=sys.stderr)
         return error.exit_status

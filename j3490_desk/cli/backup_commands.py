@@ -98,9 +98,11 @@ def _restore(args: argparse.Namespace) -> int:
 
 def _audit_verify(args: argparse.Namespace) -> int:
     data = open_app_data_to_read(args.data_dir, passphrase=args.passphrase)
+    # The head record is the one-seat folder's file; on a shared database the seats keep none.
+    folder = None if data.db.shared else data.paths.root
     try:
         with data.db.read() as session:
-            breaks = audit.verify_chain(session, folder=data.paths.root, key=data.db.key)
+            breaks = audit.verify_chain(session, folder=folder, key=data.db.key)
     finally:
         data.close()
     for item in breaks:
@@ -110,6 +112,6 @@ def _audit_verify(args: argparse.Namespace) -> int:
         print(f"{len(breaks)} break(s) in the audit log")
         return 1
     print("audit log intact")
-    for note in audit.head_notes(data.paths.root):
+    for note in audit.head_notes(folder):
         print(f"note: {note}")
     return 0

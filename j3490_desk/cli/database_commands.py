@@ -1,6 +1,7 @@
 """`j3490-desk database ...`: the clinic's shared PostgreSQL database.
 
-Each subcommand is added by its own function below, so the group grows one function at a time.
+`move-to` is here; `show`, `use` and `password` (this seat's choice and its password) are in
+database_settings_commands, which adds them to this group.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from j3490_desk.cli import database_settings_commands
 from j3490_desk.services import database_move
 
 
@@ -15,6 +17,7 @@ def register(subparsers: Any) -> None:
     group = subparsers.add_parser("database", help="the clinic's shared PostgreSQL database")
     commands = group.add_subparsers(dest="database_command", metavar="ACTION", required=True)
     _register_move_to(commands)
+    database_settings_commands.add_commands(commands)
 
 
 def _register_move_to(commands: Any) -> None:

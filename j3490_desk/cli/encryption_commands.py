@@ -45,6 +45,11 @@ def register(subparsers: Any) -> None:
 
 
 def _status(args: argparse.Namespace) -> int:
+    try:
+        encryption.refuse_if_shared(args.data_dir)
+    except encryption.NotForSharedDatabaseError as refusal:
+        print(f"not applicable: {refusal.message}")
+        return 0
     state = encryption.status(args.data_dir)
     if not state.encrypted:
         print("not encrypted")
@@ -57,6 +62,7 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _enable(args: argparse.Namespace) -> int:
+    encryption.refuse_if_shared(args.data_dir)  # before asking for a passphrase
     finishing = encryption.status(args.data_dir).encrypted
     passphrase = args.passphrase or (
         _ask("Passphrase: ") if finishing else new_passphrase(PASSPHRASE_ENV)

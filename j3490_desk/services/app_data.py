@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import os
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
 
 
 DEFAULT_AUTO_LOCK_MINUTES = 10  # ClinicSettings.auto_lock_minutes before the clinic changes it
+# The account a command line run signed in with (shared mode): every AppData it opens names it.
+SIGNED_IN_USER: ContextVar[str | None] = ContextVar("signed_in_user", default=None)
 
 
 @dataclass
@@ -34,7 +37,7 @@ class AppData:
     paths: DataPaths
     db: Database | ServerDatabase
     lock: InstanceLock | None = None
-    user: str = field(default_factory=lambda: _login_name())
+    user: str = field(default_factory=lambda: SIGNED_IN_USER.get() or _login_name())
     _reference: ReferenceService | None = field(default=None, repr=False)
 
     @property
@@ -190,6 +193,11 @@ def accounts_enabled(data: AppData) -> bool:
         return (
             connection.execute("SELECT 1 FROM app_user WHERE active LIMIT 1").fetchone() is not None
         )
+
+
+def accounts_required(data: AppData) -> bool:
+    """On a shared database every change must name a person: nobody works there unsigned."""
+    return data.db.shared
 
 
 def auto_lock_minutes(data: AppData) -> int:

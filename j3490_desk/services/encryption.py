@@ -33,6 +33,36 @@ from j3490_desk.storage.folder_encryption import (
     mark_in_progress,
 )
 from j3490_desk.storage.instance_lock import InstanceLock
+from j3490_desk.storage.server_database import ServerDatabase
+from j3490_desk.storage.server_url import ServerAddress, chosen_server
+
+
+class NotForSharedDatabaseError(KnownError):
+    """Folder encryption asked for on a seat whose claims are on a shared server."""
+
+
+def refuse_if_shared(data_dir: str | os.PathLike[str] | None) -> None:
+    """Before anything is asked or written: a seat on a shared server has no folder to encrypt."""
+    server = chosen_server(resolve_data_dir(data_dir))
+    if server is not None:
+        raise shared_database_refusal(server)
+
+
+def refusal_for(data: AppData) -> NotForSharedDatabaseError | None:
+    """Why the open data cannot be encrypted here (its claims are on a server), or None."""
+    return shared_database_refusal(data.db.server) if isinstance(data.db, ServerDatabase) else None
+
+
+def shared_database_refusal(server: ServerAddress) -> NotForSharedDatabaseError:
+    """Why folder encryption is refused in shared mode: the server protects the data itself."""
+    return NotForSharedDatabaseError(
+        f"This computer keeps its claims in the shared database {server.label}, not in its "
+        "data folder, so there is nothing here for folder encryption to protect.",
+        "On a server, patient data is protected by the server's own means: TLS between each "
+        "computer and the server (sslmode verify-full), PostgreSQL roles that give J3490 "
+        "Desk's login no more rights than it needs, and the server's disk encryption; ask your "
+        "IT person. Backups can still be encrypted with a passphrase.",
+    )
 
 
 @dataclass(frozen=True)
@@ -65,6 +95,7 @@ def enable(
     is the app itself holding that lock (`lock_held`) and has closed its database.
     """
     paths = DataPaths(resolve_data_dir(data_dir))
+    refuse_if_shared(paths.root)
     if not paths.database.exists():
         raise DataFolderError(
             f"{paths.root} holds no J3490 Desk data yet.",
@@ -158,6 +189,9 @@ def _audit(
 def encrypt_open_folder(data: AppData, passphrase: str, *, remember: bool = False) -> None:
     """Encrypt the folder the app has open (it holds the instance lock), then reopen its
     database with the new key, so the window carries on where it was."""
+    refusal = refusal_for(data)
+    if refusal is not None:
+        raise refusal
     data.db.dispose()
     try:
         enable(data.paths.root, passphrase, remember=remember, user=data.user, lock_held=True)

@@ -15,7 +15,7 @@ from sqlmodel import col, select
 
 from j3490_desk.errors import InvalidInputError
 from j3490_desk.models import AppUser
-from j3490_desk.services.app_data import AppData
+from j3490_desk.services.app_data import AppData, accounts_enabled
 from j3490_desk.storage import audit
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1  # about 32 MB and 0.1 s a guess (RFC 7914 guidance)
@@ -86,6 +86,15 @@ def sign_in(data: AppData, username: str, password: str) -> bool:
         return False
     data.user = user.username
     return True
+
+
+def sign_in_or_create_first(data: AppData, username: str, password: str) -> bool:
+    """Shared mode from a command line: sign in, or, on a database with no account yet, make
+    this the first one (as the app asks for it). False when the password does not match."""
+    if not accounts_enabled(data):
+        data.user = username.strip()  # the person creating their own account
+        add_user(data, username, password)
+    return sign_in(data, username, password)
 
 
 def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:

@@ -213,8 +213,14 @@ def verify_chain(
     return breaks
 
 
-def head_notes(folder: Path) -> list[str]:
-    """What the check could not cover, to say beside its result."""
+def head_notes(folder: Path | None) -> list[str]:
+    """What the check could not cover, to say beside its result (`folder` None: a shared
+    database, whose log no head record outside it follows)."""
+    if folder is None:
+        return [
+            "the audit chain lives on the database server, one chain for every computer; no "
+            "head record is kept outside it, so removing the newest entries would not show"
+        ]
     if not (folder / ANCHOR_FILE).exists():
         return [
             "no head record yet (it is written with the next change): removing the newest "

@@ -373,6 +373,13 @@ def _has_alembic_table(connection: Any) -> bool:
     return bool(inspect(connection).has_table("alembic_version"))
 
 
+def is_known_revision(revision: str) -> bool:
+    """True for a schema revision this version's migrations know: the head or an older one."""
+    from alembic.script import ScriptDirectory
+
+    return _known_revision(ScriptDirectory.from_config(_alembic_config()), revision)
+
+
 def _known_revision(scripts: ScriptDirectory, revision: str) -> bool:
     from alembic.util import CommandError
 

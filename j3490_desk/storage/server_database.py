@@ -44,6 +44,10 @@ class ServerLoginError(KnownError):
     """The server refused the user name or password."""
 
 
+class ServerTlsError(KnownError):
+    """The server's TLS (sslmode) could not be set up as this seat asks."""
+
+
 class ConcurrentSaveError(StorageError):
     """Another seat's save collided with this one (deadlock, serialization failure): retry."""
 
@@ -67,7 +71,7 @@ class ServerDatabase:
         from sqlmodel import Session
 
         with (
-            translated_errors(self.server),
+            translated_errors(self.server, OPENED),
             Session(self._engine, expire_on_commit=False) as session,
         ):
             yield session
@@ -94,7 +98,7 @@ class ServerDatabase:
         ROLLBACK round trips, and psycopg keeps the statements it has prepared (a ROLLBACK makes
         it forget them), so the work queue's page is planned once per connection, not per call.
         """
-        with translated_errors(self.server):
+        with translated_errors(self.server, OPENED):
             connection = self._engine.raw_connection()
             driver: Any = connection.driver_connection  # a psycopg Connection
             try:
@@ -147,22 +151,51 @@ def open_server_database(server: ServerAddress, *, backups: Path | None = None) 
     backup of it into `backups`), and open it."""
     from sqlalchemy import create_engine
 
-    connect_args: dict[str, Any] = {
-        "connect_timeout": CONNECT_TIMEOUT_S,
-        "application_name": APPLICATION_NAME,
-    }
-    password = keychain_password(server)
-    if password is not None:  # otherwise libpq reads PGPASSWORD or .pgpass itself
-        connect_args["password"] = password
-    engine = create_engine(server.url, connect_args=connect_args)
+    engine = create_engine(server.url, connect_args=_connect_arguments(server))
     _ping_connections_left_idle(engine)
     try:
-        with translated_errors(server), engine.connect() as connection:
+        with translated_errors(server, OPENING), engine.connect() as connection:
             _check_and_migrate(server, connection, backups)
     except BaseException:
         engine.dispose()
         raise
     return ServerDatabase(server, engine)
+
+
+def probe_server(server: ServerAddress, password: str | None = None) -> str | None:
+    """Connect and read the schema revision (None: an empty database), changing nothing.
+
+    `password` is one just typed, not yet kept; without it, the keychain, PGPASSWORD or
+    .pgpass as at start-up. Refusals are the same KnownErrors as `open_server_database`'s.
+    """
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    from j3490_desk.storage.database import is_known_revision
+
+    engine = create_engine(
+        server.url, connect_args=_connect_arguments(server, password), poolclass=NullPool
+    )
+    try:
+        with translated_errors(server, OPENING), engine.connect() as connection:
+            revision = _revision(server, connection)
+            connection.rollback()
+    finally:
+        engine.dispose()
+    if revision is not None and not is_known_revision(revision):
+        raise refuse_unknown_revision(server.label, revision)
+    return revision
+
+
+def _connect_arguments(server: ServerAddress, password: str | None = None) -> dict[str, Any]:
+    arguments: dict[str, Any] = {
+        "connect_timeout": CONNECT_TIMEOUT_S,
+        "application_name": APPLICATION_NAME,
+    }
+    password = password or keychain_password(server)
+    if password is not None:  # otherwise libpq reads PGPASSWORD or .pgpass itself
+        arguments["password"] = password
+    return arguments
 
 
 def _ping_connections_left_idle(engine: Engine) -> None:
@@ -248,8 +281,12 @@ def refuse_unknown_revision(label: str, revision: str) -> NewerDatabaseError:
     )
 
 
+# What the clerk was doing when the server failed: the message says what that means for them.
+OPENING, OPENED, SAVING = "opening", "reading", "saving"
+
+
 @contextmanager
-def translated_errors(server: ServerAddress) -> Iterator[None]:
+def translated_errors(server: ServerAddress, doing: str = SAVING) -> Iterator[None]:
     """psycopg's errors as the clerk can act on them; anything else is a bug and goes on."""
     import psycopg
     from sqlalchemy.exc import DBAPIError
@@ -257,13 +294,13 @@ def translated_errors(server: ServerAddress) -> Iterator[None]:
     try:
         yield
     except (DBAPIError, psycopg.Error) as error:  # the ORM's, or the driver's own (read_plain)
-        known = _known_problem(server, error)
+        known = _known_problem(server, error, doing)
         if known is None:
             raise
         raise known from error
 
 
-def _known_problem(server: ServerAddress, error: Any) -> KnownError | None:
+def _known_problem(server: ServerAddress, error: Any, doing: str) -> KnownError | None:
     import psycopg.errors as pg
 
     original = getattr(error, "orig", error)
@@ -292,11 +329,44 @@ def _known_problem(server: ServerAddress, error: Any) -> KnownError | None:
             f"User {server.url.username!r} may not do this in {server.label} ({original}).",
             "Ask your IT person to give that login the rights the README lists.",
         )
+    if "ssl" in text or "certificate" in text:
+        return ServerTlsError(
+            f"The secure connection (TLS) to the database server {server.label} could not be "
+            f"set up: {_reason(original)}.",
+            f"With sslmode={server.url.query.get('sslmode', 'prefer')}, the server must offer "
+            "TLS, and verify-full also needs its certificate authority in this computer's "
+            "PostgreSQL folder (root.crt): ask your IT person. A lower sslmode is only for a "
+            "server on this computer.",
+        )
     if isinstance(original, pg.OperationalError) or getattr(error, "connection_invalidated", False):
-        reason = str(original).strip().splitlines()[0].strip()[:200]
+        return _unreachable(server, doing, _reason(original))
+    return None
+
+
+def _unreachable(server: ServerAddress, doing: str, reason: str) -> ServerUnreachableError:
+    if doing == OPENING:
         return ServerUnreachableError(
-            f"The database server {server.label} cannot be reached ({reason}); nothing was "
-            "read from it or saved to it just now.",
+            f"The database server {server.label} cannot be reached ({reason}).",
+            "Check that this computer is on the clinic's network and that the server is "
+            "running (your IT person knows), then try again. Nothing was changed.",
+        )
+    if doing == OPENED:
+        return ServerUnreachableError(
+            f"The database server {server.label} stopped answering ({reason}); what is shown "
+            "may be out of date.",
             "Check this computer's network and that the server is running, then try again.",
         )
-    return None
+    return ServerUnreachableError(
+        f"The database server {server.label} cannot be reached ({reason}); the last change "
+        "was not saved.",
+        "Check this computer's network and that the server is running, then save again. "
+        "What you typed is still on screen.",
+    )
+
+
+def _reason(error: object) -> str:
+    """libpq's own words for why, without where: 'Connection refused', 'timeout expired'."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    if not lines:
+        return "no answer"
+    return lines[0].rsplit(" failed: ", 1)[-1].removeprefix("FATAL:").strip()[:200]

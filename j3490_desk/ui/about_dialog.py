@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import sys
 from pathlib import Path
 
@@ -21,6 +22,7 @@ import j3490_desk
 from j3490_desk import APP_NAME
 from j3490_desk.paths import resources_dir
 from j3490_desk.services.app_data import AppData, database_size_bytes
+from j3490_desk.services.shared_database import database_in_use
 
 LICENCES_FILE_NAME = "THIRD_PARTY_LICENSES.txt"
 
@@ -35,13 +37,17 @@ def licences_file() -> Path:
 
 
 def about_text(data: AppData) -> str:
-    size = database_size_bytes(data.paths) / 1_000_000
+    if data.db.shared:
+        offline = "Works offline: nothing leaves the clinic's own computers and database server."
+        size = ""
+    else:
+        offline = "Works offline: nothing leaves this computer."
+        size = f"<br><b>Database size:</b> {database_size_bytes(data.paths) / 1_000_000:.1f} MB"
     return (
         f"<h3>{APP_NAME} {j3490_desk.__version__}</h3>"
-        "<p>Documents, checks and packets unclassified-drug (J3490) claims. "
-        "Works offline: nothing leaves this computer.</p>"
+        f"<p>Documents, checks and packets unclassified-drug (J3490) claims. {offline}</p>"
         f"<p><b>Data folder:</b> {data.paths.root}<br>"
-        f"<b>Database size:</b> {size:.1f} MB</p>"
+        f"<b>Database:</b> {html.escape(database_in_use(data))}{size}</p>"
         "<p>Built with Qt for Python (PySide6, LGPL-3.0), SQLModel, SQLAlchemy, Alembic, "
         "ReportLab, pypdf and Pillow.</p>"
         f"<p><b>Licences</b> of every library included: {licences_file()}</p>"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -21,10 +22,12 @@ from j3490_desk.paths import resources_dir
 from j3490_desk.services.app_data import (
     AppData,
     accounts_enabled,
+    accounts_required,
     auto_lock_minutes,
     data_folder_warnings,
     open_app_data,
 )
+from j3490_desk.services.shared_database import DATABASE_URL_ENV, ServerLoginError, saved_choice
 from j3490_desk.ui.auto_lock import AutoLock
 from j3490_desk.ui.crash import install_crash_handler
 
@@ -59,11 +62,21 @@ def open_data_or_explain(data_dir: str | None) -> AppData | None:
             passphrase = ask_passphrase(data_dir, wrong)
             if passphrase is None:
                 return None
+        except ServerLoginError as error:
+            if not ask_server_password(data_dir, error):
+                return None
         except DatabaseDamagedError as error:
-            return _offer_restore(data_dir, error, passphrase)
+            if not _on_server(data_dir):
+                return _offer_restore(data_dir, error, passphrase)
+            # The server's: no local backup replaces it.
+            if not choose_another_database(data_dir, error):
+                return None
         except KnownError as error:
-            _explain(error)
-            return None
+            if not _on_server(data_dir):
+                _explain(error)
+                return None
+            if not choose_another_database(data_dir, error):
+                return None
     for warning in data_folder_warnings(data.paths):
         QMessageBox.warning(None, f"{APP_NAME}: about your data folder", warning)
     return data
@@ -76,6 +89,36 @@ def ask_passphrase(data_dir: str | None, problem: str) -> str | None:
 
     dialog = UnlockDialog(str(resolve_data_dir(data_dir)), problem)
     return dialog.value() if dialog.exec() else None
+
+
+def ask_server_password(data_dir: str | None, refusal: KnownError) -> bool:
+    """The server refused the login: ask for its password, keep it in the keychain once the
+    server takes it, and say so; False when the clerk cancels."""
+    from j3490_desk.ui.server_password_dialog import ServerPasswordDialog
+
+    server = saved_choice(data_dir)
+    assert server is not None  # only a server refuses a login
+    return bool(ServerPasswordDialog(server, refusal.message).exec())
+
+
+def _on_server(data_dir: str | None) -> bool:
+    try:
+        return saved_choice(data_dir) is not None
+    except KnownError:  # the choice itself cannot be read: choosing again mends it
+        return True
+
+
+def choose_another_database(data_dir: str | None, error: KnownError) -> bool:
+    """The chosen server cannot be used: say why, and offer Settings > Data from here, since
+    the window's own Settings are out of reach. True when a new choice was saved."""
+    from j3490_desk.ui.shared_database_page import DatabaseChoiceDialog
+
+    text = f"{error.message}\n\n{error.hint}" if error.hint else error.message
+    box = QMessageBox(QMessageBox.Icon.Critical, f"{APP_NAME}: cannot open your data", text)
+    choose = box.addButton("Choose the database…", QMessageBox.ButtonRole.ActionRole)
+    box.addButton(QMessageBox.StandardButton.Close)
+    box.exec()
+    return box.clickedButton() is choose and bool(DatabaseChoiceDialog(data_dir).exec())
 
 
 def _explain(error: KnownError) -> None:
@@ -113,7 +156,10 @@ def _offer_restore(
 def run_app(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog="j3490-desk")
     parser.add_argument("--data-dir")
+    parser.add_argument("--database-url")
     args, qt_args = parser.parse_known_args(list(argv))
+    if args.database_url:  # for this run, as the command line's option (storage.server_url)
+        os.environ[DATABASE_URL_ENV] = args.database_url
     app = create_application(qt_args)
     install_crash_handler()
     data = open_data_or_explain(args.data_dir)
@@ -136,9 +182,14 @@ def run_app(argv: Sequence[str]) -> int:
 
 
 def sign_in_if_needed(data: AppData) -> bool:
-    """With user accounts set up, nobody gets past this without a password."""
+    """With user accounts set up, nobody gets past this without a password; on a shared
+    database accounts are required, so the first clerk there makes the first one."""
     if not accounts_enabled(data):
-        return True
+        if not accounts_required(data):
+            return True
+        from j3490_desk.ui.first_account_dialog import FirstAccountDialog
+
+        return bool(FirstAccountDialog(data).exec())
     from j3490_desk.ui.login_dialog import LoginDialog  # loads the ORM: only with accounts
 
     return bool(LoginDialog(data).exec())

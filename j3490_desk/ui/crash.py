@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 import j3490_desk
 from j3490_desk import APP_NAME
+from j3490_desk.errors import KnownError
 
 
 def install_crash_handler() -> None:
@@ -51,6 +52,11 @@ def save_open_drafts() -> int:
 
 
 def _show_crash(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
+    if isinstance(error, KnownError) and QApplication.instance() is not None:
+        # The environment's fault that reached no handler of its own, such as the shared server
+        # going away while a list refreshes: its message says what to do. Not a bug report.
+        QMessageBox.warning(QApplication.activeWindow(), APP_NAME, str(error))
+        return
     save_open_drafts()
     report = crash_report(kind, tb)
     sys.stderr.write(report + "\n")

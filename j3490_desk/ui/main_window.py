@@ -43,6 +43,7 @@ from j3490_desk.paths import DataPaths
 from j3490_desk.services import claim_list
 from j3490_desk.services.app_data import AppData
 from j3490_desk.services.claim_list import ClaimFilter
+from j3490_desk.services.shared_database import database_in_use
 from j3490_desk.services.startup_jobs import wait_for_imports
 from j3490_desk.ui.claim_table_model import ClaimTableModel
 
@@ -192,6 +193,9 @@ class MainWindow(QMainWindow):
         self.job_problems.setWordWrap(True)
         self.job_problems.hide()
         self.statusBar().addPermanentWidget(self.job_problems)
+        self.database_label = QLabel(f"Database: {database_in_use(data)}")  # which one, always
+        self.database_label.setAccessibleName("Database in use")
+        self.statusBar().addPermanentWidget(self.database_label)
         self._restore_geometry()
         # The first paint shows the claim list. Then the filter bar and the Today panel are
         # built, and the Today count and the reference check start on the thread pool (their

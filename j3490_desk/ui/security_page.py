@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
@@ -36,9 +38,9 @@ class SecurityPage(QWidget):
         self.state.setWordWrap(True)
         self.state.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.state)
-        advice = QLabel(DISK_ADVICE)
-        advice.setWordWrap(True)
-        layout.addWidget(advice)
+        self.advice = QLabel(DISK_ADVICE)
+        self.advice.setWordWrap(True)
+        layout.addWidget(self.advice)
         self.encrypt = QPushButton("&Encrypt this data folder…")
         self.encrypt.clicked.connect(self._encrypt)
         self.change = QPushButton("C&hange passphrase…")
@@ -52,6 +54,15 @@ class SecurityPage(QWidget):
         self._show_state()
 
     def _show_state(self) -> None:
+        refusal = encryption.refusal_for(self.data)
+        if refusal is not None:  # the claims are on the clinic's server: it protects them
+            self.state.setText(
+                f"<b>Folder encryption does not apply.</b> {html.escape(refusal.message)}"
+                f"<br><br>{html.escape(refusal.hint)}"
+            )
+            for about_the_folder in (self.advice, self.encrypt, self.change):
+                about_the_folder.hide()
+            return
         state = encryption.status(self.data.paths.root)
         if state.encrypted:
             kept = (

@@ -24,10 +24,12 @@ from j3490_desk.models import ClinicSettings, Payer, Provider
 from j3490_desk.services import recheck, records
 from j3490_desk.services.app_data import AppData
 from j3490_desk.services.reference import ImportOutcome
+from j3490_desk.services.shared_database import database_in_use
 from j3490_desk.ui.field_message import FieldMessage
 from j3490_desk.ui.record_editor import FieldSpec, RecordEditor
 from j3490_desk.ui.reference_page import ReferencePage
 from j3490_desk.ui.security_page import SecurityPage
+from j3490_desk.ui.shared_database_page import SharedDatabasePage
 
 PAYER_FIELDS = (
     FieldSpec("name", "Payer name"),
@@ -204,6 +206,8 @@ class SettingsDialog(QDialog):
         self.reference = ReferencePage(data.reference)
         self.reference.import_finished.connect(self._recheck_claims)
         self.tabs.addTab(self.reference, "Reference &data")
+        self.shared_database = SharedDatabasePage(data.paths.root, database_in_use(data))
+        self.tabs.addTab(self.shared_database, "Dat&a")
         self.security = SecurityPage(data)
         self.tabs.addTab(self.security, "&Security")
         self._data = data

@@ -37,7 +37,9 @@ def test_four_seats_on_the_server_save_and_move_200_claims_at_once(
 ) -> None:
     monkeypatch.setenv(DATABASE_URL_ENV, shared_url)
     folders = [tmp_path / f"seat{seat}" for seat in range(4)]
-    _run_seats(tmp_path, folders, {DATABASE_URL_ENV: shared_url})
+    # `audit verify` on the shared database runs for a named account (cli.signed_in).
+    person = {"J3490_DESK_USER": "auditor", "J3490_DESK_USER_PASSWORD": "auditor's password"}
+    _run_seats(tmp_path, folders, {DATABASE_URL_ENV: shared_url, **person})
 
 
 @pytest.mark.sqlite_only

@@ -166,7 +166,9 @@ def test_the_viewer_gets_a_private_copy(seat: AppData, tmp_path: Path) -> None:
 
 
 def _cli(url: str, data_dir: Path, *argv: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(REPOSITORY)}
+    # A command on the shared database runs for a named account (cli.signed_in).
+    person = {"J3490_DESK_USER": "clerk", "J3490_DESK_USER_PASSWORD": "clerk's long password"}
+    env = {**os.environ, "PYTHONPATH": str(REPOSITORY), **person}
     return subprocess.run(
         [sys.executable, "-m", "j3490_desk", "--data-dir", str(data_dir), "--database-url", url,
          *argv],

@@ -125,7 +125,7 @@ def test_settings_has_the_reference_data_page(qtbot: QtBot, app_data: AppData) -
     dialog = SettingsDialog(app_data)
     qtbot.add_widget(dialog)
     titles = [dialog.tabs.tabText(i).replace("&", "") for i in range(dialog.tabs.count())]
-    assert titles == ["Clinic", "Payers", "Providers", "Reference data", "Security"]
+    assert titles == ["Clinic", "Payers", "Providers", "Reference data", "Data", "Security"]
 
 
 def test_back_up_now_from_the_file_menu_writes_a_backup_that_verifies(
