@@ -33,6 +33,8 @@ BUNDLED_IF_PRESENT = (
     "zxing-cpp",
     "pypdfium2",
     "cryptography",
+    # psycopg's libpq build (with the OpenSSL it links), installed by psycopg's "binary" extra
+    "psycopg-binary",
     "PySide6-Addons",
     "PySide6-Pdf",
 )
