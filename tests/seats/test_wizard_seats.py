@@ -197,3 +197,40 @@ def test_closing_with_a_refused_draft_asks_before_it_is_discarded(
     assert not wizard.isVisible()
     assert claims.get_claim(mine, claim_id).patient.member_id == "THEIRS-1"
     assert claim_holds.holder_of(theirs, claim_id) is None  # the window let the claim go
+
+
+def test_closing_while_the_server_cannot_be_reached_asks_before_the_draft_is_discarded(
+    qtbot: QtBot, two_seats: Seats, windows: list[ClaimWizard], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server gone mid-session: what was typed lives only in this window, so closing it
+    asks first; once the server is back the same window saves it."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from j3490_desk.storage.server_database import ServerUnreachableError
+
+    mine, _ = two_seats
+    claim_id = claims.create_claim(mine, sample_claim())
+    create_application()
+    wizard = open_wizard(mine, claim_id, today=TODAY)
+    windows.append(wizard)
+    save_draft = drafts.save_draft
+
+    def server_gone(*_args: object, **_options: object) -> object:
+        raise ServerUnreachableError("The database server claims on db:5432 cannot be reached.")
+
+    monkeypatch.setattr(drafts, "save_draft", server_gone)
+    _retype(qtbot, _member_id(wizard), "TYPED-9")
+    asked: list[str] = []
+
+    def no(_parent: object, _title: str, text: str, *_args: object) -> object:
+        asked.append(text)
+        return QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(QMessageBox, "question", no)
+    wizard.close()
+    assert asked and "cannot be reached" in asked[0] and wizard.isVisible()
+
+    monkeypatch.setattr(drafts, "save_draft", save_draft)  # the server is back
+    wizard.close()
+    assert not wizard.isVisible() and len(asked) == 1
+    assert claims.get_claim(mine, claim_id).patient.member_id == "TYPED-9"

@@ -101,6 +101,7 @@ class ClaimWizard(QWidget):
         self.seat = claim_holds.new_seat()
         self.read_only = False  # another seat has the claim open ("open by NAME on COMPUTER")
         self.conflict: ClaimChangedElsewhereError | None = None  # a save refused: theirs is newer
+        self.save_problem: KnownError | None = None  # a save that failed (server gone, disk full)
         self.compare_dialog: CompareDialog | None = None
         self.step = drafts.HEADER
         self.dirty = False
@@ -400,13 +401,14 @@ class ClaimWizard(QWidget):
             self.save_status.setText("Not saved: changed elsewhere")
             self.conflict_bar.show_refusal(error.message)
             return
-        except KnownError as error:  # disk full, database locked: keep the draft in memory
+        except KnownError as error:  # disk full, server gone: keep the draft in memory
+            self.save_problem = error
             self.save_status.setText(f"Not saved: {error}")
-            self.autosave.start()
+            self.autosave.start()  # and try again, so it goes through once the cause is gone
             return
         saved_claim = self.dirty
         self.dirty = self.step_dirty = False
-        self.conflict = None
+        self.conflict = self.save_problem = None
         self.conflict_bar.hide()
         self.save_status.setText(f"Draft saved at {datetime.now():%H:%M:%S}")
         if was_ready and self.claim.status is domain.ClaimStatus.DRAFT:
@@ -576,7 +578,8 @@ class ClaimWizard(QWidget):
         if self.marking_ready is not None:
             self.marking_ready.wait()  # the window is deleted on close: not under a thread
         self.save_now()
-        if self.conflict is not None and self.dirty and not self._discard_mine():
+        unsaved_because = self.conflict or self.save_problem
+        if unsaved_because is not None and self.dirty and not self._discard_mine(unsaved_because):
             event.ignore()
             return
         self.hold_timer.stop()
@@ -587,11 +590,12 @@ class ClaimWizard(QWidget):
         _open_windows.pop((str(self.data.paths.root), self.claim_id), None)
         super().closeEvent(event)
 
-    def _discard_mine(self) -> bool:
+    def _discard_mine(self, unsaved_because: KnownError) -> bool:
+        """What was typed exists only in this window: closing it must be the clerk's choice."""
         answer = QMessageBox.question(
             self,
             "Close without saving",
-            f"{self.conflict}\n\nClose this window and discard your changes?",
+            f"{unsaved_because}\n\nClose this window and discard your changes?",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )
