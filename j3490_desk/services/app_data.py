@@ -84,24 +84,20 @@ def open_app_data(
         raise ValueError("the app window needs a data folder it can write to")
     paths = DataPaths(resolve_data_dir(data_dir))
     server = chosen_server(paths.root, database_url)
-    if server is not None:
-        if read_only:
-            raise ValueError("a shared database is never opened read-only")
-        return _open_shared(paths, server, exclusive=exclusive)
+    if server is not None and read_only:
+        raise ValueError("a shared database is never opened read-only")
     lock = None
     if exclusive:
         ensure_writable_folder(paths.root)
         lock = InstanceLock(paths.lock_file)
         lock.acquire()
     try:
-        # A restore killed half-way is finished first; leftovers of killed processes go.
-        recover_data_folder(paths, locked=lock is not None, read_only=read_only)
-        key = key or folder_key(paths, passphrase)
-        if key is not None and lock is not None:
-            _finish_interrupted_encryption(paths, key)
-        db = open_database(paths, key, read_only=read_only)
-        if not read_only:
-            protect_data_folder(paths)  # a new database is made by open_database
+        if server is not None:
+            db: Database | ServerDatabase = _open_shared(paths, server)
+        else:
+            db = _open_folder(
+                paths, locked=lock is not None, key=key, passphrase=passphrase, read_only=read_only
+            )
         return AppData(paths=paths, db=db, lock=lock)
     except BaseException:
         if lock is not None:
@@ -109,21 +105,31 @@ def open_app_data(
         raise
 
 
-def _open_shared(paths: DataPaths, server: ServerAddress, *, exclusive: bool) -> AppData:
+def _open_folder(
+    paths: DataPaths,
+    *,
+    locked: bool,
+    key: DataKey | None,
+    passphrase: str | None,
+    read_only: bool,
+) -> Database:
+    """The folder's own SQLite file, unlocked, recovered and migrated as needed."""
+    # A restore killed half-way is finished first; leftovers of killed processes go.
+    recover_data_folder(paths, locked=locked, read_only=read_only)
+    key = key or folder_key(paths, passphrase)
+    if key is not None and locked:
+        _finish_interrupted_encryption(paths, key)
+    db = open_database(paths, key, read_only=read_only)
+    if not read_only:
+        protect_data_folder(paths)  # a new database is made by open_database
+    return db
+
+
+def _open_shared(paths: DataPaths, server: ServerAddress) -> ServerDatabase:
     """This seat's folder for its own files, and the clinic's server for the claims."""
     ensure_writable_folder(paths.root)
-    lock = None
-    if exclusive:
-        lock = InstanceLock(paths.lock_file)
-        lock.acquire()
-    try:
-        protect_data_folder(paths)
-        db = open_server_database(server, backups=paths.backups)
-        return AppData(paths=paths, db=db, lock=lock)
-    except BaseException:
-        if lock is not None:
-            lock.release()
-        raise
+    protect_data_folder(paths)
+    return open_server_database(server, backups=paths.backups)
 
 
 def open_app_data_to_read(

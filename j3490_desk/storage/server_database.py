@@ -128,13 +128,6 @@ class PlainConnection:
     def execute(self, sql: str, parameters: Mapping[str, Any] | Sequence[Any] = ()) -> Any:
         return self._connection.execute(_psycopg_sql(sql, parameters), parameters or None)
 
-    def executemany(self, sql: str, rows: Sequence[Any]) -> None:
-        with self._connection.cursor() as cursor:
-            cursor.executemany(_psycopg_sql(sql, rows[0] if rows else ()), rows)
-
-    def commit(self) -> None:
-        self._connection.commit()
-
 
 _NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 

@@ -38,6 +38,15 @@ def windows(qtbot: QtBot) -> Iterator[list[ClaimWizard]]:
             wizard.close()
 
 
+def _my_window(mine: AppData, windows: list[ClaimWizard]) -> tuple[int, ClaimWizard]:
+    """A new claim, open in my wizard."""
+    claim_id = claims.create_claim(mine, sample_claim())
+    create_application()
+    wizard = open_wizard(mine, claim_id, today=TODAY)
+    windows.append(wizard)
+    return claim_id, wizard
+
+
 def _member_id(wizard: ClaimWizard) -> QLineEdit:
     field = wizard.header_page.inputs["patient.member_id"]
     assert isinstance(field, QLineEdit)
@@ -66,10 +75,7 @@ def test_a_save_refused_keeps_my_draft_and_offers_compare_keep_editing_and_reloa
     qtbot: QtBot, two_seats: Seats, windows: list[ClaimWizard]
 ) -> None:
     mine, theirs = two_seats
-    claim_id = claims.create_claim(mine, sample_claim())
-    create_application()
-    wizard = open_wizard(mine, claim_id, today=TODAY)
-    windows.append(wizard)
+    claim_id, wizard = _my_window(mine, windows)
     _their_save(theirs, claim_id, "THEIRS-1")  # holds are advisory: a command can still save
 
     _retype(qtbot, _member_id(wizard), "MINE-2")
@@ -172,10 +178,7 @@ def test_closing_with_a_refused_draft_asks_before_it_is_discarded(
     from j3490_desk.services import claim_holds
 
     mine, theirs = two_seats
-    claim_id = claims.create_claim(mine, sample_claim())
-    create_application()
-    wizard = open_wizard(mine, claim_id, today=TODAY)
-    windows.append(wizard)
+    claim_id, wizard = _my_window(mine, windows)
     _their_save(theirs, claim_id, "THEIRS-1")
     _retype(qtbot, _member_id(wizard), "MINE-2")
     asked: list[str] = []
@@ -209,10 +212,7 @@ def test_closing_while_the_server_cannot_be_reached_asks_before_the_draft_is_dis
     from j3490_desk.storage.server_database import ServerUnreachableError
 
     mine, _ = two_seats
-    claim_id = claims.create_claim(mine, sample_claim())
-    create_application()
-    wizard = open_wizard(mine, claim_id, today=TODAY)
-    windows.append(wizard)
+    claim_id, wizard = _my_window(mine, windows)
     save_draft = drafts.save_draft
 
     def server_gone(*_args: object, **_options: object) -> object:
